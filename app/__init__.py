@@ -1,0 +1,89 @@
+"""The client portal's application factory."""
+import logging
+import os
+import secrets
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+
+from . import db
+from .config import Default
+from .extensions import babel, csrf, mail
+
+
+def create_app(test_config=None):
+    """Create and configure the app: defaults, instance/config.py, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Default)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("KLP")
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _fill_in_paths(app)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    from . import security
+    security.init_app(app)
+
+    from .account import bp as account_bp
+    from .auth import bp as auth_bp
+    from .portal import bp as portal_bp
+    from .staff import bp as staff_bp
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(staff_bp, url_prefix="/kantoor")
+
+    from . import cli, errors, outbox
+    errors.init_app(app)
+    cli.init_app(app)
+    outbox.init_app(app)
+    return app
+
+
+def _fill_in_paths(app):
+    """Derive the settings that default to places in the instance folder."""
+    cfg = app.config
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(app)
+    cfg["UPLOAD_FOLDER"] = cfg.get("UPLOAD_FOLDER") or os.path.join(app.instance_path, "files")
+    cfg["OUTBOX_FOLDER"] = cfg.get("OUTBOX_FOLDER") or os.path.join(app.instance_path, "outbox")
+    if cfg.get("SESSION_COOKIE_SECURE") is None:
+        cfg["SESSION_COOKIE_SECURE"] = cfg["PUBLIC_BASE_URL"].startswith("https://")
+    if cfg["SESSION_COOKIE_SECURE"]:
+        # The __Host- prefix pins the cookie to this host, path / and HTTPS.
+        cfg.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+        if cfg["SESSION_COOKIE_NAME"] == "session":
+            cfg["SESSION_COOKIE_NAME"] = "__Host-session"
+    for key in ("UPLOAD_FOLDER", "OUTBOX_FOLDER"):
+        os.makedirs(cfg[key], exist_ok=True)
+
+
+def _instance_secret(app):
+    """A random secret key kept in instance/secret_key, made on first start."""
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    with open(path) as f:
+        return f.read().strip()
+
+
+def select_locale():
+    """The language fixed at login for a signed-in user, else the one picked on the login page."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    for choice in (getattr(g, "force_locale", None), session.get("lang"),
+                   request.cookies.get("lang")):
+        if choice in languages:
+            return choice
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

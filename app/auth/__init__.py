@@ -1,0 +1,6 @@
+"""Signing in: login, logout, invitation, set and forgot password."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import routes  # noqa: E402,F401

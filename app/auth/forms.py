@@ -1,0 +1,39 @@
+"""Forms of the sign-in screens."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..security import password_problems
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(_l("Enter your e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=200)])
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        DataRequired(_l("Enter your e-mail address.")),
+        Email(_l("Enter a valid e-mail address, like name@example.nl."),
+              check_deliverability=False),
+        Length(max=254)])
+    submit = SubmitField(_l("Send"))
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter a password."))])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(_l("Repeat the password.")),
+        EqualTo("password", _l("The two passwords are not the same."))])
+    submit = SubmitField(_l("Set password"))
+
+    def validate_password(self, field):
+        problems = password_problems(field.data or "")
+        if problems:
+            raise ValidationError(" ".join(str(p) for p in problems))

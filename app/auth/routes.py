@@ -1,0 +1,212 @@
+"""Views of login, logout, the invitation and (forgotten) passwords."""
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlmodel import select
+
+from .. import audit, security
+from ..db import get_session
+from ..models import TOKEN_INVITE, TOKEN_PASSWORD, User, utcnow
+from ..outbox import public_url, queue_mail
+from . import bp
+from .forms import EmailForm, LoginForm, PasswordForm
+
+
+def landing_for(user, first_time=False):
+    """Where a user goes after logging in: staff side, Mijn gegevens the first time, or Home."""
+    if user.is_staff:
+        return url_for("staff.index")
+    if first_time:
+        return url_for("account.index")
+    return url_for("portal.home")
+
+
+def _safe_next(target):
+    """Only same-site paths are followed after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _log_in(db, user):
+    """Start a fresh session for `user` and return where to go."""
+    session.clear()  # no state from before the login survives it
+    security.start_login(db, user)
+    login_user(user)
+    session["lang"] = user.language
+    first_time = user.first_login_at is None
+    now = utcnow()
+    user.first_login_at = user.first_login_at or now
+    user.last_login_at = now
+    return landing_for(user, first_time)
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    """The login page, with the way to (re)set a password."""
+    if current_user.is_authenticated:
+        return redirect(landing_for(current_user))
+    form = LoginForm(next=request.args.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        db = get_session()
+        email = security.normalise_email(form.email.data)
+        ip = request.remote_addr or "?"
+        if security.login_blocked(db, email, ip):
+            form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minutes "
+                                      "and try again.",
+                                      minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+            status = 429
+        else:
+            user = db.exec(select(User).where(User.email == email)).first()
+            if security.check_password(user, form.password.data) and user.active:
+                security.forget_events(db, "login:" + email)
+                target = _log_in(db, user)
+                audit.record(db, "login", actor=user, target=user)
+                db.commit()
+                response = redirect(_safe_next(form.next.data) or target)
+                response.set_cookie("lang", user.language, max_age=365 * 86400,
+                                    samesite="Lax", httponly=True,
+                                    secure=current_app.config["SESSION_COOKIE_SECURE"])
+                return response
+            security.note_event(db, "login:" + email)
+            security.note_event(db, "login-ip:" + ip)
+            audit.record(db, "login.failed", target=user, email=email)
+            db.commit()
+            form.form_errors.append(_("The e-mail address or the password is not correct."))
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    """End this login session for real (the cookie is dead afterwards)."""
+    db = get_session()
+    audit.record(db, "logout", actor=current_user, target=current_user)
+    security.end_login(db, g.login_token)
+    db.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/taal")
+def language():
+    """Choose the language of the login page (signed-in users choose it in Mijn gegevens)."""
+    lang = request.form.get("lang")
+    response = redirect(url_for("auth.login"))
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _send_password_link(db, user):
+    """Queue mail 2: the link to set a password."""
+    raw = security.issue_token(db, user, TOKEN_PASSWORD,
+                               current_app.config["PASSWORD_TOKEN_HOURS"])
+    queue_mail(db, user, "set_password", _l("Set your password for the client portal"),
+               link=public_url("auth.set_password", token=raw),
+               hours=current_app.config["PASSWORD_TOKEN_HOURS"])
+
+
+def _link_problem(problem):
+    """The page shown for an invalid, used or expired link."""
+    return render_template("auth/link_problem.html", problem=problem), 400
+
+
+@bp.route("/welkom/<token>", methods=["GET", "POST"])
+def invitation(token):
+    """Mail 1's link: the client confirms the e-mail address and gets mail 2."""
+    db = get_session()
+    invite, problem = security.find_token(db, token, TOKEN_INVITE)
+    if problem:
+        return _link_problem(problem)
+    form = EmailForm()
+    key = f"invite:{invite.id}"
+    if security.throttled(db, key, current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"],
+                          current_app.config["LOGIN_WINDOW_MINUTES"]):
+        form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minutes "
+                                  "and try again.",
+                                  minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+        return render_template("auth/invitation.html", form=form), 429
+    if form.validate_on_submit():
+        user = db.get(User, invite.user_id)
+        if security.normalise_email(form.email.data) == user.email:
+            invite.used_at = utcnow()
+            _send_password_link(db, user)
+            audit.record(db, "invitation.confirmed", actor=user, target=user)
+            db.commit()
+            return redirect(url_for("auth.link_sent"))
+        security.note_event(db, key)
+        db.commit()
+        form.email.errors.append(_("This is not the e-mail address of this invitation. "
+                                   "Enter the address at which you received it."))
+    return render_template("auth/invitation.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/wachtwoord-instellen", methods=["GET", "POST"])
+def forgot_password():
+    """"Instellen wachtwoord" on the login page: mail 2 for a known address, same answer for any."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        db = get_session()
+        email = security.normalise_email(form.email.data)
+        ip = request.remote_addr or "?"
+        limit = current_app.config["RESET_MAX_PER_HOUR"]
+        # Throttled and unknown addresses get the very same answer as known ones.
+        if not (security.throttled(db, "reset:" + email, limit, 60)
+                or security.throttled(db, "reset-ip:" + ip, limit * 10, 60)):
+            security.note_event(db, "reset:" + email)
+            security.note_event(db, "reset-ip:" + ip)
+            user = db.exec(select(User).where(User.email == email)).first()
+            if user is not None and user.active:
+                _send_password_link(db, user)
+                audit.record(db, "password.link_requested", actor=user, target=user)
+            db.commit()
+        return redirect(url_for("auth.link_sent"))
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/wachtwoord-instellen/verstuurd")
+def link_sent():
+    """The answer after asking for a link, whatever the address."""
+    return render_template("auth/link_sent.html",
+                           hours=current_app.config["PASSWORD_TOKEN_HOURS"])
+
+
+@bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
+def set_password(token):
+    """Mail 2's link: set the password, log in, and get mail 3 as confirmation."""
+    db = get_session()
+    link, problem = security.find_token(db, token, TOKEN_PASSWORD)
+    if problem:
+        return _link_problem(problem)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = db.get(User, link.user_id)
+        security.set_password(user, form.password.data)
+        security.void_tokens(db, user)  # this link and every other open one
+        security.end_all_logins(db, user)
+        target = _log_in(db, user)
+        queue_mail(db, user, "password_set", _l("Your password has been set"))
+        audit.record(db, "password.set", actor=user, target=user)
+        db.commit()
+        flash(_("Your password has been set. You are now logged in."), "success")
+        return redirect(target)
+    return render_template("auth/set_password.html", form=form,
+                           rule=security.PASSWORD_RULE), 400 if form.errors else 200

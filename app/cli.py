@@ -1,0 +1,115 @@
+"""Command-line tasks: `flask --app wsgi <command>`."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from . import migrate, security
+from .db import get_session
+from .invitations import DuplicateEmail, create_company, create_user, send_invitation
+from .models import KIND_STAFF, ROLE_ADMIN, STAFF_ROLES, User
+from .outbox import deliver_pending, start_sender_thread
+
+db_cli = AppGroup("db", help="Create or upgrade the database schema.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Create or upgrade the database to the newest schema."""
+    migrate.upgrade()
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Write a migration for what changed in app/models.py."""
+    migrate.revision(message)
+
+
+@click.command("create-staff")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(STAFF_ROLES), default=ROLE_ADMIN)
+@click.password_option()
+def create_staff(email, name, role, password):
+    """Create a staff member (by default an admin) with a password."""
+    problems = security.password_problems(password)
+    if problems:
+        raise click.UsageError(" ".join(str(p) for p in problems))
+    db = get_session()
+    try:
+        user = create_user(db, email=email, name=name, kind=KIND_STAFF, role=role)
+    except DuplicateEmail:
+        raise click.UsageError(f"{email} has an account already.") from None
+    security.set_password(user, password)
+    db.commit()
+    click.echo(f"Created {role} {user.email}.")
+
+
+@click.command("create-client")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl")
+@click.option("--company", help="Make this the main account of a new company client.")
+def create_client(email, name, language, company):
+    """Create a client and send the invitation (mail 1)."""
+    db = get_session()
+    firm = create_company(db, name=company) if company else None
+    try:
+        user = create_user(db, email=email, name=name, language=language, company=firm,
+                           company_main=firm is not None)
+    except DuplicateEmail:
+        raise click.UsageError(f"{email} has an account already.") from None
+    send_invitation(db, user)
+    db.commit()
+    click.echo(f"Created client {user.email}; the invitation is in the outbox.")
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep delivering (for a systemd service).")
+def send_mail(loop):
+    """Deliver the queued mails (run from cron, or with --loop as a service)."""
+    if loop:
+        start_sender_thread(current_app._get_current_object()).join()
+    sent, failed = deliver_pending()
+    click.echo(f"{sent} sent, {failed} failed (will be retried).")
+
+
+@click.command("demo")
+def demo():
+    """Load the demo data once (does nothing when there are users already)."""
+    from .demo import load_demo
+
+    db = get_session()
+    if db.exec(select(User)).first() is not None:
+        click.echo("Demo data is present already.")
+        return
+    load_demo(db)
+    db.commit()
+    click.echo("Demo data loaded.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=None, type=int)
+def serve(host, port):
+    """Serve the portal with the development server and the mail sender thread."""
+    from .demo import DEMO_LOGINS
+
+    app = current_app._get_current_object()
+    port = port or int(app.config["PUBLIC_BASE_URL"].rsplit(":", 1)[-1].strip("/") or 5000)
+    start_sender_thread(app)
+    click.echo(f"\n  Klantenportaal: http://{host}:{port}/\n")
+    click.echo("  Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
+    for email, what in DEMO_LOGINS["users"]:
+        click.echo(f"    {email:32} {what}")
+    click.echo(f"  Mails are written to {app.config['OUTBOX_FOLDER']}/ (.eml files).\n")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+def init_app(app):
+    """Register the commands."""
+    app.cli.add_command(db_cli)
+    for command in (create_staff, create_client, send_mail, demo, serve):
+        app.cli.add_command(command)

@@ -1,0 +1,50 @@
+"""Default settings; instance/config.py and KLP_* environment variables override them."""
+import os
+
+PORT = int(os.environ.get("PORT", "5000"))
+
+
+class Default:
+    FIRM_NAME = "Advocatenkantoor Voorbeeld"
+    # Links in mails are built from this, never from the request's Host header.
+    PUBLIC_BASE_URL = f"http://127.0.0.1:{PORT}"
+    SECRET_KEY = None  # create_app() generates and keeps one in instance/ when unset
+    DATABASE_URL = None  # None: SQLite file instance/portal.sqlite3
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+    UPLOAD_FOLDER = None  # None: instance/files (outside the web root)
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    # Relative paths are joined to app.root_path (the app/ package): see PITFALLS.md 8.
+    BABEL_TRANSLATION_DIRECTORIES = "../translations"
+    LANGUAGES = ("nl", "en")
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: secure when PUBLIC_BASE_URL is https
+    REMEMBER_COOKIE_DURATION = 0  # no "remember me"
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
+
+    INVITE_TOKEN_HOURS = 7 * 24
+    PASSWORD_TOKEN_HOURS = 1
+    LOGIN_MAX_FAILURES_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_IP = 20
+    LOGIN_WINDOW_MINUTES = 15
+    RESET_MAX_PER_HOUR = 3
+
+    # Mail: with MAIL_SERVER unset every mail is written to instance/outbox/ as .eml.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Klantenportaal <portaal@example.nl>"
+    OUTBOX_FOLDER = None  # None: instance/outbox
+    MAIL_SENDER_THREAD = False  # the dev server (make run) turns this on
+    MAIL_POLL_SECONDS = 5
+    MAIL_MAX_ATTEMPTS = 12

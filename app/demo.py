@@ -1,0 +1,173 @@
+"""Demo data for `make run`: a firm's staff, clients, dossiers, documents and messages."""
+import io
+from datetime import timedelta
+
+from xhtml2pdf import pisa
+
+from . import security
+from .invitations import create_company, create_user, send_invitation
+from .models import (
+    CAT_CORRESPONDENCE,
+    CAT_DOCUMENT,
+    CAT_PROVIDED,
+    KIND_STAFF,
+    ROLE_ADMIN,
+    ROLE_LAWYER,
+    ROLE_SECRETARY,
+    Delegation,
+    Document,
+    Dossier,
+    DossierClient,
+    DossierCompany,
+    DossierStatus,
+    Message,
+    ProgressStep,
+    Questionnaire,
+    QuestionnaireAssignment,
+    QuestionnaireVersion,
+    utcnow,
+)
+from .storage import store_bytes
+
+PASSWORD = "Welkom2026"
+DEMO_LOGINS = {
+    "password": PASSWORD,
+    "users": [
+        ("jan@example.nl", "client with several dossiers"),
+        ("anna@bakkerij-dewit.nl", "main account of company Bakkerij De Wit B.V."),
+        ("piet@bakkerij-dewit.nl", "extra account of the same company"),
+        ("sophie@example.nl", "client with one dossier (English)"),
+        ("mr.jansen@kantoor.example.nl", "lawyer (staff side)"),
+        ("admin@kantoor.example.nl", "admin (staff side)"),
+        ("nieuw@example.nl", "invited: follow mail 1 in instance/outbox/"),
+    ],
+}
+
+STATUSES = [
+    ("in_progress", "In behandeling", "In progress", True),
+    ("waiting", "Wacht op cliënt", "Waiting for client", False),
+    ("closed", "Afgesloten", "Closed", False),
+]
+
+
+def default_statuses(session):
+    """The dossier statuses every installation starts with."""
+    for position, (code, nl, en, in_progress) in enumerate(STATUSES):
+        session.add(DossierStatus(code=code, label_nl=nl, label_en=en,
+                                  in_progress=in_progress, position=position))
+
+
+def _pdf(title, text):
+    """A small real PDF file."""
+    out = io.BytesIO()
+    pisa.CreatePDF(f"<h1>{title}</h1><p>{text}</p>", dest=out)
+    return out.getvalue()
+
+
+def _document(session, dossier, category, title, filename, by):
+    data = _pdf(title, f"Dossier {dossier.number}: {dossier.description}")
+    key, digest, size = store_bytes(data)
+    session.add(Document(dossier_id=dossier.id, category=category, title=title,
+                         filename=filename, content_type="application/pdf", size=size,
+                         sha256=digest, storage_key=key, uploaded_by_id=by.id))
+
+
+def _dossier(session, number, description, status, lawyer, steps=(), done=0):
+    dossier = Dossier(number=number, description=description, status_code=status,
+                      lawyer_id=lawyer.id)
+    session.add(dossier)
+    session.flush()
+    for position, (nl, en) in enumerate(steps):
+        session.add(ProgressStep(dossier_id=dossier.id, position=position, title_nl=nl,
+                                 title_en=en, done_at=utcnow() if position < done else None))
+    return dossier
+
+
+def _with_password(user):
+    security.set_password(user, PASSWORD)
+    return user
+
+
+def load_demo(session):
+    """Fill an empty database with the demo firm."""
+    default_statuses(session)
+    admin = _with_password(create_user(session, email="admin@kantoor.example.nl",
+                                       name="Beheerder", kind=KIND_STAFF, role=ROLE_ADMIN))
+    lawyer = _with_password(create_user(session, email="mr.jansen@kantoor.example.nl",
+                                        name="mr. P. Jansen", kind=KIND_STAFF,
+                                        role=ROLE_LAWYER))
+    secretary = _with_password(create_user(session, email="secretariaat@kantoor.example.nl",
+                                           name="L. de Boer", kind=KIND_STAFF,
+                                           role=ROLE_SECRETARY))
+    session.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
+
+    jan = _with_password(create_user(session, email="jan@example.nl", name="Jan de Vries"))
+    sophie = _with_password(create_user(session, email="sophie@example.nl",
+                                        name="Sophie Miller", language="en"))
+    bakery = create_company(session, name="Bakkerij De Wit B.V.")
+    anna = _with_password(create_user(session, email="anna@bakkerij-dewit.nl",
+                                      name="Anna de Wit", company=bakery, company_main=True))
+    _with_password(create_user(session, email="piet@bakkerij-dewit.nl", name="Piet de Wit",
+                               company=bakery))
+    newcomer = create_user(session, email="nieuw@example.nl", name="Nadia Nieuw")
+    send_invitation(session, newcomer, actor=admin)
+
+    steps = [("Intakegesprek", "Intake meeting"), ("Stukken ontvangen", "Documents received"),
+             ("Concept akte opgesteld", "Draft deed prepared"),
+             ("Akte besproken", "Deed discussed"), ("Akte gepasseerd", "Deed executed")]
+    house = _dossier(session, "2026-0142", "Aankoop woning Dorpsstraat 12", "in_progress",
+                     lawyer, steps, done=2)
+    divorce = _dossier(session, "2026-0077", "Echtscheiding De Vries", "waiting", lawyer,
+                       steps[:2], done=1)
+    will = _dossier(session, "2025-0311", "Testament", "closed", lawyer)
+    lease = _dossier(session, "2026-0201", "Huurgeschil bedrijfspand", "in_progress", lawyer,
+                     steps[:3], done=1)
+    estate = _dossier(session, "2026-0215", "Estate of R. Miller", "in_progress", lawyer)
+    for dossier in (house, divorce, will):
+        session.add(DossierClient(dossier_id=dossier.id, user_id=jan.id))
+    session.add(DossierClient(dossier_id=estate.id, user_id=sophie.id))
+    session.add(DossierCompany(dossier_id=lease.id, company_id=bakery.id))
+
+    _document(session, house, CAT_CORRESPONDENCE, "Opdrachtbevestiging",
+              "opdrachtbevestiging.pdf", lawyer)
+    _document(session, house, CAT_DOCUMENT, "Concept akte van levering",
+              "concept-akte-levering.pdf", lawyer)
+    _document(session, house, CAT_DOCUMENT, "Declaratie", "declaratie-2026-03.pdf", lawyer)
+    _document(session, house, CAT_PROVIDED, "Kopie legitimatiebewijs", "paspoort.pdf", jan)
+    _document(session, lease, CAT_CORRESPONDENCE, "Brief aan verhuurder",
+              "brief-verhuurder.pdf", lawyer)
+    _document(session, estate, CAT_DOCUMENT, "Power of attorney", "volmacht.pdf", lawyer)
+
+    sent = utcnow() - timedelta(days=2)
+    session.add(Message(dossier_id=house.id, sender_id=lawyer.id, from_client=False,
+                        subject="Concept akte", sent_at=sent,
+                        body="Geachte heer De Vries,\n\nIn het dossier staat de concept akte "
+                             "klaar. Wilt u deze doornemen?\n\nMet vriendelijke groet,\n"
+                             "mr. P. Jansen"))
+    session.add(Message(dossier_id=lease.id, sender_id=secretary.id,
+                        on_behalf_of_id=lawyer.id, from_client=False, sent_at=sent,
+                        subject="Huurovereenkomst",
+                        body="Beste mevrouw De Wit,\n\nWilt u de huurovereenkomst aanleveren?"
+                             "\n\nMet vriendelijke groet,\nL. de Boer"))
+
+    questionnaire = Questionnaire(title="Intakeformulier koper", created_by_id=lawyer.id)
+    session.add(questionnaire)
+    session.flush()
+    version = QuestionnaireVersion(
+        questionnaire_id=questionnaire.id, version=1, title="Intakeformulier koper",
+        introduction="Wij vragen u enkele gegevens voor de akte van levering.",
+        definition={"steps": [
+            {"title": "Persoonsgegevens", "questions": [
+                {"id": "naam", "type": "text", "label": "Volledige naam", "required": True},
+                {"id": "geboortedatum", "type": "date", "label": "Geboortedatum",
+                 "required": True}]},
+            {"title": "Burgerlijke staat", "questions": [
+                {"id": "gehuwd", "type": "yesno", "label": "Bent u gehuwd?", "required": True},
+                {"id": "partner", "type": "text", "label": "Naam partner",
+                 "show_if": {"question": "gehuwd", "value": "yes"}}]},
+        ]})
+    session.add(version)
+    session.flush()
+    session.add(QuestionnaireAssignment(version_id=version.id, dossier_id=house.id,
+                                        client_id=jan.id, sent_by_id=lawyer.id))
+    return {"admin": admin, "lawyer": lawyer, "jan": jan, "anna": anna}

@@ -1,0 +1,46 @@
+"""Creating client accounts and inviting them (mail 1 of the manual)."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlmodel import select
+
+from . import audit, security
+from .models import KIND_CLIENT, TOKEN_INVITE, Company, User
+from .outbox import public_url, queue_mail
+
+
+class DuplicateEmail(ValueError):
+    """An account with this e-mail address exists already."""
+
+
+def create_user(session, *, email, name, language="nl", kind=KIND_CLIENT, role=None,
+                company=None, company_main=False, actor=None):
+    """Add a user; the e-mail address must be new."""
+    email = security.normalise_email(email)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise DuplicateEmail(email)
+    user = User(email=email, name=name.strip(), language=language, kind=kind, role=role,
+                company_id=company.id if company else None, is_company_main=company_main)
+    session.add(user)
+    session.flush()
+    audit.record(session, "user.created", actor=actor, target=user, kind=kind, role=role)
+    return user
+
+
+def create_company(session, *, name, actor=None):
+    """Add a company client (rechtspersoon)."""
+    company = Company(name=name.strip())
+    session.add(company)
+    session.flush()
+    audit.record(session, "company.created", actor=actor, target=company)
+    return company
+
+
+def send_invitation(session, user, actor=None):
+    """Queue mail 1: the link that starts setting up the account."""
+    raw = security.issue_token(session, user, TOKEN_INVITE,
+                               current_app.config["INVITE_TOKEN_HOURS"])
+    queue_mail(session, user, "invitation", _l("Your account for our client portal"),
+               link=public_url("auth.invitation", token=raw),
+               days=current_app.config["INVITE_TOKEN_HOURS"] // 24)
+    audit.record(session, "invitation.sent", actor=actor, target=user)
+    return raw

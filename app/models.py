@@ -1,0 +1,334 @@
+"""All table models of the portal, in one place."""
+from datetime import datetime, timezone
+from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utcnow():
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC without a zone (SQLite has none) and always returns aware datetimes."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime")
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def when(nullable=True, index=False):
+    """A UTC timestamp column."""
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def created():
+    """A creation timestamp filled in on insert."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+# Roles and categories are plain strings; these name the allowed values.
+KIND_CLIENT, KIND_STAFF = "client", "staff"
+ROLE_ADMIN, ROLE_LAWYER, ROLE_SECRETARY = "admin", "lawyer", "secretary"
+STAFF_ROLES = (ROLE_ADMIN, ROLE_LAWYER, ROLE_SECRETARY)
+CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT = (
+    "correspondence", "document", "provided", "attachment")
+DOCUMENT_CATEGORIES = (CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT)
+TOKEN_INVITE, TOKEN_PASSWORD = "invite", "password"
+
+
+# A company client (rechtspersoon); its accounts are users with company_id set.
+class Company(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = created()
+
+    accounts: list["User"] = Relationship(back_populates="company")
+
+
+# A person who logs in: a client (person or company account) or a staff member.
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
+    name: str = Field(max_length=200)
+    kind: str = Field(default=KIND_CLIENT, max_length=10)
+    role: str | None = Field(default=None, max_length=20)  # staff only
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    is_company_main: bool = False
+    language: str = Field(default="nl", max_length=5)
+    phone: str | None = Field(default=None, max_length=32)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    created_at: datetime = created()
+    first_login_at: datetime | None = when()
+    last_login_at: datetime | None = when()
+    password_changed_at: datetime | None = when()
+    # Notification switches (Mijn gegevens).
+    notify_documents: bool = True
+    notify_questionnaires: bool = True
+    notify_messages: bool = True
+    # Two-step verification settings.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled: bool = False
+    totp_last_step: int = 0  # last accepted TOTP time step: a code is never accepted twice
+    sms_phone: str | None = Field(default=None, max_length=32)
+    sms_enabled: bool = False
+
+    company: Company | None = Relationship(back_populates="accounts")
+
+    # Flask-Login's view of a user: get_id() is the token of the current login session,
+    # not the user id, so a copied cookie dies with that session (PITFALLS.md 1).
+    def get_id(self):
+        from flask import g
+        return g.get("login_token")
+
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_staff(self):
+        return self.kind == KIND_STAFF
+
+    @property
+    def two_step_enabled(self):
+        return self.totp_enabled or self.sms_enabled
+
+
+# A logged-in browser: the cookie holds a random token whose hash is stored here,
+# so logging out or changing the password ends the session for real.
+class LoginSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created()
+    last_seen_at: datetime = created()
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=300)
+
+
+# A secretary may act on behalf of a lawyer once that lawyer granted it.
+class Delegation(SQLModel, table=True):
+    lawyer_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    secretary_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    created_at: datetime = created()
+
+
+# A dossier status; exactly the ones marked in_progress count as "in behandeling".
+class DossierStatus(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=40)
+    label_nl: str = Field(max_length=100)
+    label_en: str = Field(max_length=100)
+    in_progress: bool = False
+    position: int = 0
+
+
+# A case of the firm, shared with one or more clients and/or companies.
+class Dossier(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=40, unique=True, index=True)
+    description: str = Field(max_length=300)
+    status_code: str = Field(foreign_key="dossierstatus.code", max_length=40, index=True)
+    lawyer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created_at: datetime = created()
+    updated_at: datetime = created()
+
+    steps: list["ProgressStep"] = Relationship(
+        back_populates="dossier", sa_relationship_kwargs={"order_by": "ProgressStep.position"})
+
+
+# A person client (or one company account) with access to a dossier.
+class DossierClient(SQLModel, table=True):
+    dossier_id: int = Field(foreign_key="dossier.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True,
+                         ondelete="CASCADE")
+
+
+# A company client with access to a dossier: every account of the company sees it.
+class DossierCompany(SQLModel, table=True):
+    dossier_id: int = Field(foreign_key="dossier.id", primary_key=True, ondelete="CASCADE")
+    company_id: int = Field(foreign_key="company.id", primary_key=True, index=True,
+                            ondelete="CASCADE")
+
+
+# One step of a dossier's progress list ("Voortgang").
+class ProgressStep(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    title_nl: str = Field(max_length=200)
+    title_en: str = Field(default="", max_length=200)
+    done_at: datetime | None = when()
+
+    dossier: Dossier | None = Relationship(back_populates="steps")
+
+
+# A file in a dossier: published by the firm, provided by a client, or a message attachment.
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    category: str = Field(max_length=20, index=True)
+    title: str = Field(max_length=255)
+    filename: str = Field(max_length=255)  # original name, for display only
+    content_type: str = Field(max_length=127)
+    size: int = 0
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=64, unique=True)  # the file's name on disk
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created()
+    withdrawn_at: datetime | None = when()
+
+
+# Whether and when a user downloaded a document.
+class DocumentDownload(SQLModel, table=True):
+    document_id: int = Field(foreign_key="document.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True,
+                         ondelete="CASCADE")
+    first_at: datetime = created()
+    last_at: datetime = created()
+    count: int = 1
+
+
+# A message in a dossier, between a client and the firm.
+class Message(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    sender_id: int = Field(foreign_key="user.id", index=True)
+    on_behalf_of_id: int | None = Field(default=None, foreign_key="user.id")
+    from_client: bool = True
+    reply_to_id: int | None = Field(default=None, foreign_key="message.id")
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = created()
+    sent_at: datetime | None = when(index=True)  # None while it is a draft
+
+
+# A file attached to a message (the file itself is a Document).
+class MessageAttachment(SQLModel, table=True):
+    message_id: int = Field(foreign_key="message.id", primary_key=True, ondelete="CASCADE")
+    document_id: int = Field(foreign_key="document.id", primary_key=True, ondelete="CASCADE")
+
+
+# When a user first read a message.
+class MessageRead(SQLModel, table=True):
+    message_id: int = Field(foreign_key="message.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True,
+                         ondelete="CASCADE")
+    read_at: datetime = created()
+
+
+# A questionnaire, of which clients fill in one fixed version.
+class Questionnaire(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created()
+
+
+# One immutable version of a questionnaire: its steps and questions as JSON data.
+class QuestionnaireVersion(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: int = Field(foreign_key="questionnaire.id", index=True)
+    version: int = 1
+    title: str = Field(max_length=200)
+    introduction: str = Field(default="", sa_type=sa.Text)
+    definition: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    created_at: datetime = created()
+
+
+# A questionnaire version sent to a client for a dossier (an "Actie").
+class QuestionnaireAssignment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="questionnaireversion.id", index=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    client_id: int = Field(foreign_key="user.id", index=True)
+    sent_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = created()
+    completed_at: datetime | None = when()
+    document_id: int | None = Field(default=None, foreign_key="document.id")  # the PDF
+
+
+# The saved answers of one step; revision detects two browsers saving the same step.
+class QuestionnaireAnswer(SQLModel, table=True):
+    assignment_id: int = Field(foreign_key="questionnaireassignment.id", primary_key=True,
+                               ondelete="CASCADE")
+    step: int = Field(primary_key=True)
+    answers: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    revision: int = 1
+    saved_at: datetime = created()
+
+
+# A single-use link (invitation or set-password); only its hash is stored.
+class OneTimeToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=20)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = when()
+
+
+# A recovery or backup code for two-step verification; stored hashed, used once.
+class RecoveryCode(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # "recovery" or "backup"
+    code_hash: str = Field(max_length=255)
+    created_at: datetime = created()
+    used_at: datetime | None = when()
+
+
+# A failed login or a password-link request, counted per account and per IP.
+class ThrottleEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False,
+                         index=True)
+
+
+# A mail waiting to be delivered, written in the same transaction as its cause.
+class OutgoingMail(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=255)
+    body_text: str = Field(sa_type=sa.Text)
+    body_html: str = Field(sa_type=sa.Text)
+    created_at: datetime = created()
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime,
+                                      nullable=False, index=True)
+    locked_until: datetime | None = when()
+    sent_at: datetime | None = when(index=True)
+    last_error: str | None = Field(default=None, max_length=1000)
+
+
+# Who saw, downloaded, uploaded, sent or changed what, and when.
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False,
+                         index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    action: str = Field(max_length=60)
+    target_type: str | None = Field(default=None, max_length=40)
+    target_id: int | None = None
+    dossier_id: int | None = Field(default=None, foreign_key="dossier.id", index=True)
+    ip: str | None = Field(default=None, max_length=64)
+    detail: dict = Field(default_factory=dict, sa_type=sa.JSON)
+

@@ -1,0 +1,150 @@
+"""Mail with nothing lost: queued in the database with its cause, delivered with retries."""
+import logging
+import os
+import threading
+from datetime import timedelta
+from email.utils import make_msgid
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_mail import Message
+from sqlalchemy import event, or_, update
+from sqlmodel import Session, select
+
+from . import db
+from .extensions import mail
+from .models import OutgoingMail, utcnow
+
+log = logging.getLogger("klantenportaal.mail")
+_wake = threading.Event()
+
+
+def public_url(endpoint, **values):
+    """An absolute link for mails, built on PUBLIC_BASE_URL, never on the request's host."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def queue_mail(session, user, template, subject, **context):
+    """Render mail `template` (.txt and .html) in the user's language and queue it.
+
+    The row is added to `session`, so it is committed with the change that caused it
+    or not at all. Mails say *that* something happened, never what is in a dossier.
+    """
+    with force_locale(user.language or "nl"):
+        context.update(user=user, firm_name=current_app.config["FIRM_NAME"],
+                       portal_url=public_url("portal.home"))
+        row = OutgoingMail(
+            recipient=user.email,
+            subject=str(subject),
+            body_text=render_template(f"email/{template}.txt", **context),
+            body_html=render_template(f"email/{template}.html", **context),
+        )
+    session.add(row)
+    session.info["mail_queued"] = True
+    return row
+
+
+def _claim(session, mail_id, now):
+    """Lock one pending mail for five minutes; False when another worker has it."""
+    result = session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
+               or_(OutgoingMail.locked_until.is_(None), OutgoingMail.locked_until < now))
+        .values(locked_until=now + timedelta(minutes=5)))
+    session.commit()
+    return result.rowcount == 1
+
+
+def deliver_pending(app=None, limit=100):
+    """Try to deliver every mail that is due; returns (sent, failed)."""
+    app = app or current_app._get_current_object()
+    sent = failed = 0
+    with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
+        now = utcnow()
+        due = session.exec(
+            select(OutgoingMail.id)
+            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= now,
+                   OutgoingMail.attempts < app.config["MAIL_MAX_ATTEMPTS"])
+            .order_by(OutgoingMail.id).limit(limit)).all()
+        session.commit()
+        for mail_id in due:
+            if not _claim(session, mail_id, now):
+                continue
+            row = session.get(OutgoingMail, mail_id)
+            try:
+                _send(app, row)
+            except Exception as exc:  # the mail stays queued and is tried again later
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+                row.next_attempt_at = utcnow() + backoff(row.attempts)
+                row.locked_until = None
+                failed += 1
+                log.warning("mail %s to %s failed (attempt %s): %s",
+                            row.id, row.recipient, row.attempts, row.last_error)
+            else:
+                row.attempts += 1
+                row.sent_at = utcnow()
+                row.locked_until = None
+                row.last_error = None
+                sent += 1
+            session.commit()
+    return sent, failed
+
+
+def backoff(attempts):
+    """Wait 1, 2, 4 ... minutes between tries, at most an hour."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def _message(app, row):
+    msg = Message(subject=row.subject, recipients=[row.recipient], body=row.body_text,
+                  html=row.body_html, sender=app.config["MAIL_DEFAULT_SENDER"])
+    msg.msgId = make_msgid(domain="klantenportaal")
+    return msg
+
+
+def _send(app, row):
+    """Send through SMTP when configured, else write instance/outbox/<id>.eml."""
+    msg = _message(app, row)
+    if app.config.get("MAIL_SERVER"):
+        mail.send(msg)
+        return
+    path = os.path.join(app.config["OUTBOX_FOLDER"], f"{row.id:06d}.eml")
+    with open(path, "wb") as f:
+        f.write(msg.as_bytes())
+    log.info("Mail to %s (%s) written to file://%s", row.recipient, row.subject, path)
+
+
+def _sender_loop(app):
+    while True:
+        _wake.wait(app.config["MAIL_POLL_SECONDS"])
+        _wake.clear()
+        try:
+            deliver_pending(app)
+        except Exception:  # keep the thread alive; the mails stay queued
+            log.exception("mail sender")
+
+
+def start_sender_thread(app):
+    """Deliver mail in the background of this process, woken when a mail is committed."""
+    thread = threading.Thread(target=_sender_loop, args=(app,), daemon=True,
+                              name="mail-sender")
+    thread.start()
+    return thread
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    if session.info.pop("mail_queued", False):
+        _wake.set()
+
+
+def init_app(app):
+    """Start the sender thread when the configuration asks for it (the dev server)."""
+    if app.config.get("MAIL_SENDER_THREAD"):
+        start_sender_thread(app)

@@ -1,0 +1,215 @@
+"""Passwords, one-time links, throttling, login sessions and security headers."""
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlmodel import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import get_session
+from .extensions import login_manager
+from .models import LoginSession, OneTimeToken, ThrottleEvent, User, utcnow
+
+# Compared against when an e-mail address is unknown, so both cases take as long.
+_DUMMY_HASH = generate_password_hash("not a password")
+
+PASSWORD_RULE = _l("The password must contain at least 8 characters, "
+                   "of which at least 1 capital letter and 1 digit.")
+
+
+def sha256(text):
+    """Hex SHA-256 of a string."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalise_email(email):
+    """E-mail addresses are compared and stored in lower case without spaces."""
+    return (email or "").strip().lower()
+
+
+# ---- passwords
+
+def password_problems(password):
+    """What is wrong with a new password, as messages for the user (empty when fine)."""
+    problems = []
+    if len(password) < 8:
+        problems.append(_l("The password must be at least 8 characters long."))
+    if not re.search(r"[A-Z]", password):
+        problems.append(_l("The password must contain at least 1 capital letter."))
+    if not re.search(r"[0-9]", password):
+        problems.append(_l("The password must contain at least 1 digit."))
+    if len(password) > 200:
+        problems.append(_l("The password may be at most 200 characters long."))
+    return problems
+
+
+def set_password(user, password):
+    """Hash and store a new password (scrypt, Werkzeug's default KDF)."""
+    user.password_hash = generate_password_hash(password)
+    user.password_changed_at = utcnow()
+
+
+def check_password(user, password):
+    """True when the password is right; takes as long for unknown users."""
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
+# ---- one-time links
+
+def issue_token(session, user, purpose, hours):
+    """Make a single-use link token for a user; only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    session.add(OneTimeToken(user_id=user.id, purpose=purpose, token_hash=sha256(raw),
+                             expires_at=utcnow() + timedelta(hours=hours)))
+    return raw
+
+
+def find_token(session, raw, purpose):
+    """(token, problem): problem is None, "invalid", "used" or "expired"."""
+    if not raw or len(raw) > 100:
+        return None, "invalid"
+    token = session.exec(select(OneTimeToken).where(
+        OneTimeToken.token_hash == sha256(raw), OneTimeToken.purpose == purpose)).first()
+    if token is None:
+        return None, "invalid"
+    if token.used_at is not None:
+        return token, "used"
+    if token.expires_at <= utcnow():
+        return token, "expired"
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        return token, "invalid"
+    return token, None
+
+
+def void_tokens(session, user):
+    """Mark every open link of a user as used (after any password change)."""
+    for token in session.exec(select(OneTimeToken).where(
+            OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))):
+        token.used_at = utcnow()
+
+
+# ---- throttling, kept in the database so that it holds across workers
+
+def throttled(session, key, limit, minutes):
+    """True when `key` has `limit` or more events within the last `minutes`."""
+    since = utcnow() - timedelta(minutes=minutes)
+    count = session.exec(select(func.count()).select_from(ThrottleEvent).where(
+        ThrottleEvent.key == key, ThrottleEvent.at > since)).one()
+    return count >= limit
+
+
+def note_event(session, key):
+    """Count one event (a failed login, a link request) for `key`."""
+    session.add(ThrottleEvent(key=key))
+
+
+def forget_events(session, key):
+    """Forget the events of `key` (after a successful login)."""
+    session.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key))
+
+
+def login_blocked(session, email, ip):
+    """True when this account or this address failed too often lately."""
+    cfg = current_app.config
+    minutes = cfg["LOGIN_WINDOW_MINUTES"]
+    return (throttled(session, "login:" + email, cfg["LOGIN_MAX_FAILURES_ACCOUNT"], minutes)
+            or throttled(session, "login-ip:" + ip, cfg["LOGIN_MAX_FAILURES_IP"], minutes))
+
+
+# ---- login sessions (Flask-Login "alternative tokens")
+
+def start_login(session, user):
+    """Open a server-side login session for `user`; returns the token for the cookie."""
+    raw = secrets.token_urlsafe(32)
+    session.add(LoginSession(user_id=user.id, token_hash=sha256(raw),
+                             ip=request.remote_addr,
+                             user_agent=(request.user_agent.string or "")[:300]))
+    g.login_token = raw
+    return raw
+
+
+def end_login(session, raw):
+    """End one login session."""
+    session.exec(delete(LoginSession).where(LoginSession.token_hash == sha256(raw)))
+
+
+def end_all_logins(session, user):
+    """End every login session of a user (password change, deactivation)."""
+    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+@login_manager.user_loader
+def load_user(raw):
+    """The user whose live login session has this token, or None."""
+    session = get_session()
+    login = session.exec(select(LoginSession).where(
+        LoginSession.token_hash == sha256(raw))).first()
+    if login is None:
+        return None
+    now, cfg = utcnow(), current_app.config
+    if (now - login.last_seen_at > timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
+            or now - login.created_at > timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])):
+        session.delete(login)
+        session.commit()
+        return None
+    user = session.get(User, login.user_id)
+    if user is None or not user.active:
+        return None
+    if now - login.last_seen_at > timedelta(minutes=1):
+        login.last_seen_at = now
+        session.commit()
+    g.login_token = raw
+    return user
+
+
+def unauthorized():
+    """Send anonymous visitors to the login page; htmx requests get HX-Redirect."""
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    flash(str(login_manager.login_message), "info")
+    return redirect(target)
+
+
+# ---- response headers
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; object-src 'none'")
+
+
+def set_security_headers(response):
+    """Headers for every response: CSP, nosniff, referrer, framing, caching, HSTS."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if not request.path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"
+    if request.headers.get("HX-Request") is not None or "HX-Request" in headers.get("Vary", ""):
+        response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app):
+    """Wire Flask-Login and the response headers."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.unauthorized_handler(unauthorized)
+    app.after_request(set_security_headers)
+
+    @app.context_processor
+    def _inject():
+        return {"current_user": current_user, "firm_name": app.config["FIRM_NAME"]}

@@ -1,0 +1,25 @@
+# Copy to instance/config.py and adjust. Every setting can also be given as an
+# environment variable with the prefix KLP_, e.g. KLP_DATABASE_URL=...
+# All settings and their defaults: app/config.py.
+
+# The firm's name, shown in the header, on the login page and in every mail.
+FIRM_NAME = "Advocatenkantoor Voorbeeld"
+
+# The address clients use; links in mails are built from it. https:// turns on
+# secure cookies (with the __Host- prefix) and HSTS.
+PUBLIC_BASE_URL = "https://portaal.example.nl"
+
+# Leave unset for SQLite in instance/portal.sqlite3, or use PostgreSQL (psycopg 3):
+# DATABASE_URL = "postgresql+psycopg://portal:secret@127.0.0.1:5432/portal"
+
+# Mail: with MAIL_SERVER unset every mail is written to instance/outbox/ as .eml.
+# MAIL_SERVER = "smtp.example.nl"
+# MAIL_PORT = 587
+# MAIL_USE_TLS = True
+# MAIL_USERNAME = "portaal@example.nl"
+# MAIL_PASSWORD = "..."
+# MAIL_DEFAULT_SENDER = "Klantenportaal <portaal@example.nl>"
+
+# A random secret is made in instance/secret_key on first start; set one here to share
+# it between several servers.
+# SECRET_KEY = "..."

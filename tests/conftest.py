@@ -1,0 +1,230 @@
+"""Fixtures: a fresh database per test (SQLite or TEST_DATABASE_URL), a real SMTP server,
+factories for users and dossiers, and helpers to post forms with their CSRF token."""
+import os
+import re
+import socket
+import tempfile
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from app import create_app, db
+from app.demo import default_statuses
+from app.invitations import create_company, create_user
+from app.models import KIND_STAFF, Dossier, DossierClient, DossierCompany
+from app.outbox import deliver_pending
+from app.security import set_password
+
+PASSWORD = "Geheim123"
+
+
+def pytest_report_header(config):
+    return f"database: {_database_url().split('@')[-1]}"
+
+
+def _database_url():
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return "sqlite:///" + os.path.join(_session_dir(), "test.sqlite3")
+
+
+_SESSION_DIR = None
+
+
+def _session_dir():
+    global _SESSION_DIR
+    if _SESSION_DIR is None:
+        _SESSION_DIR = tempfile.mkdtemp(prefix="klp-test-")
+    return _SESSION_DIR
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """The test database, its schema created once from the models."""
+    url = _database_url()
+    engine = db.make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def _empty_all_tables(engine):
+    tables = SQLModel.metadata.sorted_tables
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def deliver(self, app):
+        """Run the outbox sender once and return the mails that arrived."""
+        before = len(self.messages)
+        deliver_pending(app)
+        return self.messages[before:]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    mailbox.controller.start()
+    yield mailbox
+    mailbox.controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.messages.clear()
+    return smtp_server
+
+
+def test_config(database_url, tmp_path, smtp_port, **extra):
+    """The configuration every test app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "UPLOAD_FOLDER": str(tmp_path / "files"),
+        "OUTBOX_FOLDER": str(tmp_path / "outbox"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "PUBLIC_BASE_URL": "http://portal.test",
+        "FIRM_NAME": "Kantoor Test",
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path, smtp_server):
+    """Override entries of this dict in a test before asking for `app`."""
+    return test_config(database_url, tmp_path, smtp_server.controller.port)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    engine = app.extensions["db_engine"]
+    _empty_all_tables(engine)
+    with app.app_context():
+        default_statuses(db.get_session())
+        db.get_session().commit()
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """A database session inside an app context, for arranging and checking data."""
+    with app.app_context():
+        yield db.get_session()
+
+
+# ---- factories
+
+class Factory:
+    def __init__(self, session):
+        self.session = session
+        self.n = 0
+
+    def _next(self):
+        self.n += 1
+        return self.n
+
+    def user(self, email=None, name="Klant Test", password=PASSWORD, language="nl", **kw):
+        """A user (client by default) with a password set, committed."""
+        n = self._next()
+        user = create_user(self.session, email=email or f"user{n}@example.nl", name=name,
+                           language=language, **kw)
+        if password:
+            set_password(user, password)
+        self.session.commit()
+        return user
+
+    def staff(self, role="lawyer", **kw):
+        return self.user(kind=KIND_STAFF, role=role, name="mr. Staff", **kw)
+
+    def company(self, name="Bedrijf B.V."):
+        company = create_company(self.session, name=name)
+        self.session.commit()
+        return company
+
+    def dossier(self, clients=(), companies=(), status="in_progress", number=None,
+                description="Dossier omschrijving", lawyer=None):
+        n = self._next()
+        dossier = Dossier(number=number or f"2026-{n:04d}", description=description,
+                          status_code=status, lawyer_id=lawyer.id if lawyer else None)
+        self.session.add(dossier)
+        self.session.flush()
+        for user in clients:
+            self.session.add(DossierClient(dossier_id=dossier.id, user_id=user.id))
+        for company in companies:
+            self.session.add(DossierCompany(dossier_id=dossier.id, company_id=company.id))
+        self.session.commit()
+        return dossier
+
+
+@pytest.fixture
+def make(session):
+    return Factory(session)
+
+
+# ---- posting forms like a browser does
+
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                    r'"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_token(client, page="/__no_such_page__"):
+    """The CSRF token of the client's session, read from a rendered page."""
+    html = client.get(page).get_data(as_text=True)
+    match = _TOKEN.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url, data, **kw):
+    """POST `data` to `url` with the session's CSRF token, as a browser form would."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client)}, **kw)
+
+
+def login(client, email, password=PASSWORD):
+    return post_form(client, "/inloggen", {"email": email, "password": password})
+
+
+def links_in(message):
+    """The http(s) links in a mail's plain text part."""
+    body = message.get_body(("plain",)).get_content()
+    return re.findall(r"https?://\S+", body)
