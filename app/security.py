@@ -65,9 +65,9 @@ def check_password(user, password):
 
 def issue_token(session, user, purpose, hours):
     """Make a single-use link token for a user; only its hash is stored."""
-    raw = secrets.token_urlsafe(32)
+    raw, now = secrets.token_urlsafe(32), utcnow()
     session.add(OneTimeToken(user_id=user.id, purpose=purpose, token_hash=sha256(raw),
-                             expires_at=utcnow() + timedelta(hours=hours)))
+                             created_at=now, expires_at=now + timedelta(hours=hours)))
     return raw
 
 

@@ -8,12 +8,12 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlalchemy import event, text
+from sqlmodel import Session, SQLModel, create_engine
 
 from app import create_app, db
 from app.demo import default_statuses
-from app.invitations import create_company, create_user
+from app.invitations import create_company, create_user, send_invitation
 from app.models import KIND_STAFF, Dossier, DossierClient, DossierCompany
 from app.outbox import deliver_pending
 from app.security import set_password
@@ -115,6 +115,7 @@ def test_config(database_url, tmp_path, smtp_port, **extra):
         "OUTBOX_FOLDER": str(tmp_path / "outbox"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail suppresses mail when TESTING is on
         "PUBLIC_BASE_URL": "http://portal.test",
         "FIRM_NAME": "Kantoor Test",
     }
@@ -133,9 +134,9 @@ def app(app_config):
     app = create_app(app_config)
     engine = app.extensions["db_engine"]
     _empty_all_tables(engine)
-    with app.app_context():
-        default_statuses(db.get_session())
-        db.get_session().commit()
+    with Session(engine) as s:
+        default_statuses(s)
+        s.commit()
     yield app
     engine.dispose()
 
@@ -146,16 +147,28 @@ def client(app):
 
 
 @pytest.fixture
-def session(app):
-    """A database session inside an app context, for arranging and checking data."""
-    with app.app_context():
-        yield db.get_session()
+def session(app, database_url):
+    """A database session for arranging and checking data, outside any app context.
+
+    Requests made by the test client get their own app context and session; a fixture
+    that kept an app context pushed would make every request share it. On SQLite this
+    session uses the driver's default mode: reads take no lock and always see the newest
+    data, a write opens a transaction that lasts until commit.
+    """
+    engine = create_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect",
+                     lambda conn, _record: conn.execute("PRAGMA foreign_keys=ON"))
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+    engine.dispose()
 
 
 # ---- factories
 
 class Factory:
-    def __init__(self, session):
+    def __init__(self, app, session):
+        self.app = app
         self.session = session
         self.n = 0
 
@@ -196,9 +209,17 @@ class Factory:
         return dossier
 
 
+    def invite(self, user):
+        """Send mail 1 to `user`; returns the raw invitation token."""
+        with self.app.app_context():
+            raw = send_invitation(self.session, user)
+        self.session.commit()
+        return raw
+
+
 @pytest.fixture
-def make(session):
-    return Factory(session)
+def make(app, session):
+    return Factory(app, session)
 
 
 # ---- posting forms like a browser does

@@ -7,8 +7,12 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from ..security import password_problems
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
         DataRequired(_l("Enter your e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=200)])
@@ -17,7 +21,7 @@ class LoginForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
         DataRequired(_l("Enter your e-mail address.")),
         Email(_l("Enter a valid e-mail address, like name@example.nl."),
               check_deliverability=False),

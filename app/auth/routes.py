@@ -74,11 +74,8 @@ def login():
                 target = _log_in(db, user)
                 audit.record(db, "login", actor=user, target=user)
                 db.commit()
-                response = redirect(_safe_next(form.next.data) or target)
-                response.set_cookie("lang", user.language, max_age=365 * 86400,
-                                    samesite="Lax", httponly=True,
-                                    secure=current_app.config["SESSION_COOKIE_SECURE"])
-                return response
+                return _remember_language(redirect(_safe_next(form.next.data) or target),
+                                          user.language)
             security.note_event(db, "login:" + email)
             security.note_event(db, "login-ip:" + ip)
             audit.record(db, "login.failed", target=user, email=email)
@@ -95,20 +92,25 @@ def login():
 def logout():
     """End this login session for real (the cookie is dead afterwards)."""
     db = get_session()
+    language = current_user.language
     audit.record(db, "logout", actor=current_user, target=current_user)
     security.end_login(db, g.login_token)
     db.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    # A language chosen in Mijn gegevens takes effect now, as the manual says.
+    return _remember_language(redirect(url_for("auth.login")), language)
 
 
 @bp.post("/taal")
 def language():
     """Choose the language of the login page (signed-in users choose it in Mijn gegevens)."""
-    lang = request.form.get("lang")
-    response = redirect(url_for("auth.login"))
+    return _remember_language(redirect(url_for("auth.login")), request.form.get("lang"))
+
+
+def _remember_language(response, lang):
+    """Keep the language of the login page in a cookie."""
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"])

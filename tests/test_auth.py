@@ -1,0 +1,383 @@
+"""Signing in as chapter 1 of the manuals: invitation, set password, forgot password, login."""
+import re
+from datetime import timedelta
+
+import pytest
+from conftest import PASSWORD, csrf_token, links_in, login, post_form
+from sqlmodel import select
+
+from app.models import LoginSession, OneTimeToken, ThrottleEvent, User, utcnow
+
+
+def invite(session, make, email="nieuw@example.nl", language="nl"):
+    user = make.user(email=email, password=None, language=language)
+    make.invite(user)
+    return user
+
+
+def path_of(link):
+    return link.replace("http://portal.test", "")
+
+
+def test_invitation_flow_sends_three_mails(app, client, session, make, mailbox):
+    user = invite(session, make)
+    [mail1] = mailbox.deliver(app)
+    assert mail1["To"] == "nieuw@example.nl"
+    assert mail1["Subject"] == "Uw account voor ons klantenportaal"
+    [link1] = links_in(mail1)
+    assert link1.startswith("http://portal.test/welkom/")
+
+    page = client.get(path_of(link1)).get_data(as_text=True)
+    assert "Vul uw e-mailadres in en klik op Verstuur" in page
+    response = post_form(client, path_of(link1), {"email": " Nieuw@Example.nl "})
+    assert response.status_code == 302
+    assert "Controleer uw e-mail" in client.get(response.location).get_data(as_text=True)
+
+    [mail2] = mailbox.deliver(app)
+    assert mail2["Subject"] == "Stel uw wachtwoord in voor het klantenportaal"
+    [link2] = links_in(mail2)
+    page = client.get(path_of(link2)).get_data(as_text=True)
+    assert "Stel uw wachtwoord in a.u.b." in page
+    assert "minimaal 8 tekens te bevatten, waarvan minimaal 1 hoofdletter en 1 cijfer" in page
+
+    response = post_form(client, path_of(link2), {"password": "Welkom2026",
+                                                   "confirm": "Welkom2026"})
+    assert response.status_code == 302
+    assert response.location == "/mijn-gegevens"  # the first time: Mijn gegevens
+    page = client.get("/mijn-gegevens").get_data(as_text=True)
+    assert "Uw wachtwoord is ingesteld. U bent nu ingelogd." in page
+
+    [mail3] = mailbox.deliver(app)
+    assert mail3["Subject"] == "Uw wachtwoord is ingesteld"
+    assert "nieuw@example.nl" == mail3["To"]
+    session.refresh(user)
+    assert user.password_hash.startswith("scrypt:")
+    assert user.first_login_at is not None
+
+    # The links are single-use.
+    assert client.get(path_of(link1)).status_code == 400
+    assert client.get(path_of(link2)).status_code == 400
+
+
+def test_invitation_in_english(app, client, session, make, mailbox):
+    invite(session, make, language="en")
+    [mail1] = mailbox.deliver(app)
+    assert mail1["Subject"] == "Your account for our client portal"
+    assert "We have created an account for you" in mail1.get_body(("plain",)).get_content()
+
+
+def test_invitation_with_other_address_is_refused_then_throttled(app, client, session, make,
+                                                                mailbox):
+    invite(session, make)
+    [link1] = links_in(mailbox.deliver(app)[0])
+    for _ in range(5):
+        response = post_form(client, path_of(link1), {"email": "iemand@anders.nl"})
+        assert response.status_code == 400
+        assert "Dit is niet het e-mailadres van deze uitnodiging" in response.get_data(
+            as_text=True)
+    response = post_form(client, path_of(link1), {"email": "nieuw@example.nl"})
+    assert response.status_code == 429
+    assert mailbox.deliver(app) == []
+
+
+def test_second_login_lands_on_home(client, make):
+    make.user(email="jan@example.nl")
+    first = login(client, "jan@example.nl")
+    assert first.location == "/mijn-gegevens"
+    post_form(client, "/uitloggen", {})
+    second = login(client, "jan@example.nl")
+    assert second.location == "/"
+
+
+def test_forgot_password_same_answer_for_unknown_address(app, client, make, mailbox):
+    make.user(email="jan@example.nl")
+    known = post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    unknown = post_form(client, "/wachtwoord-instellen", {"email": "niemand@example.nl"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.location == unknown.location
+    mails = mailbox.deliver(app)
+    assert [m["To"] for m in mails] == ["jan@example.nl"]
+
+
+def test_forgot_password_sets_new_password_and_voids_old_links(app, client, session, make,
+                                                              mailbox):
+    user = make.user(email="jan@example.nl")
+    post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    first, second = [path_of(links_in(m)[0]) for m in mailbox.deliver(app)]
+    response = post_form(client, second, {"password": "Nieuw12345", "confirm": "Nieuw12345"})
+    assert response.status_code == 302
+    assert response.location == "/mijn-gegevens"
+    # Any password change voids every other open link.
+    assert client.get(first).status_code == 400
+    [confirmation] = mailbox.deliver(app)
+    assert confirmation["Subject"] == "Uw wachtwoord is ingesteld"
+    session.expire_all()
+    assert session.get(User, user.id).password_changed_at is not None
+    post_form(client, "/uitloggen", {})
+    assert login(client, "jan@example.nl", PASSWORD).status_code == 401
+    assert login(client, "jan@example.nl", "Nieuw12345").status_code == 302
+
+
+def test_forgot_password_requests_are_throttled_silently(app, client, make, mailbox):
+    make.user(email="jan@example.nl")
+    for _ in range(5):
+        response = post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+        assert response.status_code == 302
+    assert len(mailbox.deliver(app)) == app.config["RESET_MAX_PER_HOUR"]
+
+
+@pytest.mark.parametrize("problem, setup, text", [
+    ("expired", lambda t: setattr(t, "expires_at", utcnow() - timedelta(seconds=1)),
+     "Deze link is verlopen."),
+    ("used", lambda t: setattr(t, "used_at", utcnow()),
+     "Deze link is al gebruikt."),
+])
+def test_bad_links_get_a_clear_page(app, client, session, make, mailbox, problem, setup, text):
+    invite(session, make)
+    [link1] = links_in(mailbox.deliver(app)[0])
+    token = session.exec(select(OneTimeToken)).one()
+    setup(token)
+    session.commit()
+    response = client.get(path_of(link1))
+    assert response.status_code == 400
+    assert text in response.get_data(as_text=True)
+    response = post_form(client, path_of(link1), {"email": "nieuw@example.nl"})
+    assert response.status_code == 400
+    assert mailbox.deliver(app) == []
+
+
+@pytest.mark.parametrize("url", ["/welkom/", "/wachtwoord/"])
+def test_tampered_links_are_refused(app, client, session, make, mailbox, url):
+    invite(session, make)
+    [link1] = links_in(mailbox.deliver(app)[0])
+    raw = link1.rsplit("/", 1)[1]
+    tampered = raw[:-1] + ("A" if raw[-1] != "A" else "B")
+    for token in (tampered, "x", "a" * 500):
+        response = client.get(url + token)
+        assert response.status_code == 400
+        assert "Deze link is ongeldig." in response.get_data(as_text=True)
+
+
+def test_tokens_are_stored_hashed(app, session, make, mailbox):
+    invite(session, make)
+    [link1] = links_in(mailbox.deliver(app)[0])
+    raw = link1.rsplit("/", 1)[1]
+    stored = session.exec(select(OneTimeToken)).one()
+    assert raw not in stored.token_hash and len(stored.token_hash) == 64
+    assert stored.expires_at - stored.created_at == timedelta(days=7)
+
+
+@pytest.mark.parametrize("password, message", [
+    ("Kort1", "minimaal 8 tekens bevatten"),
+    ("geenhoofdletter1", "minimaal 1 hoofdletter"),
+    ("GeenCijferHier", "minimaal 1 cijfer"),
+    ("", "Vul een wachtwoord in."),
+])
+def test_password_policy(app, client, session, make, mailbox, password, message):
+    make.user(email="jan@example.nl")
+    post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    link = path_of(links_in(mailbox.deliver(app)[0])[0])
+    response = post_form(client, link, {"password": password, "confirm": password})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    # Nothing changed: the link still works and the old password too.
+    assert client.get(link).status_code == 200
+    assert login(client, "jan@example.nl").status_code == 302
+
+
+def test_passwords_must_match(app, client, make, mailbox):
+    make.user(email="jan@example.nl")
+    post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    link = path_of(links_in(mailbox.deliver(app)[0])[0])
+    response = post_form(client, link, {"password": "Goed12345", "confirm": "Goed12346"})
+    assert "De twee wachtwoorden zijn niet gelijk." in response.get_data(as_text=True)
+
+
+def test_wrong_password_keeps_email_and_says_so(client, make):
+    make.user(email="jan@example.nl")
+    response = login(client, "jan@example.nl", "Fout12345")
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "Het e-mailadres of het wachtwoord is onjuist." in page
+    assert 'value="jan@example.nl"' in page
+
+
+def test_no_user_enumeration_on_login(client, make):
+    make.user(email="jan@example.nl")
+    known = login(client, "jan@example.nl", "Fout12345")
+    unknown = login(client, "niemand@example.nl", "Fout12345")
+    assert known.status_code == unknown.status_code == 401
+    strip = lambda r: re.sub(r'value="[^"]*"', "", r.get_data(as_text=True))  # noqa: E731
+    assert strip(known) == strip(unknown)
+
+
+def test_login_throttled_per_account(app, client, session, make):
+    make.user(email="jan@example.nl")
+    for _ in range(app.config["LOGIN_MAX_FAILURES_ACCOUNT"]):
+        assert login(client, "jan@example.nl", "Fout12345").status_code == 401
+    response = login(client, "jan@example.nl", PASSWORD)  # even the right password
+    assert response.status_code == 429
+    assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
+    # Once the window has passed, the right password works again.
+    for event in session.exec(select(ThrottleEvent)):
+        event.at = utcnow() - timedelta(minutes=app.config["LOGIN_WINDOW_MINUTES"] + 1)
+    session.commit()
+    assert login(client, "jan@example.nl", PASSWORD).status_code == 302
+
+
+def test_login_throttled_per_ip(app, client, make):
+    app.config["LOGIN_MAX_FAILURES_IP"] = 3
+    make.user(email="jan@example.nl")
+    for n in range(3):
+        login(client, f"other{n}@example.nl", "Fout12345")
+    assert login(client, "jan@example.nl", PASSWORD).status_code == 429
+
+
+def test_inactive_user_cannot_log_in(client, session, make):
+    user = make.user(email="jan@example.nl")
+    user.active = False
+    session.commit()
+    assert login(client, "jan@example.nl").status_code == 401
+
+
+def test_session_is_rotated_at_login(client, make):
+    make.user(email="jan@example.nl")
+    client.get("/inloggen")
+    before = client.get_cookie("session").value
+    login(client, "jan@example.nl")
+    assert client.get_cookie("session").value != before
+    assert client.get("/").status_code == 200
+
+
+def test_copied_cookie_is_dead_after_logout(app, client, make):
+    make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    copied = client.get_cookie("session").value
+    assert post_form(client, "/uitloggen", {}).location == "/inloggen"
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/")
+    assert response.status_code == 302 and response.location.startswith("/inloggen")
+
+
+def test_password_change_ends_other_sessions(app, client, session, make, mailbox):
+    make.user(email="jan@example.nl")
+    other = app.test_client()
+    login(other, "jan@example.nl")
+    assert other.get("/").status_code == 200
+    post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    link = path_of(links_in(mailbox.deliver(app)[0])[0])
+    post_form(client, link, {"password": "Nieuw12345", "confirm": "Nieuw12345"})
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+    assert len(session.exec(select(LoginSession)).all()) == 1
+
+
+def test_deactivation_ends_open_session(app, client, session, make):
+    user = make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    user.active = False
+    session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_idle_session_expires(app, client, session, make):
+    make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    login_session = session.exec(select(LoginSession)).one()
+    login_session.last_seen_at = utcnow() - timedelta(minutes=31)
+    session.commit()
+    assert client.get("/").status_code == 302
+    assert session.exec(select(LoginSession)).all() == []
+
+
+def test_login_without_csrf_token_is_refused(client, make):
+    make.user(email="jan@example.nl")
+    response = client.post("/inloggen", data={"email": "jan@example.nl", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_logout_without_csrf_token_is_refused(client, make):
+    make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    assert client.post("/uitloggen").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_csrf_error_is_clear_for_htmx(client, make):
+    make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    response = client.post("/uitloggen", headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "Dit formulier is verlopen" in response.get_data(as_text=True)
+    assert "<html" not in response.get_data(as_text=True)
+
+
+def test_csrf_token_in_htmx_header_is_accepted(client, make):
+    make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    token = csrf_token(client, "/")
+    response = client.post("/uitloggen", headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/acties", "/acties"),
+    ("//evil.example/x", "/mijn-gegevens"),
+    ("https://evil.example/", "/mijn-gegevens"),
+    ("/\\evil.example", "/mijn-gegevens"),
+])
+def test_next_only_follows_local_paths(client, make, target, expected):
+    make.user(email="jan@example.nl")
+    response = post_form(client, "/inloggen", {"email": "jan@example.nl",
+                                                "password": PASSWORD, "next": target})
+    assert response.location == expected
+
+
+def test_anonymous_is_sent_to_login_and_back(client, make):
+    response = client.get("/acties")
+    assert response.status_code == 302
+    assert response.location.startswith("/inloggen?next=")
+    htmx = client.get("/acties", headers={"HX-Request": "true"})
+    assert htmx.status_code == 401 and htmx.headers["HX-Redirect"].startswith("/inloggen")
+
+
+def test_staff_and_clients_stay_on_their_own_side(app, make):
+    make.user(email="jan@example.nl")
+    make.staff(email="mr@kantoor.nl")
+    client, staff = app.test_client(), app.test_client()
+    login(client, "jan@example.nl")
+    assert login(staff, "mr@kantoor.nl").location == "/kantoor/"
+    assert client.get("/kantoor/").status_code == 404
+    assert staff.get("/").status_code == 404
+    assert staff.get("/dossiers").status_code == 404
+
+
+def test_login_page_language_switch(client):
+    post_form(client, "/taal", {"lang": "en"})
+    page = client.get("/inloggen").get_data(as_text=True)
+    assert "Welcome to the client portal of Kantoor Test" in page
+    assert '<html lang="en">' in page
+
+
+def test_user_language_applies_after_login(client, make):
+    make.user(email="sophie@example.nl", language="en")
+    login(client, "sophie@example.nl")
+    assert "My details" in client.get("/mijn-gegevens").get_data(as_text=True)
+
+
+def test_language_choice_takes_effect_after_logout(client, session, make):
+    user = make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    response = post_form(client, "/mijn-gegevens", {"language": "en"})
+    assert response.status_code == 302
+    page = client.get("/mijn-gegevens").get_data(as_text=True)
+    assert "Na het uitloggen zal de taalkeuze van toepassing zijn." in page  # still Dutch
+    session.refresh(user)
+    assert user.language == "en"
+    post_form(client, "/uitloggen", {})
+    assert "Welcome to the client portal" in client.get("/inloggen").get_data(as_text=True)
+    login(client, "jan@example.nl")
+    assert "My details" in client.get("/mijn-gegevens").get_data(as_text=True)

@@ -1,0 +1,125 @@
+"""Two languages everywhere: complete catalogs, no hard-coded text, no mixed pages."""
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import login, post_form
+
+ROOT = pathlib.Path(__file__).parent.parent
+TEMPLATES = ROOT / "app" / "templates"
+# Language names are written in their own language on purpose.
+ALLOWED_WORDS = {"Nederlands", "English"}
+
+
+def catalog(lang):
+    with open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """The strings in the code and templates now, as `make translate-update` extracts them."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    pybabel = pathlib.Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "--quiet", "extract",
+                    "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2",
+                    "-o", str(pot), "."], cwd=ROOT, check=True)
+    with open(pot, "rb") as f:
+        return {m.id for m in read_po(f) if m.id}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_catalog_is_complete_and_clean(extracted, lang):
+    cat = catalog(lang)
+    ids = {m.id for m in cat if m.id}
+    assert not extracted - ids, f"run `make translate-update`; missing in {lang}"
+    assert not ids - extracted, f"stale entries in {lang}: run `make translate-update`"
+    untranslated = [m.id for m in cat if m.id and not (
+        all(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert untranslated == []
+    assert [m.id for m in cat if m.id and m.fuzzy] == []
+    assert not cat.obsolete
+
+
+def _visible_text(source):
+    source = re.sub(r"\{#.*?#\}", "", source, flags=re.S)
+    source = re.sub(r"\{%.*?%\}", " ", source, flags=re.S)
+    source = re.sub(r"\{\{.*?\}\}", " ", source, flags=re.S)
+    return source
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.*")),
+                         ids=lambda p: str(p.relative_to(TEMPLATES)))
+def test_templates_have_no_untranslated_text(path):
+    source = _visible_text(path.read_text())
+    if path.suffix == ".html":
+        attrs = re.findall(r'(?:aria-label|title|alt|placeholder)="([^"]*[A-Za-z][^"]*)"',
+                           source)
+        assert attrs == [], "attribute text must go through _()"
+        source = re.sub(r"<style.*?</style>", " ", source, flags=re.S)
+        source = re.sub(r"<[^>]*>", " ", source, flags=re.S)
+        source = re.sub(r"&\w+;", " ", source)
+    words = set(re.findall(r"[A-Za-zÀ-ÿ]{2,}", source)) - ALLOWED_WORDS
+    assert words == set(), f"text outside _() in {path.name}"
+
+
+def _text(response):
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def _labels_of_other_language(lang):
+    """Phrases that only the other language uses: they must not show on a `lang` page."""
+    nl = {m.id: m.string for m in catalog("nl") if m.id and isinstance(m.id, str)}
+    phrases = []
+    for msgid, dutch in nl.items():
+        if msgid == dutch or "%(" in msgid:
+            continue
+        phrases.append(msgid if lang == "nl" else dutch)
+    return phrases
+
+
+def _pages(app, make, session, mailbox, client, lang):
+    """Every page of the sign-in flow and of the portal, as (name, response)."""
+    yield "login", client.get("/inloggen")
+    yield "forgot", client.get("/wachtwoord-instellen")
+    yield "forgot-error", post_form(client, "/wachtwoord-instellen", {"email": "geen"})
+    yield "link-sent", client.get("/wachtwoord-instellen/verstuurd")
+    yield "bad-link", client.get("/wachtwoord/bad")
+    yield "not-found", client.get("/no-such-page")
+    user = make.user(email="klant@example.nl", password=None, language=lang)
+    token = make.invite(user)
+    yield "invitation", client.get(f"/welkom/{token}")
+    yield "invitation-error", post_form(client, f"/welkom/{token}", {"email": "a@b.nl"})
+    post_form(client, f"/welkom/{token}", {"email": "klant@example.nl"})
+    links = [m for m in mailbox.deliver(app) if "wachtwoord/" in m.get_body(
+        ("plain",)).get_content()]
+    link = re.search(r"/wachtwoord/\S+", links[-1].get_body(("plain",)).get_content())[0]
+    yield "set-password", client.get(link)
+    yield "set-password-error", post_form(client, link, {"password": "x", "confirm": "y"})
+    yield "login-error", login(client, "klant@example.nl", "Fout12345")
+    make.dossier(clients=[user])
+    make.dossier(clients=[user], status="closed")
+    post_form(client, link, {"password": "Geheim123", "confirm": "Geheim123"})
+    for name, path in [("home", "/"), ("dossiers", "/dossiers"), ("actions", "/acties"),
+                       ("my-details", "/mijn-gegevens")]:
+        yield name, client.get(path)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_page_speaks_one_language(app, make, session, mailbox, client, lang):
+    client.set_cookie("lang", lang)
+    foreign = _labels_of_other_language(lang)
+    seen = 0
+    for name, response in _pages(app, make, session, mailbox, client, lang):
+        assert response.status_code < 500, name
+        text = _text(response)
+        assert f'<html lang="{lang}">' in response.get_data(as_text=True), name
+        mixed = [p for p in foreign if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+        assert mixed == [], f"{name} in {lang} shows the other language"
+        seen += 1
+    assert seen == 15
