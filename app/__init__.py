@@ -23,6 +23,7 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     _fill_in_paths(app)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     db.init_app(app)
     csrf.init_app(app)

@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import select
+from werkzeug.serving import run_simple
 
 from . import migrate, security
 from .db import get_session
@@ -105,7 +106,8 @@ def serve(host, port):
     for email, what in DEMO_LOGINS["users"]:
         click.echo(f"    {email:32} {what}")
     click.echo(f"  Mails are written to {app.config['OUTBOX_FOLDER']}/ (.eml files).\n")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a `flask` command, so call Werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 def init_app(app):
