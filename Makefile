@@ -34,6 +34,7 @@ translate-update: $(BIN)/activate
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python translations/fill_en.py
+	$(BIN)/python translations/fill_nl.py
 
 bench: install
 	$(BIN)/python -m bench

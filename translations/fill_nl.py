@@ -1,7 +1,8 @@
-"""Merge Dutch translations from a Python file holding a dict NL = {msgid: msgstr}.
+"""Merge the Dutch wording of translations/dutch/*.py into the Dutch catalog.
 
-Usage: python translations/fill_nl.py FILE   (keeps translations already in the catalog)
+Usage: python translations/fill_nl.py [FILE ...]   (default: every file in translations/dutch)
 """
+import glob
 import runpy
 import sys
 
@@ -9,7 +10,9 @@ from babel.messages.pofile import read_po, write_po
 
 PATH = "translations/nl/LC_MESSAGES/messages.po"
 
-new = runpy.run_path(sys.argv[1])["NL"]
+new = {}
+for source in sys.argv[1:] or sorted(glob.glob("translations/dutch/*.py")):
+    new.update(runpy.run_path(source)["NL"])
 with open(PATH, "rb") as f:
     catalog = read_po(f, locale="nl")
 for message in catalog:

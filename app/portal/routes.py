@@ -1,17 +1,19 @@
-"""Views of the client's home, dossier list and actions."""
-from flask import abort, g, has_request_context, redirect, render_template, url_for
+"""Views of the client's home, dossiers, documents and actions."""
+import os
+
+from flask import (abort, g, has_request_context, make_response, redirect, render_template,
+                   request, send_file, url_for)
 from flask_login import current_user, login_required
 from sqlmodel import func, select
 
-from ..access import get_dossier_for, visible_dossiers
+from .. import audit, storage
+from ..access import get_document_for, get_dossier_for, visible_dossiers
 from ..db import get_session
-from ..models import (
-    Dossier,
-    DossierStatus,
-    QuestionnaireAssignment,
-    QuestionnaireVersion,
-)
+from ..models import (Dossier, DossierStatus, DocumentDownload, QuestionnaireAssignment,
+                      QuestionnaireVersion, utcnow)
 from . import bp
+from .dossiers import (PAGE_SIZE, TABS, document_rows, icon_for, progress, search_dossiers,
+                       statuses_in_use, tab_counts)
 
 
 @bp.before_request
@@ -43,6 +45,25 @@ def _actions_badge():
     return {}
 
 
+@bp.app_template_filter("doc_icon")
+def _doc_icon(content_type):
+    return icon_for(content_type)
+
+
+def is_htmx():
+    """True for an htmx request that wants a fragment (not a history restore)."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+def page_or_fragment(page_template, fragment_template, **context):
+    """The full page, or only its fragment for htmx; caches keep the two apart."""
+    template = fragment_template if is_htmx() else page_template
+    response = make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
 @bp.get("/")
 def home():
     """Home: the tiles Dossiers, Acties and Mijn gegevens."""
@@ -58,23 +79,66 @@ def home():
 
 @bp.get("/dossiers")
 def dossiers():
-    """The client's dossiers; with exactly one, straight into it."""
+    """The client's dossiers: search, filter on status, open; with exactly one, straight in."""
     db = get_session()
-    rows = db.exec(visible_dossiers(current_user).order_by(Dossier.number).limit(2)).all()
-    if len(rows) == 1:
+    statuses = statuses_in_use(db, current_user)
+    q = request.args.get("q", "")
+    chosen = [s for s in request.args.getlist("status") if s in {x.code for x in statuses}]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = search_dossiers(db, current_user, q, chosen, page)
+    if total == 1 and not q and not chosen:
         return redirect(url_for("portal.dossier", dossier_id=rows[0].id))
-    statuses = {s.code: s for s in db.exec(select(DossierStatus))}
-    rows = db.exec(visible_dossiers(current_user).order_by(Dossier.number)).all()
-    return render_template("portal/dossiers.html", dossiers=rows, statuses=statuses)
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return page_or_fragment(
+        "portal/dossiers.html", "portal/_dossier_results.html", dossiers=rows, total=total,
+        q=q, chosen=chosen, statuses=statuses, status_by_code={s.code: s for s in statuses},
+        page=page, pages=pages)
 
 
 @bp.get("/dossiers/<int:dossier_id>")
-def dossier(dossier_id):
-    """One dossier (its tabs come with the portal issue)."""
+@bp.get("/dossiers/<int:dossier_id>/<any(correspondentie, documenten, aangeleverd):tab>")
+def dossier(dossier_id, tab="correspondentie"):
+    """A dossier with its progress and one of its document tabs."""
     db = get_session()
     item = get_dossier_for(db, current_user, dossier_id)
+    category = dict(TABS)[tab]
+    rows = document_rows(db, current_user, item, category)
+    return render_dossier_tab(db, item, tab, "portal/_documents.html", documents=rows)
+
+
+def render_dossier_tab(db, item, tab, fragment, **context):
+    """A dossier tab: the whole dossier page, or only the tab for htmx."""
+    context.update(dossier=item, tab=tab, tab_template=fragment,
+                   counts=tab_counts(db, current_user, item))
+    if is_htmx():
+        return page_or_fragment("portal/dossier.html", "portal/_tab.html", **context)
+    done, total, steps = progress(db, item)
     status = db.get(DossierStatus, item.status_code)
-    return render_template("portal/dossier.html", dossier=item, status=status)
+    return page_or_fragment("portal/dossier.html", "portal/_tab.html", status=status,
+                            done=done, total=total, steps=steps, **context)
+
+
+@bp.get("/documenten/<int:document_id>/download")
+def download(document_id):
+    """Stream a document (Range requests too) and mark it downloaded for this user."""
+    db = get_session()
+    document = get_document_for(db, current_user, document_id)
+    path = storage.path_for(document.storage_key)
+    if not os.path.exists(path):
+        abort(404)
+    mark = db.get(DocumentDownload, (document.id, current_user.id))
+    if mark is None:
+        db.add(DocumentDownload(document_id=document.id, user_id=current_user.id))
+    else:
+        mark.last_at, mark.count = utcnow(), mark.count + 1
+    audit.record(db, "document.downloaded", actor=current_user, target=document,
+                 dossier_id=document.dossier_id, range=request.headers.get("Range"))
+    db.commit()
+    response = send_file(path, mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, conditional=True, etag=document.sha256,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/acties")
