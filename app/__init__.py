@@ -35,8 +35,8 @@ def create_app(test_config=None):
 
     from .account import bp as account_bp
     from .auth import bp as auth_bp
-    from .portal import bp as portal_bp
     from .messages import bp as messages_bp
+    from .portal import bp as portal_bp
     from .staff import bp as staff_bp
     app.register_blueprint(auth_bp)
     app.register_blueprint(portal_bp)

@@ -2,8 +2,15 @@
 from flask import abort
 from sqlmodel import and_, or_, select
 
-from .models import (CAT_ATTACHMENT, Document, Dossier, DossierClient, DossierCompany,
-                     Message, MessageAttachment)
+from .models import (
+    CAT_ATTACHMENT,
+    Document,
+    Dossier,
+    DossierClient,
+    DossierCompany,
+    Message,
+    MessageAttachment,
+)
 
 
 def visible_dossier_ids(user):

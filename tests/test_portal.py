@@ -6,10 +6,22 @@ import pytest
 from conftest import login
 from sqlmodel import select
 
-from app.models import (CAT_ATTACHMENT, CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED,
-                        AuditEvent, Document, DocumentDownload, Message, MessageRead,
-                        ProgressStep, QuestionnaireAssignment, Questionnaire,
-                        QuestionnaireVersion, utcnow)
+from app.models import (
+    CAT_ATTACHMENT,
+    CAT_CORRESPONDENCE,
+    CAT_DOCUMENT,
+    CAT_PROVIDED,
+    AuditEvent,
+    Document,
+    DocumentDownload,
+    Message,
+    MessageRead,
+    ProgressStep,
+    Questionnaire,
+    QuestionnaireAssignment,
+    QuestionnaireVersion,
+    utcnow,
+)
 from app.storage import store_bytes
 
 

@@ -1,7 +1,7 @@
 """Views of the Berichten tab of a dossier."""
 from flask import abort
 from flask_login import current_user, login_required
-from sqlmodel import and_, select
+from sqlmodel import and_
 
 from ..access import get_dossier_for, visible_messages
 from ..db import get_session

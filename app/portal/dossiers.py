@@ -2,10 +2,19 @@
 from sqlalchemy import case
 from sqlmodel import and_, func, or_, select
 
-from ..access import visible_dossier_ids, visible_documents, visible_messages
-from ..models import (CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, Document,
-                      DocumentDownload, Dossier, DossierStatus, Message, MessageRead,
-                      ProgressStep)
+from ..access import visible_documents, visible_dossier_ids, visible_messages
+from ..models import (
+    CAT_CORRESPONDENCE,
+    CAT_DOCUMENT,
+    CAT_PROVIDED,
+    Document,
+    DocumentDownload,
+    Dossier,
+    DossierStatus,
+    Message,
+    MessageRead,
+    ProgressStep,
+)
 
 PAGE_SIZE = 25
 # The four tabs of a dossier: URL slug, label key, document category (None: messages).

@@ -1,19 +1,42 @@
 """Views of the client's home, dossiers, documents and actions."""
 import os
 
-from flask import (abort, g, has_request_context, make_response, redirect, render_template,
-                   request, send_file, url_for)
+from flask import (
+    abort,
+    g,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlmodel import func, select
 
 from .. import audit, storage
 from ..access import get_document_for, get_dossier_for, visible_dossiers
 from ..db import get_session
-from ..models import (Dossier, DossierStatus, DocumentDownload, QuestionnaireAssignment,
-                      QuestionnaireVersion, utcnow)
+from ..models import (
+    DocumentDownload,
+    Dossier,
+    DossierStatus,
+    QuestionnaireAssignment,
+    QuestionnaireVersion,
+    utcnow,
+)
 from . import bp
-from .dossiers import (PAGE_SIZE, TABS, document_rows, icon_for, progress, search_dossiers,
-                       statuses_in_use, tab_counts)
+from .dossiers import (
+    PAGE_SIZE,
+    TABS,
+    document_rows,
+    icon_for,
+    progress,
+    search_dossiers,
+    statuses_in_use,
+    tab_counts,
+)
 
 
 @bp.before_request
