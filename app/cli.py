@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
-from . import migrate, security
+from . import migrate, notifications, security
 from .db import get_session
 from .invitations import DuplicateEmail, create_company, create_user, send_invitation
 from .models import KIND_STAFF, ROLE_ADMIN, STAFF_ROLES, User
@@ -73,6 +73,7 @@ def send_mail(loop):
     """Deliver the queued mails (run from cron, or with --loop as a service)."""
     if loop:
         start_sender_thread(current_app._get_current_object()).join()
+    notifications.send_due()
     sent, failed = deliver_pending()
     click.echo(f"{sent} sent, {failed} failed (will be retried).")
 

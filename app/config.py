@@ -48,3 +48,5 @@ class Default:
     MAIL_SENDER_THREAD = False  # the dev server (make run) turns this on
     MAIL_POLL_SECONDS = 5
     MAIL_MAX_ATTEMPTS = 12
+    # New documents, messages and questionnaires within this many minutes share one mail.
+    NOTIFY_DELAY_MINUTES = 5

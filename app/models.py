@@ -319,6 +319,16 @@ class OutgoingMail(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=1000)
 
 
+# Something new for a client (document, message, questionnaire), waiting to be told by
+# mail; items that arrive within a few minutes of each other go out as one mail.
+class NotificationItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # "document", "message" or "questionnaire"
+    created_at: datetime = created()
+    mailed_at: datetime | None = when(index=True)
+
+
 # Who saw, downloaded, uploaded, sent or changed what, and when.
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

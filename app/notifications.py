@@ -1,0 +1,64 @@
+"""Notification mails: they say *that* something is new, never what; batched per client."""
+from collections import Counter
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from . import db
+from .access import visible_dossier_ids
+from .models import DossierClient, DossierCompany, NotificationItem, User, utcnow
+from .outbox import queue_mail
+
+KINDS = {"document": "notify_documents", "message": "notify_messages",
+         "questionnaire": "notify_questionnaires"}
+
+
+def dossier_clients(session, dossier_id):
+    """Every active client account with access to the dossier (company accounts too)."""
+    direct = select(DossierClient.user_id).where(DossierClient.dossier_id == dossier_id)
+    companies = select(DossierCompany.company_id).where(DossierCompany.dossier_id == dossier_id)
+    return session.exec(select(User).where(
+        User.active, (User.id.in_(direct)) | (User.company_id.in_(companies)))).all()
+
+
+def notify(session, users, kind):
+    """Note that something of `kind` is new for each user who wants to hear about it."""
+    for user in users:
+        if getattr(user, KINDS[kind]) and user.active:
+            session.add(NotificationItem(user_id=user.id, kind=kind))
+
+
+def notify_dossier(session, dossier_id, kind, exclude=None):
+    """Notify every client of a dossier, except `exclude` (who caused it)."""
+    notify(session, [u for u in dossier_clients(session, dossier_id)
+                     if exclude is None or u.id != exclude.id], kind)
+
+
+def send_due(app=None):
+    """Mail every client whose oldest pending item waited NOTIFY_DELAY_MINUTES; one mail
+    each, counting everything pending. Returns the number of mails queued."""
+    app = app or current_app._get_current_object()
+    with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
+        due_before = utcnow() - timedelta(minutes=app.config["NOTIFY_DELAY_MINUTES"])
+        user_ids = session.exec(
+            select(NotificationItem.user_id).where(NotificationItem.mailed_at.is_(None),
+                                                   NotificationItem.created_at <= due_before)
+            .distinct()).all()
+        for user_id in user_ids:
+            items = session.exec(select(NotificationItem).where(
+                NotificationItem.user_id == user_id,
+                NotificationItem.mailed_at.is_(None))).all()
+            user = session.get(User, user_id)
+            counts = Counter(item.kind for item in items)
+            if user.active and session.exec(visible_dossier_ids(user)).first() is not None:
+                queue_mail(session, user, "notification",
+                           _l("There is something new for you in the client portal"),
+                           documents=counts["document"], messages=counts["message"],
+                           questionnaires=counts["questionnaire"])
+            now = utcnow()
+            for item in items:
+                item.mailed_at = now
+            session.commit()  # per user: the mail row and the marks commit together
+        return len(user_ids)
