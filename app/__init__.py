@@ -44,7 +44,8 @@ def create_app(test_config=None):
     app.register_blueprint(account_bp)
     app.register_blueprint(staff_bp, url_prefix="/kantoor")
 
-    from . import cli, errors, outbox
+    from . import cli, errors, outbox, stats
+    stats.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     outbox.init_app(app)

@@ -50,3 +50,4 @@ class Default:
     MAIL_MAX_ATTEMPTS = 12
     # New documents, messages and questionnaires within this many minutes share one mail.
     NOTIFY_DELAY_MINUTES = 5
+    QUERY_STATS = False  # the benchmarks turn this on (X-Query-Count, Server-Timing)
