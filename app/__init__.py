@@ -37,11 +37,13 @@ def create_app(test_config=None):
     from .auth import bp as auth_bp
     from .messages import bp as messages_bp
     from .portal import bp as portal_bp
+    from .questionnaires import bp as questionnaires_bp
     from .staff import bp as staff_bp
     app.register_blueprint(auth_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(questionnaires_bp)
     app.register_blueprint(staff_bp, url_prefix="/kantoor")
 
     from . import cli, errors, outbox, stats

@@ -10,6 +10,7 @@ from .models import (
     DossierCompany,
     Message,
     MessageAttachment,
+    QuestionnaireAssignment,
 )
 
 
@@ -73,3 +74,45 @@ def get_document_for(session, user, document_id):
     if document is None:
         abort(404)
     return document
+
+
+def get_draft_for(session, user, message_id):
+    """The user's own unsent message (a draft) in a dossier they may see, else 404."""
+    message = session.exec(visible_messages(user).where(
+        Message.id == message_id, Message.sent_at.is_(None),
+        Message.sender_id == user.id)).first()
+    if message is None:
+        abort(404)
+    return message
+
+
+def message_documents(user, message_id):
+    """A select of the documents attached to a message, as far as `user` may see them."""
+    return (visible_documents(user)
+            .join(MessageAttachment, MessageAttachment.document_id == Document.id)
+            .where(MessageAttachment.message_id == message_id))
+
+
+def get_attachment_for(session, user, message, document_id):
+    """A document attached to `message` that `user` may see, else 404."""
+    document = session.exec(message_documents(user, message.id)
+                            .where(Document.id == document_id)).first()
+    if document is None:
+        abort(404)
+    return document
+
+
+def visible_assignments(user):
+    """A select of the questionnaires sent to `user`, in dossiers they may still see."""
+    return select(QuestionnaireAssignment).where(
+        QuestionnaireAssignment.client_id == user.id,
+        QuestionnaireAssignment.dossier_id.in_(visible_dossier_ids(user)))
+
+
+def get_assignment_for(session, user, assignment_id):
+    """A questionnaire sent to `user` in a dossier they may see, else 404."""
+    assignment = session.exec(visible_assignments(user).where(
+        QuestionnaireAssignment.id == assignment_id)).first()
+    if assignment is None:
+        abort(404)
+    return assignment

@@ -13,7 +13,8 @@ class Default:
     SQLITE_BUSY_TIMEOUT_MS = 15000
 
     UPLOAD_FOLDER = None  # None: instance/files (outside the web root)
-    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    # The largest request: a message's attachments (MAX_MESSAGE_FILES_MB) plus its form.
+    MAX_CONTENT_LENGTH = 251 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -50,4 +51,44 @@ class Default:
     MAIL_MAX_ATTEMPTS = 12
     # New documents, messages and questionnaires within this many minutes share one mail.
     NOTIFY_DELAY_MINUTES = 5
+    # Two-step verification (Mijn gegevens). SMS goes to SMS_GATEWAY_URL when set (POST JSON
+    # {to, text} with a Bearer token), else to a .txt file in SMS_OUTBOX_FOLDER and the log.
+    SMS_GATEWAY_URL = None
+    SMS_GATEWAY_TOKEN = None
+    SMS_GATEWAY_TIMEOUT = 10
+    SMS_OUTBOX_FOLDER = None  # None: the OUTBOX_FOLDER
+    SMS_CODE_MINUTES = 10
+    SMS_MAX_PER_USER_PER_HOUR = 5
+    SMS_MAX_PER_NUMBER_PER_HOUR = 5
+    TWO_STEP_MAX_FAILURES = 5  # wrong codes per LOGIN_WINDOW_MINUTES before a pause
+    TWO_STEP_PENDING_MINUTES = 10  # time between password and second step
     QUERY_STATS = False  # the benchmarks turn this on (X-Query-Count, Server-Timing)
+
+    # Message attachments (Berichten): limits, shown before upload, and the allowed types
+    # (by extension; the content type stored and served is the one named here).
+    MAX_FILE_MB = 100
+    MAX_MESSAGE_FILES_MB = 250
+    ALLOWED_UPLOAD_TYPES = {
+        ".pdf": "application/pdf",
+        ".doc": "application/msword",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".odt": "application/vnd.oasis.opendocument.text",
+        ".rtf": "application/rtf",
+        ".txt": "text/plain",
+        ".xls": "application/vnd.ms-excel",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+        ".csv": "text/csv",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".png": "image/png",
+        ".gif": "image/gif",
+        ".heic": "image/heic",
+        ".tif": "image/tiff",
+        ".tiff": "image/tiff",
+        ".eml": "message/rfc822",
+        ".msg": "application/vnd.ms-outlook",
+        ".zip": "application/zip",
+    }
+    # Drafts (and their attachments) never sent are removed after this many hours.
+    DRAFT_MAX_AGE_HOURS = 24

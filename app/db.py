@@ -36,8 +36,11 @@ def database_url(app):
     """The configured database URL, or the SQLite file in the instance folder."""
     url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
     if url:
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        # Plain postgresql:// would pick psycopg2, which is not installed; some hosts
+        # still hand out the old postgres:// scheme, which SQLAlchemy rejects.
+        for scheme in ("postgresql://", "postgres://"):
+            if url.startswith(scheme):
+                return "postgresql+psycopg://" + url[len(scheme):]
         return url
     return "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite3")
 

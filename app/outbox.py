@@ -16,7 +16,9 @@ from .extensions import mail
 from .models import OutgoingMail, utcnow
 
 log = logging.getLogger("klantenportaal.mail")
-_wake = threading.Event()
+# How long a claimed mail stays locked against other senders while one sends it.
+CLAIM_TIME = timedelta(minutes=5)
+_wake_events = set()  # one per running sender thread, set when a mail is committed
 
 
 def public_url(endpoint, **values):
@@ -49,15 +51,23 @@ def queue_mail(session, user, template, subject, **context):
     return row
 
 
-def _claim(session, mail_id, now):
-    """Lock one pending mail for five minutes; False when another worker has it."""
+def _claim(session, mail_id):
+    """Lock one pending mail for five minutes and load it; None when another worker has it.
+
+    The transaction ends before the mail is sent, so no lock is held while SMTP talks
+    (on SQLite every transaction holds the write lock, see app/db.py).
+    """
+    now = utcnow()
     result = session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
                or_(OutgoingMail.locked_until.is_(None), OutgoingMail.locked_until < now))
-        .values(locked_until=now + timedelta(minutes=5)))
+        .values(locked_until=now + CLAIM_TIME)
+        .execution_options(synchronize_session=False))
+    row = session.get(OutgoingMail, mail_id, populate_existing=True) \
+        if result.rowcount == 1 else None
     session.commit()
-    return result.rowcount == 1
+    return row
 
 
 def deliver_pending(app=None, limit=100):
@@ -73,9 +83,9 @@ def deliver_pending(app=None, limit=100):
             .order_by(OutgoingMail.id).limit(limit)).all()
         session.commit()
         for mail_id in due:
-            if not _claim(session, mail_id, now):
+            row = _claim(session, mail_id)
+            if row is None:
                 continue
-            row = session.get(OutgoingMail, mail_id)
             try:
                 _send(app, row)
             except Exception as exc:  # the mail stays queued and is tried again later
@@ -120,20 +130,42 @@ def _send(app, row):
     log.info("Mail to %s (%s) written to file://%s", row.recipient, row.subject, path)
 
 
-def _sender_loop(app):
-    while True:
-        _wake.wait(app.config["MAIL_POLL_SECONDS"])
-        _wake.clear()
+class SenderThread(threading.Thread):
+    """Queues the due notification mails and delivers the outbox until stop() is called."""
+
+    def __init__(self, app):
+        super().__init__(name="mail-sender", daemon=True)
+        self.app = app
+        self.wake = threading.Event()
+        self.stopping = False
+
+    def run(self):
+        from . import notifications  # it imports this module
+
         try:
-            deliver_pending(app)
-        except Exception:  # keep the thread alive; the mails stay queued
-            log.exception("mail sender")
+            while not self.stopping:
+                self.wake.clear()  # a commit during this round starts the next one at once
+                for task in (notifications.send_due, deliver_pending):
+                    try:
+                        task(self.app)
+                    except Exception:  # keep the thread alive; the mails stay queued
+                        log.exception("mail sender")
+                if not self.stopping:
+                    self.wake.wait(self.app.config["MAIL_POLL_SECONDS"])
+        finally:
+            _wake_events.discard(self.wake)
+
+    def stop(self, timeout=10):
+        """Let the current round finish and end the thread."""
+        self.stopping = True
+        self.wake.set()
+        self.join(timeout)
 
 
 def start_sender_thread(app):
     """Deliver mail in the background of this process, woken when a mail is committed."""
-    thread = threading.Thread(target=_sender_loop, args=(app,), daemon=True,
-                              name="mail-sender")
+    thread = SenderThread(app)
+    _wake_events.add(thread.wake)  # before start, so no commit in between goes unnoticed
     thread.start()
     return thread
 
@@ -141,7 +173,8 @@ def start_sender_thread(app):
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
     if session.info.pop("mail_queued", False):
-        _wake.set()
+        for wake in list(_wake_events):
+            wake.set()
 
 
 def init_app(app):

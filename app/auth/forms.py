@@ -1,7 +1,7 @@
 """Forms of the sign-in screens."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..security import password_problems
@@ -41,3 +41,9 @@ class PasswordForm(FlaskForm):
         problems = password_problems(field.data or "")
         if problems:
             raise ValidationError(" ".join(str(p) for p in problems))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the code.")), Length(max=40)])
+    submit = SubmitField(_l("Log in"))

@@ -18,7 +18,7 @@ from .. import audit, security
 from ..db import get_session
 from ..models import TOKEN_INVITE, TOKEN_PASSWORD, User, utcnow
 from ..outbox import public_url, queue_mail
-from . import bp
+from . import bp, second_step
 from .forms import EmailForm, LoginForm, PasswordForm
 
 
@@ -29,6 +29,12 @@ def landing_for(user, first_time=False):
     if first_time:
         return url_for("account.index")
     return url_for("portal.home")
+
+
+def too_many_attempts():
+    """The message shown while logins or codes are throttled."""
+    return _("Too many failed attempts. Wait %(minutes)s minutes and try again.",
+             minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
 
 
 def _safe_next(target):
@@ -63,14 +69,14 @@ def login():
         email = security.normalise_email(form.email.data)
         ip = request.remote_addr or "?"
         if security.login_blocked(db, email, ip):
-            form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minutes "
-                                      "and try again.",
-                                      minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+            form.form_errors.append(too_many_attempts())
             status = 429
         else:
             user = db.exec(select(User).where(User.email == email)).first()
             if security.check_password(user, form.password.data) and user.active:
                 security.forget_events(db, "login:" + email)
+                if user.two_step_enabled:  # not logged in until the second step passes
+                    return second_step.begin(db, user, _safe_next(form.next.data))
                 target = _log_in(db, user)
                 audit.record(db, "login", actor=user, target=user)
                 db.commit()
@@ -142,9 +148,7 @@ def invitation(token):
     key = f"invite:{invite.id}"
     if security.throttled(db, key, current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"],
                           current_app.config["LOGIN_WINDOW_MINUTES"]):
-        form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minutes "
-                                  "and try again.",
-                                  minutes=current_app.config["LOGIN_WINDOW_MINUTES"]))
+        form.form_errors.append(too_many_attempts())
         return render_template("auth/invitation.html", form=form), 429
     if form.validate_on_submit():
         user = db.get(User, invite.user_id)

@@ -16,7 +16,12 @@ from flask_login import current_user, login_required
 from sqlmodel import func, select
 
 from .. import audit, storage
-from ..access import get_document_for, get_dossier_for, visible_dossiers
+from ..access import (
+    get_document_for,
+    get_dossier_for,
+    visible_assignments,
+    visible_dossiers,
+)
 from ..db import get_session
 from ..models import (
     DocumentDownload,
@@ -166,13 +171,15 @@ def download(document_id):
 
 @bp.get("/acties")
 def actions():
-    """Acties: the questionnaires to fill in."""
+    """Acties: the questionnaires to fill in, in dossiers the client may still see."""
     db = get_session()
-    query = (open_actions_query(current_user)
+    query = (visible_assignments(current_user)
+             .where(QuestionnaireAssignment.completed_at.is_(None))
              .join(QuestionnaireVersion,
                    QuestionnaireVersion.id == QuestionnaireAssignment.version_id)
              .join(Dossier, Dossier.id == QuestionnaireAssignment.dossier_id)
              .add_columns(QuestionnaireVersion.title, Dossier.number)
              .order_by(QuestionnaireAssignment.created_at))
-    rows = db.exec(query).all()
+    # execute, not exec: SQLModel would keep only the first column of these rows.
+    rows = db.execute(query).all()
     return render_template("portal/actions.html", actions=rows)

@@ -1,5 +1,6 @@
 """Views of the staff side."""
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from . import bp
@@ -11,6 +12,13 @@ def _staff_only():
     # Clients never learn that staff URLs exist.
     if not current_user.is_staff:
         abort(404)
+    # Staff always use two-step verification: without it, they set it up first.
+    if not current_user.two_step_enabled:
+        target = url_for("account.twostep_overview")
+        if request.headers.get("HX-Request"):
+            return "", 204, {"HX-Redirect": target}
+        flash(_("Set up two-step verification before you use the staff side."), "warning")
+        return redirect(target)
 
 
 @bp.get("/")
