@@ -2,6 +2,7 @@
 import hashlib
 import os
 import secrets
+import tempfile
 
 from flask import current_app
 
@@ -25,3 +26,60 @@ def store_bytes(data):
         os.fsync(f.fileno())
     os.replace(tmp, path)  # a crash never leaves half a file under the real name
     return key, hashlib.sha256(data).hexdigest(), len(data)
+
+
+CHUNK_SIZE = 64 * 1024
+TMP_DIR = "tmp"  # under UPLOAD_FOLDER, so that os.replace stays on one file system
+
+
+class TooLarge(Exception):
+    """The stream grew past the size it was allowed."""
+
+
+def store_stream(stream, max_size=None):
+    """Copy a file-like object to a new key in chunks, hashing as it goes; returns
+    (key, sha256, size). Raises TooLarge, keeping nothing, past `max_size` bytes."""
+    key = secrets.token_hex(16)
+    path = path_for(key)
+    tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    os.makedirs(tmp_dir, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as f:
+            while chunk := stream.read(CHUNK_SIZE):
+                size += len(chunk)
+                if max_size is not None and size > max_size:
+                    raise TooLarge(size)
+                digest.update(chunk)
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)  # only a complete, synced file gets the real name
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(os.path.dirname(path))
+    return key, digest.hexdigest(), size
+
+
+def remove(storage_key):
+    """Delete the file with this key; a file that is gone already is fine."""
+    _unlink(path_for(storage_key))
+
+
+def _unlink(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dir(path):
+    # The new name is durable only once the directory entry is on disk too.
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

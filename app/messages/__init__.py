@@ -3,4 +3,6 @@ from flask import Blueprint
 
 bp = Blueprint("messages", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import cleanup, routes  # noqa: E402,F401
+
+bp.record_once(cleanup.init_app)

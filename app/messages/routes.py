@@ -1,13 +1,32 @@
-"""Views of the Berichten tab of a dossier."""
-from flask import abort
+"""Views of the Berichten tab: the list, reading, writing (new, reply, draft), attachments."""
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import case
 from sqlmodel import and_
 
-from ..access import get_dossier_for, visible_messages
+from ..access import (
+    get_attachment_for,
+    get_dossier_for,
+    get_draft_for,
+    get_message_for,
+    visible_messages,
+)
 from ..db import get_session
-from ..models import Message, MessageRead
-from ..portal.routes import render_dossier_tab
-from . import bp
+from ..models import Message, MessageRead, User
+from ..portal.routes import is_htmx, render_dossier_tab
+from . import bp, drafts, uploads
+from .forms import MAX_BODY, MessageForm, body_length
 
 
 @bp.before_request
@@ -17,6 +36,13 @@ def _clients_only():
         abort(404)
 
 
+@bp.app_template_filter("filesize")
+def _filesize(size):
+    if size < 1024 * 1024:
+        return _("%(size)s kB", size=format_decimal(max(size / 1024, 0.1), "#,##0.#"))
+    return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), "#,##0.#"))
+
+
 @bp.get("/dossiers/<int:dossier_id>/berichten")
 def tab(dossier_id):
     """The Berichten tab: incoming ("Van") and outgoing ("Aan") messages, unread in bold."""
@@ -24,9 +50,225 @@ def tab(dossier_id):
     dossier = get_dossier_for(db, current_user, dossier_id)
     rows = db.execute(
         visible_messages(current_user)
-        .where(Message.dossier_id == dossier.id, Message.sent_at.is_not(None))
+        .where(Message.dossier_id == dossier.id)
         .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
                                      MessageRead.user_id == current_user.id))
         .add_columns(MessageRead.read_at)
-        .order_by(Message.sent_at.desc())).all()
-    return render_dossier_tab(db, dossier, "berichten", "messages/_list.html", messages=rows)
+        # Own drafts first, then the newest message.
+        .order_by(case((Message.sent_at.is_(None), 0), else_=1),
+                  Message.sent_at.desc(), Message.id.desc())).all()
+    return render_dossier_tab(db, dossier, "berichten", "messages/_list.html", messages=rows,
+                              names=drafts.names(db, [m for m, _read in rows]),
+                              recipient=recipient(db, dossier))
+
+
+@bp.get("/berichten/<int:message_id>")
+def show(message_id):
+    """One message, marked read on opening; the tab bar's unread counts follow."""
+    db = get_session()
+    message = get_message_for(db, current_user, message_id)
+    if message.sent_at is None:
+        return redirect(url_for("messages.draft", draft_id=message.id))
+    drafts.mark_read(db, current_user, message)
+    dossier = get_dossier_for(db, current_user, message.dossier_id)
+    return render_dossier_tab(db, dossier, "berichten", "messages/_message.html",
+                              **shown(db, message, dossier))
+
+
+@bp.route("/dossiers/<int:dossier_id>/berichten/nieuw", methods=["GET", "POST"])
+def new(dossier_id):
+    """Nieuw bericht: Onderwerp and Bericht, with attachments."""
+    db = get_session()
+    dossier = get_dossier_for(db, current_user, dossier_id)
+    return compose(db, dossier)
+
+
+@bp.route("/berichten/<int:message_id>/beantwoorden", methods=["GET", "POST"])
+def reply(message_id):
+    """Beantwoorden: a new message with the original shown under it."""
+    db = get_session()
+    original = get_message_for(db, current_user, message_id)
+    if original.sent_at is None:
+        abort(404)
+    drafts.mark_read(db, current_user, original)  # answering it means it was read
+    dossier = get_dossier_for(db, current_user, original.dossier_id)
+    return compose(db, dossier, reply_to=original)
+
+
+@bp.route("/concepten/<int:draft_id>", methods=["GET", "POST"])
+def draft(draft_id):
+    """A draft: what was typed and uploaded so far, to finish and send."""
+    db = get_session()
+    message = get_draft_for(db, current_user, draft_id)
+    dossier = get_dossier_for(db, current_user, message.dossier_id)
+    original = (get_message_for(db, current_user, message.reply_to_id)
+                if message.reply_to_id else None)
+    return compose(db, dossier, draft=message, reply_to=original)
+
+
+@bp.post("/concepten/<int:draft_id>/bijlagen/<int:document_id>/verwijderen")
+def remove_attachment(draft_id, document_id):
+    """The bin: take a file off a draft and delete it (keeping what was typed)."""
+    db = get_session()
+    message = get_draft_for(db, current_user, draft_id)
+    document = get_attachment_for(db, current_user, message, document_id)
+    form = MessageForm()
+    if not is_htmx() and form.validate() and form.has_content():
+        message.subject, message.body = form.subject.data, form.body.data
+    keys = [drafts.remove_attachment(db, current_user, message, document)]
+    db.commit()
+    drafts.remove_files(keys)
+    if is_htmx():
+        return render_template("messages/_attachments.html", removed=document.filename,
+                               **attachment_context(db, message))
+    flash(_("“%(name)s” has been removed.", name=document.filename), "success")
+    return redirect(url_for("messages.draft", draft_id=message.id))
+
+
+@bp.post("/concepten/<int:draft_id>/verwijderen")
+def discard(draft_id):
+    """Delete a draft with its attachments."""
+    db = get_session()
+    message = get_draft_for(db, current_user, draft_id)
+    keys = drafts.discard(db, message, actor=current_user)
+    db.commit()
+    drafts.remove_files(keys)
+    flash(_("The draft has been deleted."), "success")
+    return redirect(url_for("messages.tab", dossier_id=message.dossier_id))
+
+
+@bp.route("/dossiers/<int:dossier_id>/berichten/teller", methods=["GET", "POST"])
+def counter(dossier_id):
+    """The live counter "N van 4000 tekens"; a direct load gets the form it belongs to."""
+    db = get_session()
+    dossier = get_dossier_for(db, current_user, dossier_id)
+    form = MessageForm()
+    if not is_htmx():
+        return compose_page(db, dossier, form)
+    response = make_response(render_template("messages/_counter.html", maximum=MAX_BODY,
+                                             count=body_length(form.body.data)))
+    response.vary.add("HX-Request")
+    return response
+
+
+# ---- helpers of the views above
+
+def compose(db, dossier, draft=None, reply_to=None):
+    """Show the message form, or handle it: keep the draft, store uploads, send."""
+    if request.method == "GET":
+        return compose_page(db, dossier, MessageForm(**typed_so_far(draft, reply_to)), draft,
+                            reply_to)
+    form = MessageForm()
+    files = uploads.chosen_files(form.files.data or [])
+    sending = form.action == "send"
+    if not form.validate_on_submit() or not (draft or form.has_content() or files):
+        if sending:  # too long, or nothing typed at all: nothing worth a draft yet
+            form.ready_to_send()
+        return compose_page(db, dossier, form, draft, reply_to,
+                            status=400 if form.errors else 200)
+    draft = drafts.save_draft(db, current_user, dossier, draft, reply_to, form.subject.data,
+                              form.body.data)
+    db.commit()  # what was typed is safe before the slow part, and no lock is held during it
+    problems = store(db, draft, files)
+    if sending and not problems and form.ready_to_send():
+        drafts.send(db, current_user, draft)
+        db.commit()
+        flash(_("Your message has been sent."), "success")
+        return redirect(url_for("messages.tab", dossier_id=dossier.id))
+    if sending and not problems:  # Onderwerp or Bericht missing; the files are kept
+        return compose_page(db, dossier, form, draft, reply_to, status=400)
+    flash_outcome(sending, files, problems)
+    return redirect(url_for("messages.draft", draft_id=draft.id))
+
+
+def typed_so_far(draft, reply_to):
+    """The form's first values: the draft's, or "Re: <subject>" for a reply."""
+    if draft is not None:
+        return {"subject": draft.subject, "body": draft.body}
+    return {"subject": drafts.reply_subject(reply_to.subject) if reply_to else ""}
+
+
+def flash_outcome(sending, files, problems):
+    """Say what became of the uploads, and that a message with a refused file waits."""
+    for problem in problems:
+        flash(problem, "error")
+    if sending:
+        flash(_("Your message has not been sent yet."), "error")
+    elif files and len(problems) < len(files):
+        flash(ngettext("%(num)s file has been added.", "%(num)s files have been added.",
+                       len(files) - len(problems)), "success")
+    elif not files:
+        flash(_("Your draft has been saved."), "success")
+
+
+def store(db, draft, files):
+    """Stream the uploads to disk, then commit their rows; returns the problems."""
+    if not files:
+        return []
+    used = drafts.attached_size(db, draft)
+    db.commit()  # end the read transaction before the slow disk work
+    documents, problems = uploads.store_uploads(db, current_user, draft, files, used)
+    try:
+        db.commit()
+    except Exception:
+        db.rollback()
+        drafts.remove_files([d.storage_key for d in documents])
+        raise
+    return problems
+
+
+def compose_page(db, dossier, form, draft=None, reply_to=None, status=200):
+    """The message form in the dossier's Berichten tab."""
+    if draft is not None:
+        action = url_for("messages.draft", draft_id=draft.id)
+    elif reply_to is not None:
+        action = url_for("messages.reply", message_id=reply_to.id)
+    else:
+        action = url_for("messages.new", dossier_id=dossier.id)
+    context = dict(form=form, action=action, recipient=recipient(db, dossier),
+                   counter_url=url_for("messages.counter", dossier_id=dossier.id),
+                   count=body_length(form.body.data), maximum=MAX_BODY,
+                   original=shown(db, reply_to, dossier) if reply_to else None,
+                   **attachment_context(db, draft), **upload_limits())
+    response = render_dossier_tab(db, dossier, "berichten", "messages/_compose.html", **context)
+    response.status_code = status
+    return response
+
+
+def attachment_context(db, draft):
+    """The files on a draft, and how much of the per-message room they use."""
+    files = drafts.attachments(db, current_user, draft) if draft is not None else []
+    return dict(draft=draft, attachments=files, used=sum(d.size for d in files))
+
+
+def upload_limits():
+    """The limits and types shown before an upload (and checked by the dialog)."""
+    cfg = current_app.config
+    per_file, per_message = uploads.limits()
+    return dict(max_file_mb=uploads.megabytes(cfg["MAX_FILE_MB"]),
+                max_message_mb=uploads.megabytes(cfg["MAX_MESSAGE_FILES_MB"]),
+                max_file_bytes=per_file, max_message_bytes=per_message,
+                extensions=uploads.allowed_extensions())
+
+
+def shown(db, message, dossier):
+    """What a message shows: its people, its attachments, and the message it answers."""
+    people = drafts.names(db, [message])
+    original = None
+    if message.reply_to_id:
+        answered = db.exec(visible_messages(current_user)
+                           .where(Message.id == message.reply_to_id)).first()
+        if answered is not None:
+            original = dict(message=answered, names=drafts.names(db, [answered]),
+                            attachments=drafts.attachments(db, current_user, answered))
+    return dict(message=message, names=people, recipient=recipient(db, dossier),
+                attachments=drafts.attachments(db, current_user, message), original=original)
+
+
+def recipient(db, dossier):
+    """Whom a client writes to: the dossier's handling lawyer, else the firm."""
+    if dossier.lawyer_id:
+        lawyer = db.get(User, dossier.lawyer_id)
+        if lawyer is not None:
+            return lawyer.name
+    return current_app.config["FIRM_NAME"]

@@ -1,0 +1,85 @@
+"""Removing what was never sent: stale drafts with their files, and files without a row."""
+import os
+import time
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import Session, select
+
+from .. import db
+from ..models import Document, Message, utcnow
+from . import drafts
+
+KEY_LENGTH = 32
+
+
+def cleanup_drafts(session, max_age_hours=None, now=None):
+    """Delete drafts older than `max_age_hours` with their attachments and files, and files
+    on disk that no row names (left by a crash between storing and committing). Returns
+    (drafts removed, files removed)."""
+    hours = current_app.config["DRAFT_MAX_AGE_HOURS"] if max_age_hours is None else max_age_hours
+    cutoff = (now or utcnow()) - timedelta(hours=hours)
+    stale = session.exec(select(Message).where(Message.sent_at.is_(None),
+                                               Message.created_at < cutoff)).all()
+    keys = []
+    for message in stale:
+        keys += drafts.discard(session, message, action="draft.expired")
+    session.commit()
+    drafts.remove_files(keys)
+    orphans = _orphan_files(session, cutoff.timestamp())
+    for path in orphans:
+        _unlink(path)
+    return len(stale), len(keys) + len(orphans)
+
+
+def _orphan_files(session, older_than):
+    """Paths under UPLOAD_FOLDER, older than `older_than` (epoch), that no document names:
+    half-written parts, and stored files whose database row never committed."""
+    root = current_app.config["UPLOAD_FOLDER"]
+    candidates = {}
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                if os.path.getmtime(path) >= older_than:
+                    continue
+            except FileNotFoundError:
+                continue
+            if name.endswith(".part"):
+                candidates[path] = None
+            elif len(name) == KEY_LENGTH and name.isalnum():
+                candidates[path] = name
+    keys = [k for k in candidates.values() if k]
+    known = set()
+    for start in range(0, len(keys), 500):
+        known.update(session.exec(select(Document.storage_key).where(
+            Document.storage_key.in_(keys[start:start + 500]))).all())
+    session.rollback()  # end the read transaction
+    return [path for path, key in candidates.items() if key not in known]
+
+
+def _unlink(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+@click.command("cleanup-drafts")
+@with_appcontext
+@click.option("--hours", type=float, default=None,
+              help="Age in hours after which a draft goes (default: DRAFT_MAX_AGE_HOURS).")
+def cleanup_drafts_command(hours):
+    """Delete drafts never sent, with their attachments and files, after a day."""
+    started = time.monotonic()
+    with Session(db.engine(), expire_on_commit=False) as session:
+        removed, files = cleanup_drafts(session, hours)
+    click.echo(f"{removed} drafts and {files} files removed "
+               f"in {time.monotonic() - started:.1f} s.")
+
+
+def init_app(state):
+    """Register the command with the app (from the blueprint's record_once)."""
+    state.app.cli.add_command(cleanup_drafts_command)

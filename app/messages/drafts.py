@@ -1,0 +1,120 @@
+"""A message's life: a draft that keeps what was typed and uploaded, sending, reading."""
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import delete, func, select
+
+from .. import audit, storage
+from ..access import message_documents
+from ..models import (
+    CAT_PROVIDED,
+    Document,
+    Message,
+    MessageAttachment,
+    MessageRead,
+    User,
+    utcnow,
+)
+
+MAX_SUBJECT = 200
+
+
+def reply_subject(subject):
+    """The subject of a reply: "Re: " once in front of the original's."""
+    if subject.lower().startswith("re:"):
+        return subject
+    return ("Re: " + subject)[:MAX_SUBJECT]
+
+
+def save_draft(session, user, dossier, draft, reply_to, subject, body):
+    """Keep what was typed: update `draft`, or start one in `dossier`. Not committed."""
+    if draft is None:
+        draft = Message(dossier_id=dossier.id, sender_id=user.id, from_client=not user.is_staff,
+                        reply_to_id=reply_to.id if reply_to is not None else None,
+                        subject="", body="")
+        session.add(draft)
+    draft.subject, draft.body = subject or "", body or ""
+    # A draft's age counts from its last save: cleanup takes only drafts left for a day.
+    draft.created_at = utcnow()
+    session.flush()
+    return draft
+
+
+def attachments(session, user, message):
+    """The documents attached to a message that `user` may see, in the order added."""
+    return session.exec(message_documents(user, message.id)
+                        .order_by(Document.created_at, Document.id)).all()
+
+
+def attached_size(session, message):
+    """The total size of the files attached to a message."""
+    return session.exec(
+        select(func.coalesce(func.sum(Document.size), 0))
+        .join(MessageAttachment, MessageAttachment.document_id == Document.id)
+        .where(MessageAttachment.message_id == message.id)).one()
+
+
+def send(session, user, message):
+    """Send a draft with its attachments; what a client sends is also "provided by me"."""
+    message.sent_at = utcnow()
+    files = attachments(session, user, message)
+    for document in files:
+        if message.from_client:
+            document.category = CAT_PROVIDED
+        document.created_at = message.sent_at
+    audit.record(session, "message.sent", actor=user, target=message,
+                 dossier_id=message.dossier_id, attachments=[d.id for d in files],
+                 reply_to=message.reply_to_id)
+
+
+def remove_attachment(session, user, message, document):
+    """Take a file off a draft and delete it; returns the storage key to remove after the
+    commit (a rolled-back removal must not have lost the file)."""
+    session.exec(delete(MessageAttachment).where(MessageAttachment.message_id == message.id,
+                                                 MessageAttachment.document_id == document.id))
+    session.delete(document)
+    audit.record(session, "attachment.removed", actor=user, target=document,
+                 dossier_id=message.dossier_id, message_id=message.id,
+                 filename=document.filename)
+    return document.storage_key
+
+
+def discard(session, message, actor=None, action="draft.deleted"):
+    """Delete a draft with its attachments; returns the storage keys to remove after the
+    commit."""
+    documents = session.exec(
+        select(Document).join(MessageAttachment, MessageAttachment.document_id == Document.id)
+        .where(MessageAttachment.message_id == message.id)).all()
+    session.exec(delete(MessageAttachment).where(MessageAttachment.message_id == message.id))
+    for document in documents:
+        session.delete(document)
+    audit.record(session, action, actor=actor, target=message, dossier_id=message.dossier_id,
+                 attachments=len(documents))
+    session.delete(message)
+    return [d.storage_key for d in documents]
+
+
+def remove_files(keys):
+    """Delete stored files whose rows are gone (call after the commit)."""
+    for key in keys:
+        storage.remove(key)
+
+
+def mark_read(session, user, message):
+    """Note that `user` read `message` (once; the first time is audited). Commits."""
+    if session.get(MessageRead, (message.id, user.id)) is not None:
+        return
+    session.add(MessageRead(message_id=message.id, user_id=user.id))
+    audit.record(session, "message.read", actor=user, target=message,
+                 dossier_id=message.dossier_id)
+    try:
+        session.commit()
+    except IntegrityError:  # the same user opened it twice at once; once is enough
+        session.rollback()
+
+
+def names(session, messages):
+    """{user id: name} of everyone who sent a message or had one sent on their behalf."""
+    ids = {m.sender_id for m in messages} | {m.on_behalf_of_id for m in messages
+                                             if m.on_behalf_of_id}
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())

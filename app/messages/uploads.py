@@ -1,0 +1,120 @@
+"""Attachments: safe display names, allowed types, size limits, and storing uploads."""
+import os
+import unicodedata
+
+from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from .. import audit, storage
+from ..models import CAT_ATTACHMENT, Document, MessageAttachment
+
+MAX_NAME_LENGTH = 150
+MAX_EXTENSION_LENGTH = 16
+# Characters that some file systems refuse; they are replaced, never passed on.
+_RESERVED = set('<>:"/\\|?*')
+MB = 1024 * 1024
+
+
+def clean_filename(name):
+    """The name to show and to download under: path parts, control and format characters
+    removed, unicode letters kept, whitespace collapsed, at most MAX_NAME_LENGTH long."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    # Category C: control, format (bidi overrides), surrogates, private use, unassigned.
+    name = "".join("_" if ch in _RESERVED else ch for ch in name
+                   if not unicodedata.category(ch).startswith("C"))
+    name = " ".join(name.split()).strip(" .")
+    if len(name) > MAX_NAME_LENGTH:
+        stem, ext = os.path.splitext(name)
+        if len(ext) > MAX_EXTENSION_LENGTH:
+            stem, ext = name, ""
+        name = stem[:MAX_NAME_LENGTH - len(ext)].rstrip(" .") + ext
+    return name
+
+
+def content_type_for(filename):
+    """The content type of an allowed file name, or None when the type is refused."""
+    extension = os.path.splitext(filename)[1].lower()
+    return current_app.config["ALLOWED_UPLOAD_TYPES"].get(extension)
+
+
+def allowed_extensions():
+    """The allowed extensions, for hints, the file chooser's accept and the dialog."""
+    return sorted(current_app.config["ALLOWED_UPLOAD_TYPES"])
+
+
+def limits():
+    """(bytes per file, bytes per message) from MAX_FILE_MB and MAX_MESSAGE_FILES_MB."""
+    cfg = current_app.config
+    return int(cfg["MAX_FILE_MB"] * MB), int(cfg["MAX_MESSAGE_FILES_MB"] * MB)
+
+
+def megabytes(value):
+    """A limit in MB as people write it in their language: 100, or 0,5."""
+    return format_decimal(value, "#,##0.###")
+
+
+def chosen_files(files):
+    """The uploads that hold a file (a form sent without a choice has one empty part)."""
+    return [f for f in files if f and f.filename]
+
+
+def store_uploads(session, user, message, files, used):
+    """Store each upload (streamed to disk first) and attach it to `message`; `used` is the
+    size of what the message holds already. Returns (documents, problems): the documents
+    are added to the session, not committed; the problems are messages for the user."""
+    per_file, per_message = limits()
+    documents, problems = [], []
+    try:
+        used = _store_each(session, user, message, files, used, per_file, per_message,
+                           documents, problems)
+        session.flush()
+    except BaseException:
+        for document in documents:
+            storage.remove(document.storage_key)
+        raise
+    for document in documents:
+        session.add(MessageAttachment(message_id=message.id, document_id=document.id))
+        audit.record(session, "attachment.uploaded", actor=user, target=document,
+                     dossier_id=message.dossier_id, message_id=message.id,
+                     size=document.size, sha256=document.sha256)
+    return documents, problems
+
+
+def _store_each(session, user, message, files, used, per_file, per_message, documents,
+                problems):
+    """Stream each upload to disk and add its row; refused ones become problems."""
+    for upload in files:
+        name = clean_filename(upload.filename)
+        content_type = content_type_for(name)
+        if content_type is None:
+            problems.append(_("“%(name)s” has not been added: files of this type are not "
+                              "allowed. Allowed are: %(types)s.", name=name or "?",
+                              types=", ".join(allowed_extensions())))
+            continue
+        room = per_message - used
+        try:
+            key, digest, size = storage.store_stream(upload.stream, min(per_file, room))
+        except storage.TooLarge as error:
+            if error.args[0] > per_file:
+                problems.append(_("“%(name)s” is larger than %(max)s MB and has not been "
+                                  "added.", name=name,
+                                  max=megabytes(current_app.config["MAX_FILE_MB"])))
+            else:
+                problems.append(_("“%(name)s” has not been added: the attachments of one "
+                                  "message may be at most %(max)s MB together.", name=name,
+                                  max=megabytes(current_app.config["MAX_MESSAGE_FILES_MB"])))
+            continue
+        if size == 0:
+            storage.remove(key)
+            problems.append(_("“%(name)s” is empty and has not been added.", name=name))
+            continue
+        used += size
+        document = Document(dossier_id=message.dossier_id, category=CAT_ATTACHMENT,
+                            title=os.path.splitext(name)[0] or name, filename=name,
+                            content_type=content_type, size=size, sha256=digest,
+                            storage_key=key, uploaded_by_id=user.id)
+        session.add(document)
+        documents.append(document)
+    return used
