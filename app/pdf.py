@@ -1,0 +1,64 @@
+"""PDFs rendered with xhtml2pdf that fetch nothing but the app's own bundled assets.
+
+xhtml2pdf reads whatever the HTML names: paths from local disk, http(s) URLs from the
+network (PITFALLS.md 6). Three locks, each enough on its own for what passes it:
+answers are autoescaped by the templates, so markup in an answer is text; `link_callback`
+maps every name that is not an allow-listed asset to a file that does not exist; and the
+render runs under a resource policy that allows no network and no local read outside
+the asset folder (it also covers the code paths that skip link_callback).
+"""
+import io
+import os
+
+from flask import render_template
+from markupsafe import Markup
+from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+ASSET_DIR = os.path.join(os.path.dirname(__file__), "static", "pdf")
+# The names a PDF template may use, and the files they stand for.
+ASSETS = {"questionnaire.css": os.path.join(ASSET_DIR, "questionnaire.css")}
+# Inside the asset folder, so the policy lets the renderer look, and find nothing.
+REFUSED = os.path.join(ASSET_DIR, "refused", "nothing-here")
+POLICY = ResourceAccessPolicy.server(base_dir=ASSET_DIR, allow_remote=False)
+
+
+class PDFError(Exception):
+    """xhtml2pdf could not render the document."""
+
+
+def link_callback(uri, _relative=None):
+    """The file of an allow-listed asset; any other name (a path, file://, http://, data:)
+    becomes a path that does not exist."""
+    return ASSETS.get(uri, REFUSED) if isinstance(uri, str) else REFUSED
+
+
+def html_to_pdf(html):
+    """Render an HTML string to PDF bytes without fetching anything."""
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, link_callback=link_callback,
+                            resource_policy=POLICY, encoding="utf-8")
+    if result.err:
+        raise PDFError(f"xhtml2pdf reported {result.err} error(s)")
+    return out.getvalue()
+
+
+def render_html(template, **context):
+    """A PDF template rendered (autoescaped) to HTML; it may use `page_number` and
+    `page_count` for xhtml2pdf's page counters."""
+    context.setdefault("page_number", Markup("<pdf:pagenumber>"))
+    context.setdefault("page_count", Markup("<pdf:pagecount>"))
+    return render_template(template, **context)
+
+
+def questionnaire_html(*, firm_name, version, dossier, client, summary, completed):
+    """The HTML of a completed questionnaire's PDF in the current language (see
+    force_locale): `summary` as Filling.summary() gives it, `completed` the date and time
+    as text."""
+    return render_html("questionnaires/pdf.html", firm_name=firm_name, version=version,
+                       dossier=dossier, client=client, summary=summary, completed=completed)
+
+
+def questionnaire_pdf(**context):
+    """The PDF bytes of a completed questionnaire; see questionnaire_html."""
+    return html_to_pdf(questionnaire_html(**context))

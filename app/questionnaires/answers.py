@@ -1,0 +1,194 @@
+"""The answers of one assignment: loading them, saving a step, and where to resume.
+
+Answers are stored per step (`QuestionnaireAnswer`, step numbered from 1 as in the URL),
+as typed when they were not valid yet ("Vorige" saves without checking). A step is
+finished when it was saved and its shown questions pass their checks now; so a changed
+earlier answer that reveals a required question reopens the step that holds it.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from ..models import QuestionnaireAnswer, QuestionnaireVersion, utcnow
+from . import uploads
+from .definition import steps, visible_ids
+from .validation import clean, display
+
+
+@dataclass
+class Filling:
+    """An assignment with its version and its saved steps ({number: QuestionnaireAnswer})."""
+
+    assignment: object
+    version: QuestionnaireVersion
+    rows: dict = field(default_factory=dict)
+
+    @property
+    def steps(self):
+        return steps(self.version.definition)
+
+    @property
+    def total(self):
+        return len(self.steps)
+
+    def step(self, number):
+        """The step with this number (from 1), or None."""
+        return self.steps[number - 1] if 1 <= number <= self.total else None
+
+    def saved(self, number):
+        """The saved answers of one step ({} when it was never saved)."""
+        row = self.rows.get(number)
+        return dict(row.answers) if row is not None else {}
+
+    def revision(self, number):
+        """The revision of a step's saved answers; 0 when it was never saved."""
+        row = self.rows.get(number)
+        return row.revision if row is not None else 0
+
+    def answers(self, number=None, values=None):
+        """Every saved answer by question id; `values` stand in for step `number`'s."""
+        merged = {}
+        for n in range(1, self.total + 1):
+            merged.update(values if n == number and values is not None else self.saved(n))
+        return merged
+
+    def visible(self, answers=None):
+        """Ids of the questions shown for `answers` (default: the saved ones)."""
+        return visible_ids(self.version.definition,
+                           self.answers() if answers is None else answers)
+
+    def applies(self, number, visible):
+        """Whether a step has a question to show; steps with none are skipped."""
+        return any(q["id"] in visible for q in self.step(number)["questions"])
+
+    def problems(self, number, values, visible):
+        """{question id: message} for the shown questions of a step with these values."""
+        found = {}
+        for question in self.step(number)["questions"]:
+            if question["id"] in visible:
+                _value, problem = clean(question, values.get(question["id"]))
+                if problem is not None:
+                    found[question["id"]] = problem
+        return found
+
+    def first_unfinished(self):
+        """The number of the first step to fill in, or None when every step is done."""
+        answers = self.answers()
+        visible = self.visible(answers)
+        for number in range(1, self.total + 1):
+            if not self.applies(number, visible):
+                continue
+            if number not in self.rows or self.problems(number, answers, visible):
+                return number
+        return None
+
+    def next_step(self, number, visible):
+        """The first step after `number` that applies, or None (then: the summary)."""
+        return next((n for n in range(number + 1, self.total + 1)
+                     if self.applies(n, visible)), None)
+
+    def previous_step(self, number, visible):
+        """The last step before `number` that applies, or None."""
+        return next((n for n in range(number - 1, 0, -1) if self.applies(n, visible)), None)
+
+    def summary(self):
+        """[(number, step, [(question, answer as text)])] of the shown questions, in the
+        current language; unanswered optional questions have "" as their answer."""
+        answers = self.answers()
+        visible = self.visible(answers)
+        result = []
+        for number, step in enumerate(self.steps, 1):
+            rows = [(q, display(q, answers.get(q["id"]))) for q in step["questions"]
+                    if q["id"] in visible]
+            if rows:
+                result.append((number, step, rows))
+        return result
+
+    def fingerprint(self):
+        """The revisions of all steps as one string: it changes with every save."""
+        return ",".join(f"{n}:{row.revision}" for n, row in sorted(self.rows.items()))
+
+
+def load(session, assignment):
+    """The Filling of an assignment, read fresh from the database."""
+    version = session.get(QuestionnaireVersion, assignment.version_id)
+    rows = session.exec(select(QuestionnaireAnswer)
+                        .where(QuestionnaireAnswer.assignment_id == assignment.id)
+                        .execution_options(populate_existing=True)).all()
+    return Filling(assignment, version, {row.step: row for row in rows})
+
+
+def clean_step(step, posted):
+    """(values to store, {id: problem}) for the posted answers of one step; problems are
+    given for every question, shown or not: the caller keeps those of shown ones."""
+    values, problems = {}, {}
+    for question in step["questions"]:
+        value, problem = clean(question, posted.get(question["id"]))
+        values[question["id"]] = value
+        if problem is not None:
+            problems[question["id"]] = problem
+    return values, problems
+
+
+def save_step(session, assignment_id, number, values, revision):
+    """Store a step's answers if `revision` is still the saved one (0: never saved).
+
+    Returns the new revision, or None when another browser saved the step in the
+    meantime; then nothing is written. Not committed.
+    """
+    if revision == 0:
+        try:
+            with session.begin_nested():
+                session.add(QuestionnaireAnswer(assignment_id=assignment_id, step=number,
+                                                answers=values, revision=1))
+        except IntegrityError:  # the other browser inserted it first
+            return None
+        return 1
+    result = session.execute(
+        update(QuestionnaireAnswer)
+        .where(QuestionnaireAnswer.assignment_id == assignment_id,
+               QuestionnaireAnswer.step == number,
+               QuestionnaireAnswer.revision == revision)
+        .values(answers=values, revision=revision + 1, saved_at=utcnow())
+        .execution_options(synchronize_session=False))
+    return revision + 1 if result.rowcount == 1 else None
+
+
+def save_answers(session, user, filling, number, values, files, revision):
+    """Save step `number`: `values` as cleaned, plus the chosen `files` ({question id:
+    upload}) filed as documents, unless the step was saved elsewhere since `revision`
+    (then None, and nothing is kept). Writes only when something changed; commits.
+
+    Returns (the Filling read anew, {question id: what is wrong with its file}).
+    """
+    saved = filling.saved(number)
+    for question in filling.step(number)["questions"]:
+        if question["type"] == "upload":  # kept unless a new file is chosen
+            values[question["id"]] = saved.get(question["id"])
+    if revision != filling.revision(number) and (files or values != saved):
+        return None
+    visible = filling.visible(filling.answers(number, values))
+    session.commit()  # end the reading transaction: files are copied without holding it
+    stored, problems = {}, {}
+    for qid, upload in files.items():
+        if qid in visible:
+            item, problem = uploads.store_upload(upload)
+            if problem is None:
+                stored[qid] = item
+            else:
+                problems[qid] = problem
+    if not stored and values == saved:
+        return filling, problems
+    questions = {q["id"]: q for q in filling.step(number)["questions"]}
+    for qid, item in stored.items():
+        values[qid] = uploads.file_document(session, user, filling.assignment, questions[qid],
+                                            item, previous=saved.get(qid))
+    if save_step(session, filling.assignment.id, number, values,
+                 filling.revision(number)) is None:
+        session.rollback()
+        uploads.discard(stored.values())
+        return None
+    session.commit()
+    return load(session, filling.assignment), problems

@@ -1,0 +1,90 @@
+"""Completing a questionnaire: the PDF of the answers filed in the dossier, exactly once."""
+import re
+
+from flask import current_app
+from flask_babel import force_locale, format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from .. import audit, pdf, storage
+from ..models import (
+    CAT_PROVIDED,
+    Document,
+    Dossier,
+    QuestionnaireAssignment,
+    User,
+    utcnow,
+)
+from ..outbox import public_url, queue_mail
+
+
+def pdf_filename(title, dossier_number):
+    """"Intakeformulier koper 2026-0142.pdf": letters, digits, spaces and dashes only."""
+    stem = re.sub(r"[^\w\- ]+", "", f"{title} {dossier_number}").strip()
+    return (" ".join(stem.split())[:150] or "questionnaire") + ".pdf"
+
+
+def pdf_html(filling, dossier, client, completed_at):
+    """The HTML of the PDF of a filling, in the client's language."""
+    with force_locale(client.language or "nl"):
+        return pdf.questionnaire_html(
+            firm_name=current_app.config["FIRM_NAME"], version=filling.version,
+            dossier=dossier, client=client, summary=filling.summary(),
+            completed=format_datetime(completed_at, "long"))
+
+
+def complete(session, filling, client):
+    """File the PDF under Door mij aangeleverd, mark the assignment completed, record it
+    and tell the handling lawyer. Returns the Document, or None when another browser
+    completed it first (then nothing is changed). Commits.
+
+    The PDF is rendered and written to disk between two transactions, so the database
+    is not held while xhtml2pdf works.
+    """
+    now = utcnow()
+    dossier = session.get(Dossier, filling.assignment.dossier_id)
+    html = pdf_html(filling, dossier, client, now)
+    session.commit()  # end the reading transaction before the slow part
+    key, digest, size = storage.store_bytes(pdf.html_to_pdf(html))
+    try:
+        document = _file(session, filling, client, now, (key, digest, size))
+    except BaseException:
+        session.rollback()
+        storage.remove(key)
+        raise
+    if document is None:
+        storage.remove(key)
+    return document
+
+
+def _file(session, filling, client, now, stored):
+    assignment = filling.assignment
+    key, digest, size = stored
+    claimed = session.execute(
+        update(QuestionnaireAssignment)
+        .where(QuestionnaireAssignment.id == assignment.id,
+               QuestionnaireAssignment.completed_at.is_(None))
+        .values(completed_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        session.rollback()
+        return None
+    dossier = session.get(Dossier, assignment.dossier_id)
+    document = Document(dossier_id=dossier.id, category=CAT_PROVIDED,
+                        title=filling.version.title[:255],
+                        filename=pdf_filename(filling.version.title, dossier.number),
+                        content_type="application/pdf", size=size, sha256=digest,
+                        storage_key=key, uploaded_by_id=client.id, created_at=now)
+    session.add(document)
+    session.flush()
+    assignment.completed_at, assignment.document_id = now, document.id
+    audit.record(session, "questionnaire.completed", actor=client, target=assignment,
+                 dossier_id=dossier.id, document_id=document.id,
+                 version=filling.version.version)
+    lawyer = session.get(User, dossier.lawyer_id) if dossier.lawyer_id else None
+    if lawyer is not None and lawyer.active:
+        queue_mail(session, lawyer, "questionnaire_completed",
+                   _l("A questionnaire has been completed in the client portal"),
+                   staff_url=public_url("staff.index"))
+    session.commit()
+    return document
