@@ -1,9 +1,82 @@
 """Forms of Mijn gegevens."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TelField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from .. import twostep
+
+# Language names are written in their own language on purpose.
+LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class LanguageForm(FlaskForm):
-    language = RadioField(_l("Language"), choices=[("nl", "Nederlands"), ("en", "English")])
+    language = RadioField(_l("Language"), choices=LANGUAGES)
     submit = SubmitField(_l("Save language"))
+
+
+class NotificationsForm(FlaskForm):
+    documents = BooleanField(_l("New documents have been made available"))
+    questionnaires = BooleanField(_l("Questionnaires have been sent to me"))
+    messages = BooleanField(_l("Messages have been sent to me"))
+    submit = SubmitField(_l("Save notifications"))
+
+
+class PhoneForm(FlaskForm):
+    phone = TelField(_l("Mobile number"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your mobile number.")), Length(max=40)])
+    submit = SubmitField(_l("Send code"))
+
+    def validate_phone(self, field):
+        self.e164 = twostep.normalise_phone(field.data)
+        if self.e164 is None:
+            raise ValidationError(_l("Enter a valid mobile number, like 06 12345678 or "
+                                     "+32 470 12 34 56."))
+
+
+class ChangePhoneForm(PhoneForm):
+    """Changing the number of an SMS set-up that is on asks for the password again."""
+    password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=200)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the code.")), Length(max=40)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class PasswordAgainForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=200)])
+    submit = SubmitField(_l("Turn off"))
+
+
+class ExtraAccountForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter a name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the e-mail address.")),
+        Email(_l("Enter a valid e-mail address, like name@example.nl."),
+              check_deliverability=False),
+        Length(max=254)])
+    language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
+                          validators=[DataRequired(_l("Choose a language."))])
+    submit = SubmitField(_l("Add account"))
+
+
+class ExtraAccountDeleteForm(FlaskForm):
+    submit = SubmitField(_l("Delete account"))

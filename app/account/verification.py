@@ -1,0 +1,212 @@
+"""Views of "2-staps verificatie" in Mijn gegevens: SMS with a recovery code, the
+authenticator app, backup codes, and turning a method off."""
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from .. import audit, sms, twostep
+from ..auth.routes import too_many_attempts
+from ..db import get_session
+from . import bp
+from .forms import ChangePhoneForm, CodeForm, PasswordAgainForm, PhoneForm
+from .routes import me, password_again
+
+_PENDING_PHONE = "sms_setup_phone"
+WRONG_CODE = {
+    "invalid": lambda: _("This code is not correct. Enter the code from the last SMS."),
+    "expired": lambda: _("This code has expired. Have a new code sent to you."),
+}
+
+
+def _changed(db, user, change, **detail):
+    """What every change of a two-step setting does besides itself: end the user's other
+    sessions, tell the user by mail, and write it in the audit log."""
+    twostep.end_other_logins(db, user)
+    twostep.mail_change(db, user, change)
+    audit.record(db, f"two_step.{change}", actor=user, target=user, **detail)
+
+
+@bp.get("/mijn-gegevens/2-staps-verificatie")
+def twostep_overview():
+    """The two methods, the recovery code and the backup codes, with what can be done."""
+    db = get_session()
+    user = me(db)
+    return render_template(
+        "account/twostep.html",
+        phone=twostep.display_phone(user.sms_phone) if user.sms_phone else None,
+        recovery_codes=twostep.count_codes(db, user, twostep.KIND_RECOVERY),
+        backup_codes=twostep.count_codes(db, user, twostep.KIND_BACKUP))
+
+
+@bp.route("/mijn-gegevens/2-staps-verificatie/sms", methods=["GET", "POST"])
+def sms_setup():
+    """SMS, step 1: the mobile number (to change it, the password too); a code is sent."""
+    db = get_session()
+    user = me(db)
+    form = ChangePhoneForm() if user.sms_enabled else PhoneForm()
+    status = 200
+    if form.validate_on_submit() and (not user.sms_enabled
+                                      or password_again(db, user, form.password)):
+        try:
+            sent = twostep.send_sms_code(db, user, twostep.SMS_SETUP, form.e164)
+        except sms.SmsError:
+            form.form_errors.append(_("The SMS could not be sent. Try again in a moment."))
+            status = 503
+        else:
+            if sent:
+                session[_PENDING_PHONE] = form.e164
+                flash(_("We have sent a code by SMS to %(phone)s.",
+                        phone=twostep.display_phone(form.e164)), "info")
+                return redirect(url_for("account.sms_confirm"))
+            form.form_errors.append(_("Too many text messages have been sent to you or to "
+                                      "this number. Wait an hour and try again."))
+            status = 429
+    if form.errors and status == 200:
+        status = 400
+    return render_template("account/sms_setup.html", form=form), status
+
+
+@bp.route("/mijn-gegevens/2-staps-verificatie/sms/code", methods=["GET", "POST"])
+def sms_confirm():
+    """SMS, step 2: the code from the SMS; then the recovery code is shown, once."""
+    phone = session.get(_PENDING_PHONE)
+    if not phone:
+        return redirect(url_for("account.sms_setup"))
+    db = get_session()
+    user = me(db)
+    form, status = CodeForm(), 200
+    if form.validate_on_submit():
+        if twostep.attempts_blocked(db, user):
+            form.form_errors.append(too_many_attempts())
+            status = 429
+        else:
+            problem = twostep.check_sms_code(db, user, twostep.SMS_SETUP, phone, form.code.data)
+            if problem is None:
+                change = "sms_changed" if user.sms_enabled else "sms_on"
+                recovery_code = twostep.enable_sms(db, user, phone)
+                twostep.forget_failures(db, user)
+                _changed(db, user, change, phone=phone)
+                db.commit()
+                session.pop(_PENDING_PHONE, None)
+                return render_template("account/recovery_code.html", code=recovery_code)
+            twostep.note_failure(db, user)
+            db.commit()
+            form.code.errors.append(WRONG_CODE[problem]())
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("account/sms_confirm.html", form=form,
+                           phone=twostep.display_phone(phone)), status
+
+
+@bp.post("/mijn-gegevens/2-staps-verificatie/sms/opnieuw")
+def sms_resend():
+    """Send the set-up code again to the number being set up."""
+    phone = session.get(_PENDING_PHONE)
+    if not phone:
+        return redirect(url_for("account.sms_setup"))
+    db = get_session()
+    user = me(db)
+    try:
+        sent = twostep.send_sms_code(db, user, twostep.SMS_SETUP, phone)
+    except sms.SmsError:
+        flash(_("The SMS could not be sent. Try again in a moment."), "error")
+    else:
+        if sent:
+            flash(_("We have sent a code by SMS to %(phone)s.",
+                    phone=twostep.display_phone(phone)), "info")
+        else:
+            flash(_("Too many text messages have been sent to you or to this number. Wait an "
+                    "hour and try again."), "error")
+    return redirect(url_for("account.sms_confirm"))
+
+
+@bp.route("/mijn-gegevens/2-staps-verificatie/app", methods=["GET", "POST"])
+def app_setup():
+    """The authenticator app: a QR code and the secret as text, confirmed by a first code."""
+    db = get_session()
+    user = me(db)
+    if user.totp_enabled:
+        flash(_("Your authenticator app has already been set up."), "info")
+        return redirect(url_for("account.twostep_overview"))
+    if not user.totp_secret:  # a secret waiting for its first code; kept until confirmed
+        user.totp_secret = twostep.new_totp_secret()
+        db.commit()
+    form, status = CodeForm(), 200
+    if form.validate_on_submit():
+        if twostep.attempts_blocked(db, user):
+            form.form_errors.append(too_many_attempts())
+            status = 429
+        elif twostep.accept_totp(db, user, form.code.data):
+            user.totp_enabled = True
+            twostep.forget_failures(db, user)
+            _changed(db, user, "app_on")
+            db.commit()
+            flash(_("Your authenticator app has been set up. From now on you log in with a "
+                    "code from the app."), "success")
+            return redirect(url_for("account.twostep_overview"))
+        else:
+            twostep.note_failure(db, user)
+            db.commit()
+            form.code.errors.append(_("This code is not correct. Enter the code that your "
+                                      "authenticator app shows now."))
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template("account/app_setup.html", form=form,
+                           qr=twostep.qr_svg(twostep.totp_uri(user)),
+                           secret=twostep.grouped_secret(user.totp_secret)), status
+
+
+@bp.route("/mijn-gegevens/2-staps-verificatie/uitzetten/<any(sms, app):method>",
+          methods=["GET", "POST"])
+def turn_off(method):
+    """Turn one method off, after asking for the password again."""
+    db = get_session()
+    user = me(db)
+    if method not in twostep.methods_of(user):
+        return redirect(url_for("account.twostep_overview"))
+    last_one = len(twostep.methods_of(user)) == 2  # the other entry is "code"
+    if user.is_staff and last_one:
+        flash(_("Staff always use two-step verification. Set up the other method first if "
+                "you want to turn this one off."), "error")
+        return redirect(url_for("account.twostep_overview"))
+    form = PasswordAgainForm()
+    if form.validate_on_submit() and password_again(db, user, form.password):
+        twostep.disable(db, user, method)
+        _changed(db, user, f"{method}_off")
+        db.commit()
+        flash(_("Two-step verification by SMS has been turned off.") if method == "sms"
+              else _("Two-step verification with the authenticator app has been turned off."),
+              "success")
+        return redirect(url_for("account.twostep_overview"))
+    return render_template("account/turn_off.html", form=form, method=method,
+                           last_one=last_one), 400 if form.errors else 200
+
+
+@bp.post("/mijn-gegevens/2-staps-verificatie/back-upcodes")
+def backup_codes():
+    """Make a new set of backup codes (the old ones stop working) and show them, once."""
+    db = get_session()
+    user = me(db)
+    if not user.two_step_enabled:
+        flash(_("Set up two-step verification first."), "error")
+        return redirect(url_for("account.twostep_overview"))
+    codes = twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
+    _changed(db, user, "backup_codes")
+    db.commit()
+    return render_template("account/backup_codes.html", codes=codes)
+
+
+@bp.post("/mijn-gegevens/2-staps-verificatie/back-upcodes/download")
+def download_backup_codes():
+    """The backup codes just shown, as a text file; only unused codes of this user."""
+    db = get_session()
+    user = me(db)
+    posted = request.form.getlist("code")[:twostep.BACKUP_CODE_COUNT]
+    codes = twostep.unused_backup_codes(db, user, posted)
+    if not codes:
+        abort(404)
+    text = render_template("account/backup_codes.txt", codes=codes, user=user)
+    filename = _("backup-codes") + ".txt"
+    return Response(text, mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

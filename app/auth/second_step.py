@@ -1,0 +1,120 @@
+"""The second step of logging in: a code from the authenticator app, an SMS code, or a
+recovery or backup code. Until it passes, the browser is not logged in."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from .. import audit, sms, twostep
+from ..db import get_session
+from . import bp, routes
+from .forms import CodeForm
+
+WRONG = {
+    twostep.METHOD_APP: _l("This code is not correct. Enter the code that your "
+                           "authenticator app shows now."),
+    twostep.METHOD_SMS: _l("This code is not correct. Enter the code from the last SMS."),
+    twostep.METHOD_CODE: _l("This recovery or backup code is not correct, or it has been "
+                            "used before."),
+}
+EXPIRED = _l("This code has expired. Have a new code sent to you.")
+
+
+def begin(db, user, next_url):
+    """The password was right: remember that, and ask for the second step."""
+    twostep.start_pending(user, next_url)
+    audit.record(db, "login.password_ok", actor=user, target=user)
+    method = twostep.methods_of(user)[0]
+    if method == twostep.METHOD_SMS:
+        _send_code(db, user)
+    db.commit()
+    return redirect(url_for("auth.second_step", method=method))
+
+
+def _send_code(db, user):
+    """Send a login code by SMS and say what happened."""
+    try:
+        sent = twostep.send_sms_code(db, user, twostep.SMS_LOGIN, user.sms_phone)
+    except sms.SmsError:
+        flash(_("The SMS could not be sent. Try again in a moment, or log in another way."),
+              "error")
+        return
+    if sent:
+        flash(_("We have sent a code by SMS to your mobile number ending in %(digits)s.",
+                digits=twostep.phone_ending(user.sms_phone)), "info")
+    else:
+        flash(_("Too many text messages have been sent. Wait an hour, or log in another "
+                "way."), "error")
+
+
+def _start_again():
+    flash(_("Your login has expired. Please log in again."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/inloggen/verificatie/<any(app, sms, code):method>", methods=["GET", "POST"])
+def second_step(method):
+    """Ask for the code of the second step, by the chosen method."""
+    if current_user.is_authenticated:
+        return redirect(routes.landing_for(current_user))
+    db = get_session()
+    user = twostep.pending_user(db)
+    if user is None:
+        return _start_again()
+    methods = twostep.methods_of(user)
+    if method not in methods:
+        return redirect(url_for("auth.second_step", method=methods[0]))
+    form, status = CodeForm(), 200
+    if form.validate_on_submit():
+        if twostep.attempts_blocked(db, user):
+            form.form_errors.append(routes.too_many_attempts())
+            status = 429
+        else:
+            proved = twostep.verify_login(db, user, method, form.code.data)
+            if proved not in ("invalid", "expired"):
+                return _finish(db, user, proved)
+            twostep.note_failure(db, user)
+            audit.record(db, "login.two_step_failed", target=user, method=method)
+            db.commit()
+            form.code.errors.append(EXPIRED if proved == "expired" else WRONG[method])
+            status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/second_step.html", form=form, method=method, methods=methods,
+                           digits=twostep.phone_ending(user.sms_phone)), status
+
+
+@bp.post("/inloggen/verificatie/sms/versturen")
+def send_login_code():
+    """Send a (new) login code by SMS."""
+    db = get_session()
+    user = twostep.pending_user(db)
+    if user is None:
+        return _start_again()
+    if not user.sms_enabled:
+        abort(404)
+    _send_code(db, user)
+    return redirect(url_for("auth.second_step", method=twostep.METHOD_SMS))
+
+
+def _finish(db, user, proved):
+    """The second step passed: log in for real, and say what a used code means."""
+    next_url = (twostep.pending() or {}).get("next")
+    twostep.forget_failures(db, user)
+    target = routes._log_in(db, user)  # clears the pending state with the old session
+    audit.record(db, "login", actor=user, target=user, method=proved)
+    if proved == twostep.KIND_RECOVERY:
+        twostep.mail_change(db, user, "recovery_used")
+        flash(_("You have logged in with your recovery code, which cannot be used again. "
+                "Set up two-step verification again now."), "warning")
+        next_url, target = None, url_for("account.twostep_overview")
+    elif proved == twostep.KIND_BACKUP:
+        left = twostep.count_codes(db, user, twostep.KIND_BACKUP)
+        flash(ngettext("You have logged in with a backup code. You have %(num)s backup code "
+                       "left.",
+                       "You have logged in with a backup code. You have %(num)s backup codes "
+                       "left.", left), "warning" if left < 3 else "info")
+    db.commit()
+    return routes._remember_language(redirect(next_url or target), user.language)
+

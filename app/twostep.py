@@ -1,0 +1,372 @@
+"""Two-step verification: authenticator app (TOTP), SMS codes, the recovery code and backup
+codes, and the pending login between the password and the second step."""
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from datetime import datetime, timedelta
+
+import phonenumbers
+import pyotp
+import segno
+from flask import current_app, g
+from flask import session as cookie
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import security, sms
+from .models import LoginSession, OneTimeToken, RecoveryCode, User, utcnow
+from .outbox import queue_mail
+
+METHOD_APP, METHOD_SMS, METHOD_CODE = "app", "sms", "code"
+KIND_RECOVERY, KIND_BACKUP = "recovery", "backup"
+SMS_SETUP, SMS_LOGIN = "sms-setup", "sms-login"
+BACKUP_CODE_COUNT = 10
+TOTP_STEP = 30
+# Recovery and backup codes: 12 characters without look-alikes (0/O, 1/I/L), about 59 bits.
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE_HASH = "pbkdf2:sha256:1000"  # ~59 random bits need no slow hash; checking stays cheap
+
+
+# ---- phone numbers
+
+def normalise_phone(text, region="NL"):
+    """The number in E.164 form (+31612345678), or None unless it is a valid mobile number."""
+    try:
+        number = phonenumbers.parse((text or "").strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    kinds = (phonenumbers.PhoneNumberType.MOBILE,
+             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in kinds:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164):
+    """A stored number written for people: +31 6 12345678."""
+    number = phonenumbers.parse(e164, None)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_ending(e164):
+    """The last two digits, to name a number without showing it on the login screen."""
+    return (e164 or "")[-2:]
+
+
+# ---- the authenticator app (TOTP, RFC 6238)
+
+def new_totp_secret():
+    """A random base32 secret of 160 bits."""
+    return pyotp.random_base32()
+
+
+def totp_uri(user):
+    """The otpauth:// URI that the QR code holds."""
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.email, issuer_name=current_app.config["FIRM_NAME"])
+
+
+def qr_svg(text):
+    """The QR code of `text` as inline SVG markup (no script, no style attribute)."""
+    return segno.make(text, error="m").svg_inline(
+        scale=5, border=4, dark="#000", light="#fff", svgclass="qr", omitsize=True)
+
+
+def grouped_secret(secret):
+    """The secret in groups of four, easier to type into an app."""
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def _digits(code):
+    return re.sub(r"\s", "", code or "")
+
+
+def matching_step(secret, code, now=None):
+    """The time step (this one, or one either side for clock drift) of which `code` is the
+    TOTP code, or None."""
+    code = _digits(code)
+    if not secret or not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = pyotp.TOTP(secret, interval=TOTP_STEP)
+    step = int((time.time() if now is None else now) // TOTP_STEP)
+    for candidate in (step, step - 1, step + 1):
+        if hmac.compare_digest(totp.at(candidate * TOTP_STEP), code):
+            return candidate
+    return None
+
+
+def accept_totp(db, user, code):
+    """True when `code` is right and of a later time step than any accepted before.
+
+    The step is claimed with one conditional UPDATE, so a code never works twice, not
+    even in two requests at the same moment (PITFALLS.md 3).
+    """
+    step = matching_step(user.totp_secret, code)
+    if step is None:
+        return False
+    claimed = db.exec(update(User)
+                      .where(User.id == user.id, User.totp_last_step < step)
+                      .values(totp_last_step=step)
+                      .execution_options(synchronize_session=False)).rowcount == 1
+    if claimed:
+        set_committed_value(user, "totp_last_step", step)
+    return claimed
+
+
+# ---- SMS codes (6 digits, stored as a keyed hash, valid for SMS_CODE_MINUTES)
+
+def _sms_hash(purpose, user, phone, code):
+    # Six digits are guessed offline from a plain hash; the app's secret key prevents that.
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{purpose}:{user.id}:{phone}:{code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def issue_sms_code(db, user, purpose, phone):
+    """Make a new code for `phone`; any earlier code of this purpose stops working."""
+    db.exec(delete(OneTimeToken).where(OneTimeToken.user_id == user.id,
+                                       OneTimeToken.purpose == purpose))
+    code, now = f"{secrets.randbelow(10 ** 6):06d}", utcnow()
+    db.add(OneTimeToken(user_id=user.id, purpose=purpose,
+                        token_hash=_sms_hash(purpose, user, phone, code), created_at=now,
+                        expires_at=now + timedelta(minutes=current_app.config["SMS_CODE_MINUTES"])))
+    return code
+
+
+def check_sms_code(db, user, purpose, phone, code):
+    """None when `code` is the live code for `phone` (it is used up now), else the problem:
+    "invalid" or "expired"."""
+    code = _digits(code)
+    if not re.fullmatch(r"\d{6}", code) or not phone:
+        return "invalid"
+    token = db.exec(select(OneTimeToken).where(
+        OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose,
+        OneTimeToken.token_hash == _sms_hash(purpose, user, phone, code))).first()
+    if token is None or token.used_at is not None:
+        return "invalid"
+    if token.expires_at <= utcnow():
+        return "expired"
+    used = db.exec(update(OneTimeToken)
+                   .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None))
+                   .values(used_at=utcnow())
+                   .execution_options(synchronize_session=False)).rowcount == 1
+    return None if used else "invalid"
+
+
+def sms_throttled(db, user, phone):
+    """True when this user or this number got too many SMS in the last hour."""
+    cfg = current_app.config
+    return (security.throttled(db, f"sms-user:{user.id}", cfg["SMS_MAX_PER_USER_PER_HOUR"], 60)
+            or security.throttled(db, f"sms-to:{phone}", cfg["SMS_MAX_PER_NUMBER_PER_HOUR"], 60))
+
+
+def send_sms_code(db, user, purpose, phone):
+    """Send a new code by SMS. Returns False when throttled; raises sms.SmsError when the
+    provider failed. Commits first: the code must exist before it can arrive, and no
+    database lock may be held while a gateway is slow."""
+    if sms_throttled(db, user, phone):
+        return False
+    security.note_event(db, f"sms-user:{user.id}")
+    security.note_event(db, f"sms-to:{phone}")
+    code = issue_sms_code(db, user, purpose, phone)
+    db.commit()
+    with force_locale(user.language or "nl"):
+        text = _("%(code)s is your code for the client portal of %(firm)s. It is valid for "
+                 "%(minutes)s minutes. Never share this code with anyone.", code=code,
+                 firm=current_app.config["FIRM_NAME"],
+                 minutes=current_app.config["SMS_CODE_MINUTES"])
+    sms.send(phone, text)
+    return True
+
+
+# ---- recovery and backup codes (single use, stored hashed)
+
+def _new_code():
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+def normalise_code(text):
+    """A typed code without spaces or dashes, in capitals."""
+    return re.sub(r"[^0-9A-Z]", "", (text or "").upper())
+
+
+def looks_like_code(text):
+    """True when `text` has the shape of a recovery or backup code."""
+    return len(normalise_code(text)) == 12
+
+
+def new_codes(db, user, kind, count):
+    """Replace the user's codes of `kind` by `count` new ones; returns them (shown once)."""
+    db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                       RecoveryCode.kind == kind))
+    codes = [_new_code() for _ in range(count)]
+    for code in codes:
+        db.add(RecoveryCode(user_id=user.id, kind=kind,
+                            code_hash=generate_password_hash(normalise_code(code), _CODE_HASH)))
+    return codes
+
+
+def _unused_codes(db, user, kind=None):
+    query = select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                       RecoveryCode.used_at.is_(None))
+    if kind:
+        query = query.where(RecoveryCode.kind == kind)
+    return db.exec(query.order_by(RecoveryCode.id)).all()
+
+
+def use_code(db, user, text):
+    """The recovery or backup code `text` if it is an unused one of `user`, now used up."""
+    code = normalise_code(text)
+    if len(code) != 12:
+        return None
+    for row in _unused_codes(db, user):
+        if check_password_hash(row.code_hash, code):
+            used = db.exec(update(RecoveryCode)
+                           .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                           .values(used_at=utcnow())
+                           .execution_options(synchronize_session=False)).rowcount == 1
+            return row if used else None
+    return None
+
+
+def unused_backup_codes(db, user, texts):
+    """Those of `texts` that are unused backup codes of `user` (for the download)."""
+    rows = _unused_codes(db, user, KIND_BACKUP)
+    return [text for text in texts if looks_like_code(text) and any(
+        check_password_hash(row.code_hash, normalise_code(text)) for row in rows)]
+
+
+def count_codes(db, user, kind):
+    """How many unused codes of `kind` the user has."""
+    return db.exec(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.kind == kind,
+        RecoveryCode.used_at.is_(None))).one()
+
+
+# ---- changing the settings
+
+def enable_sms(db, user, phone):
+    """Turn SMS on for `phone`; returns the new recovery code (shown once)."""
+    user.sms_phone, user.sms_enabled = phone, True
+    return new_codes(db, user, KIND_RECOVERY, 1)[0]
+
+
+def disable(db, user, method):
+    """Turn one method off; with none left, the recovery and backup codes go too."""
+    if method == METHOD_SMS:
+        user.sms_enabled, user.sms_phone = False, None
+        db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                           RecoveryCode.kind == KIND_RECOVERY))
+    else:
+        user.totp_enabled, user.totp_secret = False, None
+    if not user.two_step_enabled:
+        db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.exec(delete(OneTimeToken).where(OneTimeToken.user_id == user.id,
+                                       OneTimeToken.purpose.in_((SMS_SETUP, SMS_LOGIN))))
+
+
+def reset(db, user):
+    """Forget every two-step setting and code of a user (when the account is deleted)."""
+    user.sms_enabled = user.totp_enabled = False
+    user.sms_phone = user.totp_secret = None
+    db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def mail_change(db, user, change):
+    """Tell the user by mail that a two-step setting changed (`change` names which), so a
+    change they did not make does not go unnoticed."""
+    queue_mail(db, user, "two_step_changed",
+               _l("The security settings of your account have changed"), change=change)
+
+
+def end_other_logins(db, user):
+    """End every login session of `user` except this request's one."""
+    db.exec(delete(LoginSession).where(
+        LoginSession.user_id == user.id,
+        LoginSession.token_hash != security.sha256(g.get("login_token") or "")))
+
+
+def methods_of(user):
+    """The ways this user can pass the second step, the preferred one first."""
+    methods = [METHOD_APP] if user.totp_enabled else []
+    if user.sms_enabled:
+        methods.append(METHOD_SMS)
+    return methods + [METHOD_CODE]
+
+
+# ---- the pending login: password right, second step still to come
+
+_PENDING = "two_step_pending"
+
+
+def start_pending(user, next_url=None):
+    """Remember in the cookie session that `user` gave the right password; not a login."""
+    cookie.clear()
+    cookie[_PENDING] = {
+        "user": user.id,
+        "until": int(time.time()) + 60 * current_app.config["TWO_STEP_PENDING_MINUTES"],
+        "next": next_url,
+        # A login completed since then (on any device) makes this pending state stale.
+        "since": user.last_login_at.isoformat() if user.last_login_at else None,
+    }
+    cookie["lang"] = user.language
+
+
+def pending():
+    """The pending state of this browser, or None."""
+    state = cookie.get(_PENDING)
+    if not isinstance(state, dict) or state.get("until", 0) < time.time():
+        return None
+    return state
+
+
+def pending_user(db):
+    """The user who is between password and second step in this browser, or None."""
+    state = pending()
+    if state is None:
+        return None
+    user = db.get(User, state["user"])
+    if user is None or not user.active or not user.two_step_enabled:
+        return None
+    since = user.last_login_at.isoformat() if isinstance(user.last_login_at, datetime) else None
+    if since != state.get("since"):
+        return None
+    return user
+
+
+def attempts_blocked(db, user):
+    """True when too many wrong codes were entered for this user lately."""
+    cfg = current_app.config
+    return security.throttled(db, f"two-step:{user.id}", cfg["TWO_STEP_MAX_FAILURES"],
+                              cfg["LOGIN_WINDOW_MINUTES"])
+
+
+def note_failure(db, user):
+    """Count one wrong code for this user."""
+    security.note_event(db, f"two-step:{user.id}")
+
+
+def forget_failures(db, user):
+    """Forget the wrong codes once the right one was given."""
+    security.forget_events(db, f"two-step:{user.id}")
+
+
+def verify_login(db, user, method, code):
+    """What the code given for the second step proved: "app", "sms", "recovery" or
+    "backup", or a problem: "invalid" or "expired". A code that passes is used up."""
+    if method == METHOD_APP and user.totp_enabled:
+        return METHOD_APP if accept_totp(db, user, code) else "invalid"
+    if method == METHOD_SMS and user.sms_enabled:
+        return check_sms_code(db, user, SMS_LOGIN, user.sms_phone, code) or METHOD_SMS
+    if method == METHOD_CODE:
+        row = use_code(db, user, code)
+        return row.kind if row is not None else "invalid"
+    return "invalid"

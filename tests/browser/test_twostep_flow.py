@@ -1,0 +1,203 @@
+"""Mijn gegevens walked in Chromium, in Dutch and in English: notifications, SMS with its
+recovery code, the authenticator app (its secret read from the page, codes made with
+pyotp), backup codes as a download, and logging in with a code and with a backup code."""
+import re
+import time
+
+import pyotp
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import expect
+from sqlmodel import select
+from twostep_helpers import last_sms_code
+
+from app.models import RecoveryCode
+
+DUTCH = {
+    "lang": "nl",
+    "log_in": "Inloggen", "log_out": "Uitloggen", "my_details": "Mijn gegevens",
+    "sections": ["Instellen taal", "2-staps verificatie", "Notificaties"],
+    "messages_box": "er berichten zijn gestuurd", "save_notifications": "Notificaties opslaan",
+    "notifications_saved": "Uw notificaties zijn opgeslagen.",
+    "set_up": "2-staps verificatie instellen", "two_step": "2-staps verificatie",
+    "set_up_sms": "Sms instellen", "mobile": "Mobiel nummer", "send_code": "Verstuur code",
+    "code": "Code", "confirm": "Bevestigen", "recovery": "Uw herstelcode",
+    "saved_recovery": "Ik heb mijn herstelcode bewaard",
+    "set_up_app": "Authenticator-app instellen", "app_done": "Uw authenticator-app is ingesteld.",
+    "make_backup": "Nieuwe back-upcodes maken", "backup_heading": "Uw back-upcodes",
+    "download": "Downloaden als tekstbestand", "file": "back-upcodes.txt",
+    "saved_backup": "Ik heb mijn back-upcodes bewaard",
+    "app_prompt": "Open de authenticator-app op uw telefoon",
+    "use_code": "Een herstelcode of back-upcode gebruiken",
+    "nine_left": "U heeft nog 9 back-upcodes over.",
+    "wrong": "Deze code is onjuist.",
+}
+ENGLISH = {
+    "lang": "en",
+    "log_in": "Log in", "log_out": "Log out", "my_details": "My details",
+    "sections": ["Set language", "Two-step verification", "Notifications"],
+    "messages_box": "Messages have been sent to me", "save_notifications": "Save notifications",
+    "notifications_saved": "Your notification settings have been saved.",
+    "set_up": "Set up two-step verification", "two_step": "Two-step verification",
+    "set_up_sms": "Set up SMS", "mobile": "Mobile number", "send_code": "Send code",
+    "code": "Code", "confirm": "Confirm", "recovery": "Your recovery code",
+    "saved_recovery": "I have saved my recovery code",
+    "set_up_app": "Set up the authenticator app",
+    "app_done": "Your authenticator app has been set up.",
+    "make_backup": "Make new backup codes", "backup_heading": "Your backup codes",
+    "download": "Download as text file", "file": "backup-codes.txt",
+    "saved_backup": "I have saved my backup codes",
+    "app_prompt": "Open the authenticator app on your phone",
+    "use_code": "Use a recovery code or backup code",
+    "nine_left": "You have 9 backup codes left.",
+    "wrong": "This code is not correct.",
+}
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def log_in(page, email):
+    """The login page speaks the language last used in this browser: fill it in by name."""
+    page.goto("/inloggen")
+    page.locator('input[name="email"]').fill(email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name=re.compile(r"^(Inloggen|Log in)$")).click()
+
+
+def fill_code(page, t, code, button):
+    page.get_by_label(t["code"], exact=True).fill(code)
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+@pytest.mark.parametrize("t", [DUTCH, ENGLISH], ids=["nl", "en"])
+def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
+    user = make.user(email="jan@example.nl", language=t["lang"])
+
+    # The first login lands on Mijn gegevens, organised in its sections.
+    log_in(page, "jan@example.nl")
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+    expect(heading(page)).to_have_text(t["my_details"])
+    expect(page.get_by_role("heading", level=2)).to_have_text(t["sections"])
+
+    # Notifications: switch one off and save.
+    box = page.get_by_label(t["messages_box"])
+    expect(box).to_be_checked()
+    box.uncheck()
+    page.get_by_role("button", name=t["save_notifications"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["notifications_saved"])
+    expect(page.get_by_label(t["messages_box"])).not_to_be_checked()
+    session.refresh(user)
+    assert user.notify_messages is False and user.notify_documents is True
+
+    # SMS: mobile number → code from the SMS → the recovery code, shown once.
+    page.get_by_role("link", name=t["set_up"]).click()
+    expect(heading(page)).to_have_text(t["two_step"])
+    page.get_by_role("link", name=t["set_up_sms"]).click()
+    page.get_by_label(t["mobile"]).fill("06 12345678")
+    page.get_by_role("button", name=t["send_code"]).click()
+    fill_code(page, t, last_sms_code(app), t["confirm"])
+    expect(heading(page)).to_have_text(t["recovery"])
+    expect(page.locator("#recovery-code")).to_have_text(re.compile(r"^[A-Z2-9-]{14}$"))
+    page.get_by_role("link", name=t["saved_recovery"]).click()
+    expect(heading(page)).to_have_text(t["two_step"])
+
+    # The authenticator app: the secret is read from the page, as a person would type it.
+    page.get_by_role("link", name=t["set_up_app"]).click()
+    expect(page.locator("svg.qr")).to_be_visible()
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    fill_code(page, t, "000000" if totp.now() != "000000" else "111111", t["confirm"])
+    expect(page.get_by_role("alert")).to_contain_text(t["wrong"])
+    fill_code(page, t, totp.now(), t["confirm"])
+    expect(page.get_by_role("status")).to_contain_text(t["app_done"])
+
+    # Backup codes: shown once, and downloadable as a text file.
+    page.get_by_role("button", name=t["make_backup"]).click()
+    expect(heading(page)).to_have_text(t["backup_heading"])
+    codes = page.locator("#backup-codes code").all_inner_texts()
+    assert len(codes) == 10
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t["download"]).click()
+    download = info.value
+    assert download.suggested_filename == t["file"]
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert all(code in saved.read_text() for code in codes)
+    page.get_by_role("link", name=t["saved_backup"]).click()
+    page.get_by_role("button", name=t["log_out"]).click()
+    expect(page).to_have_url(live_server + "/inloggen")
+
+    # Password + a code from the app; the password alone opens nothing.
+    log_in(page, "jan@example.nl")
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/app")
+    expect(page.get_by_text(t["app_prompt"])).to_be_visible()
+    fill_code(page, t, totp.at(time.time() + 30), t["log_in"])
+    expect(page).to_have_url(live_server + "/")
+    page.get_by_role("button", name=t["log_out"]).click()
+
+    # Password + a backup code.
+    log_in(page, "jan@example.nl")
+    page.get_by_role("link", name=t["use_code"]).click()
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/code")
+    fill_code(page, t, codes[0], t["log_in"])
+    expect(page).to_have_url(live_server + "/")
+    expect(page.get_by_role("status")).to_contain_text(t["nine_left"])
+    used = session.exec(select(RecoveryCode).where(RecoveryCode.used_at.is_not(None))).all()
+    assert [code.kind for code in used] == ["backup"]
+
+
+ACCOUNT_TEXTS = {
+    "nl": {"extra": "Extra accounts", "name": "Naam", "email": "E-mailadres",
+           "add": "Account toevoegen", "added": "Het account van Piet de Wit is toegevoegd.",
+           "view": "Inzien", "delete": "Verwijderen", "delete_account": "Account verwijderen",
+           "confirm": "Het account van Piet de Wit verwijderen?",
+           "deleted": "Het account van Piet de Wit is verwijderd.",
+           "save_language": "Taal opslaan", "saved": "Uw taalkeuze is opgeslagen."},
+    "en": {"extra": "Additional accounts", "name": "Name", "email": "E-mail address",
+           "add": "Add account", "added": "The account of Piet de Wit has been added.",
+           "view": "View", "delete": "Delete", "delete_account": "Delete account",
+           "confirm": "Delete the account of Piet de Wit?",
+           "deleted": "The account of Piet de Wit has been deleted.",
+           "save_language": "Save language",
+           "saved": "Your language has been saved. It takes effect after you log out."},
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_company_accounts_and_language_walk(page, live_server, app, session, make, mailbox,
+                                            lang):
+    t = ACCOUNT_TEXTS[lang]
+    company = make.company("Bakkerij De Wit B.V.")
+    make.user(email="anna@dewit.nl", company=company, company_main=True, language=lang)
+    log_in(page, "anna@dewit.nl")
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+
+    # Instellen taal: saved at once, applied after logging out.
+    other = "English" if lang == "nl" else "Nederlands"
+    page.get_by_label(other).check()
+    page.get_by_role("button", name=t["save_language"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["saved"])
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+    # Accounts | Extra accounts: add, view, delete after confirming.
+    page.get_by_role("link", name=t["extra"], exact=True).click()
+    expect(heading(page)).to_have_text(t["extra"])
+    page.get_by_label(t["name"], exact=True).fill("Piet de Wit")
+    page.get_by_label(t["email"]).fill("piet@dewit.nl")
+    page.get_by_role("button", name=t["add"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["added"])
+    [mail1] = mailbox.deliver(app)
+    assert mail1["To"] == "piet@dewit.nl"
+    page.get_by_role("link", name=f"{t['view']} Piet de Wit").click()
+    expect(heading(page)).to_have_text("Piet de Wit")
+    expect(page.get_by_text("piet@dewit.nl")).to_be_visible()
+    page.get_by_role("link", name=t["delete_account"]).click()
+    expect(heading(page)).to_have_text(t["confirm"])
+    page.get_by_role("button", name=t["delete_account"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["deleted"])
+    expect(page.get_by_role("cell", name="piet@dewit.nl")).to_have_count(0)
+
+    page.get_by_role("button", name="Uitloggen" if lang == "nl" else "Log out").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en" if lang == "nl" else "nl")

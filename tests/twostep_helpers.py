@@ -1,0 +1,49 @@
+"""Helpers of the two-step tests: the SMS that the file provider wrote, TOTP codes made with
+pyotp as an authenticator app would, and users with a method already on."""
+import glob
+import os
+import re
+import time
+
+import pyotp
+
+from app import twostep
+
+
+def sms_sent(app):
+    """Every SMS the default provider wrote to the outbox folder, oldest first: (to, text)."""
+    folder = app.config.get("SMS_OUTBOX_FOLDER") or app.config["OUTBOX_FOLDER"]
+    messages = []
+    for path in sorted(glob.glob(os.path.join(folder, "sms-*.txt"))):
+        with open(path, encoding="utf-8") as f:
+            head, _, body = f.read().partition("\n\n")
+        messages.append((head.removeprefix("To: "), body.strip()))
+    return messages
+
+
+def code_in(text):
+    """The 6-digit code in an SMS text."""
+    return re.search(r"\b\d{6}\b", text)[0]
+
+
+def last_sms_code(app):
+    """The code of the newest SMS."""
+    return code_in(sms_sent(app)[-1][1])
+
+
+def totp_code(secret, steps_ahead=0):
+    """The code an authenticator app shows now (or `steps_ahead` periods of 30 s later)."""
+    return pyotp.TOTP(secret).at(time.time() + twostep.TOTP_STEP * steps_ahead)
+
+
+def with_app(session, user):
+    """Turn the authenticator app on for `user`; returns the secret."""
+    user.totp_secret, user.totp_enabled = pyotp.random_base32(), True
+    session.commit()
+    return user.totp_secret
+
+
+def with_sms(session, user, phone="+31612345678"):
+    """Turn SMS on for `user`."""
+    user.sms_phone, user.sms_enabled = phone, True
+    session.commit()
