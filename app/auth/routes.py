@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import select
 
@@ -132,6 +133,14 @@ def _send_password_link(db, user):
                hours=current_app.config["PASSWORD_TOKEN_HOURS"])
 
 
+def _speak_language_of(db, token):
+    """Pages reached from a mail link speak the language the mail was written in."""
+    user = db.get(User, token.user_id) if token is not None else None
+    if user is not None and user.language in current_app.config["LANGUAGES"]:
+        g.force_locale = user.language
+        refresh()  # the locale may already have been looked up in this request
+
+
 def _link_problem(problem):
     """The page shown for an invalid, used or expired link."""
     return render_template("auth/link_problem.html", problem=problem), 400
@@ -142,6 +151,7 @@ def invitation(token):
     """Mail 1's link: the client confirms the e-mail address and gets mail 2."""
     db = get_session()
     invite, problem = security.find_token(db, token, TOKEN_INVITE)
+    _speak_language_of(db, invite)
     if problem:
         return _link_problem(problem)
     form = EmailForm()
@@ -200,6 +210,7 @@ def set_password(token):
     """Mail 2's link: set the password, log in, and get mail 3 as confirmation."""
     db = get_session()
     link, problem = security.find_token(db, token, TOKEN_PASSWORD)
+    _speak_language_of(db, link)
     if problem:
         return _link_problem(problem)
     form = PasswordForm()

@@ -193,8 +193,6 @@ def test_invitation_flow_in_english(page, live_server, app, session, make, mailb
     walk_invitation(page, live_server, app, session, make, mailbox, ENGLISH)
 
 
-@pytest.mark.xfail(strict=True, reason="the pages of a mail link follow the browser's "
-                   "language choice (Dutch by default), not the language of the mail")
 def test_english_invitation_link_opens_in_english(page, live_server, app, make, mailbox):
     """An English client who opens mail 1 straight away is greeted in English too."""
     user = make.user(email="new@example.com", password=None, language="en")
