@@ -1,7 +1,12 @@
 """Command-line tasks: `flask --app wsgi <command>`."""
+import os
+from urllib.parse import urlsplit
+
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlmodel import select
 from werkzeug.serving import run_simple
 
@@ -28,6 +33,16 @@ def db_revision(message):
     migrate.revision(message)
 
 
+def _valid_email(email):
+    """The address normalised, or a usage error saying why it cannot be one."""
+    email = email.strip()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.UsageError(f"{email!r} is not a valid e-mail address: {exc}") from None
+    return security.normalise_email(email)
+
+
 @click.command("create-staff")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -35,9 +50,11 @@ def db_revision(message):
 @click.password_option()
 def create_staff(email, name, role, password):
     """Create a staff member (by default an admin) with a password."""
+    email = _valid_email(email)
     problems = security.password_problems(password)
     if problems:
-        raise click.UsageError(" ".join(str(p) for p in problems))
+        with force_locale("en"):  # no request here to choose a language from
+            raise click.UsageError(" ".join(str(p) for p in problems))
     db = get_session()
     try:
         user = create_user(db, email=email, name=name, kind=KIND_STAFF, role=role)
@@ -55,6 +72,7 @@ def create_staff(email, name, role, password):
 @click.option("--company", help="Make this the main account of a new company client.")
 def create_client(email, name, language, company):
     """Create a client and send the invitation (mail 1)."""
+    email = _valid_email(email)
     db = get_session()
     firm = create_company(db, name=company) if company else None
     try:
@@ -92,6 +110,16 @@ def demo():
     click.echo("Demo data loaded.")
 
 
+def serve_port(app):
+    """The port to serve on without --port: $PORT, else PUBLIC_BASE_URL's own, else 5000."""
+    if os.environ.get("PORT"):
+        return int(os.environ["PORT"])
+    try:
+        return urlsplit(app.config["PUBLIC_BASE_URL"]).port or 5000
+    except ValueError:  # a malformed port in the setting; the dev server still starts
+        return 5000
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=None, type=int)
@@ -100,7 +128,7 @@ def serve(host, port):
     from .demo import DEMO_LOGINS
 
     app = current_app._get_current_object()
-    port = port or int(app.config["PUBLIC_BASE_URL"].rsplit(":", 1)[-1].strip("/") or 5000)
+    port = port or serve_port(app)
     start_sender_thread(app)
     click.echo(f"\n  Klantenportaal: http://{host}:{port}/\n")
     click.echo("  Demo logins (password for all: %s):" % DEMO_LOGINS["password"])

@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from conftest import PASSWORD, csrf_token, links_in, login, post_form
 from sqlmodel import select
+from twostep_helpers import totp_code, with_app
 
 from app.models import LoginSession, OneTimeToken, ThrottleEvent, User, utcnow
+from app.security import check_password, sha256
 
 
 def invite(session, make, email="nieuw@example.nl", language="nl"):
@@ -241,6 +243,82 @@ def test_inactive_user_cannot_log_in(client, session, make):
     user.active = False
     session.commit()
     assert login(client, "jan@example.nl").status_code == 401
+
+
+def reset_password(app, client, mailbox, email, password="Nieuw12345"):
+    """Ask for mail 2 and set `password` through its link; returns (response, link)."""
+    post_form(client, "/wachtwoord-instellen", {"email": email})
+    [mail2] = mailbox.deliver(app)
+    link = path_of(links_in(mail2)[0])
+    return post_form(client, link, {"password": password, "confirm": password}), link
+
+
+@pytest.mark.parametrize("kind, landing", [("client", "/mijn-gegevens"),
+                                           ("staff", "/kantoor/")])
+def test_password_reset_does_not_skip_the_second_step(app, client, session, make, mailbox,
+                                                      kind, landing):
+    user = make.staff(email="mr@kantoor.nl") if kind == "staff" else \
+        make.user(email="jan@example.nl")
+    secret = with_app(session, user)
+    response, link = reset_password(app, client, mailbox, user.email)
+
+    # The password is set, the link spent and mail 3 queued, but nobody is logged in yet.
+    assert response.status_code == 302
+    assert response.location == "/inloggen/verificatie/app"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Open de authenticator-app op uw telefoon" in page
+    assert "U bent nu ingelogd" not in page
+    assert session.exec(select(LoginSession)).all() == []
+    assert client.get("/").status_code == 302
+    assert client.get("/mijn-gegevens").location.startswith("/inloggen")
+    assert client.get(landing).status_code == 302
+    session.expire_all()
+    assert check_password(session.get(User, user.id), "Nieuw12345")
+    assert client.get(link).status_code == 400
+    [mail3] = mailbox.deliver(app)
+    assert mail3["Subject"] == "Uw wachtwoord is ingesteld" and mail3["To"] == user.email
+
+    # A wrong code changes nothing; the right one logs in.
+    wrong = post_form(client, "/inloggen/verificatie/app", {"code": "000000"})
+    assert wrong.status_code == 401
+    assert session.exec(select(LoginSession)).all() == []
+    response = post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
+    assert response.status_code == 302 and response.location == landing
+    assert client.get(landing).status_code == 200
+    assert len(session.exec(select(LoginSession)).all()) == 1
+
+
+def test_password_reset_without_two_step_logs_in_at_once(app, client, session, make, mailbox):
+    make.user(email="jan@example.nl")
+    response, _ = reset_password(app, client, mailbox, "jan@example.nl")
+    assert response.location == "/mijn-gegevens"
+    assert len(session.exec(select(LoginSession)).all()) == 1
+
+
+def test_session_is_cleared_at_login(client, session, make):
+    make.user(email="jan@example.nl")
+    client.get("/inloggen")
+    with client.session_transaction() as cookie:
+        cookie["planted"] = "by an attacker"
+    login(client, "jan@example.nl")
+    with client.session_transaction() as cookie:
+        assert "planted" not in cookie
+        token = cookie["_user_id"]
+    assert session.exec(select(LoginSession)).one().token_hash == sha256(token)
+
+
+def test_each_login_gets_its_own_session_token(app, session, make):
+    make.user(email="jan@example.nl")
+    tokens = []
+    for _ in range(2):
+        browser = app.test_client()
+        login(browser, "jan@example.nl")
+        with browser.session_transaction() as cookie:
+            tokens.append(cookie["_user_id"])
+    rows = session.exec(select(LoginSession)).all()
+    assert len(rows) == 2 and tokens[0] != tokens[1]
+    assert {row.token_hash for row in rows} == {sha256(t) for t in tokens}
+    assert all(len(t) >= 40 for t in tokens)
 
 
 def test_session_is_rotated_at_login(client, make):

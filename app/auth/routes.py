@@ -79,7 +79,8 @@ def login():
                 if user.two_step_enabled:  # not logged in until the second step passes
                     return second_step.begin(db, user, _safe_next(form.next.data))
                 target = _log_in(db, user)
-                audit.record(db, "login", actor=user, target=user)
+                audit.record(db, "login", actor=user, target=user,
+                             browser=request.user_agent.string[:300])
                 db.commit()
                 return _remember_language(redirect(_safe_next(form.next.data) or target),
                                           user.language)
@@ -207,7 +208,7 @@ def link_sent():
 
 @bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
 def set_password(token):
-    """Mail 2's link: set the password, log in, and get mail 3 as confirmation."""
+    """Mail 2's link: set the password, log in (after the second step if on), and mail 3."""
     db = get_session()
     link, problem = security.find_token(db, token, TOKEN_PASSWORD)
     _speak_language_of(db, link)
@@ -219,9 +220,15 @@ def set_password(token):
         security.set_password(user, form.password.data)
         security.void_tokens(db, user)  # this link and every other open one
         security.end_all_logins(db, user)
-        target = _log_in(db, user)
         queue_mail(db, user, "password_set", _l("Your password has been set"))
         audit.record(db, "password.set", actor=user, target=user)
+        if user.two_step_enabled:
+            # A mailed link proves the mailbox, not the second factor: ask for it as at login.
+            response = second_step.begin(db, user, None)  # commits
+            flash(_("Your password has been set. Complete the second step to log in."),
+                  "success")
+            return response
+        target = _log_in(db, user)
         db.commit()
         flash(_("Your password has been set. You are now logged in."), "success")
         return redirect(target)

@@ -103,7 +103,8 @@ def _finish(db, user, proved):
     next_url = (twostep.pending() or {}).get("next")
     twostep.forget_failures(db, user)
     target = routes._log_in(db, user)  # clears the pending state with the old session
-    audit.record(db, "login", actor=user, target=user, method=proved)
+    audit.record(db, "login", actor=user, target=user, method=proved,
+                 browser=request.user_agent.string[:300])
     if proved == twostep.KIND_RECOVERY:
         twostep.mail_change(db, user, "recovery_used")
         flash(_("You have logged in with your recovery code, which cannot be used again. "

@@ -5,6 +5,7 @@ import re
 import pytest
 from conftest import PASSWORD, links_in
 from playwright.sync_api import expect
+from twostep_helpers import totp_code, with_app
 
 from app.models import utcnow
 
@@ -257,3 +258,57 @@ def test_wrong_password_keeps_the_email(page, live_server, make):
     expect(page.get_by_label("Wachtwoord", exact=True)).to_have_value("")
     expect(page.get_by_role("button", name="Uitloggen")).to_have_count(0)
     assert_speaks(page, "nl")
+
+
+def test_forgot_password_with_two_step_asks_the_code(page, live_server, app, session, make,
+                                                     mailbox):
+    """A password link proves the mailbox only: with two-step on, the code is still asked."""
+    user = make.user(email="klant@example.nl")
+    user.first_login_at = utcnow()
+    secret = with_app(session, user)
+
+    page.goto("/wachtwoord-instellen")
+    page.get_by_label("E-mailadres").fill("klant@example.nl")
+    page.get_by_role("button", name="Verstuur").click()
+    expect(heading(page)).to_have_text("Controleer uw e-mail")
+    [mail2] = mailbox.deliver(app)
+    page.goto(link_in(mail2, "/wachtwoord/", live_server))
+    page.get_by_label("Wachtwoord", exact=True).fill("Nieuw2026x")
+    page.get_by_label("Herhaal wachtwoord").fill("Nieuw2026x")
+    page.get_by_role("button", name="Instellen wachtwoord").click()
+
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/app")
+    expect(heading(page)).to_have_text("2-staps verificatie")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Uw wachtwoord is ingesteld. Voltooi de 2-staps verificatie om in te loggen.")
+    expect(page.get_by_role("button", name="Uitloggen")).to_have_count(0)
+    [mail3] = mailbox.deliver(app)
+    assert mail3["Subject"] == DUTCH["mail3"]
+    page.goto("/")  # not logged in yet
+    expect(page).to_have_url(re.compile(r"/inloggen"))
+
+    page.goto("/inloggen/verificatie/app")
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    expect(page).to_have_url(live_server + "/")
+    expect(heading(page)).to_have_text("Home")
+
+
+@pytest.mark.parametrize("t, message", [
+    (DUTCH, "Het portaal is niet bereikbaar. Controleer uw internetverbinding en probeer "
+            "het opnieuw."),
+    (ENGLISH, "The portal could not be reached. Check your internet connection and try "
+              "again."),
+])
+def test_network_error_is_told_in_the_users_language(page, live_server, make, t, message):
+    """An htmx request that never reaches the server says so, in the page's language."""
+    make.user(email="klant@example.nl", language=t["lang"], password=PASSWORD)
+    log_in(page, DUTCH, "klant@example.nl", PASSWORD)  # the login page speaks Dutch first
+    expect(page.get_by_role("button", name=t["log_out"])).to_be_visible()
+    page.goto("/dossiers")
+    box = page.locator("#htmx-error")
+    expect(box).to_be_hidden()
+    page.route(re.compile(r"/dossiers\?"), lambda route: route.abort("internetdisconnected"))
+    page.locator("#q").fill("2026")
+    expect(box).to_be_visible()
+    expect(box).to_have_text(message)

@@ -10,11 +10,12 @@
     box.textContent = found ? found.textContent.trim() : event.detail.xhr.statusText;
     box.hidden = false;
   });
+  // The request never reached the server: say so in the page's language (set on <body>).
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("htmx-error");
     if (box) {
-      box.textContent = box.dataset.offline || "Network error";
-      box.hidden = false;
+      box.textContent = document.body.dataset.networkError || "";
+      box.hidden = !box.textContent;
     }
   });
   // After a failed submit, move focus to the error summary so it is read out first.
