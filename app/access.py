@@ -116,3 +116,9 @@ def get_assignment_for(session, user, assignment_id):
     if assignment is None:
         abort(404)
     return assignment
+
+
+def open_assignments(user):
+    """A select of the questionnaires `user` still has to fill in, in dossiers they may
+    still see: the Acties list and the Acties count on every page both use this."""
+    return visible_assignments(user).where(QuestionnaireAssignment.completed_at.is_(None))

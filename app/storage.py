@@ -4,7 +4,7 @@ import os
 import secrets
 import tempfile
 
-from flask import current_app
+from flask import Request, current_app
 
 
 def path_for(storage_key):
@@ -62,6 +62,24 @@ def store_stream(stream, max_size=None):
         raise
     _fsync_dir(os.path.dirname(path))
     return key, digest.hexdigest(), size
+
+
+# An upload's first bytes stay in memory, the rest goes to disk (Werkzeug's own threshold).
+SPOOL_IN_MEMORY = 500 * 1024
+
+
+class UploadRequest(Request):
+    """Flask's request, whose form parser spools each uploaded file to a temporary file in
+    UPLOAD_FOLDER/tmp: on the files' own disk, never whole in memory, and not in the
+    system's temporary folder (often a tmpfs, which is memory too)."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None,
+                         content_length=None):
+        tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
+        os.makedirs(tmp_dir, exist_ok=True)
+        # Unnamed once rolled over to disk: it disappears with the request, even on a crash.
+        return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="rb+",
+                                             dir=tmp_dir)
 
 
 def remove(storage_key):

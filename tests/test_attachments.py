@@ -5,6 +5,7 @@ import hashlib
 import io
 import os
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -122,8 +123,10 @@ def test_sending_files_them_under_door_mij_aangeleverd(app, client, session, mak
     assert [d.category for d in documents(session)] == [CAT_PROVIDED, CAT_PROVIDED]
     provided = client.get(f"/dossiers/{dossier.id}/aangeleverd")
     page = text(provided)
-    assert "Door mij aangeleverd (2)" in page and "akte.pdf" in page and "notitie.docx" in page
-    assert "Door mij aangeleverd (2) Berichten (1)" in page  # own files are not unread
+    # The two files and the message itself, which links to it in Berichten.
+    assert "Door mij aangeleverd (3)" in page and "akte.pdf" in page and "notitie.docx" in page
+    assert "Door mij aangeleverd (3) Berichten (1)" in page  # own files are not unread
+    assert f'href="/berichten/{draft.id}"' in provided.get_data(as_text=True)
     shown = text(client.get(f"/berichten/{draft.id}"))
     assert "akte.pdf" in shown and "Aan: mr. P. Jansen" in shown
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "message.sent")).one()
@@ -156,6 +159,46 @@ def test_missing_subject_keeps_the_chosen_files_in_a_draft(client, session, doss
     assert draft.sent_at is None and [d.filename for d in documents(session)] == [
         "paspoort.pdf"]
     assert f'action="/concepten/{draft.id}"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("action", ["send", "upload"])
+@pytest.mark.parametrize("field, value, error", [
+    ("body", "Beste,\n" + "x" * 3994, "Een bericht mag maximaal 4000 tekens bevatten; uw "
+                                       "bericht heeft er 4001."),
+    ("subject", "o" * 201, "Het onderwerp mag maximaal 200 tekens lang zijn."),
+])
+def test_too_long_text_with_files_keeps_the_files_and_the_text(client, session, dossier,
+                                                               action, field, value, error):
+    """Without JavaScript the files travel with the text: a refused text must not lose them."""
+    typed = {"subject": SUBJECT, "body": "Hierbij mijn stukken.", field: value}
+    response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", action=action,
+                         files=[("paspoort.pdf", PDF), ("akte.pdf", PDF)], **typed)
+    assert response.status_code == 400
+    page, html = text(response), response.get_data(as_text=True)
+    assert error in page and "2 bestanden zijn toegevoegd." in page
+    draft = session.exec(select(Message)).one()
+    assert draft.sent_at is None
+    assert sorted(d.filename for d in documents(session)) == ["akte.pdf", "paspoort.pdf"]
+    assert [d.category for d in documents(session)] == [CAT_ATTACHMENT, CAT_ATTACHMENT]
+    # Everything typed comes back, and the form now posts to the draft holding the files.
+    if field == "body":
+        assert ">\r\n" + value + "</textarea>" in html
+    else:
+        assert f'value="{value}"' in html
+    assert f'action="/concepten/{draft.id}"' in html
+    assert "paspoort.pdf" in text_of_attachments(html) and "akte.pdf" in text_of_attachments(
+        html)
+    # Shortened, it goes out with the files kept.
+    response = send_form(client, f"/concepten/{draft.id}", subject=SUBJECT, body="Korter.")
+    assert response.status_code == 302
+    session.refresh(draft)
+    assert draft.sent_at is not None and draft.body == "Korter."
+    assert {d.category for d in documents(session)} == {CAT_PROVIDED}
+
+
+def text_of_attachments(html):
+    """The text of the draft's attachment list."""
+    return re.search(r'<div id="attachments".*?</div>', html, re.S)[0]
 
 
 def test_a_company_colleague_sees_sent_files_but_not_draft_files(app, session, make, lawyer):
@@ -491,9 +534,76 @@ def test_a_large_upload_streams_through_to_disk(app, client, session, dossier):
         assert f.read() == data
 
 
+def test_uploads_spool_to_the_upload_folder_not_to_memory(app, client, session, dossier,
+                                                          monkeypatch):
+    """Werkzeug's parser writes each file part to our spool: past 500 kB it is a file in
+    UPLOAD_FOLDER/tmp (never the whole file in memory, nor a tmpfs /tmp)."""
+    seen = {}
+    real = storage.store_stream
+
+    def spy(stream, max_size=None):
+        spooled = stream._file
+        seen[len(seen)] = (stream._rolled, os.readlink(f"/proc/self/fd/{spooled.fileno()}")
+                           if stream._rolled else None)
+        return real(stream, max_size)
+
+    monkeypatch.setattr(storage, "store_stream", spy)
+    upload(client, dossier, [("groot.pdf", os.urandom(storage.SPOOL_IN_MEMORY + 1)),
+                             ("klein.pdf", PDF)])
+    spool_dir = os.path.join(app.config["UPLOAD_FOLDER"], storage.TMP_DIR)
+    assert seen[0][0] and seen[0][1].startswith(spool_dir + "/")
+    assert seen[0][1].endswith("(deleted)")  # unnamed: gone with the request, even on a crash
+    assert seen[1] == (False, None)  # a small file stays in memory
+    assert len(documents(session)) == 2 and os.listdir(spool_dir) == []
+
+
 def test_a_request_over_the_server_limit_gets_a_clear_answer(app, client, session, dossier):
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     response = upload(client, dossier, [("scan.pdf", b"x" * 60_000)])
     assert response.status_code == 413
     assert "Het bestand is te groot" in text(response)
     assert documents(session) == []
+
+
+def test_the_mail_sender_loop_cleans_up_drafts_once_an_hour(app, monkeypatch):
+    """`send-mail --loop` and the dev server's sender thread run the cleanup as a step."""
+    from app import outbox
+    from app.messages import cleanup
+
+    calls = []
+    now = [1000.0]
+    monkeypatch.setattr(cleanup, "cleanup_drafts", lambda session: calls.append(now[0])
+                        or (0, 0))
+    monkeypatch.setattr(cleanup, "clock", lambda: now[0])
+    app.config["MAIL_POLL_SECONDS"] = 0.01
+    thread = outbox.start_sender_thread(app)
+    try:
+        wait_for(lambda: len(calls) == 1)
+        time.sleep(0.3)  # some thirty rounds within the same hour: no second run
+        assert calls == [1000.0]
+        now[0] += cleanup.CLEANUP_EVERY_SECONDS
+        wait_for(lambda: len(calls) == 2)
+    finally:
+        thread.stop()
+    assert calls == [1000.0, 1000.0 + cleanup.CLEANUP_EVERY_SECONDS]
+
+
+def test_cleanup_if_due_removes_stale_drafts(app, session, jan, dossier):
+    from app.messages import cleanup
+
+    draft = add_message(session, dossier, jan, from_client=True, sent=False)
+    draft.created_at = utcnow() - timedelta(hours=25)
+    session.commit()
+    draft_id = draft.id
+    assert cleanup.cleanup_if_due(app) == (1, 0)
+    assert cleanup.cleanup_if_due(app) is None  # not due again within the hour
+    session.expire_all()
+    assert session.get(Message, draft_id) is None
+
+
+def wait_for(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+

@@ -231,7 +231,8 @@ def test_new_message_is_sent_and_listed(client, session, jan, dossier):
     html = page.get_data(as_text=True)
     assert 'maxlength="4000"' in html and 'hx-post="/dossiers/%d/berichten/teller"' % (
         dossier.id) in html
-    assert 'hx-trigger="keyup changed delay:300ms, change"' in html
+    # On input, not keyup: pasting, cutting and dictation update the counter too.
+    assert 'hx-trigger="input changed delay:300ms"' in html
     assert 'hx-target="#body-counter"' in html and 'id="body-counter"' in html
     assert re.search(r'id="body-counter"[^>]*aria-live="polite"', html)
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw")

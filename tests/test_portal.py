@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import login
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from app.models import (
     CAT_ATTACHMENT,
@@ -14,6 +14,7 @@ from app.models import (
     AuditEvent,
     Document,
     DocumentDownload,
+    DossierClient,
     Message,
     MessageRead,
     ProgressStep,
@@ -41,7 +42,7 @@ def add_document(app, session, dossier, category=CAT_CORRESPONDENCE, title="Brie
 def add_message(session, dossier, sender, from_client=False, sent=True, **kw):
     message = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
                       subject=kw.pop("subject", "Onderwerp"), body=kw.pop("body", "Tekst"),
-                      sent_at=utcnow() if sent else None, **kw)
+                      sent_at=kw.pop("sent_at", utcnow() if sent else None), **kw)
     session.add(message)
     session.commit()
     return message
@@ -183,7 +184,8 @@ def test_tabs_show_counts_and_unread(app, client, session, make, jan):
     page = text(client.get(f"/dossiers/{dossier.id}"))
     assert "Correspondentie (2) 1 ongelezen" in page
     assert "Documenten (1) 1 ongelezen" in page
-    assert "Door mij aangeleverd (1) Berichten" in page  # own upload is not unread
+    # Own upload and own sent message; neither is unread.
+    assert "Door mij aangeleverd (2) Berichten" in page
     assert "Berichten (3) 1 ongelezen" in page
     assert "Oud" not in text(client.get(f"/dossiers/{dossier.id}/documenten"))
 
@@ -287,3 +289,199 @@ def test_another_client_gets_404_everywhere(app, make, session):
     assert client.get(f"/documenten/{withdrawn.id}/download").status_code == 404
     assert client.get(f"/documenten/{attachment.id}/download").status_code == 404
     assert client.get(f"/documenten/{document.id}/download").status_code == 200
+
+
+# ---- pages of the lists
+
+def test_a_page_past_the_end_never_crashes(app, client, make, jan):
+    dossier = make.dossier(clients=[jan])
+    # One dossier: straight in, whatever page was asked for.
+    for page in ("2", "99", str(10 ** 30), "-3", "x"):
+        response = client.get(f"/dossiers?page={page}")
+        assert response.status_code == 302, page
+        assert response.location == f"/dossiers/{dossier.id}"
+
+
+def test_a_page_past_the_end_shows_the_last_page(app, client, make, jan):
+    app.config["PAGE_SIZE"] = 10
+    for n in range(12):
+        make.dossier(clients=[jan], number=f"2026-{n:04d}")
+    for page in ("3", "99", str(10 ** 30)):  # past the last page, and past SQLite's integers
+        response = client.get(f"/dossiers?page={page}")
+        assert response.status_code == 200, page
+        shown = text(response)
+        assert "Pagina 2 van 2" in shown and "2026-0000" in shown and "2026-0011" not in shown
+        assert "U heeft nog geen dossiers" not in shown
+    for page in ("0", "-5", "een"):
+        assert "Pagina 1 van 2" in text(client.get(f"/dossiers?page={page}"))
+    # A search with no results, on any page, says so.
+    shown = text(client.get(f"/dossiers?q=zzz&page={10 ** 30}"))
+    assert "Er zijn geen dossiers die aan uw zoekopdracht voldoen." in shown
+
+
+def test_dossier_list_page_links_keep_search_and_work_with_htmx(app, client, make, jan):
+    app.config["PAGE_SIZE"] = 2
+    make.dossier(clients=[jan], description="Huur een", status="closed")
+    for n in range(5):
+        make.dossier(clients=[jan], description=f"Huur {n}")
+    html = client.get("/dossiers?q=huur&status=in_progress").get_data(as_text=True)
+    assert "Pagina 1 van 3" in text_of(html)
+    link = re.search(r'<a href="([^"]+)" rel="next" hx-get="([^"]+)" '
+                     r'hx-target="#dossier-results" hx-swap="outerHTML"\s+hx-push-url="true">',
+                     html)
+    assert link and link[1] == link[2] == "/dossiers?q=huur&amp;status=in_progress&amp;page=2"
+    fragment = client.get("/dossiers?q=huur&status=in_progress&page=2",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith("{") is False and "<html" not in fragment
+    assert "Pagina 2 van 3" in text_of(fragment)
+    assert 'rel="prev"' in fragment and 'href="/dossiers?q=huur&amp;status=in_progress"' \
+        in fragment  # page 1 has no page=
+
+
+def text_of(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_document_tabs_paginate(app, client, session, make, jan):
+    app.config["PAGE_SIZE"] = 3
+    dossier = make.dossier(clients=[jan])
+    now = utcnow()
+    for n in range(7):
+        add_document(app, session, dossier, CAT_DOCUMENT, title=f"Stuk {n}",
+                     created_at=now - timedelta(days=n))
+    url = f"/dossiers/{dossier.id}/documenten"
+    first = text(client.get(url))
+    assert "Documenten (7) 7 ongelezen" in first  # the count is of the whole tab
+    assert "Stuk 0" in first and "Stuk 2" in first and "Stuk 3" not in first
+    assert "Pagina 1 van 3" in first
+    html = client.get(url).get_data(as_text=True)
+    assert (f'<a href="{url}?page=2" rel="next" hx-get="{url}?page=2" '
+            'hx-target="#dossier-tabs" hx-swap="outerHTML"') in html
+    last = text(client.get(url + "?page=3"))
+    assert "Stuk 6" in last and "Stuk 5" not in last and "Pagina 3 van 3" in last
+    assert "Stuk 6" in text(client.get(url + f"?page={10 ** 30}"))
+    fragment = client.get(url + "?page=2", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="dossier-tabs"') and "Voortgang" not in html
+    assert "Stuk 3" in html and "Stuk 5" in html and "Stuk 2" not in html
+    assert "HX-Request" in fragment.headers["Vary"]
+    # A short tab has no page links.
+    assert "Pagina" not in text(client.get(f"/dossiers/{dossier.id}/correspondentie"))
+
+
+def test_berichten_paginate_with_drafts_first(app, client, session, make, jan):
+    app.config["PAGE_SIZE"] = 2
+    dossier = make.dossier(clients=[jan])
+    lawyer = make.staff()
+    for n in range(4):
+        add_message(session, dossier, lawyer, subject=f"Bericht {n}",
+                    sent_at=utcnow() - timedelta(hours=10 - n))
+    add_message(session, dossier, jan, from_client=True, sent=False, subject="Mijn concept")
+    url = f"/dossiers/{dossier.id}/berichten"
+    first = text(client.get(url))
+    assert "Berichten (5) 4 ongelezen" in first
+    assert "Mijn concept" in first and "Bericht 3" in first and "Bericht 2" not in first
+    assert "Pagina 1 van 3" in first
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert "Bericht 2" in second and "Bericht 1" in second and "Mijn concept" not in second
+    assert f'hx-get="{url}?page=3" hx-target="#dossier-tabs"' in second
+    assert "Bericht 0" in text(client.get(url + "?page=3"))
+    assert "Bericht 0" in text(client.get(url + "?page=40"))
+
+
+# ---- Door mij aangeleverd: what the client sent
+
+def test_sent_messages_are_rows_of_door_mij_aangeleverd(app, client, session, make, jan):
+    dossier = make.dossier(clients=[jan])
+    lawyer = make.staff()
+    now = utcnow()
+    add_document(app, session, dossier, CAT_PROVIDED, title="Paspoort", by=jan,
+                 created_at=now - timedelta(days=2))
+    sent = add_message(session, dossier, jan, from_client=True, subject="Vraag over de akte",
+                       sent_at=now - timedelta(days=1))
+    add_message(session, dossier, jan, from_client=True, sent=False, subject="Nog een concept")
+    add_message(session, dossier, lawyer, subject="Van het kantoor")
+    response = client.get(f"/dossiers/{dossier.id}/aangeleverd")
+    page = text(response)
+    assert "Door mij aangeleverd (2) Berichten" in page  # the message counts, not unread
+    assert "Vraag over de akte" in page and "Paspoort" in page
+    assert page.index("Vraag over de akte") < page.index("Paspoort")  # newest first
+    assert "Nog een concept" not in page and "Van het kantoor" not in page
+    html = response.get_data(as_text=True)
+    assert 'class="doc-icon doc-icon-message" role="img" aria-label="Bericht"' in html
+    assert (f'href="/berichten/{sent.id}" hx-get="/berichten/{sent.id}" '
+            'hx-target="#dossier-tabs"') in html
+    assert client.get(f"/berichten/{sent.id}").status_code == 200
+
+
+def test_door_mij_aangeleverd_pages_mix_files_and_messages(app, client, session, make, jan):
+    app.config["PAGE_SIZE"] = 2
+    dossier = make.dossier(clients=[jan])
+    now = utcnow()
+    for n in range(3):
+        add_document(app, session, dossier, CAT_PROVIDED, title=f"Stuk {n}", by=jan,
+                     created_at=now - timedelta(hours=2 * n))
+        add_message(session, dossier, jan, from_client=True, subject=f"Bericht {n}",
+                    sent_at=now - timedelta(hours=2 * n + 1))
+    url = f"/dossiers/{dossier.id}/aangeleverd"
+    pages = [text(client.get(f"{url}?page={n}")) for n in (1, 2, 3)]
+    assert "Door mij aangeleverd (6)" in pages[0] and "Pagina 1 van 3" in pages[0]
+    order = ["Stuk 0", "Bericht 0", "Stuk 1", "Bericht 1", "Stuk 2", "Bericht 2"]
+    for n, shown in enumerate(pages):
+        on_page = [title for title in order if title in shown]
+        assert on_page == order[2 * n:2 * n + 2]
+
+
+# ---- Acties: the count and the list agree
+
+def test_acties_count_follows_dossier_access(client, session, make, jan):
+    dossier = make.dossier(clients=[jan])
+    other = make.dossier(clients=[jan])
+    open_action(session, jan, dossier)
+    open_action(session, jan, other)
+    acties = text(client.get("/acties"))
+    assert re.search(r"Acties\s+2", acties)
+    assert dossier.number in acties and other.number in acties
+    # The firm takes the client off one dossier: its questionnaire goes from list and count.
+    session.exec(delete(DossierClient).where(DossierClient.dossier_id == dossier.id))
+    session.commit()
+    acties = text(client.get("/acties"))
+    assert re.search(r"Acties\s+1", acties)
+    assert other.number in acties and dossier.number not in acties
+    assert re.search(r"Acties 1 vragenlijsten in te vullen", text(client.get("/")))
+    session.exec(delete(DossierClient).where(DossierClient.dossier_id == other.id))
+    session.commit()
+    acties = text(client.get("/acties"))
+    assert re.search(r"Acties\s+0", acties) and other.number not in acties
+
+
+# ---- downloads that count
+
+def test_only_a_download_from_the_first_byte_counts(app, client, session, make, jan):
+    dossier = make.dossier(clients=[jan])
+    document = add_document(app, session, dossier, data=bytes(range(256)) * 4)
+    url = f"/documenten/{document.id}/download"
+
+    def counted():
+        session.expire_all()
+        mark = session.get(DocumentDownload, (document.id, jan.id))
+        events = session.exec(select(AuditEvent).where(
+            AuditEvent.action == "document.downloaded")).all()
+        return (mark.count if mark else 0), len(events)
+
+    # A HEAD, a resumed download and a seek (a PDF viewer) do not count.
+    head = client.head(url)
+    assert head.status_code == 200 and head.headers["Content-Length"] == "1024"
+    assert client.get(url, headers={"Range": "bytes=10-19"}).status_code == 206
+    assert client.get(url, headers={"Range": "bytes=-100"}).status_code == 206
+    assert counted() == (0, 0)
+    assert "Correspondentie (1) 1 ongelezen" in text(client.get(f"/dossiers/{dossier.id}"))
+    # The whole file, or a Range from byte 0, does.
+    assert client.get(url).status_code == 200
+    assert counted() == (1, 1)
+    response = client.get(url, headers={"Range": "bytes=0-99"})
+    assert response.status_code == 206 and response.data == bytes(range(100))
+    assert counted() == (2, 2)
+    assert client.get(url, headers={"Range": "bytes=512-"}).status_code == 206
+    assert counted() == (2, 2)
+    assert "Correspondentie (1) Documenten" in text(client.get(f"/dossiers/{dossier.id}"))

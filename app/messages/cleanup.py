@@ -1,4 +1,5 @@
 """Removing what was never sent: stale drafts with their files, and files without a row."""
+import logging
 import os
 import time
 from datetime import timedelta
@@ -13,6 +14,10 @@ from ..models import Document, Message, utcnow
 from . import drafts
 
 KEY_LENGTH = 32
+# The mail sender loop calls cleanup_if_due every few seconds; it runs at most this often.
+CLEANUP_EVERY_SECONDS = 3600
+clock = time.monotonic  # tests move it on
+log = logging.getLogger("klantenportaal.cleanup")
 
 
 def cleanup_drafts(session, max_age_hours=None, now=None):
@@ -65,6 +70,21 @@ def _unlink(path):
         os.remove(path)
     except FileNotFoundError:
         pass
+
+
+def cleanup_if_due(app):
+    """Run cleanup_drafts when this process has not done so for an hour (a step of the
+    mail sender loop); returns its outcome, or None when it was not due."""
+    state = app.extensions.setdefault("draft_cleanup", {"last": None})
+    now = clock()
+    if state["last"] is not None and now - state["last"] < CLEANUP_EVERY_SECONDS:
+        return None
+    state["last"] = now  # before running: a failure is tried again in an hour, not each round
+    with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
+        removed, files = cleanup_drafts(session)
+    if removed or files:
+        log.info("%s stale drafts and %s files removed", removed, files)
+    return removed, files
 
 
 @click.command("cleanup-drafts")

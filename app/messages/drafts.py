@@ -1,9 +1,10 @@
 """A message's life: a draft that keeps what was typed and uploaded, sending, reading."""
+from sqlalchemy import case
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import delete, func, select
+from sqlmodel import and_, delete, func, select
 
 from .. import audit, storage
-from ..access import message_documents
+from ..access import message_documents, visible_messages
 from ..models import (
     CAT_PROVIDED,
     Document,
@@ -109,6 +110,20 @@ def mark_read(session, user, message):
         session.commit()
     except IntegrityError:  # the same user opened it twice at once; once is enough
         session.rollback()
+
+
+def dossier_messages(session, user, dossier, page):
+    """The Berichten list on `page`: own drafts first, then the newest; each with when
+    `user` read it (None: unread)."""
+    return session.execute(
+        visible_messages(user)
+        .where(Message.dossier_id == dossier.id)
+        .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
+                                     MessageRead.user_id == user.id))
+        .add_columns(MessageRead.read_at)
+        .order_by(case((Message.sent_at.is_(None), 0), else_=1),
+                  Message.sent_at.desc(), Message.id.desc())
+        .offset(page.offset).limit(page.size)).all()
 
 
 def names(session, messages):

@@ -1,7 +1,6 @@
 """Views of the Berichten tab: the list, reading, writing (new, reply, draft), attachments."""
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -12,9 +11,8 @@ from flask import (
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import case
-from sqlmodel import and_
 
+from .. import firm
 from ..access import (
     get_attachment_for,
     get_dossier_for,
@@ -23,8 +21,9 @@ from ..access import (
     visible_messages,
 )
 from ..db import get_session
-from ..models import Message, MessageRead, User
-from ..portal.routes import is_htmx, render_dossier_tab
+from ..models import Message, User
+from ..portal.dossiers import tab_counts
+from ..portal.routes import is_htmx, render_dossier_tab, tab_page
 from . import bp, drafts, uploads
 from .forms import MAX_BODY, MessageForm, body_length
 
@@ -48,16 +47,11 @@ def tab(dossier_id):
     """The Berichten tab: incoming ("Van") and outgoing ("Aan") messages, unread in bold."""
     db = get_session()
     dossier = get_dossier_for(db, current_user, dossier_id)
-    rows = db.execute(
-        visible_messages(current_user)
-        .where(Message.dossier_id == dossier.id)
-        .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
-                                     MessageRead.user_id == current_user.id))
-        .add_columns(MessageRead.read_at)
-        # Own drafts first, then the newest message.
-        .order_by(case((Message.sent_at.is_(None), 0), else_=1),
-                  Message.sent_at.desc(), Message.id.desc())).all()
-    return render_dossier_tab(db, dossier, "berichten", "messages/_list.html", messages=rows,
+    counts = tab_counts(db, current_user, dossier)
+    page = tab_page(counts, "berichten")
+    rows = drafts.dossier_messages(db, current_user, dossier, page)
+    return render_dossier_tab(db, dossier, "berichten", "messages/_list.html", counts=counts,
+                              messages=rows, page=page,
                               names=drafts.names(db, [m for m, _read in rows]),
                               recipient=recipient(db, dossier))
 
@@ -161,7 +155,10 @@ def compose(db, dossier, draft=None, reply_to=None):
     form = MessageForm()
     files = uploads.chosen_files(form.files.data or [])
     sending = form.action == "send"
-    if not form.validate_on_submit() or not (draft or form.has_content() or files):
+    valid = form.validate_on_submit()
+    if not valid and files and set(form.errors) <= {"subject", "body"}:
+        return keep_refused(db, dossier, form, files, draft, reply_to, sending)
+    if not valid or not (draft or form.has_content() or files):
         if sending:  # too long, or nothing typed at all: nothing worth a draft yet
             form.ready_to_send()
         return compose_page(db, dossier, form, draft, reply_to,
@@ -179,6 +176,20 @@ def compose(db, dossier, draft=None, reply_to=None):
         return compose_page(db, dossier, form, draft, reply_to, status=400)
     flash_outcome(sending, files, problems)
     return redirect(url_for("messages.draft", draft_id=draft.id))
+
+
+def keep_refused(db, dossier, form, files, draft, reply_to, sending):
+    """A text or subject too long, sent with files (no JavaScript): keep the files on the
+    draft and give everything typed back with the message, so nothing is lost."""
+    draft = drafts.save_draft(db, current_user, dossier, draft, reply_to,
+                              (form.subject.data or "")[:drafts.MAX_SUBJECT], form.body.data)
+    db.commit()
+    problems = store(db, draft, files)
+    flash_outcome(False, files, problems)
+    if sending:
+        form.ready_to_send()
+        flash(_("Your message has not been sent yet."), "error")
+    return compose_page(db, dossier, form, draft, reply_to, status=400)
 
 
 def typed_so_far(draft, reply_to):
@@ -243,10 +254,10 @@ def attachment_context(db, draft):
 
 def upload_limits():
     """The limits and types shown before an upload (and checked by the dialog)."""
-    cfg = current_app.config
+    settings = firm.current()
     per_file, per_message = uploads.limits()
-    return dict(max_file_mb=uploads.megabytes(cfg["MAX_FILE_MB"]),
-                max_message_mb=uploads.megabytes(cfg["MAX_MESSAGE_FILES_MB"]),
+    return dict(max_file_mb=uploads.megabytes(settings.max_file_mb),
+                max_message_mb=uploads.megabytes(settings.max_message_mb),
                 max_file_bytes=per_file, max_message_bytes=per_message,
                 extensions=uploads.allowed_extensions())
 
@@ -271,4 +282,4 @@ def recipient(db, dossier):
         lawyer = db.get(User, dossier.lawyer_id)
         if lawyer is not None:
             return lawyer.name
-    return current_app.config["FIRM_NAME"]
+    return firm.current(db).name

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from .. import audit, storage
+from .. import audit, firm, storage
 from ..models import CAT_ATTACHMENT, Document, MessageAttachment
 
 MAX_NAME_LENGTH = 150
@@ -45,9 +45,10 @@ def allowed_extensions():
 
 
 def limits():
-    """(bytes per file, bytes per message) from MAX_FILE_MB and MAX_MESSAGE_FILES_MB."""
-    cfg = current_app.config
-    return int(cfg["MAX_FILE_MB"] * MB), int(cfg["MAX_MESSAGE_FILES_MB"] * MB)
+    """(bytes per file, bytes per message): the firm's settings, else MAX_FILE_MB and
+    MAX_MESSAGE_FILES_MB."""
+    settings = firm.current()
+    return int(settings.max_file_mb * MB), int(settings.max_message_mb * MB)
 
 
 def megabytes(value):
@@ -100,11 +101,11 @@ def _store_each(session, user, message, files, used, per_file, per_message, docu
             if error.args[0] > per_file:
                 problems.append(_("“%(name)s” is larger than %(max)s MB and has not been "
                                   "added.", name=name,
-                                  max=megabytes(current_app.config["MAX_FILE_MB"])))
+                                  max=megabytes(firm.current().max_file_mb)))
             else:
                 problems.append(_("“%(name)s” has not been added: the attachments of one "
                                   "message may be at most %(max)s MB together.", name=name,
-                                  max=megabytes(current_app.config["MAX_MESSAGE_FILES_MB"])))
+                                  max=megabytes(firm.current().max_message_mb)))
             continue
         if size == 0:
             storage.remove(key)

@@ -1,5 +1,8 @@
 """Queries behind the dossier screens: search, counts per tab, document rows."""
-from sqlalchemy import case
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import case, literal_column, union_all
 from sqlmodel import and_, func, or_, select
 
 from ..access import visible_documents, visible_dossier_ids, visible_messages
@@ -15,15 +18,16 @@ from ..models import (
     MessageRead,
     ProgressStep,
 )
+from .pages import paginate
 
-PAGE_SIZE = 25
 # The four tabs of a dossier: URL slug, label key, document category (None: messages).
 TABS = (("correspondentie", CAT_CORRESPONDENCE), ("documenten", CAT_DOCUMENT),
         ("aangeleverd", CAT_PROVIDED), ("berichten", None))
 
 
-def search_dossiers(session, user, q="", statuses=(), page=1):
-    """One page of the user's dossiers matching `q` and `statuses`, and the total count."""
+def search_dossiers(session, user, q="", statuses=(), page=1, size=25):
+    """One page of the user's dossiers matching `q` and `statuses`, and its Page (a page
+    past the end is the last one)."""
     query = select(Dossier).where(Dossier.id.in_(visible_dossier_ids(user)))
     q = (q or "").strip()[:100]
     if q:
@@ -32,10 +36,7 @@ def search_dossiers(session, user, q="", statuses=(), page=1):
                                 Dossier.description.ilike(pattern, escape="\\")))
     if statuses:
         query = query.where(Dossier.status_code.in_(statuses))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Dossier.number.desc())
-                        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return rows, total
+    return paginate(session, query, (Dossier.number.desc(),), page, size)
 
 
 def statuses_in_use(session, user):
@@ -52,6 +53,13 @@ def progress(session, dossier):
     return sum(1 for s in steps if s.done_at is not None), len(steps), steps
 
 
+def provided_messages(user, dossier):
+    """A select of the messages the client side sent in a dossier: they are "provided by
+    me" too, attachments or not."""
+    return visible_messages(user).where(Message.dossier_id == dossier.id, Message.from_client,
+                                        Message.sent_at.is_not(None))
+
+
 def tab_counts(session, user, dossier):
     """{slug: (count, unread)} for the four tabs, in two queries."""
     downloaded = select(DocumentDownload.document_id).where(DocumentDownload.user_id == user.id)
@@ -66,24 +74,66 @@ def tab_counts(session, user, dossier):
         .group_by(Document.category)).all()
     per_category = {category: (count, int(unread or 0)) for category, count, unread in docs}
     read = select(MessageRead.message_id).where(MessageRead.user_id == user.id)
-    messages, unread = session.execute(
+    messages, unread, sent_by_client = session.execute(
         visible_messages(user).where(Message.dossier_id == dossier.id)
-        .with_only_columns(func.count(), func.sum(case(
-            (and_(Message.from_client.is_(False), Message.id.not_in(read)), 1), else_=0)))).one()
+        .with_only_columns(
+            func.count(),
+            func.sum(case((and_(Message.from_client.is_(False), Message.id.not_in(read)), 1),
+                          else_=0)),
+            func.sum(case((and_(Message.from_client, Message.sent_at.is_not(None)), 1),
+                          else_=0)))).one()
     counts = {slug: per_category.get(category, (0, 0)) for slug, category in TABS if category}
+    provided, provided_unread = counts["aangeleverd"]
+    counts["aangeleverd"] = (provided + int(sent_by_client or 0), provided_unread)
     counts["berichten"] = (messages, int(unread or 0))
     return counts
 
 
-def document_rows(session, user, dossier, category):
-    """The documents of one tab, newest first, with when this user downloaded each."""
+class TabRow(NamedTuple):
+    """A row of a document tab: a document and when this user downloaded it, or (under
+    Door mij aangeleverd) a message the client side sent."""
+
+    document: Document | None = None
+    downloaded_at: datetime | None = None
+    message: Message | None = None
+
+
+def document_rows(session, user, dossier, category, page):
+    """The rows of one tab on `page`, newest first; Door mij aangeleverd mixes in the
+    messages the client side sent."""
+    documents = visible_documents(user).where(Document.dossier_id == dossier.id,
+                                              Document.category == category)
+    if category != CAT_PROVIDED:
+        query = documents.order_by(Document.created_at.desc(), Document.id.desc())
+        return [TabRow(d, at) for d, at in
+                _with_marks(session, user, query.offset(page.offset).limit(page.size))]
+    # One ordered list of both kinds: fetch the page's keys, then its rows by id.
+    kind = literal_column("0").label("kind")  # 0 sorts a message above its attachments
+    both = union_all(
+        provided_messages(user, dossier).with_only_columns(
+            kind, Message.id.label("id"), Message.sent_at.label("at")),
+        documents.with_only_columns(literal_column("1").label("kind"),
+                                    Document.id.label("id"), Document.created_at.label("at")),
+    ).subquery()
+    keys = session.execute(select(both.c.kind, both.c.id)
+                           .order_by(both.c.at.desc(), both.c.kind, both.c.id.desc())
+                           .offset(page.offset).limit(page.size)).all()
+    document_ids = [key for kind, key in keys if kind == 1]
+    message_ids = [key for kind, key in keys if kind == 0]
+    found = {d.id: TabRow(d, at) for d, at in _with_marks(
+        session, user, documents.where(Document.id.in_(document_ids)))} if document_ids else {}
+    messages = session.exec(select(Message).where(Message.id.in_(message_ids))).all() \
+        if message_ids else []
+    sent = {m.id: TabRow(message=m) for m in messages}
+    return [found[key] if kind == 1 else sent[key] for kind, key in keys]
+
+
+def _with_marks(session, user, documents):
+    """(document, first downloaded by this user or None) for each document of the select."""
     return session.execute(
-        visible_documents(user)
-        .where(Document.dossier_id == dossier.id, Document.category == category)
-        .outerjoin(DocumentDownload, and_(DocumentDownload.document_id == Document.id,
-                                          DocumentDownload.user_id == user.id))
-        .add_columns(DocumentDownload.first_at)
-        .order_by(Document.created_at.desc(), Document.id.desc())).all()
+        documents.outerjoin(DocumentDownload, and_(DocumentDownload.document_id == Document.id,
+                                                   DocumentDownload.user_id == user.id))
+        .add_columns(DocumentDownload.first_at)).all()
 
 
 ICONS = {

@@ -19,7 +19,7 @@ from .. import audit, storage
 from ..access import (
     get_document_for,
     get_dossier_for,
-    visible_assignments,
+    open_assignments,
     visible_dossiers,
 )
 from ..db import get_session
@@ -33,7 +33,6 @@ from ..models import (
 )
 from . import bp
 from .dossiers import (
-    PAGE_SIZE,
     TABS,
     document_rows,
     icon_for,
@@ -42,6 +41,7 @@ from .dossiers import (
     statuses_in_use,
     tab_counts,
 )
+from .pages import Page, asked_page, page_size
 
 
 @bp.before_request
@@ -51,18 +51,11 @@ def _clients_only():
         abort(404)
 
 
-def open_actions_query(user):
-    """A select of the questionnaires this client still has to fill in."""
-    return select(QuestionnaireAssignment).where(
-        QuestionnaireAssignment.client_id == user.id,
-        QuestionnaireAssignment.completed_at.is_(None))
-
-
 def open_actions_count(session, user):
     """How many questionnaires this client still has to fill in (shown on every page)."""
     if "open_actions" not in g:
         g.open_actions = session.exec(
-            select(func.count()).select_from(open_actions_query(user).subquery())).one()
+            select(func.count()).select_from(open_assignments(user).subquery())).one()
     return g.open_actions
 
 
@@ -112,15 +105,13 @@ def dossiers():
     statuses = statuses_in_use(db, current_user)
     q = request.args.get("q", "")
     chosen = [s for s in request.args.getlist("status") if s in {x.code for x in statuses}]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = search_dossiers(db, current_user, q, chosen, page)
-    if total == 1 and not q and not chosen:
+    rows, page = search_dossiers(db, current_user, q, chosen, asked_page(), page_size())
+    if page.total == 1 and not q and not chosen:
         return redirect(url_for("portal.dossier", dossier_id=rows[0].id))
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return page_or_fragment(
-        "portal/dossiers.html", "portal/_dossier_results.html", dossiers=rows, total=total,
-        q=q, chosen=chosen, statuses=statuses, status_by_code={s.code: s for s in statuses},
-        page=page, pages=pages)
+        "portal/dossiers.html", "portal/_dossier_results.html", dossiers=rows,
+        total=page.total, q=q, chosen=chosen, statuses=statuses,
+        status_by_code={s.code: s for s in statuses}, page=page)
 
 
 @bp.get("/dossiers/<int:dossier_id>")
@@ -129,15 +120,22 @@ def dossier(dossier_id, tab="correspondentie"):
     """A dossier with its progress and one of its document tabs."""
     db = get_session()
     item = get_dossier_for(db, current_user, dossier_id)
-    category = dict(TABS)[tab]
-    rows = document_rows(db, current_user, item, category)
-    return render_dossier_tab(db, item, tab, "portal/_documents.html", documents=rows)
+    counts = tab_counts(db, current_user, item)
+    page = tab_page(counts, tab)
+    rows = document_rows(db, current_user, item, dict(TABS)[tab], page)
+    return render_dossier_tab(db, item, tab, "portal/_documents.html", counts=counts,
+                              documents=rows, page=page)
 
 
-def render_dossier_tab(db, item, tab, fragment, **context):
+def tab_page(counts, tab):
+    """The page of a dossier tab asked for by ?page=, within the rows the tab counts."""
+    return Page.clamped(asked_page(), page_size(), counts[tab][0])
+
+
+def render_dossier_tab(db, item, tab, fragment, counts=None, **context):
     """A dossier tab: the whole dossier page, or only the tab for htmx."""
     context.update(dossier=item, tab=tab, tab_template=fragment,
-                   counts=tab_counts(db, current_user, item))
+                   counts=counts or tab_counts(db, current_user, item))
     if is_htmx():
         return page_or_fragment("portal/dossier.html", "portal/_tab.html", **context)
     done, total, steps = progress(db, item)
@@ -154,14 +152,15 @@ def download(document_id):
     path = storage.path_for(document.storage_key)
     if not os.path.exists(path):
         abort(404)
-    mark = db.get(DocumentDownload, (document.id, current_user.id))
-    if mark is None:
-        db.add(DocumentDownload(document_id=document.id, user_id=current_user.id))
-    else:
-        mark.last_at, mark.count = utcnow(), mark.count + 1
-    audit.record(db, "document.downloaded", actor=current_user, target=document,
-                 dossier_id=document.dossier_id, range=request.headers.get("Range"))
-    db.commit()
+    if is_whole_download():
+        mark = db.get(DocumentDownload, (document.id, current_user.id))
+        if mark is None:
+            db.add(DocumentDownload(document_id=document.id, user_id=current_user.id))
+        else:
+            mark.last_at, mark.count = utcnow(), mark.count + 1
+        audit.record(db, "document.downloaded", actor=current_user, target=document,
+                     dossier_id=document.dossier_id, range=request.headers.get("Range"))
+        db.commit()
     response = send_file(path, mimetype=document.content_type, as_attachment=True,
                          download_name=document.filename, conditional=True, etag=document.sha256,
                          max_age=0)
@@ -169,12 +168,21 @@ def download(document_id):
     return response
 
 
+def is_whole_download():
+    """True for a GET that fetches the file from its first byte: the one request of a
+    download that counts (a HEAD, or a resumed or seeking Range request, does not)."""
+    if request.method != "GET":
+        return False
+    # Werkzeug parses Range; an unparsable header is answered with the whole file.
+    ranges = request.range.ranges if request.range is not None else [(0, None)]
+    return ranges[0][0] == 0
+
+
 @bp.get("/acties")
 def actions():
     """Acties: the questionnaires to fill in, in dossiers the client may still see."""
     db = get_session()
-    query = (visible_assignments(current_user)
-             .where(QuestionnaireAssignment.completed_at.is_(None))
+    query = (open_assignments(current_user)
              .join(QuestionnaireVersion,
                    QuestionnaireVersion.id == QuestionnaireAssignment.version_id)
              .join(Dossier, Dossier.id == QuestionnaireAssignment.dossier_id)

@@ -106,6 +106,12 @@ def test_reply_with_attachments_in_chromium(page, live_server, app, session, arr
     body.fill("")
     body.press_sequentially("Hierbij zend ik de stukken.")
     expect(counter).to_have_text("27 van 4000 tekens")
+    # Pasted text (an input event without any key) is counted too.
+    body.press("End")
+    page.keyboard.insert_text(" Groet, Jan")
+    expect(counter).to_have_text("38 van 4000 tekens")
+    body.fill("Hierbij zend ik de stukken.")
+    expect(counter).to_have_text("27 van 4000 tekens")
 
     # "+ Bijlagen": Bladeren for two files, and one dragged in.
     expect(page.get_by_label("Bestanden kiezen")).to_be_hidden()  # the plain input
@@ -148,8 +154,10 @@ def test_reply_with_attachments_in_chromium(page, live_server, app, session, arr
     expect(page.get_by_role("status")).to_contain_text("Uw bericht is verstuurd.")
     expect(page.locator("table.messages")).to_contain_text("Aan: mr. P. Jansen")
     page.get_by_role("link", name=re.compile(r"^Door mij aangeleverd")).click()
+    # The two files and the message itself.
     expect(page.get_by_role("link", name=re.compile(r"^Door mij aangeleverd"))).to_contain_text(
-        "(2)")
+        "(3)")
+    expect(page.locator("table.documents")).to_contain_text("Re: Concept akte")
     expect(page.locator("table.documents")).to_contain_text("akte.pdf")
     expect(page.locator("table.documents")).to_contain_text("paspoort.pdf")
 
