@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations lint translate-update bench clean
+.PHONY: run test install translations lint translate-update bench bench-questionnaire clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ translate-update: $(BIN)/activate
 
 bench: install
 	$(BIN)/python -m bench
+
+# Questionnaires: the PDF of 100 questions, a step save and "Voltooien" (in-process, SQLite).
+bench-questionnaire: install
+	$(BIN)/python -m bench.questionnaire
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3* instance/files instance/outbox

@@ -5,6 +5,7 @@ import io
 import os
 import threading
 import urllib.request
+from datetime import datetime, timezone
 
 import pytest
 from conftest import login
@@ -14,6 +15,7 @@ from test_questionnaires import assign, complete, fill, pdf_text
 
 from app import pdf
 from app.models import Document, QuestionnaireAssignment
+from app.questionnaires import completion
 
 INJECTION = '<img src="file:///etc/passwd">'
 
@@ -161,3 +163,31 @@ def test_a_pdf_of_a_hundred_questions(app, client, session, make):
     content = pdf_text(app, document)
     assert "Vraag 1 Antwoord 1" in content and "Vraag 100 Antwoord 100" in content
     assert "Deel 10" in content
+
+
+@pytest.mark.parametrize("language, moment, expected", [
+    # Summer time in Amsterdam: 12:05:09 UTC is 14:05:09 there.
+    ("nl", datetime(2026, 3, 31, 12, 5, 9, tzinfo=timezone.utc),
+     ["Voltooid op 31 maart 2026, 14:05:09"]),
+    ("nl", datetime(2026, 1, 5, 8, 5, 9, tzinfo=timezone.utc),
+     ["Voltooid op 5 januari 2026, 09:05:09"]),
+    ("en", datetime(2026, 3, 31, 12, 5, 9, tzinfo=timezone.utc),
+     ["Completed on March 31, 2026, 2:05:09", "PM"]),
+])
+def test_the_pdf_shows_the_date_and_time_of_completion(app, client, session, make,
+                                                       monkeypatch, language, moment,
+                                                       expected):
+    monkeypatch.setattr(completion, "utcnow", lambda: moment)
+    user = make.user(email="klant@example.nl", language=language)
+    definition = {"steps": [{"title": "Vragen", "questions": [
+        {"id": "naam", "type": "text", "label": "Naam", "required": True}]}]}
+    assignment = assign(session, user, make.dossier(clients=[user]), definition)
+    login(client, "klant@example.nl")
+    assert fill(client, assignment, 1, {"naam": "Klaas"}).status_code == 303
+    assert complete(client, assignment).status_code == 303
+    session.expire_all()
+    done = session.get(QuestionnaireAssignment, assignment.id)
+    assert done.completed_at == moment
+    content = pdf_text(app, session.get(Document, done.document_id))
+    for phrase in expected:
+        assert phrase in content, (phrase, content)

@@ -2,14 +2,17 @@
 import io
 import os
 import re
+import threading
 from decimal import Decimal
 
 import pytest
 from conftest import csrf_token, login, post_form
 from flask_babel import force_locale
 from pypdf import PdfReader
+from sqlalchemy import update
 from sqlmodel import Session, delete, select
 
+from app import pdf
 from app.demo import load_demo
 from app.models import (
     CAT_PROVIDED,
@@ -22,8 +25,11 @@ from app.models import (
     QuestionnaireAssignment,
     QuestionnaireVersion,
     User,
+    utcnow,
 )
-from app.questionnaires.answers import load
+from app.questionnaires import uploads
+from app.questionnaires.answers import Completed, load, save_answers, save_step
+from app.questionnaires.completion import AnswersChanged
 from app.questionnaires.completion import complete as complete_questionnaire
 from app.questionnaires.definition import DefinitionError, check_definition, new_version
 from app.questionnaires.validation import clean, parse_number
@@ -219,6 +225,13 @@ CHOICES = [{"value": "koop", "label": "Koopwoning"}, {"value": "huur", "label": 
     (q("date"), "1980-12-31", "1980-12-31", None),
     (q("date"), "30-02-2026", "30-02-2026", "Enter a date, such as 31-12-1980."),
     (q("date"), "gisteren", "gisteren", "Enter a date, such as 31-12-1980."),
+    (q("date"), "1-1-1900", "1900-01-01", None),
+    (q("date"), "31-12-2100", "2100-12-31", None),
+    (q("date"), "31-12-1899", "31-12-1899", "Enter a date from 1-1-1900 to 31-12-2100."),
+    (q("date"), "1-1-2101", "1-1-2101", "Enter a date from 1-1-1900 to 31-12-2100."),
+    (q("date"), "0198-05-01", "0198-05-01", "Enter a date from 1-1-1900 to 31-12-2100."),
+    (q("date"), "0000-05-01", "0000-05-01", "Enter a date, such as 31-12-1980."),
+    (q("date"), "29-02-2100", "29-02-2100", "Enter a date, such as 31-12-1980."),
     (q("yesno"), "no", "no", None),
     (q("yesno", required=True), "", "", "This question must be answered."),
     (q("yesno"), "misschien", "misschien", "Choose one of the options."),
@@ -285,6 +298,7 @@ def test_a_saved_number_reads_the_same_in_every_language(app, client, session, j
     ("text", "x" * 501, "Het antwoord mag maximaal 500 tekens lang zijn."),
     ("number", "twaalf", "Vul een getal in, bijvoorbeeld 12 of 12,5."),
     ("date", "30-02-2026", "Vul een datum in, bijvoorbeeld 31-12-1980."),
+    ("date", "12-05-1850", "Vul een datum in van 1-1-1900 tot en met 31-12-2100."),
     ("yesno", "", "Deze vraag moet worden beantwoord."),
     ("choice", "", "Deze vraag moet worden beantwoord."),
     ("multichoice", "", "Deze vraag moet worden beantwoord."),
@@ -386,14 +400,44 @@ def test_a_step_without_questions_for_this_client_is_passed_by(client, session, 
         {"title": "Einde", "questions": [{"id": "opmerking", "type": "text",
                                           "label": "Opmerking"}]}]}
     assignment = assign(session, jan, dossier, definition)
+    base = f"/vragenlijsten/{assignment.id}"
     response = fill(client, assignment, 1, {"kinderen": "no"})
     assert response.location.endswith("/stap/3")
-    assert client.get(f"/vragenlijsten/{assignment.id}/stap/2").location.endswith("/stap/3")
-    assert "Stap 3 van 3" in text(client.get(f"/vragenlijsten/{assignment.id}/stap/3"))
+    assert client.get(f"{base}/stap/2").location.endswith("/stap/3")
+    # Counted among the steps this client sees: no jump from "1 van 3" to "3 van 3".
+    assert "Stap 1 van 2" in text(client.get(f"{base}/stap/1"))
+    assert "Stap 2 van 2" in text(client.get(f"{base}/stap/3"))
+    # "Vorige" from there goes back past the skipped step.
+    response = fill(client, assignment, 3, {}, action="back", headers={"HX-Request": "true"})
+    assert response.headers["HX-Push-Url"] == f"{base}/stap/1"
+    assert "Stap 1 van 2" in text(response)
     # Changing the answer brings the step (and its required question) back.
     fill(client, assignment, 3, {})
-    fill(client, assignment, 1, {"kinderen": "yes"})
-    assert client.get(f"/vragenlijsten/{assignment.id}").location.endswith("/stap/2")
+    response = fill(client, assignment, 1, {"kinderen": "yes"}, headers={"HX-Request": "true"})
+    assert response.headers["HX-Push-Url"] == f"{base}/stap/2"
+    assert "Stap 2 van 3" in text(response)
+    assert client.get(base).location.endswith("/stap/2")
+    assert "Stap 1 van 3" in text(client.get(f"{base}/stap/1"))
+    fill(client, assignment, 2, {"aantal": "2"})
+    assert "Stap 3 van 3" in text(client.get(f"{base}/stap/3"))
+
+
+def test_the_step_count_follows_what_is_typed_on_the_step(client, session, jan, dossier):
+    definition = {"steps": [
+        {"title": "Start", "questions": [
+            {"id": "naam", "type": "text", "label": "Naam", "required": True},
+            {"id": "kinderen", "type": "yesno", "label": "Heeft u kinderen?"}]},
+        {"title": "Kinderen", "questions": [
+            {"id": "aantal", "type": "number", "label": "Hoeveel?", "required": True,
+             "show_if": {"question": "kinderen", "value": "yes"}}]},
+        {"title": "Einde", "questions": [{"id": "opmerking", "type": "text",
+                                          "label": "Opmerking"}]}]}
+    assignment = assign(session, jan, dossier, definition)
+    # Not saved (the name is missing), but the answer typed already counts step 2 in.
+    response = fill(client, assignment, 1, {"naam": "", "kinderen": "yes"})
+    assert response.status_code == 400 and "Stap 1 van 3" in text(response)
+    response = fill(client, assignment, 1, {"naam": "", "kinderen": "no"})
+    assert response.status_code == 400 and "Stap 1 van 2" in text(response)
 
 
 # ---- saving, leaving and resuming
@@ -409,6 +453,8 @@ def test_invullen_opens_the_first_step(client, session, jan, assignment):
     assert "Volledige naam" in page and "Bijvoorbeeld uw mobiele nummer" in page
     assert "Telefoonnummer (niet verplicht)" in page
     assert "Vorige" not in page and "Volgende" in page
+    html = client.get(response.location).get_data(as_text=True)
+    assert re.search(r'<input type="date"[^>]* min="1900-01-01" max="2100-12-31"', html)
 
 
 def test_next_saves_the_step_with_a_new_revision(client, session, jan, assignment):
@@ -538,6 +584,42 @@ def test_upload_question_files_the_document_under_door_mij_aangeleverd(
     documents = session.exec(select(Document).order_by(Document.id)).all()
     assert [d.filename for d in documents] == ["paspoort.pdf", "id-kaart.pdf"]
     assert documents[0].withdrawn_at is not None and documents[1].withdrawn_at is None
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_kept(
+        app, client, session, jan, dossier, assignment):
+    app.config["MAX_FILE_MB"] = 0.5
+    for number, answers in enumerate([STEP1, STEP2, STEP3, STEP4], 1):
+        fill(client, assignment, number, answers)
+    too_big = b"%PDF-1.4 " + b"x" * (512 * 1024)
+    response = fill(client, assignment, 5, {}, files=upload("groot.pdf", too_big))
+    assert response.status_code == 400
+    page = text(response)
+    assert "Er is een probleem" in page
+    assert "Kopie legitimatiebewijs: Het bestand is groter dan 0,5 MB. Kies een kleiner " \
+           "bestand." in page
+    assert session.exec(select(Document)).all() == []
+    stored = [name for _root, _dirs, names in os.walk(app.config["UPLOAD_FOLDER"])
+              for name in names]
+    assert stored == []
+    assert client.get(f"/vragenlijsten/{assignment.id}").location.endswith("/stap/5")
+    # Just under the limit is fine.
+    response = fill(client, assignment, 5, {}, files=upload("klein.pdf", too_big[:512 * 1024]))
+    assert response.status_code == 303 and response.location.endswith("/overzicht")
+    assert [d.filename for d in session.exec(select(Document)).all()] == ["klein.pdf"]
+
+
+def test_the_size_limit_message_is_in_the_users_language(app, client, session, make):
+    app.config["MAX_FILE_MB"] = 0.5
+    sophie = make.user(email="sophie@example.nl", language="en")
+    definition = {"steps": [{"title": "Documents", "questions": [
+        {"id": "legitimatie", "type": "upload", "label": "Copy of your ID"}]}]}
+    assignment = assign(session, sophie, make.dossier(clients=[sophie]), definition)
+    login(client, "sophie@example.nl")
+    response = fill(client, assignment, 1, {},
+                    files=upload("big.pdf", b"%PDF" + b"x" * (600 * 1024)))
+    assert response.status_code == 400
+    assert "The file is larger than 0.5 MB. Choose a smaller file." in text(response)
 
 
 # ---- two browsers
@@ -722,6 +804,197 @@ def test_two_browsers_completing_at_once_file_one_pdf(app, client, session, jan,
     assert sorted(stored) == sorted(d.storage_key for d in documents)  # no stray PDF
     assert len(session.exec(select(AuditEvent).where(
         AuditEvent.action == "questionnaire.completed")).all()) == 1
+
+
+def stored_files(app):
+    """The names of every file in the upload folder."""
+    return sorted(name for _root, _dirs, names in os.walk(app.config["UPLOAD_FOLDER"])
+                  for name in names)
+
+
+def save_elsewhere(app, assignment, number, answers):
+    """Save step `number` as another browser would, in a session of its own."""
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        filling = load(s, s.get(QuestionnaireAssignment, assignment.id))
+        revision = save_step(s, assignment.id, number, {**filling.saved(number), **answers},
+                             filling.revision(number))
+        assert revision is not None
+        s.commit()
+
+
+def nothing_filed(app, session):
+    """True when no questionnaire was completed: no PDF, mail, event or stray file."""
+    session.expire_all()
+    documents = session.exec(select(Document)).all()
+    return ([d.filename for d in documents] == ["paspoort.pdf"]
+            and session.exec(select(QuestionnaireAssignment.completed_at)).all() == [None]
+            and session.exec(select(OutgoingMail)).all() == []
+            and session.exec(select(AuditEvent).where(
+                AuditEvent.action == "questionnaire.completed")).all() == []
+            and stored_files(app) == sorted(d.storage_key for d in documents))
+
+
+def test_a_save_while_the_pdf_is_made_stops_the_completion(app, client, session, jan,
+                                                           assignment, monkeypatch):
+    fill_all(client, assignment)
+    real_render = pdf.html_to_pdf
+
+    def render_while_another_browser_saves(html):
+        data = real_render(html)
+        save_elsewhere(app, assignment, 4, {"toelichting": "Toch liever in het najaar."})
+        return data
+
+    monkeypatch.setattr(pdf, "html_to_pdf", render_while_another_browser_saves)
+    response = complete(client, assignment)
+    assert response.status_code == 200
+    page = text(response)
+    assert "De antwoorden zijn in een ander venster of op een ander apparaat gewijzigd" in page
+    assert "Toelichting Toch liever in het najaar." in page  # the newer answers
+    assert "Graag voor de zomer" not in page
+    assert nothing_filed(app, session)
+
+    # Completing from the summary shown now files the newer answers.
+    monkeypatch.setattr(pdf, "html_to_pdf", real_render)
+    assert complete(client, assignment).status_code == 303
+    session.expire_all()
+    done = session.get(QuestionnaireAssignment, assignment.id)
+    content = pdf_text(app, session.get(Document, done.document_id))
+    assert "Toch liever in het najaar." in content and "Graag voor de zomer" not in content
+
+
+def test_a_save_while_the_pdf_is_made_raises_answers_changed(app, client, session, jan,
+                                                             assignment, monkeypatch):
+    fill_all(client, assignment)
+    real_render = pdf.html_to_pdf
+
+    def render_while_another_browser_saves(html):
+        data = real_render(html)
+        save_elsewhere(app, assignment, 1, {"naam": "Johannes de Vries"})
+        return data
+
+    monkeypatch.setattr(pdf, "html_to_pdf", render_while_another_browser_saves)
+    with app.test_request_context(), \
+            Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        filling = load(s, s.get(QuestionnaireAssignment, assignment.id))
+        with pytest.raises(AnswersChanged):
+            complete_questionnaire(s, filling, s.get(User, jan.id))
+    assert nothing_filed(app, session)
+
+
+def test_a_save_after_completion_began_is_refused(app, client, session, jan, assignment):
+    """The other order: a browser read the step, then the questionnaire was completed,
+    then that browser's save arrives: nothing is written."""
+    fill_all(client, assignment)
+    with app.test_request_context(), \
+            Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        filling = load(s, s.get(QuestionnaireAssignment, assignment.id))
+        user = s.get(User, jan.id)
+        s.commit()
+        assert complete(client, assignment).status_code == 303  # in the other browser
+        values = {**filling.saved(1), "naam": "Johannes de Vries"}
+        with pytest.raises(Completed):
+            save_answers(s, user, filling, 1, values, {}, filling.revision(1))
+        with pytest.raises(Completed):
+            save_step(s, assignment.id, 1, values, filling.revision(1))
+        s.rollback()
+    session.expire_all()
+    row = session.get(QuestionnaireAnswer, (assignment.id, 1))
+    assert row.revision == 1 and row.answers["naam"] == "Jan de Vries"
+
+
+def test_an_upload_saved_while_another_browser_completes_is_refused(
+        app, client, session, jan, assignment, monkeypatch):
+    fill_all(client, assignment)
+    other = app.test_client()
+    login(other, "jan@example.nl")
+    real_store = uploads.store_upload
+
+    def store_while_another_browser_completes(upload):
+        result = real_store(upload)  # a large file takes a while: the other one completes
+        assert complete(other, assignment).status_code == 303
+        return result
+
+    monkeypatch.setattr(uploads, "store_upload", store_while_another_browser_completes)
+    response = fill(client, assignment, 5, {}, files=upload("id-kaart.pdf", b"%PDF-1.4 id"))
+    assert response.status_code == 303 and response.location.endswith("/voltooid")
+    assert "kan niet meer worden gewijzigd" in text(client.get(response.location))
+    session.expire_all()
+    documents = session.exec(select(Document).order_by(Document.id)).all()
+    assert [d.filename for d in documents] == ["paspoort.pdf", "Intake koper 2026-0142.pdf"]
+    assert documents[0].withdrawn_at is None  # not replaced by the refused upload
+    assert stored_files(app) == sorted(d.storage_key for d in documents)
+    row = session.get(QuestionnaireAnswer, (assignment.id, 5))
+    assert row.revision == 1 and row.answers["legitimatie"]["filename"] == "paspoort.pdf"
+
+
+def test_a_save_in_progress_holds_back_a_completion(app, client, session, jan, assignment):
+    """Real concurrency: a save that has written but not committed makes a completion
+    wait, and the completion then sees the new answer and files nothing."""
+    fill_all(client, assignment)
+    engine = app.extensions["db_engine"]
+    outcome = {}
+    with app.app_context(), Session(engine, expire_on_commit=False) as completing:
+        filling = load(completing, completing.get(QuestionnaireAssignment, assignment.id))
+        user = completing.get(User, jan.id)
+        completing.commit()
+        with Session(engine, expire_on_commit=False) as saving:
+            assert save_step(saving, assignment.id, 4, {**STEP4, "toelichting": "Later."},
+                             filling.revision(4)) == 2
+
+            def run():
+                with app.app_context():
+                    try:
+                        outcome["document"] = complete_questionnaire(completing, filling,
+                                                                     user)
+                    except AnswersChanged as exc:
+                        outcome["error"] = exc
+
+            thread = threading.Thread(target=run)
+            thread.start()
+            thread.join(1.5)
+            assert thread.is_alive(), "the completion did not wait for the save"
+            saving.commit()
+            thread.join(30)
+    assert isinstance(outcome.get("error"), AnswersChanged), outcome
+    assert nothing_filed(app, session)
+
+
+def test_a_completion_in_progress_holds_back_a_save(app, client, session, jan, assignment):
+    """Real concurrency, the other way: once the completion has claimed the questionnaire,
+    a save waits for it and is then refused."""
+    fill_all(client, assignment)
+    engine = app.extensions["db_engine"]
+    outcome = {}
+    with Session(engine, expire_on_commit=False) as saving:
+        filling = load(saving, saving.get(QuestionnaireAssignment, assignment.id))
+        saving.commit()
+        with Session(engine) as completing:
+            claimed = completing.execute(
+                update(QuestionnaireAssignment)
+                .where(QuestionnaireAssignment.id == assignment.id,
+                       QuestionnaireAssignment.completed_at.is_(None))
+                .values(completed_at=utcnow()))
+            assert claimed.rowcount == 1
+
+            def run():
+                try:
+                    outcome["revision"] = save_step(saving, assignment.id, 4,
+                                                    {**STEP4, "toelichting": "Later."},
+                                                    filling.revision(4))
+                    saving.commit()
+                except Completed as exc:
+                    saving.rollback()
+                    outcome["error"] = exc
+
+            thread = threading.Thread(target=run)
+            thread.start()
+            thread.join(1.5)
+            assert thread.is_alive(), "the save did not wait for the completion"
+            completing.commit()
+            thread.join(30)
+    assert isinstance(outcome.get("error"), Completed), outcome
+    session.expire_all()
+    assert session.get(QuestionnaireAnswer, (assignment.id, 4)).revision == 1
 
 
 def test_a_completed_questionnaire_cannot_be_changed(client, session, jan, assignment):

@@ -11,7 +11,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from ..models import QuestionnaireAnswer, QuestionnaireVersion, utcnow
+from ..models import (
+    QuestionnaireAnswer,
+    QuestionnaireAssignment,
+    QuestionnaireVersion,
+    utcnow,
+)
 from . import uploads
 from .definition import steps, visible_ids
 from .validation import clean, display
@@ -89,6 +94,13 @@ class Filling:
         return next((n for n in range(number + 1, self.total + 1)
                      if self.applies(n, visible)), None)
 
+    def position(self, number, visible):
+        """(n, m) of "Stap n van m": step `number`'s place among the steps shown for the
+        answers whose questions `visible` holds, and how many steps those are."""
+        shown = [n for n in range(1, self.total + 1) if self.applies(n, visible)]
+        place = sum(1 for n in shown if n < number) + 1
+        return place, max(len(shown), place)
+
     def previous_step(self, number, visible):
         """The last step before `number` that applies, or None."""
         return next((n for n in range(number - 1, 0, -1) if self.applies(n, visible)), None)
@@ -132,12 +144,34 @@ def clean_step(step, posted):
     return values, problems
 
 
+class Completed(Exception):
+    """The assignment was completed in the meantime: its answers can no longer change."""
+
+
+def lock_open(session, assignment_id):
+    """Hold the assignment for the rest of this transaction and raise Completed if it was
+    completed: a save and a completion then happen one after the other, never interleaved.
+    """
+    # PostgreSQL: a share lock on the row, which completing (an UPDATE of that row) waits
+    # for, and which waits for a completion in progress; two saves do not wait for each
+    # other. SQLite has no row locks, but every transaction already holds the write lock
+    # from BEGIN IMMEDIATE (app/db.py), so this read sees the latest completion.
+    completed_at = session.execute(
+        select(QuestionnaireAssignment.completed_at)
+        .where(QuestionnaireAssignment.id == assignment_id)
+        .with_for_update(read=True)).scalar_one()
+    if completed_at is not None:
+        raise Completed(assignment_id)
+
+
 def save_step(session, assignment_id, number, values, revision):
-    """Store a step's answers if `revision` is still the saved one (0: never saved).
+    """Store a step's answers if `revision` is still the saved one (0: never saved) and the
+    assignment is not completed (else Completed is raised; see lock_open).
 
     Returns the new revision, or None when another browser saved the step in the
     meantime; then nothing is written. Not committed.
     """
+    lock_open(session, assignment_id)
     if revision == 0:
         try:
             with session.begin_nested():
@@ -160,6 +194,7 @@ def save_answers(session, user, filling, number, values, files, revision):
     """Save step `number`: `values` as cleaned, plus the chosen `files` ({question id:
     upload}) filed as documents, unless the step was saved elsewhere since `revision`
     (then None, and nothing is kept). Writes only when something changed; commits.
+    Raises Completed, with nothing kept, when the questionnaire was completed meanwhile.
 
     Returns (the Filling read anew, {question id: what is wrong with its file}).
     """
@@ -182,11 +217,20 @@ def save_answers(session, user, filling, number, values, files, revision):
     if not stored and values == saved:
         return filling, problems
     questions = {q["id"]: q for q in filling.step(number)["questions"]}
-    for qid, item in stored.items():
-        values[qid] = uploads.file_document(session, user, filling.assignment, questions[qid],
-                                            item, previous=saved.get(qid))
-    if save_step(session, filling.assignment.id, number, values,
-                 filling.revision(number)) is None:
+    try:
+        if stored:  # no document is filed for a questionnaire completed meanwhile
+            lock_open(session, filling.assignment.id)
+        for qid, item in stored.items():
+            values[qid] = uploads.file_document(session, user, filling.assignment,
+                                                questions[qid], item,
+                                                previous=saved.get(qid))
+        revision = save_step(session, filling.assignment.id, number, values,
+                             filling.revision(number))
+    except Completed:
+        session.rollback()
+        uploads.discard(stored.values())
+        raise
+    if revision is None:
         session.rollback()
         uploads.discard(stored.values())
         return None

@@ -1,21 +1,25 @@
 """Completing a questionnaire: the PDF of the answers filed in the dossier, exactly once."""
 import re
 
-from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from .. import audit, pdf, storage
+from .. import audit, firm, pdf, storage
 from ..models import (
     CAT_PROVIDED,
     Document,
     Dossier,
+    QuestionnaireAnswer,
     QuestionnaireAssignment,
     User,
     utcnow,
 )
 from ..outbox import public_url, queue_mail
+
+
+class AnswersChanged(Exception):
+    """An answer was saved after the PDF was made from the answers read before."""
 
 
 def pdf_filename(title, dossier_number):
@@ -24,11 +28,12 @@ def pdf_filename(title, dossier_number):
     return (" ".join(stem.split())[:150] or "questionnaire") + ".pdf"
 
 
-def pdf_html(filling, dossier, client, completed_at):
+def pdf_html(session, filling, dossier, client, completed_at):
     """The HTML of the PDF of a filling, in the client's language."""
     with force_locale(client.language or "nl"):
         return pdf.questionnaire_html(
-            firm_name=current_app.config["FIRM_NAME"], version=filling.version,
+            # The caller's session: on SQLite another connection would wait for its lock.
+            firm_name=firm.current(session).name, version=filling.version,
             dossier=dossier, client=client, summary=filling.summary(),
             completed=format_datetime(completed_at, "long"))
 
@@ -36,14 +41,16 @@ def pdf_html(filling, dossier, client, completed_at):
 def complete(session, filling, client):
     """File the PDF under Door mij aangeleverd, mark the assignment completed, record it
     and tell the handling lawyer. Returns the Document, or None when another browser
-    completed it first (then nothing is changed). Commits.
+    completed it first; raises AnswersChanged when a step was saved after `filling` was
+    read. In both cases nothing is changed. Commits.
 
     The PDF is rendered and written to disk between two transactions, so the database
-    is not held while xhtml2pdf works.
+    is not held while xhtml2pdf works; the claim then checks that the answers are still
+    the ones printed.
     """
     now = utcnow()
     dossier = session.get(Dossier, filling.assignment.dossier_id)
-    html = pdf_html(filling, dossier, client, now)
+    html = pdf_html(session, filling, dossier, client, now)
     session.commit()  # end the reading transaction before the slow part
     key, digest, size = storage.store_bytes(pdf.html_to_pdf(html))
     try:
@@ -57,7 +64,16 @@ def complete(session, filling, client):
     return document
 
 
+def fingerprint_now(session, assignment_id):
+    """The fingerprint (as Filling.fingerprint) of the answers as saved now."""
+    rows = session.execute(select(QuestionnaireAnswer.step, QuestionnaireAnswer.revision)
+                           .where(QuestionnaireAnswer.assignment_id == assignment_id)
+                           .order_by(QuestionnaireAnswer.step)).all()
+    return ",".join(f"{step}:{revision}" for step, revision in rows)
+
+
 def _file(session, filling, client, now, stored):
+    """Claim the assignment, check its answers are the printed ones, and file the PDF."""
     assignment = filling.assignment
     key, digest, size = stored
     claimed = session.execute(
@@ -69,6 +85,12 @@ def _file(session, filling, client, now, stored):
     if claimed.rowcount != 1:
         session.rollback()
         return None
+    # The claim holds the assignment (the row lock on PostgreSQL, the write lock on
+    # SQLite), and a save takes it too before writing (answers.lock_open): the answers
+    # read now stay as they are until this commits, so they must be the printed ones.
+    if fingerprint_now(session, assignment.id) != filling.fingerprint():
+        session.rollback()
+        raise AnswersChanged(assignment.id)
     dossier = session.get(Dossier, assignment.dossier_id)
     document = Document(dossier_id=dossier.id, category=CAT_PROVIDED,
                         title=filling.version.title[:255],

@@ -14,8 +14,8 @@ from ..messages.uploads import allowed_extensions
 from ..models import Document, Dossier
 from ..portal.routes import is_htmx, page_or_fragment
 from . import bp
-from .answers import clean_step, load, save_answers
-from .completion import complete
+from .answers import Completed, clean_step, load, save_answers
+from .completion import AnswersChanged, complete
 from .definition import controlling_ids, options
 from .uploads import chosen
 from .validation import display, input_value, is_iso_date
@@ -126,6 +126,7 @@ def _render_step(filling, number, values, problems=None, status=200, **context):
     shown = {qid: problem for qid, problem in (problems or {}).items() if qid in visible}
     return _screen("questionnaires/step.html", "questionnaires/_step.html", filling, status,
                    url=_step_url(filling, number), number=number, step=step, values=values,
+                   position=filling.position(number, visible),
                    problems=shown, visible=visible, controlling=controlling_ids(step),
                    revision=filling.revision(number),
                    previous=filling.previous_step(number, visible),
@@ -185,8 +186,11 @@ def save(assignment_id, number):
     values, _problems = clean_step(step_, _posted(step_))
     files = {q["id"]: request.files["q_" + q["id"]] for q in step_["questions"]
              if q["type"] == "upload" and chosen(request.files.get("q_" + q["id"]))}
-    result = save_answers(get_session(), current_user, filling, number, values, files,
-                          revision)
+    try:
+        result = save_answers(get_session(), current_user, filling, number, values, files,
+                              revision)
+    except Completed:  # completed in another window while this save was under way
+        return _refuse_completed(filling)
     if result is None:
         return _stale(filling, number, values)
     filling, upload_problems = result
@@ -275,13 +279,29 @@ def finish(assignment_id):
               "warning")
         return _go(_step_url(filling, first))
     if request.form.get("fingerprint") != filling.fingerprint():
-        return _render_summary(filling, notice=_(
-            "The answers were changed in another window or on another device. Check them "
-            "below, then click Complete."))
-    if complete(db, filling, current_user._get_current_object()) is None:
+        return _changed_elsewhere(filling)
+    try:
+        document = complete(db, filling, current_user._get_current_object())
+    except AnswersChanged:  # a step was saved elsewhere while the PDF was being made
+        db.rollback()
+        return _changed_elsewhere(load(db, filling.assignment))
+    if document is None:
         return _refuse_completed(filling)
     flash(_("Thank you. The questionnaire has been completed."), "success")
     return _go(_done_url(filling))
+
+
+def _changed_elsewhere(filling):
+    """"Voltooien" on answers that were changed since the summary was shown: nothing is
+    filed; the summary again with the newer answers (or the step that now needs some)."""
+    first = filling.first_unfinished()
+    if first is not None:
+        flash(_("This step still needs answers before the questionnaire can be completed."),
+              "warning")
+        return _go(_step_url(filling, first))
+    return _render_summary(filling, notice=_(
+        "The answers were changed in another window or on another device. Check them "
+        "below, then click Complete."))
 
 
 @bp.get("/vragenlijsten/<int:assignment_id>/voltooid")

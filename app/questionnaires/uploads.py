@@ -3,11 +3,15 @@ dossier (Door mij aangeleverd) when the step is saved."""
 import os
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, storage
-from ..messages.uploads import allowed_extensions, clean_filename, content_type_for
+from .. import audit, firm, storage
+from ..messages.uploads import (
+    allowed_extensions,
+    clean_filename,
+    content_type_for,
+    megabytes,
+)
 from ..models import CAT_PROVIDED, Document, utcnow
 
 
@@ -34,12 +38,12 @@ def store_upload(upload):
     if content_type is None:
         return None, _l("Files of this type are not allowed. Allowed are: %(types)s.",
                         types=", ".join(allowed_extensions()))
-    limit_mb = current_app.config["MAX_FILE_MB"]
+    limit_mb = firm.current().max_file_mb
     try:
         key, digest, size = storage.store_stream(upload.stream, int(limit_mb * 1024 * 1024))
     except storage.TooLarge:
         return None, _l("The file is larger than %(max)s MB. Choose a smaller file.",
-                        max=f"{limit_mb:g}")
+                        max=megabytes(limit_mb))
     if size == 0:
         storage.remove(key)
         return None, _l("The file is empty. Choose another file.")

@@ -22,6 +22,7 @@ PHONE_REGION = "NL"  # numbers without a country code are Dutch
 REQUIRED = _l("This question must be answered.")
 BAD_NUMBER = _l("Enter a number, such as 12 or 12,5.")
 BAD_DATE = _l("Enter a date, such as 31-12-1980.")
+DATE_RANGE = _l("Enter a date from 1-1-1900 to 31-12-2100.")
 BAD_CHOICE = _l("Choose one of the options.")
 BAD_EMAIL = _l("Enter an e-mail address, such as name@example.nl.")
 BAD_PHONE = _l("Enter a phone number, such as 06 12345678 or +31 20 1234567.")
@@ -39,6 +40,7 @@ IBAN_LENGTHS = {
 _IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 _DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MIN_YEAR, MAX_YEAR = 1900, 2100  # wider is a typing error (1-1-0198), never a real answer
 
 
 def is_empty(value):
@@ -126,7 +128,14 @@ def _number_in_range(question, number, as_given):
 
 
 def parse_date(text):
-    """A date from 2026-03-31 (what a date field sends) or 31-3-2026, 31/03/2026, 31.3.2026."""
+    """A date from 2026-03-31 (what a date field sends) or 31-3-2026, 31/03/2026, 31.3.2026,
+    in the years MIN_YEAR to MAX_YEAR; else None."""
+    parsed = _any_date(text)
+    return parsed if parsed and MIN_YEAR <= parsed.year <= MAX_YEAR else None
+
+
+def _any_date(text):
+    """The date written in `text` in either form, whatever its year; else None."""
     match = _ISO_DATE.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -135,11 +144,9 @@ def parse_date(text):
         if not match:
             return None
         day, month, year = (int(g) for g in match.groups())
-    if not 1900 <= year <= 2100:
-        return None
     try:
         return date(year, month, day)
-    except ValueError:
+    except ValueError:  # 30-02, or year 0
         return None
 
 
@@ -150,8 +157,12 @@ def is_iso_date(value):
 
 
 def _date(question, text):
-    parsed = parse_date(text)
-    return (parsed.isoformat(), None) if parsed else (text, BAD_DATE)
+    parsed = _any_date(text)
+    if parsed is None:
+        return text, BAD_DATE
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return text, DATE_RANGE
+    return parsed.isoformat(), None
 
 
 def _yesno(question, text):

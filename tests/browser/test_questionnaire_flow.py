@@ -1,5 +1,6 @@
-"""Acties walked in Chromium: fill two steps, log out, log in, resume at step 3, finish,
-print, download the PDF; with JavaScript (htmx swaps) and without, in Dutch and English."""
+"""Acties walked in Chromium: fill two steps, log out, log in on another device (a new
+browser context: no cookies, no history), resume at step 3, finish, print, download the
+PDF; with JavaScript (htmx swaps) and without, in Dutch and English."""
 import io
 import re
 
@@ -51,8 +52,34 @@ def expect_step(page, t, number, live_server, assignment):
     expect(page).to_have_url(f"{live_server}/vragenlijsten/{assignment.id}/stap/{number}")
 
 
-def walk(page, t, js, live_server, app, session, make, mailbox):
+@pytest.fixture
+def devices(browser, live_server):
+    """Opens a new browser context per call, as a separate device, with JavaScript on or
+    off. A script error or Content-Security-Policy violation in any of them fails the test.
+    """
+    expect.set_options(timeout=5000)
+    contexts, errors = [], []
+
+    def open_device(js):
+        context = browser.new_context(java_script_enabled=js, base_url=live_server,
+                                      locale="nl-NL", accept_downloads=True)
+        context.set_default_timeout(10000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: errors.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
+        return page
+
+    yield open_device
+    for context in contexts:
+        context.close()
+    assert errors == [], "errors in the browser"
+
+
+def walk(open_device, t, js, live_server, app, session, make, mailbox):
     lang = "en" if t is TEXTS["en"] else "nl"
+    page = open_device(js)
     client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
     lawyer = make.staff(email="mr.jansen@kantoor.example.nl")
     dossier = make.dossier(clients=[client], lawyer=lawyer, number="2026-0142",
@@ -87,10 +114,20 @@ def walk(page, t, js, live_server, app, session, make, mailbox):
     if js:
         assert page.evaluate("window.sameDocument === true"), "a step loaded a whole page"
 
-    # Leave by logging out; logging in again resumes at step 3.
+    # Leave by logging out; logging in on another device resumes at step 3.
     page.get_by_role("button", name=t["log_out"]).click()
+    page.goto(f"/vragenlijsten/{assignment.id}/stap/3")
+    expect(page).to_have_url(re.compile(r"/inloggen"))
+    page.context.close()
+    page = open_device(js)
+    assert page.context.cookies() == []
     log_in(page, "klant@example.nl")
     open_from_acties(page, t)
+    expect_step(page, t, 3, live_server, assignment)
+    # What was saved on the first device is there.
+    page.goto(f"/vragenlijsten/{assignment.id}/stap/2")
+    expect(page.get_by_label("Naam partner")).to_have_value("Els Klant")
+    page.goto(f"/vragenlijsten/{assignment.id}")
     expect_step(page, t, 3, live_server, assignment)
     if js:
         page.evaluate("window.sameDocument = true")
@@ -171,17 +208,11 @@ def walk(page, t, js, live_server, app, session, make, mailbox):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_questionnaire_with_javascript(page, live_server, app, session, make, mailbox, lang):
-    walk(page, TEXTS[lang], True, live_server, app, session, make, mailbox)
+def test_questionnaire_with_javascript(devices, live_server, app, session, make, mailbox, lang):
+    walk(devices, TEXTS[lang], True, live_server, app, session, make, mailbox)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_questionnaire_without_javascript(browser, live_server, app, session, make, mailbox,
+def test_questionnaire_without_javascript(devices, live_server, app, session, make, mailbox,
                                           lang):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server,
-                                  locale="nl-NL", accept_downloads=True)
-    context.set_default_timeout(10000)
-    try:
-        walk(context.new_page(), TEXTS[lang], False, live_server, app, session, make, mailbox)
-    finally:
-        context.close()
+    walk(devices, TEXTS[lang], False, live_server, app, session, make, mailbox)
