@@ -23,10 +23,15 @@ def dossier_clients(session, dossier_id):
         User.active, (User.id.in_(direct)) | (User.company_id.in_(companies)))).all()
 
 
+def wants(user, kind):
+    """True when `user` has the switch for mails about `kind` on."""
+    return bool(getattr(user, KINDS[kind]))
+
+
 def notify(session, users, kind):
     """Note that something of `kind` is new for each user who wants to hear about it."""
     for user in users:
-        if getattr(user, KINDS[kind]) and user.active:
+        if wants(user, kind) and user.active:
             session.add(NotificationItem(user_id=user.id, kind=kind))
 
 
@@ -38,7 +43,8 @@ def notify_dossier(session, dossier_id, kind, exclude=None):
 
 def send_due(app=None):
     """Mail every client whose oldest pending item waited NOTIFY_DELAY_MINUTES; one mail
-    each, counting everything pending. Returns the number of mails queued."""
+    each, counting everything pending that the client still wants to hear about (a switch
+    turned off since drops what waits). Returns the number of mails queued."""
     app = app or current_app._get_current_object()
     with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
         due_before = utcnow() - timedelta(minutes=app.config["NOTIFY_DELAY_MINUTES"])
@@ -46,19 +52,22 @@ def send_due(app=None):
             select(NotificationItem.user_id).where(NotificationItem.mailed_at.is_(None),
                                                    NotificationItem.created_at <= due_before)
             .distinct()).all()
+        queued = 0
         for user_id in user_ids:
             items = session.exec(select(NotificationItem).where(
                 NotificationItem.user_id == user_id,
                 NotificationItem.mailed_at.is_(None))).all()
             user = session.get(User, user_id)
-            counts = Counter(item.kind for item in items)
-            if user.active and session.exec(visible_dossier_ids(user)).first() is not None:
+            counts = Counter(item.kind for item in items if wants(user, item.kind))
+            if (counts and user.active
+                    and session.exec(visible_dossier_ids(user)).first() is not None):
                 queue_mail(session, user, "notification",
                            _l("There is something new for you in the client portal"),
                            documents=counts["document"], messages=counts["message"],
                            questionnaires=counts["questionnaire"])
+                queued += 1
             now = utcnow()
-            for item in items:
+            for item in items:  # also those switched off: they are never told
                 item.mailed_at = now
             session.commit()  # per user: the mail row and the marks commit together
-        return len(user_ids)
+        return queued

@@ -17,8 +17,17 @@ class SmsError(Exception):
     """The SMS could not be handed to the provider."""
 
 
+def masked(number):
+    """A phone number fit for the log: the country code and the last two digits only."""
+    number = number or ""
+    if len(number) <= 6:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 5) + number[-2:]
+
+
 class FileProvider:
-    """Writes each message to a .txt file in a folder and logs it (the demo and tests)."""
+    """Writes each message to a .txt file in a folder and logs its text, so that a demo
+    user can read the code there; the number is masked in the log (the file has it)."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -30,7 +39,7 @@ class FileProvider:
         path = os.path.join(self.folder, name)
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"To: {to}\n\n{text}\n")
-        log.info("SMS to %s written to file://%s", to, path)
+        log.info("SMS to %s written to file://%s: %s", masked(to), path, text)
 
 
 class HttpGateway:
@@ -51,9 +60,9 @@ class HttpGateway:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except (urllib.error.URLError, OSError) as exc:  # HTTPError is a URLError
-            log.warning("SMS gateway refused the message to %s: %s", to, exc)
+            log.warning("SMS gateway refused the message to %s: %s", masked(to), exc)
             raise SmsError(str(exc)) from exc
-        log.info("SMS to %s handed to the gateway", to)
+        log.info("SMS to %s handed to the gateway", masked(to))
 
 
 def provider(app=None):

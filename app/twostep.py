@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import security, sms
+from . import firm, security, sms
 from .models import LoginSession, OneTimeToken, RecoveryCode, User, utcnow
 from .outbox import queue_mail
 
@@ -70,7 +70,7 @@ def new_totp_secret():
 def totp_uri(user):
     """The otpauth:// URI that the QR code holds."""
     return pyotp.TOTP(user.totp_secret).provisioning_uri(
-        name=user.email, issuer_name=current_app.config["FIRM_NAME"])
+        name=user.email, issuer_name=firm.current().name)
 
 
 def qr_svg(text):
@@ -176,11 +176,12 @@ def send_sms_code(db, user, purpose, phone):
     security.note_event(db, f"sms-user:{user.id}")
     security.note_event(db, f"sms-to:{phone}")
     code = issue_sms_code(db, user, purpose, phone)
+    firm_name = firm.current(db).name  # read before the commit: no lock during the send
     db.commit()
     with force_locale(user.language or "nl"):
         text = _("%(code)s is your code for the client portal of %(firm)s. It is valid for "
                  "%(minutes)s minutes. Never share this code with anyone.", code=code,
-                 firm=current_app.config["FIRM_NAME"],
+                 firm=firm_name,
                  minutes=current_app.config["SMS_CODE_MINUTES"])
     sms.send(phone, text)
     return True
@@ -242,6 +243,15 @@ def unused_backup_codes(db, user, texts):
     rows = _unused_codes(db, user, KIND_BACKUP)
     return [text for text in texts if looks_like_code(text) and any(
         check_password_hash(row.code_hash, normalise_code(text)) for row in rows)]
+
+
+def codes_version(db, user, kind):
+    """A fingerprint of the user's current codes of `kind` (used or not): it changes with
+    every new set, so a form can say which set it means to replace."""
+    hashes = db.exec(select(RecoveryCode.code_hash).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.kind == kind)
+        .order_by(RecoveryCode.id)).all()
+    return security.sha256("|".join(hashes))[:16]
 
 
 def count_codes(db, user, kind):

@@ -226,3 +226,19 @@ def test_only_a_main_account_has_the_screen(app, client, make, company, who):
     assert post_form(client, ACCOUNTS, {"name": "A", "email": "a@example.nl",
                                         "language": "nl"}).status_code == 404
     assert 'id="accounts"' not in client.get("/mijn-gegevens").get_data(as_text=True)
+
+
+def test_the_count_on_mijn_gegevens_is_what_the_list_shows(app, client, session, make, main,
+                                                          company):
+    extra_account(make, company)
+    extra_account(make, company, email="kees@dewit.nl", name="Kees de Wit")
+    gone = extra_account(make, company, email="weg@dewit.nl", name="Weg de Wit")
+    gone.active = False
+    # A second main account and a staff member of the company are not extra accounts.
+    make.user(email="bert@dewit.nl", name="Bert de Wit", company=company, company_main=True)
+    make.staff(email="mr@dewit.nl", company=company)
+    session.commit()
+    login(client, "anna@dewit.nl")
+    listed = re.findall(r"<tr>\s*<td>([^<]+)</td>", client.get(ACCOUNTS).get_data(as_text=True))
+    assert sorted(listed) == ["Kees de Wit", "Piet de Wit"]
+    assert "2 extra accounts" in text(client.get("/mijn-gegevens"))

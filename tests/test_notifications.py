@@ -1,6 +1,7 @@
 """Notification mails: by preference, without dossier content, batched within minutes."""
 from datetime import timedelta
 
+from conftest import login, post_form
 from sqlmodel import select
 
 from app import notifications
@@ -72,4 +73,51 @@ def test_inactive_or_removed_clients_get_nothing(app, session, make, mailbox):
     session.commit()
     age_items(session, 6)
     notifications.send_due(app)
+    assert mailbox.deliver(app) == []
+
+
+def test_a_switch_turned_off_stops_what_is_already_waiting(app, session, make, mailbox):
+    jan = make.user(email="jan@example.nl")
+    dossier = make.dossier(clients=[jan])
+    notifications.notify_dossier(session, dossier.id, "document")
+    notifications.notify_dossier(session, dossier.id, "message")
+    session.commit()
+    jan.notify_documents = False  # switched off while the items wait for their mail
+    session.commit()
+    age_items(session, 6)
+    assert notifications.send_due(app) == 1
+    [mail] = mailbox.deliver(app)
+    body = mail.get_body(("plain",)).get_content()
+    assert "1 nieuw bericht" in body and "document" not in body
+    # What was switched off is dropped, not kept for later.
+    assert all(item.mailed_at is not None for item in session.exec(select(NotificationItem)))
+    jan.notify_documents = True
+    session.commit()
+    assert notifications.send_due(app) == 0 and mailbox.deliver(app) == []
+
+
+def test_every_switch_off_means_no_mail_at_all(app, session, make, mailbox):
+    jan = make.user(email="jan@example.nl")
+    dossier = make.dossier(clients=[jan])
+    for kind in ("document", "message", "questionnaire"):
+        notifications.notify_dossier(session, dossier.id, kind)
+    session.commit()
+    jan.notify_documents = jan.notify_messages = jan.notify_questionnaires = False
+    session.commit()
+    age_items(session, 6)
+    assert notifications.send_due(app) == 0
+    assert mailbox.deliver(app) == []
+    assert all(item.mailed_at is not None for item in session.exec(select(NotificationItem)))
+
+
+def test_switching_off_in_mijn_gegevens_stops_waiting_items(app, client, session, make,
+                                                           mailbox):
+    jan = make.user(email="jan@example.nl")
+    dossier = make.dossier(clients=[jan])
+    notifications.notify_dossier(session, dossier.id, "message")
+    session.commit()
+    login(client, "jan@example.nl")
+    post_form(client, "/mijn-gegevens/notificaties", {"documents": "y", "questionnaires": "y"})
+    age_items(session, 6)
+    assert notifications.send_due(app) == 0
     assert mailbox.deliver(app) == []

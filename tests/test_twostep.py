@@ -1,6 +1,7 @@
 """Two-step verification (Mijn gegevens, and the third manual's account security): the
 authenticator app, SMS with a recovery code, backup codes, and the second step of login."""
 import json
+import logging
 import re
 import threading
 import time
@@ -441,6 +442,44 @@ def test_sms_gateway_that_does_not_answer_in_time_is_a_failure(app, gateway):
         sms.send("+31612345678", "test")
 
 
+def test_file_provider_logs_the_text_with_the_number_masked(app, client, session, make,
+                                                           caplog):
+    user = make.user(email="jan@example.nl")
+    with_sms(session, user, phone="+31612345678")
+    with caplog.at_level(logging.INFO, logger="klantenportaal.sms"):
+        login(client, "jan@example.nl")
+    [record] = [r for r in caplog.records if r.name == "klantenportaal.sms"]
+    assert record.levelno == logging.INFO
+    line = record.getMessage()
+    code = last_sms_code(app)
+    assert code in line and "is uw code voor het klantenportaal" in line  # the demo reads it
+    assert "+31612345678" not in line and "612345678" not in line
+    assert "+31*******78" in line
+    assert sms_sent(app)[-1][0] == "+31612345678"  # the file itself has the whole number
+
+
+def test_gateway_logs_mask_the_number(app, gateway, caplog):
+    from app import sms
+    app.config.update(SMS_GATEWAY_URL=gateway.url)
+    with app.app_context(), caplog.at_level(logging.INFO, logger="klantenportaal.sms"):
+        sms.send("+32470123456", "123456 is uw code")
+        gateway.handler.status = 500
+        with pytest.raises(sms.SmsError):
+            sms.send("+32470123456", "654321 is uw code")
+    lines = [r.getMessage() for r in caplog.records if r.name == "klantenportaal.sms"]
+    assert len(lines) == 2
+    assert not any("470123456" in line for line in lines)
+    assert all("+32*******56" in line for line in lines)
+
+
+@pytest.mark.parametrize("number, shown", [
+    ("+31612345678", "+31*******78"), ("+3247012345", "+32******45"), ("+1234", "*****"),
+    ("", ""), (None, "")])
+def test_masked_numbers(number, shown):
+    from app.sms import masked
+    assert masked(number) == shown
+
+
 def test_setup_code_can_be_sent_again(app, client, session, make):
     user = make.user(email="jan@example.nl")
     login(client, "jan@example.nl")
@@ -515,13 +554,24 @@ def backup_codes_of(page):
     return re.findall(r"<li><code>([A-Z2-9-]+)</code></li>", page.get_data(as_text=True))
 
 
+def replaces_of(client):
+    """The hidden field of "Make new backup codes": which set of codes it replaces."""
+    html = client.get(SETUP).get_data(as_text=True)
+    return re.search(r'name="replaces" value="([0-9a-f]+)"', html)[1]
+
+
+def make_backup_codes(client):
+    """Press "Make new backup codes" as on the page; returns the response."""
+    return post_form(client, SETUP + "/back-upcodes", {"replaces": replaces_of(client)})
+
+
 def test_backup_codes_download_and_single_use(app, client, session, make):
     user = make.user(email="jan@example.nl")
     user.first_login_at = utcnow()
     secret = with_app(session, user)
     login(client, "jan@example.nl")
     post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
-    page = post_form(client, SETUP + "/back-upcodes", {})
+    page = make_backup_codes(client)
     assert page.status_code == 200
     codes = backup_codes_of(page)
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -555,12 +605,40 @@ def test_backup_codes_download_and_single_use(app, client, session, make):
 
     # New codes replace the old ones.
     post_form(client, "/inloggen/verificatie/code", {"code": codes[1]})
-    fresh = backup_codes_of(post_form(client, SETUP + "/back-upcodes", {}))
+    fresh = backup_codes_of(make_backup_codes(client))
     assert set(fresh).isdisjoint(codes)
     logout(client)
     login(client, "jan@example.nl")
     assert post_form(client, "/inloggen/verificatie/code",
                      {"code": codes[2]}).status_code == 401
+
+
+def test_reloading_the_new_backup_codes_does_not_replace_them(app, client, session, make,
+                                                              mailbox):
+    user = make.user(email="jan@example.nl")
+    log_in_with_app(client, session, user, "jan@example.nl")
+    replaces = replaces_of(client)
+    codes = backup_codes_of(post_form(client, SETUP + "/back-upcodes", {"replaces": replaces}))
+    assert len(codes) == 10
+    stored = {c.code_hash for c in session.exec(select(RecoveryCode))}
+    mailbox.deliver(app)
+
+    # A reload sends the very same form again: nothing is replaced, and the page says so.
+    again = post_form(client, SETUP + "/back-upcodes", {"replaces": replaces})
+    assert again.status_code == 302 and again.location == SETUP
+    assert "Uw back-upcodes zijn niet vervangen" in text(client.get(SETUP))
+    session.expire_all()
+    assert {c.code_hash for c in session.exec(select(RecoveryCode))} == stored
+    assert mailbox.deliver(app) == []  # no "new backup codes" mail either
+    # A form without the field (or from an old tab) replaces nothing either.
+    post_form(client, SETUP + "/back-upcodes", {})
+    assert {c.code_hash for c in session.exec(select(RecoveryCode))} == stored
+    download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
+    assert all(code in download.get_data(as_text=True) for code in codes)
+
+    # Asking again on purpose, from the page as it is now, does make new ones.
+    fresh = backup_codes_of(make_backup_codes(client))
+    assert len(fresh) == 10 and set(fresh).isdisjoint(codes)
 
 
 def test_backup_codes_need_two_step_on(client, session, make):
@@ -584,7 +662,7 @@ def log_in_with_app(client, session, user, email):
 def test_turning_off_asks_for_the_password(app, client, session, make, mailbox):
     user = make.user(email="jan@example.nl")
     log_in_with_app(client, session, user, "jan@example.nl")
-    post_form(client, SETUP + "/back-upcodes", {})
+    make_backup_codes(client)
     page = client.get(SETUP + "/uitzetten/app")
     assert "Vul voor uw veiligheid uw wachtwoord opnieuw in." in text(page)
     assert "Dit is uw enige methode" in text(page)

@@ -2,15 +2,15 @@
 and deletes the company's extra accounts."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
+from sqlmodel import func, select
 
 from .. import audit, security, twostep
 from ..db import get_session
 from ..invitations import DuplicateEmail, create_user, send_invitation
 from ..models import KIND_CLIENT, Company, User
 from . import bp
+from .common import me
 from .forms import ExtraAccountDeleteForm, ExtraAccountForm
-from .routes import me
 
 
 def main_account(db):
@@ -25,6 +25,12 @@ def extra_accounts_query(main):
     """A select of the live extra accounts of `main`'s company."""
     return select(User).where(User.company_id == main.company_id, User.kind == KIND_CLIENT,
                               User.active, User.id != main.id, ~User.is_company_main)
+
+
+def count_extra_accounts(db, main):
+    """How many extra accounts the list of `main` shows (the very same query)."""
+    return db.exec(select(func.count()).select_from(
+        extra_accounts_query(main).subquery())).one()
 
 
 def get_extra_account_for(db, main, account_id):

@@ -23,6 +23,34 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class NameForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your name.")),
+        Length(max=200, message=_l("The name may be at most 200 characters long."))])
+    submit = SubmitField(_l("Save name"))
+
+
+class EmailChangeForm(FlaskForm):
+    """A new e-mail address takes effect once the link mailed to it is opened."""
+    email = EmailField(_l("New e-mail address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the new e-mail address.")),
+        Email(_l("Enter a valid e-mail address, like name@example.nl."),
+              check_deliverability=False),
+        Length(max=254, message=_l("The e-mail address may be at most 254 characters "
+                                   "long."))])
+    password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=200)])
+    submit = SubmitField(_l("Send confirmation link"))
+
+
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField(_l("Confirm e-mail address"))
+
+
+class EndOtherSessionsForm(FlaskForm):
+    submit = SubmitField(_l("Log out everywhere else"))
+
+
 class LanguageForm(FlaskForm):
     language = RadioField(_l("Language"), choices=LANGUAGES)
     submit = SubmitField(_l("Save language"))

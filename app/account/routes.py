@@ -1,15 +1,15 @@
 """Views of Mijn gegevens: the page with its sections, language and notifications."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlmodel import func, select
+from flask_login import login_required
 
-from .. import audit, security, twostep
-from ..auth.routes import too_many_attempts
+from .. import audit, twostep
 from ..db import get_session
-from ..models import User
 from . import bp
+from .accounts import count_extra_accounts
+from .common import me
 from .forms import LanguageForm, NotificationsForm
+from .profile import open_sessions, pending_email_change
 
 
 @bp.before_request
@@ -18,33 +18,11 @@ def _signed_in():
     pass
 
 
-def me(db):
-    """The signed-in user, attached to this request's database session."""
-    user = current_user._get_current_object()
-    db.add(user)
-    return user
-
-
-def password_again(db, user, field):
-    """True when `field` holds the user's password; wrong ones are counted and throttled."""
-    cfg, key = current_app.config, f"password-again:{user.id}"
-    if security.throttled(db, key, cfg["LOGIN_MAX_FAILURES_ACCOUNT"], cfg["LOGIN_WINDOW_MINUTES"]):
-        field.errors.append(too_many_attempts())
-        return False
-    if security.check_password(user, field.data or ""):
-        return True
-    security.note_event(db, key)
-    audit.record(db, "account.password_again_failed", actor=user, target=user)
-    db.commit()
-    field.errors.append(_("The password is not correct."))
-    return False
-
-
 def _render_index(db, user, language_form=None, notifications_form=None, status=200):
+    """Mijn gegevens with its sections; a form given is shown with what was typed."""
     extra_accounts = None
-    if user.is_company_main and user.company_id is not None:
-        extra_accounts = db.exec(select(func.count()).select_from(User).where(
-            User.company_id == user.company_id, User.active, User.id != user.id)).one()
+    if not user.is_staff and user.is_company_main and user.company_id is not None:
+        extra_accounts = count_extra_accounts(db, user)
     return render_template(
         "account/index.html",
         form=language_form or LanguageForm(language=user.language),
@@ -52,7 +30,9 @@ def _render_index(db, user, language_form=None, notifications_form=None, status=
             documents=user.notify_documents, questionnaires=user.notify_questionnaires,
             messages=user.notify_messages),
         backup_codes_left=twostep.count_codes(db, user, twostep.KIND_BACKUP),
-        display_phone=twostep.display_phone, extra_accounts=extra_accounts), status
+        display_phone=twostep.display_phone, extra_accounts=extra_accounts,
+        pending_email=pending_email_change(db, user),
+        open_sessions=len(open_sessions(db, user))), status
 
 
 @bp.route("/mijn-gegevens", methods=["GET", "POST"])

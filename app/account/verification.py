@@ -7,8 +7,8 @@ from .. import audit, sms, twostep
 from ..auth.routes import too_many_attempts
 from ..db import get_session
 from . import bp
+from .common import me, password_again
 from .forms import ChangePhoneForm, CodeForm, PasswordAgainForm, PhoneForm
-from .routes import me, password_again
 
 _PENDING_PHONE = "sms_setup_phone"
 WRONG_CODE = {
@@ -34,7 +34,8 @@ def twostep_overview():
         "account/twostep.html",
         phone=twostep.display_phone(user.sms_phone) if user.sms_phone else None,
         recovery_codes=twostep.count_codes(db, user, twostep.KIND_RECOVERY),
-        backup_codes=twostep.count_codes(db, user, twostep.KIND_BACKUP))
+        backup_codes=twostep.count_codes(db, user, twostep.KIND_BACKUP),
+        backup_version=twostep.codes_version(db, user, twostep.KIND_BACKUP))
 
 
 @bp.route("/mijn-gegevens/2-staps-verificatie/sms", methods=["GET", "POST"])
@@ -190,6 +191,13 @@ def backup_codes():
     user = me(db)
     if not user.two_step_enabled:
         flash(_("Set up two-step verification first."), "error")
+        return redirect(url_for("account.twostep_overview"))
+    # The form names the set it replaces: reloading the page of new codes (which sends the
+    # form again) or an old tab must not silently replace the codes just saved.
+    if request.form.get("replaces") != twostep.codes_version(db, user, twostep.KIND_BACKUP):
+        flash(_("Your backup codes have not been replaced, because new ones were made after "
+                "this page was opened. Make new backup codes only if you have lost the ones "
+                "you have."), "info")
         return redirect(url_for("account.twostep_overview"))
     codes = twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
     _changed(db, user, "backup_codes")

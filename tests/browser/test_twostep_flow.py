@@ -16,7 +16,8 @@ from app.models import RecoveryCode
 DUTCH = {
     "lang": "nl",
     "log_in": "Inloggen", "log_out": "Uitloggen", "my_details": "Mijn gegevens",
-    "sections": ["Instellen taal", "2-staps verificatie", "Notificaties"],
+    "sections": ["Profiel", "Instellen taal", "2-staps verificatie", "Notificaties",
+                 "Inlogactiviteit"],
     "messages_box": "er berichten zijn gestuurd", "save_notifications": "Notificaties opslaan",
     "notifications_saved": "Uw notificaties zijn opgeslagen.",
     "set_up": "2-staps verificatie instellen", "two_step": "2-staps verificatie",
@@ -35,7 +36,8 @@ DUTCH = {
 ENGLISH = {
     "lang": "en",
     "log_in": "Log in", "log_out": "Log out", "my_details": "My details",
-    "sections": ["Set language", "Two-step verification", "Notifications"],
+    "sections": ["Profile", "Set language", "Two-step verification", "Notifications",
+                 "Login activity"],
     "messages_box": "Messages have been sent to me", "save_notifications": "Save notifications",
     "notifications_saved": "Your notification settings have been saved.",
     "set_up": "Set up two-step verification", "two_step": "Two-step verification",
