@@ -46,7 +46,7 @@ STAFF_ROLES = (ROLE_ADMIN, ROLE_LAWYER, ROLE_SECRETARY)
 CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT = (
     "correspondence", "document", "provided", "attachment")
 DOCUMENT_CATEGORIES = (CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT)
-TOKEN_INVITE, TOKEN_PASSWORD = "invite", "password"
+TOKEN_INVITE, TOKEN_PASSWORD, TOKEN_EMAIL = "invite", "password", "email-change"
 
 
 # A company client (rechtspersoon); its accounts are users with company_id set.
@@ -274,11 +274,12 @@ class QuestionnaireAnswer(SQLModel, table=True):
     saved_at: datetime = created()
 
 
-# A single-use link (invitation or set-password); only its hash is stored.
+# A single-use link (invitation, set-password, e-mail change); only its hash is stored.
 class OneTimeToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     purpose: str = Field(max_length=20)
+    new_email: str | None = Field(default=None, max_length=254)  # what an e-mail change sets
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = created()
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
@@ -342,3 +343,17 @@ class AuditEvent(SQLModel, table=True):
     ip: str | None = Field(default=None, max_length=64)
     detail: dict = Field(default_factory=dict, sa_type=sa.JSON)
 
+
+
+# The firm's own settings, made by an admin on the staff side: a single row (id 1). An empty
+# field means the configuration's value applies (app/firm.py has the effective values).
+class FirmSettings(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str | None = Field(default=None, max_length=200)
+    colour: str | None = Field(default=None, max_length=7)  # "#1d3a5f"
+    logo_key: str | None = Field(default=None, max_length=64)  # the logo's storage key
+    logo_type: str | None = Field(default=None, max_length=20)  # image/png or image/jpeg
+    mail_sender: str | None = Field(default=None, max_length=254)  # the From address
+    max_file_mb: int | None = None
+    max_message_mb: int | None = None
+    updated_at: datetime = created()

@@ -186,8 +186,8 @@ class Factory:
         self.session.commit()
         return user
 
-    def staff(self, role="lawyer", **kw):
-        return self.user(kind=KIND_STAFF, role=role, name="mr. Staff", **kw)
+    def staff(self, role="lawyer", name="mr. Staff", **kw):
+        return self.user(kind=KIND_STAFF, role=role, name=name, **kw)
 
     def company(self, name="Bedrijf B.V."):
         company = create_company(self.session, name=name)

@@ -1,6 +1,16 @@
-"""The staff side (lawyers, notaries, secretaries, admins)."""
+"""The staff side (lawyers, notaries, secretaries, admins): one module per resource."""
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    audit_log,
+    clients,
+    documents,
+    dossiers,
+    messages,
+    questionnaires,
+    routes,
+    settings,
+    staff_accounts,
+)

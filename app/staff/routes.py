@@ -1,9 +1,19 @@
-"""Views of the staff side."""
+"""Views of the staff side: the gate in front of every staff URL, and the start page."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlmodel import func, select
 
+from ..db import get_session
+from ..models import (
+    Dossier,
+    DossierStatus,
+    Message,
+    MessageRead,
+    QuestionnaireAssignment,
+)
 from . import bp
+from .access import staff_dossier_ids, staff_dossiers
 
 
 @bp.before_request
@@ -21,7 +31,35 @@ def _staff_only():
         return redirect(target)
 
 
+def count(db, query):
+    """The number of rows of a select."""
+    return db.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def overview_counts(db, user):
+    """The figures of the start page for `user`: dossiers (and in progress), unread client
+    messages and open questionnaires, all within the dossiers `user` may see."""
+    ids = staff_dossier_ids(user)
+    read = select(MessageRead.message_id).where(MessageRead.user_id == user.id)
+    return {
+        "dossiers": count(db, staff_dossiers(user)),
+        "in_progress": count(db, staff_dossiers(user).join(
+            DossierStatus, DossierStatus.code == Dossier.status_code)
+            .where(DossierStatus.in_progress)),
+        "unread": count(db, select(Message.id).where(
+            Message.dossier_id.in_(ids), Message.from_client, Message.sent_at.is_not(None),
+            Message.id.not_in(read))),
+        "questionnaires": count(db, select(QuestionnaireAssignment.id).where(
+            QuestionnaireAssignment.dossier_id.in_(ids),
+            QuestionnaireAssignment.completed_at.is_(None))),
+    }
+
+
 @bp.get("/")
 def index():
-    """The staff start page."""
-    return render_template("staff/index.html")
+    """The staff start page: figures for this staff member, and recent dossiers."""
+    db = get_session()
+    recent = db.exec(staff_dossiers(current_user)
+                     .order_by(Dossier.updated_at.desc(), Dossier.id.desc()).limit(5)).all()
+    return render_template("staff/index.html", counts=overview_counts(db, current_user),
+                           recent=recent)

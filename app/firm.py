@@ -1,0 +1,179 @@
+"""The firm's effective settings: what an admin saved on the staff side, else the configuration.
+
+An admin sets the firm's name, logo, colour, mail sender and upload limits under Instellingen
+(app/staff/settings.py); they live in the single FirmSettings row. Until a field is saved, the
+configuration's value applies (FIRM_NAME, MAIL_DEFAULT_SENDER, MAX_FILE_MB,
+MAX_MESSAGE_FILES_MB). Readers call `current()`, which reads the row once per request.
+
+MAX_CONTENT_LENGTH stays a fixed setting: it is the server's hard upper bound for one request
+(a reverse proxy in front of the app needs the same bound anyway), and the settings page only
+accepts upload limits below it, so a message with all its attachments always fits.
+
+The colour and logo reach the pages through two public, cacheable URLs: /firm/style.css sets a
+CSS custom property that portal.css uses (the strict CSP forbids inline style), and /firm/logo
+serves the logo. Their URLs carry a version, so a change shows at once.
+"""
+import hashlib
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+
+from flask import Blueprint, abort, current_app, g, request, send_file
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.local import LocalProxy
+
+from . import db, storage
+from .models import FirmSettings
+
+SETTINGS_ID = 1
+MB = 1024 * 1024
+LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+
+bp = Blueprint("firm", __name__, url_prefix="/firm")
+
+
+@dataclass(frozen=True)
+class Firm:
+    """The effective settings of the firm."""
+
+    name: str
+    colour: str | None  # None: the portal's own colour
+    logo_key: str | None
+    logo_type: str | None
+    sender: str  # the From of outgoing mail
+    sender_address: str
+    max_file_mb: float
+    max_message_mb: float
+
+    @property
+    def version(self):
+        """Changes whenever the colour or the logo changes: it keeps cached copies fresh."""
+        text = f"{self.colour}|{self.logo_key}"
+        return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def row(session=None):
+    """The FirmSettings row, or None while nothing has been saved."""
+    session = session or db.get_session()
+    return session.get(FirmSettings, SETTINGS_ID)
+
+
+def current(session=None):
+    """The effective settings, read once per request (or app context) and kept on g.
+
+    Pass the session you work in outside a request: on SQLite a second connection would wait
+    for the write lock that session holds.
+    """
+    if "firm" not in g:
+        try:
+            saved = row(session)
+        except SQLAlchemyError:  # no table yet (before `db upgrade`): the configuration
+            (session or db.get_session()).rollback()
+            saved = None
+        g.firm = effective(saved)
+    return g.firm
+
+
+class _Name:
+    """The firm's name for templates, read only when a template prints it (no __html__:
+    Jinja escapes it like any text)."""
+
+    def __str__(self):
+        return current().name
+
+
+def template_context():
+    """What every template gets: `firm_name`, and `firm` (the effective settings), both read
+    only when used, so rendering a mail outside a request never opens a second session."""
+    return {"firm_name": _Name(), "firm": LocalProxy(current)}
+
+
+def forget():
+    """Drop the cached settings (after saving new ones)."""
+    g.pop("firm", None)
+
+
+def effective(saved):
+    """Combine a FirmSettings row (or None) with the configuration."""
+    cfg = current_app.config
+    name = (saved.name if saved and saved.name else None) or cfg["FIRM_NAME"]
+    if saved and saved.mail_sender:
+        sender, address = formataddr((name, saved.mail_sender)), saved.mail_sender
+    else:
+        sender = cfg["MAIL_DEFAULT_SENDER"]
+        address = parseaddr(sender)[1]
+    return Firm(
+        name=name,
+        colour=saved.colour if saved else None,
+        logo_key=saved.logo_key if saved else None,
+        logo_type=saved.logo_type if saved else None,
+        sender=sender,
+        sender_address=address,
+        max_file_mb=_pick(saved and saved.max_file_mb, cfg["MAX_FILE_MB"]),
+        max_message_mb=_pick(saved and saved.max_message_mb, cfg["MAX_MESSAGE_FILES_MB"]),
+    )
+
+
+def upload_ceiling_mb():
+    """The highest upload limit per message the settings accept: what fits in one request
+    (MAX_CONTENT_LENGTH) with a megabyte to spare for the rest of the form."""
+    return max(1, current_app.config["MAX_CONTENT_LENGTH"] // MB - 1)
+
+
+def _pick(saved, default):
+    return saved if saved else default
+
+
+# ---- the colour and the logo, public (the login page shows them) and cacheable
+
+@bp.get("/style.css")
+def stylesheet():
+    """The firm's colour as a CSS custom property that portal.css uses."""
+    firm = current()
+    # The colour was validated as #rrggbb when saved; check again, it goes into CSS.
+    colour = firm.colour if firm.colour and is_hex_colour(firm.colour) else None
+    css = f":root {{ --firm-colour: {colour}; }}\n" if colour else "/* default colours */\n"
+    response = current_app.response_class(css, mimetype="text/css")
+    _cache(response)
+    return response
+
+
+@bp.get("/logo")
+def logo():
+    """The firm's logo (PNG or JPEG), or 404 when there is none."""
+    firm = current()
+    if not firm.logo_key or firm.logo_type not in LOGO_TYPES:
+        abort(404)
+    try:
+        path = storage.path_for(firm.logo_key)
+        response = send_file(path, mimetype=firm.logo_type, max_age=0, conditional=True,
+                             download_name=f"logo.{LOGO_TYPES[firm.logo_type]}")
+    except (FileNotFoundError, ValueError):
+        abort(404)
+    _cache(response)
+    return response
+
+
+def _cache(response):
+    # A URL with the current version never changes, so browsers may keep it; without the
+    # version (an old link) it must be checked every time.
+    if request.args.get("v") == current().version:
+        response.headers["Cache-Control"] = CACHE_FOREVER
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+
+
+def is_hex_colour(value):
+    """True for a colour written as #rrggbb."""
+    return (isinstance(value, str) and len(value) == 7 and value[0] == "#"
+            and all(c in "0123456789abcdefABCDEF" for c in value[1:]))
+
+
+def contrast_with_white(colour):
+    """The WCAG contrast ratio of white text on `colour` (#rrggbb): 1 to 21."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i:i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    return 1.05 / (luminance + 0.05)

@@ -1,0 +1,313 @@
+"""Staff side: the audit log: who saw, downloaded, uploaded, sent and changed what, and when.
+
+Who sees which events (a decision): an admin sees every event. A lawyer or a secretary sees
+the events about the dossiers they may see (app/staff/access.py) and every event of their
+own; events without a dossier about other people (someone else's login, account and
+settings changes) are for admins only.
+
+Filter by person (name or e-mail of who did it), dossier number and a date range; the same
+filter exports as CSV. Nothing in the app edits or deletes an audit event: this module only
+reads (every route is GET), app/audit.py only adds, and the ORM refuses updates and deletes.
+"""
+import csv
+import io
+import json
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_number, get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event as orm_event
+from sqlmodel import func, or_, select
+
+from .. import audit
+from ..db import get_session
+from ..models import ROLE_ADMIN, AuditEvent, Company, Document, Dossier, User
+from ..portal.pages import Page, asked_page, paginate
+from . import bp
+from .access import staff_dossier_ids
+
+PAGE_SIZE = 50
+EXPORT_MAX = 100_000  # rows in one CSV; more asks for a narrower filter
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+ACTIONS = {
+    "login": _l("Logged in"),
+    "login.failed": _l("Login failed"),
+    "login.password_ok": _l("Password accepted, second step asked"),
+    "login.two_step_failed": _l("Wrong two-step code"),
+    "logout": _l("Logged out"),
+    "invitation.sent": _l("Invitation sent"),
+    "invitation.confirmed": _l("Invitation confirmed"),
+    "password.link_requested": _l("Password link requested"),
+    "password.set": _l("Password set"),
+    "user.created": _l("Account created"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+    "company.created": _l("Company client created"),
+    "company.account_deleted": _l("Extra account deleted"),
+    "account.language": _l("Language changed"),
+    "account.notifications": _l("Notifications changed"),
+    "account.password_again_failed": _l("Password asked again: wrong"),
+    "two_step.app_on": _l("Authenticator app turned on"),
+    "two_step.app_off": _l("Authenticator app turned off"),
+    "two_step.sms_on": _l("SMS codes turned on"),
+    "two_step.sms_off": _l("SMS codes turned off"),
+    "two_step.backup_codes": _l("New backup codes made"),
+    "dossier.created": _l("Dossier created"),
+    "dossier.updated": _l("Dossier changed"),
+    "dossier.client_linked": _l("Client linked to dossier"),
+    "dossier.client_unlinked": _l("Client unlinked from dossier"),
+    "dossier.company_linked": _l("Company linked to dossier"),
+    "dossier.company_unlinked": _l("Company unlinked from dossier"),
+    "document.published": _l("Document published"),
+    "document.withdrawn": _l("Document withdrawn"),
+    "document.downloaded": _l("Document downloaded"),
+    "document.uploaded": _l("Document uploaded"),
+    "attachment.uploaded": _l("Attachment uploaded"),
+    "attachment.removed": _l("Attachment removed"),
+    "message.sent": _l("Message sent"),
+    "message.read": _l("Message read"),
+    "draft.deleted": _l("Draft deleted"),
+    "questionnaire.created": _l("Questionnaire created"),
+    "questionnaire.changed": _l("Questionnaire changed"),
+    "questionnaire.sent": _l("Questionnaire sent"),
+    "questionnaire.completed": _l("Questionnaire completed"),
+    "settings.changed": _l("Firm settings changed"),
+    "settings.logo_changed": _l("Logo changed"),
+    "settings.logo_removed": _l("Logo removed"),
+    "status.added": _l("Dossier status added"),
+    "status.renamed": _l("Dossier status renamed"),
+    "status.moved": _l("Dossier statuses reordered"),
+    "status.in_progress": _l("Status in progress chosen"),
+    "status.deleted": _l("Dossier status deleted"),
+    "staff.role_changed": _l("Role changed"),
+    "staff.deactivated": _l("Staff account deactivated"),
+    "staff.reactivated": _l("Staff account reactivated"),
+    "delegation.granted": _l("Delegation granted"),
+    "delegation.revoked": _l("Delegation revoked"),
+    "audit.exported": _l("Audit log exported"),
+}
+TARGETS = {
+    "user": _l("Account"),
+    "company": _l("Company"),
+    "dossier": _l("Dossier"),
+    "document": _l("Document"),
+    "message": _l("Message"),
+    "questionnaire": _l("Questionnaire"),
+    "questionnaireassignment": _l("Questionnaire"),
+    "progressstep": _l("Progress step"),
+    "firmsettings": _l("Firm settings"),
+}
+
+
+# A last line of defence: the ORM refuses to change or delete an event, whoever asks.
+@orm_event.listens_for(AuditEvent, "before_update")
+@orm_event.listens_for(AuditEvent, "before_delete")
+def _events_are_final(_mapper, _connection, target):
+    raise PermissionError(f"audit event {target.id} cannot be changed or deleted")
+
+
+def action_label(action):
+    """The action in the reader's language; an action without a label shows its code."""
+    return str(ACTIONS[action]) if action in ACTIONS else action
+
+
+def visible_events(user):
+    """A select of the events `user` may see (see the module's docstring)."""
+    query = select(AuditEvent)
+    if user.role != ROLE_ADMIN:
+        query = query.where(or_(AuditEvent.dossier_id.in_(staff_dossier_ids(user)),
+                                AuditEvent.actor_id == user.id))
+    return query
+
+
+# ---- the filter
+
+class Filter:
+    """The filter in the query string: person, dossier, from, to; with problems to show."""
+
+    def __init__(self, args):
+        self.person = (args.get("person") or "").strip()[:200]
+        self.dossier = (args.get("dossier") or "").strip()[:40]
+        self.start_text = (args.get("from") or "").strip()[:20]
+        self.end_text = (args.get("to") or "").strip()[:20]
+        self.errors = {}
+        self.start = self._date("from", self.start_text)
+        self.end = self._date("to", self.end_text)
+        if self.start and self.end and self.end < self.start:
+            self.errors["to"] = _("The end date is before the start date.")
+
+    def _date(self, name, text):
+        if not text:
+            return None
+        for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        self.errors[name] = _("Enter a date like 24-11-2026.")
+        return None
+
+    def args(self):
+        """The filter as query arguments (for links to other pages and the export)."""
+        pairs = (("person", self.person), ("dossier", self.dossier),
+                 ("from", self.start_text), ("to", self.end_text))
+        return {key: value for key, value in pairs if value}
+
+    def apply(self, query):
+        """Narrow a select of events down to this filter."""
+        if self.person:
+            query = query.where(AuditEvent.actor_id.in_(select(User.id).where(or_(
+                User.name.icontains(self.person, autoescape=True),
+                User.email.icontains(self.person, autoescape=True)))))
+        if self.dossier:
+            query = query.where(AuditEvent.dossier_id.in_(select(Dossier.id).where(
+                Dossier.number.icontains(self.dossier, autoescape=True))))
+        if self.start:
+            query = query.where(AuditEvent.at >= _utc_start_of(self.start))
+        if self.end:
+            query = query.where(AuditEvent.at < _utc_start_of(self.end + timedelta(days=1)))
+        return query
+
+
+def _utc_start_of(day: date):
+    """Midnight of `day` in the firm's time zone, as an aware datetime."""
+    return get_timezone().localize(datetime.combine(day, time()))  # pytz: never replace()
+
+
+# ---- the rows as people read them
+
+def describe(db, events):
+    """Each event as a dict of its columns: when, who, on behalf of, action, target, dossier."""
+    user_ids, document_ids, company_ids, dossier_ids = set(), set(), set(), set()
+    for event in events:
+        user_ids.add(event.actor_id)
+        if isinstance(event.detail, dict) and isinstance(event.detail.get("on_behalf_of"), int):
+            user_ids.add(event.detail["on_behalf_of"])
+        {"user": user_ids, "document": document_ids, "company": company_ids}.get(
+            event.target_type, set()).add(event.target_id)
+        dossier_ids.add(event.dossier_id)
+    users = _by_id(db, User, user_ids)
+    documents = _by_id(db, Document, document_ids)
+    companies = _by_id(db, Company, company_ids)
+    dossiers = _by_id(db, Dossier, dossier_ids)
+    rows = []
+    for event in events:
+        detail = event.detail if isinstance(event.detail, dict) else {}
+        actor = users.get(event.actor_id)
+        behalf = users.get(detail.get("on_behalf_of"))
+        dossier = dossiers.get(event.dossier_id)
+        rows.append(dict(
+            event=event,
+            when=format_datetime(event.at, "short"),
+            when_iso=format_datetime(event.at, "yyyy-MM-dd HH:mm:ss"),
+            who=actor.name if actor else "",
+            who_email=actor.email if actor else "",
+            on_behalf_of=behalf.name if behalf else "",
+            action=action_label(event.action),
+            target=_target(event, detail, users, documents, companies),
+            dossier=dossier,
+            ip=event.ip or "",
+        ))
+    return rows
+
+
+def _by_id(db, model, ids):
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {row.id: row for row in db.exec(select(model).where(model.id.in_(ids)))}
+
+
+def _target(event, detail, users, documents, companies):
+    """What the event is about, in words."""
+    kind = event.target_type
+    if kind == "user" and event.target_id in users:
+        user = users[event.target_id]
+        return f"{user.name} ({user.email})"
+    if kind == "document" and event.target_id in documents:
+        return f"{TARGETS['document']}: {documents[event.target_id].title}"
+    if kind == "company" and event.target_id in companies:
+        return f"{TARGETS['company']}: {companies[event.target_id].name}"
+    if kind:
+        label = str(TARGETS.get(kind, kind))
+        single = kind == "firmsettings" or event.target_id is None  # one row: no number
+        return label if single else f"{label} {event.target_id}"
+    if detail.get("code"):  # a dossier status
+        return f"{_('Dossier status')}: {detail['code']}"
+    if detail.get("email"):  # a failed login with an unknown address
+        return str(detail["email"])
+    return ""
+
+
+# ---- views
+
+@bp.get("/auditlog")
+def audit_log():
+    """The audit log: the events this staff member may see, newest first, filtered."""
+    db = get_session()
+    filter_ = Filter(request.args)
+    rows, page = [], Page.clamped(1, PAGE_SIZE, 0)
+    if not filter_.errors:
+        events, page = paginate(db, filter_.apply(visible_events(current_user)),
+                                (AuditEvent.at.desc(), AuditEvent.id.desc()), asked_page(),
+                                PAGE_SIZE)
+        rows = describe(db, events)
+    return render_template("staff/audit_log.html", rows=rows, search=filter_, page=page,
+                           page_url=lambda n: url_for("staff.audit_log", page=n,
+                                                      **filter_.args())), \
+        400 if filter_.errors else 200
+
+
+@bp.get("/auditlog/export.csv")
+def audit_log_export():
+    """The filtered events as a CSV file (with a header row), newest first."""
+    db = get_session()
+    filter_ = Filter(request.args)
+    if filter_.errors:
+        abort(400)
+    query = filter_.apply(visible_events(current_user))
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    if total > EXPORT_MAX:
+        flash(_("There are more than %(max)s events to export. Narrow the filter down, for "
+                "instance to a shorter period.", max=format_number(EXPORT_MAX)), "error")
+        return redirect(url_for("staff.audit_log", **filter_.args()))
+    events = db.exec(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
+    rows = describe(db, events)
+    # The export is itself worth knowing about: who took which part of the log.
+    audit.record(db, "audit.exported", actor=current_user, rows=len(rows), **filter_.args())
+    db.commit()
+    body = to_csv(rows)
+    stamp = datetime.now(get_timezone()).strftime("%Y-%m-%d")
+    response = current_app.response_class(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="auditlog-{stamp}.csv"'
+    return response
+
+
+def to_csv(rows):
+    """The rows as CSV text: a header row, then one line per event; UTF-8 with a BOM and ';'
+    in Dutch (so that a Dutch spreadsheet splits the columns), ',' in English."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if get_locale().language == "nl" else ",")
+    writer.writerow([_("When"), _("Who"), _("E-mail address"), _("On behalf of"),
+                     _("Action"), _("Action code"), _("Target"), _("Dossier"), _("IP address"),
+                     _("Details")])
+    for row in rows:
+        detail = row["event"].detail
+        writer.writerow([safe_cell(value) for value in (
+            row["when_iso"], row["who"], row["who_email"], row["on_behalf_of"], row["action"],
+            row["event"].action, row["target"],
+            row["dossier"].number if row["dossier"] else "", row["ip"],
+            json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+            if detail else "")])
+    return "\ufeff" + out.getvalue()
+
+
+def safe_cell(value):
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -1,0 +1,303 @@
+"""Staff side: the firm's clients. Search them, create a person or company client (which
+sends mail 1 of the invitation), see one client, resend the invitation, deactivate and
+reactivate an account.
+
+Every staff member may search and see the client list and create clients: they need it to
+link clients to dossiers. Deactivating and reactivating is for an admin, or for a staff
+member who sees at least one dossier of that client (app/staff/access.may_manage_client);
+anyone else gets a 404. Resending the invitation is open to every staff member, like
+creating the client: it only mails the client's own address.
+"""
+import phonenumbers
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import or_, select
+from wtforms import EmailField, RadioField, StringField, SubmitField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from .. import audit, security
+from ..account.forms import LANGUAGES
+from ..db import get_session
+from ..invitations import DuplicateEmail, create_company, create_user, send_invitation
+from ..models import (
+    KIND_CLIENT,
+    TOKEN_INVITE,
+    Company,
+    Dossier,
+    DossierStatus,
+    OneTimeToken,
+    User,
+    utcnow,
+)
+from ..portal.pages import asked_page, page_size, paginate
+from ..portal.routes import page_or_fragment
+from ..twostep import display_phone
+from . import bp
+from .access import (
+    client_dossier_ids,
+    get_staff_client,
+    may_manage_client,
+    staff_dossier_ids,
+)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def like(text):
+    """An ILIKE pattern that finds `text` anywhere, with the wildcards in it escaped."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def normalise_contact_phone(text, region="NL"):
+    """A contact number (mobile or fixed line) in E.164 form, or None when it is not valid."""
+    try:
+        number = phonenumbers.parse((text or "").strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# ---- forms
+
+class ClientForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter a name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the e-mail address.")),
+        Email(_l("Enter a valid e-mail address, like name@example.nl."),
+              check_deliverability=False),
+        Length(max=254)])
+    language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
+                          default="nl", validators=[DataRequired(_l("Choose a language."))])
+    phone = TelField(_l("Phone number (optional)"), filters=[_strip], validators=[
+        Optional(), Length(max=40)])
+    submit = SubmitField(_l("Create client and send invitation"))
+
+    def validate_phone(self, field):
+        self.e164 = normalise_contact_phone(field.data)
+        if self.e164 is None:
+            raise ValidationError(_l("Enter a valid phone number, like 020 1234567 or "
+                                     "06 12345678."))
+
+
+class CompanyClientForm(ClientForm):
+    company_name = StringField(_l("Company name"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the name of the company.")), Length(max=200)])
+    name = StringField(_l("Name of the main account"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the name of the person who uses the main account.")),
+        Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes an account (CSRF only)."""
+
+
+# ---- what the views do, as plain functions
+
+def search_clients(db, q="", page=1, size=25):
+    """One page of the firm's client accounts whose name, e-mail or company matches `q`."""
+    query = (select(User).outerjoin(Company, Company.id == User.company_id)
+             .where(User.kind == KIND_CLIENT))
+    q = (q or "").strip()[:100]
+    if q:
+        pattern = like(q)
+        query = query.where(or_(User.name.ilike(pattern, escape="\\"),
+                                User.email.ilike(pattern, escape="\\"),
+                                Company.name.ilike(pattern, escape="\\")))
+    return paginate(db, query, (User.name, User.id), page, size)
+
+
+def companies_of(db, users):
+    """{company id: Company} for the companies of these users."""
+    ids = {u.company_id for u in users if u.company_id is not None}
+    if not ids:
+        return {}
+    return {c.id: c for c in db.exec(select(Company).where(Company.id.in_(ids)))}
+
+
+def create_client(db, actor, *, name, email, language, phone=None, company_name=None):
+    """Create a person client, or a company client with its main account, and queue mail 1
+    of the invitation, all in the caller's transaction. Raises DuplicateEmail."""
+    if db.exec(select(User).where(User.email == security.normalise_email(email))).first():
+        raise DuplicateEmail(email)  # before the company row, so nothing is made half
+    company = create_company(db, name=company_name, actor=actor) if company_name else None
+    user = create_user(db, email=email, name=name, language=language, company=company,
+                       company_main=company is not None, actor=actor)
+    user.phone = phone
+    send_invitation(db, user, actor=actor)
+    return user
+
+
+def resend_invitation(db, actor, client):
+    """Void the client's open invitation links and queue a new mail 1."""
+    for token in db.exec(select(OneTimeToken).where(OneTimeToken.user_id == client.id,
+                                                    OneTimeToken.purpose == TOKEN_INVITE,
+                                                    OneTimeToken.used_at.is_(None))):
+        token.used_at = utcnow()
+    send_invitation(db, client, actor=actor)
+
+
+def deactivate_client(db, actor, client):
+    """Switch the account off: its sessions end at once and its open links die with it."""
+    client.active = False
+    security.void_tokens(db, client)
+    security.end_all_logins(db, client)
+    audit.record(db, "user.deactivated", actor=actor, target=client, email=client.email)
+
+
+def reactivate_client(db, actor, client):
+    """Switch the account on again; links voided on deactivation stay void."""
+    client.active = True
+    audit.record(db, "user.reactivated", actor=actor, target=client, email=client.email)
+
+
+def last_invitation(db, client):
+    """The newest invitation link of the client, or None."""
+    return db.exec(select(OneTimeToken).where(OneTimeToken.user_id == client.id,
+                                              OneTimeToken.purpose == TOKEN_INVITE)
+                   .order_by(OneTimeToken.created_at.desc(), OneTimeToken.id.desc())).first()
+
+
+def invitation_state(token, now=None):
+    """"open", "used" or "expired" for an invitation link (None: never invited)."""
+    if token is None:
+        return None
+    if token.used_at is not None:
+        return "used"
+    return "expired" if token.expires_at <= (now or utcnow()) else "open"
+
+
+def visible_client_dossiers(db, staff, client):
+    """The dossiers of `client` that `staff` may see, newest number first."""
+    return db.exec(select(Dossier).where(Dossier.id.in_(client_dossier_ids(client)),
+                                         Dossier.id.in_(staff_dossier_ids(staff)))
+                   .order_by(Dossier.number.desc())).all()
+
+
+# ---- views
+
+@bp.get("/clienten")
+def clients():
+    """The firm's clients: search on name, e-mail address or company; paginated."""
+    db = get_session()
+    q = request.args.get("q", "")
+    rows, page = search_clients(db, q, asked_page(), page_size())
+    return page_or_fragment("staff/clients.html", "staff/_clients.html", clients=rows,
+                            page=page, q=q.strip(), companies=companies_of(db, rows))
+
+
+def _new_client_page(form, company):
+    """The form to create a client, with what was typed and its problems."""
+    return render_template("staff/client_new.html", form=form, company=company), \
+        400 if form.errors else 200
+
+
+def _create(form, company):
+    """Handle the form to create a person or company client."""
+    if not form.validate_on_submit():
+        return _new_client_page(form, company)
+    db = get_session()
+    try:
+        user = create_client(db, current_user, name=form.name.data, email=form.email.data,
+                             language=form.language.data,
+                             phone=form.e164 if form.phone.data else None,
+                             company_name=form.company_name.data if company else None)
+        db.commit()
+    except (DuplicateEmail, IntegrityError):
+        db.rollback()
+        form.email.errors.append(_("There is already an account with this e-mail address."))
+        return _new_client_page(form, company)
+    flash(_("%(name)s has been added. An invitation has been sent to %(email)s.",
+            name=user.name, email=user.email), "success")
+    return redirect(url_for("staff.client", user_id=user.id))
+
+
+@bp.route("/clienten/nieuw", methods=["GET", "POST"])
+def client_new():
+    """Create a person client; this sends mail 1 of the invitation."""
+    return _create(ClientForm(), company=False)
+
+
+@bp.route("/clienten/nieuw-bedrijf", methods=["GET", "POST"])
+def company_new():
+    """Create a company client with its main account; this sends mail 1 to that account."""
+    return _create(CompanyClientForm(), company=True)
+
+
+@bp.get("/clienten/<int:user_id>")
+def client(user_id):
+    """One client: details, company and its accounts, dossiers, invitation status."""
+    db = get_session()
+    found = get_staff_client(db, user_id)
+    company = db.get(Company, found.company_id) if found.company_id else None
+    accounts = (db.exec(select(User).where(User.company_id == company.id)
+                        .order_by(User.is_company_main.desc(), User.name, User.id)).all()
+                if company else [])
+    invitation = last_invitation(db, found)
+    statuses = {s.code: s for s in db.exec(select(DossierStatus))}
+    return render_template(
+        "staff/client.html", client=found, company=company, accounts=accounts,
+        dossiers=visible_client_dossiers(db, current_user, found), statuses=statuses,
+        invitation=invitation, invitation_state=invitation_state(invitation),
+        phone=display_phone(found.phone) if found.phone else None,
+        may_manage=may_manage_client(db, current_user, found), form=ActionForm())
+
+
+@bp.post("/clienten/<int:user_id>/uitnodiging")
+def client_invite(user_id):
+    """Send mail 1 again (older invitation links stop working)."""
+    db = get_session()
+    found = get_staff_client(db, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not found.active:
+        flash(_("This account is deactivated. Reactivate it before you send an invitation."),
+              "error")
+        return redirect(url_for("staff.client", user_id=found.id))
+    resend_invitation(db, current_user, found)
+    db.commit()
+    flash(_("A new invitation has been sent to %(email)s.", email=found.email), "success")
+    return redirect(url_for("staff.client", user_id=found.id))
+
+
+def _managed_client(db, user_id):
+    """The client if the staff member may switch the account off or on, else 404."""
+    found = get_staff_client(db, user_id)
+    if not may_manage_client(db, current_user, found):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return found
+
+
+@bp.post("/clienten/<int:user_id>/deactiveren")
+def client_deactivate(user_id):
+    """Deactivate the account: logged out everywhere at once, and it cannot log in."""
+    db = get_session()
+    found = _managed_client(db, user_id)
+    if found.active:
+        deactivate_client(db, current_user, found)
+        db.commit()
+    flash(_("The account of %(name)s has been deactivated. It has been logged out "
+            "everywhere and can no longer log in.", name=found.name), "success")
+    return redirect(url_for("staff.client", user_id=found.id))
+
+
+@bp.post("/clienten/<int:user_id>/activeren")
+def client_reactivate(user_id):
+    """Reactivate the account; invitation links voided before are not restored."""
+    db = get_session()
+    found = _managed_client(db, user_id)
+    if not found.active:
+        reactivate_client(db, current_user, found)
+        db.commit()
+    flash(_("The account of %(name)s is active again.", name=found.name), "success")
+    return redirect(url_for("staff.client", user_id=found.id))

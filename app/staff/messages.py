@@ -1,0 +1,283 @@
+"""Staff side: the inbox of client messages, reading, replying and writing to a dossier's
+clients, as oneself or on behalf of a lawyer ("namens")."""
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import case
+from sqlmodel import and_, func, select
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from .. import audit, firm
+from ..db import get_session
+from ..messages import drafts, uploads
+from ..messages.forms import MAX_BODY, MessageForm, body_length
+from ..models import (
+    ROLE_ADMIN,
+    ROLE_SECRETARY,
+    Document,
+    Dossier,
+    Message,
+    MessageAttachment,
+    MessageRead,
+    User,
+    utcnow,
+)
+from ..notifications import notify_dossier
+from ..portal.pages import Page, asked_page, page_size
+from . import bp
+from .access import (
+    get_staff_dossier,
+    get_staff_message,
+    lawyers_for,
+    staff_documents,
+    staff_dossier_ids,
+)
+
+MYSELF = 0  # the sender choice of an admin writing in their own name
+
+
+class StaffMessageForm(MessageForm):
+    sender = SelectField(_l("Send on behalf of"), coerce=int, validate_choice=True)
+
+
+@bp.get("/berichten")
+def inbox():
+    """Client messages across the dossiers this staff member may see, unread first."""
+    db = get_session()
+    query = inbox_query(current_user)
+    listed = query.subquery()
+    total, unread = db.execute(select(
+        func.count(), func.sum(case((listed.c.read_at.is_(None), 1), else_=0)))).one()
+    page = Page.clamped(asked_page(), page_size(), total)
+    rows = db.execute(query.order_by(case((MessageRead.read_at.is_(None), 0), else_=1),
+                                     Message.sent_at.desc(), Message.id.desc())
+                      .offset(page.offset).limit(page.size)).all()
+    template = "staff/_inbox.html" if is_htmx() else "staff/inbox.html"
+    response = make_response(render_template(template, rows=rows, page=page,
+                                             unread=int(unread or 0)))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/dossiers/<int:dossier_id>/berichten", methods=["GET", "POST"])
+def dossier_messages(dossier_id):
+    """The dossier's messages, newest first, and the form for a new message to its clients."""
+    db = get_session()
+    dossier = get_staff_dossier(db, current_user, dossier_id)
+    form = message_form(db, dossier)
+    if request.method == "GET":
+        return thread_page(db, dossier, form)
+    problems = send_from(db, dossier, form)
+    if problems is None:
+        return redirect(url_for("staff.dossier_messages", dossier_id=dossier.id))
+    return thread_page(db, dossier, form, problems=problems, status=400)
+
+
+@bp.get("/berichten/<int:message_id>")
+def message(message_id):
+    """One message with its attachments; opening a client's message marks it read for
+    this staff member."""
+    db = get_session()
+    found = sent_message(db, message_id)
+    dossier = get_staff_dossier(db, current_user, found.dossier_id)
+    if found.from_client:
+        drafts.mark_read(db, current_user, found)
+    return render_template("staff/message.html", dossier=dossier, **shown(db, found, dossier))
+
+
+@bp.route("/berichten/<int:message_id>/beantwoorden", methods=["GET", "POST"])
+def reply(message_id):
+    """Beantwoorden: a message to the dossier's clients with the original under it."""
+    db = get_session()
+    original = sent_message(db, message_id)
+    dossier = get_staff_dossier(db, current_user, original.dossier_id)
+    if original.from_client:
+        drafts.mark_read(db, current_user, original)  # answering it means it was read
+    form = message_form(db, dossier, subject=drafts.reply_subject(original.subject))
+    problems = []
+    if request.method == "POST":
+        problems = send_from(db, dossier, form, reply_to=original)
+        if problems is None:
+            return redirect(url_for("staff.dossier_messages", dossier_id=dossier.id))
+    response = make_response(render_template(
+        "staff/message_reply.html", dossier=dossier, form=form, problems=problems,
+        action=url_for("staff.reply", message_id=original.id),
+        original=shown(db, original, dossier), **compose_context(form)))
+    response.status_code = 400 if problems or form.errors else 200
+    return response
+
+
+@bp.post("/berichten/teller")
+def message_counter():
+    """The live counter "N van 4000 tekens" under a staff member's message text."""
+    if not is_htmx():
+        return redirect(url_for("staff.inbox"))
+    form = MessageForm()
+    response = make_response(render_template("messages/_counter.html", maximum=MAX_BODY,
+                                             count=body_length(form.body.data)))
+    response.vary.add("HX-Request")
+    return response
+
+
+# ---- helpers of the views above
+
+def is_htmx():
+    """True for an htmx request that wants a fragment (not a history restore)."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+def inbox_query(user):
+    """A select of (message, dossier number, sender name, read by `user` at) for every
+    message a client sent in a dossier `user` may see."""
+    return (select(Message, Dossier.number, User.name, MessageRead.read_at)
+            .join(Dossier, Dossier.id == Message.dossier_id)
+            .join(User, User.id == Message.sender_id)
+            .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
+                                         MessageRead.user_id == user.id))
+            .where(Message.dossier_id.in_(staff_dossier_ids(user)), Message.from_client,
+                   Message.sent_at.is_not(None)))
+
+
+def sent_message(db, message_id):
+    """A sent message in a dossier the staff member may see, else 404 (drafts included)."""
+    found = get_staff_message(db, current_user, message_id)
+    if found.sent_at is None:
+        abort(404)
+    return found
+
+
+def sender_choices(db, user):
+    """Whom a staff member may write as: a lawyer only as themself (no choice), a secretary
+    on behalf of a lawyer who delegated to them, an admin as themself or for any lawyer."""
+    if user.role not in (ROLE_ADMIN, ROLE_SECRETARY):
+        return []
+    choices = [SelectChoice(lawyer.id, lawyer.name) for lawyer in lawyers_for(db, user)]
+    if user.role == ROLE_ADMIN:
+        choices.insert(0, SelectChoice(MYSELF, _("Myself (%(name)s)", name=user.name)))
+    return choices
+
+
+def message_form(db, dossier, subject=""):
+    """The message form; the sender choice is there only for those who have one."""
+    choices = sender_choices(db, current_user)
+    values = [choice.value for choice in choices]
+    default = dossier.lawyer_id if dossier.lawyer_id in values else (
+        values[0] if values else None)
+    form = StaffMessageForm(subject=subject, sender=default)
+    if choices:
+        form.sender.choices = choices
+    else:
+        del form.sender
+    return form
+
+
+def send_from(db, dossier, form, reply_to=None):
+    """Check the form, store its files and send the message in one go; returns None when
+    sent, else the problems with the files (nothing is kept then, the text stays in the
+    form)."""
+    files = uploads.chosen_files(form.files.data or [])
+    valid = form.validate_on_submit()
+    if not form.ready_to_send() or not valid:  # both: every missing field is named at once
+        return [_("Choose the files again: they have not been kept.")] if files else []
+    on_behalf_of = form.sender.data if "sender" in form else None
+    db.commit()  # end the read transaction: no database lock is held during the disk work
+    message = Message(dossier_id=dossier.id, sender_id=current_user.id,
+                      on_behalf_of_id=on_behalf_of or None, from_client=False,
+                      reply_to_id=reply_to.id if reply_to is not None else None,
+                      subject=form.subject.data, body=form.body.data, sent_at=utcnow())
+    db.add(message)
+    documents, problems = [], []
+    try:
+        documents, problems = uploads.store_uploads(db, current_user, message, files, 0)
+        if problems:
+            db.rollback()
+            drafts.remove_files([d.storage_key for d in documents])
+            return [*problems, _("Choose the files again: they have not been kept.")]
+        audit.record(db, "message.sent", actor=current_user, target=message,
+                     dossier_id=dossier.id, on_behalf_of=message.on_behalf_of_id,
+                     attachments=[d.id for d in documents], reply_to=message.reply_to_id)
+        notify_dossier(db, dossier.id, "message")
+        db.commit()
+    except BaseException:
+        db.rollback()
+        drafts.remove_files([d.storage_key for d in documents])
+        raise
+    flash(_("Your message has been sent."), "success")
+    return None
+
+
+def compose_context(form):
+    """The counter and the upload limits the message form shows."""
+    settings = firm.current()
+    per_file, per_message = uploads.limits()
+    return dict(count=body_length(form.body.data), maximum=MAX_BODY,
+                max_file_mb=uploads.megabytes(settings.max_file_mb),
+                max_message_mb=uploads.megabytes(settings.max_message_mb),
+                max_file_bytes=per_file, max_message_bytes=per_message,
+                extensions=uploads.allowed_extensions())
+
+
+def thread_page(db, dossier, form, problems=(), status=200):
+    """The dossier's messages (one page) with the "Nieuw bericht" form."""
+    query = (select(Message, MessageRead.read_at)
+             .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
+                                          MessageRead.user_id == current_user.id))
+             .where(Message.dossier_id == dossier.id, Message.sent_at.is_not(None)))
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    page = Page.clamped(asked_page(), page_size(), total)
+    rows = db.execute(query.order_by(Message.sent_at.desc(), Message.id.desc())
+                      .offset(page.offset).limit(page.size)).all()
+    # The page links swap only the list; a direct load gets the whole page.
+    template = ("staff/_messages_list.html" if is_htmx() and request.method == "GET"
+                else "staff/messages.html")
+    response = make_response(render_template(
+        template, dossier=dossier, rows=rows, page=page, form=form,
+        problems=problems, names=drafts.names(db, [m for m, _read in rows]),
+        action=url_for("staff.dossier_messages", dossier_id=dossier.id),
+        **compose_context(form)))
+    response.status_code = status
+    response.vary.add("HX-Request")
+    return response
+
+
+def attachments(db, message):
+    """The files attached to a sent message, in the order added."""
+    return db.exec(staff_documents(current_user)
+                   .join(MessageAttachment, MessageAttachment.document_id == Document.id)
+                   .where(MessageAttachment.message_id == message.id)
+                   .order_by(Document.created_at, Document.id)).all()
+
+
+def shown(db, message, dossier):
+    """What a message shows: its people, its attachments, and the message it answers."""
+    original = None
+    if message.reply_to_id:
+        answered = db.exec(select(Message).where(Message.id == message.reply_to_id,
+                                                 Message.dossier_id == dossier.id,
+                                                 Message.sent_at.is_not(None))).first()
+        if answered is not None:
+            original = dict(message=answered, names=drafts.names(db, [answered]),
+                            attachments=attachments(db, answered))
+    return dict(message=message, names=drafts.names(db, [message]),
+                recipient=recipient(db, dossier), attachments=attachments(db, message),
+                original=original)
+
+
+def recipient(db, dossier):
+    """Whom the clients of a dossier write to: its handling lawyer, else the firm."""
+    if dossier.lawyer_id:
+        lawyer = db.get(User, dossier.lawyer_id)
+        if lawyer is not None:
+            return lawyer.name
+    return firm.current().name

@@ -1,0 +1,165 @@
+"""The staff side walked in Chromium, in Dutch and in English: a lawyer logs in with the
+authenticator app, creates a company client and a dossier for it with two progress steps
+(htmx swaps the list), and the client accepts the invitation from the real mails and sees
+the dossier with its progress."""
+import re
+
+import pytest
+from conftest import PASSWORD, links_in
+from playwright.sync_api import expect
+from test_i18n import _labels_of_other_language
+from twostep_helpers import totp_code, with_app
+
+DUTCH = {
+    "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
+    "staff_side": "Medewerkers", "clients": "Cliënten",
+    "new_company": "Nieuwe zakelijke cliënt (rechtspersoon)",
+    "company_name": "Bedrijfsnaam", "main_name": "Naam van het hoofdaccount",
+    "email": "E-mailadres", "create": "Cliënt aanmaken en uitnodiging versturen",
+    "created": "Anna de Wit is toegevoegd. Er is een uitnodiging verstuurd naar anna@dewit.nl.",
+    "new_dossier_for": "Nieuw dossier voor Bakkerij De Wit B.V.",
+    "number": "Dossiernummer", "description": "Omschrijving", "lawyer": "Behandelaar",
+    "save": "Opslaan", "dossier_created": "Dossier 2026-0042 is aangemaakt.",
+    "shared": "Bakkerij De Wit B.V. (bedrijf: alle accounts)",
+    "title_nl": "Titel in het Nederlands", "title_en": "Titel in het Engels (optioneel)",
+    "add_step": "Stap toevoegen", "up": "Omhoog", "progress": "Voortgang",
+    "mail1": "Uw account voor ons klantenportaal", "send": "Verstuur",
+    "password": "Wachtwoord", "repeat": "Herhaal wachtwoord",
+    "set_password": "Instellen wachtwoord", "new_password": "Welkom2026",
+}
+ENGLISH = {
+    "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
+    "staff_side": "Staff side", "clients": "Clients",
+    "new_company": "New company client",
+    "company_name": "Company name", "main_name": "Name of the main account",
+    "email": "E-mail address", "create": "Create client and send invitation",
+    "created": "Anna de Wit has been added. An invitation has been sent to anna@dewit.nl.",
+    "new_dossier_for": "New dossier for Bakkerij De Wit B.V.",
+    "number": "Dossier number", "description": "Description", "lawyer": "Handling lawyer",
+    "save": "Save", "dossier_created": "Dossier 2026-0042 has been created.",
+    "shared": "Bakkerij De Wit B.V. (company: every account)",
+    "title_nl": "Title in Dutch", "title_en": "Title in English (optional)",
+    "add_step": "Add step", "up": "Up", "progress": "Progress",
+    "mail1": "Your account for our client portal", "send": "Send",
+    "password": "Password", "repeat": "Repeat password",
+    "set_password": "Set password", "new_password": "Welcome2026",
+}
+
+
+@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
+def t(request):
+    return request.param
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+# Language names are written in their own language on purpose.
+OWN_NAMES = {"Nederlands", "English"}
+
+
+def assert_speaks(page, lang, foreign):
+    """The page is in `lang`: its html lang, and no phrase of the other language shows."""
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    # The firm's own name ("Kantoor Test") is not a label of either language.
+    text = page.locator("body").inner_text().replace("Kantoor Test", "")
+    mixed = [p for p in foreign if p and p not in OWN_NAMES
+             and re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert mixed == [], f"{page.url} in {lang} shows {mixed}"
+
+
+def link_in(message, path, base_url):
+    [link] = [url for url in links_in(message) if path in url]
+    assert link.startswith(base_url + path)
+    return link
+
+
+def test_staff_creates_a_company_client_and_dossier(page, live_server, app, session, make,
+                                                    mailbox, t):
+    lang = t["lang"]
+    foreign = _labels_of_other_language(lang)
+    lawyer = make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen",
+                        language=lang)
+    secret = with_app(session, lawyer)
+
+    # Log in: password, then the code of the authenticator app; the staff side opens.
+    page.goto("/inloggen")
+    if lang == "en":
+        page.get_by_role("button", name="English").click()
+    page.locator('input[name="email"]').fill(lawyer.email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/app")
+    page.get_by_label(t["code"], exact=True).fill(totp_code(secret))
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    expect(page).to_have_url(live_server + "/kantoor/")
+    expect(heading(page)).to_have_text(t["staff_side"])
+    assert_speaks(page, lang, foreign)
+
+    # A company client: mail 1 goes to its main account.
+    page.get_by_role("navigation").get_by_role("link", name=t["clients"]).click()
+    expect(heading(page)).to_have_text(t["clients"])
+    assert_speaks(page, lang, foreign)
+    page.get_by_role("link", name=t["new_company"]).click()
+    assert_speaks(page, lang, foreign)
+    page.get_by_label(t["company_name"]).fill("Bakkerij De Wit B.V.")
+    page.get_by_label(t["main_name"]).fill("Anna de Wit")
+    page.get_by_label(t["email"]).fill("anna@dewit.nl")
+    page.locator(f'input[name="language"][value="{lang}"]').check()
+    page.get_by_role("button", name=t["create"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["created"])
+    expect(heading(page)).to_have_text("Anna de Wit")
+    assert_speaks(page, lang, foreign)
+
+    # A dossier for the company, started from the client's page.
+    page.get_by_role("link", name=t["new_dossier_for"]).click()
+    assert_speaks(page, lang, foreign)
+    page.get_by_label(t["number"]).fill("2026-0042")
+    page.get_by_label(t["description"]).fill("Overname winkelpand")
+    expect(page.get_by_label(t["lawyer"])).to_have_value(str(lawyer.id))
+    page.get_by_role("button", name=t["save"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["dossier_created"])
+    expect(heading(page)).to_have_text("2026-0042 · Overname winkelpand")
+    expect(page.locator("#clients")).to_contain_text(t["shared"])
+    assert_speaks(page, lang, foreign)
+
+    # Two progress steps, added and reordered by htmx without reloading the page.
+    page.evaluate("window.notReloaded = true")
+    steps = page.locator("#steps")
+    for title in ("Conceptakte opstellen", "Notariële overdracht"):
+        steps.get_by_label(t["title_nl"]).fill(title)
+        steps.get_by_role("button", name=t["add_step"]).click()
+        expect(steps.locator("ol > li").last).to_contain_text(title)
+    expect(steps.get_by_role("heading", level=2)).to_have_text(f"{t['progress']} (0/2)")
+    steps.get_by_role("button", name=f"{t['up']} Notariële overdracht").click()
+    expect(steps.locator("ol > li").first).to_contain_text("Notariële overdracht")
+    steps.get_by_role("button", name=f"{t['up']} Conceptakte opstellen").click()
+    expect(steps.locator("ol > li").first).to_contain_text("Conceptakte opstellen")
+    assert page.evaluate("window.notReloaded") is True
+    page.reload()
+    expect(page.locator("#steps ol > li")).to_have_count(2)
+    assert_speaks(page, lang, foreign)
+    page.get_by_role("button", name=t["log_out"]).click()
+
+    # The client accepts the invitation from the real mails ...
+    [mail1] = mailbox.deliver(app)
+    assert (mail1["To"], mail1["Subject"]) == ("anna@dewit.nl", t["mail1"])
+    page.goto(link_in(mail1, "/welkom/", live_server))
+    page.get_by_label(t["email"]).fill("anna@dewit.nl")
+    page.get_by_role("button", name=t["send"]).click()
+    [mail2] = mailbox.deliver(app)
+    page.goto(link_in(mail2, "/wachtwoord/", live_server))
+    page.get_by_label(t["password"], exact=True).fill(t["new_password"])
+    page.get_by_label(t["repeat"]).fill(t["new_password"])
+    page.get_by_role("button", name=t["set_password"]).click()
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+
+    # ... and, with one dossier, goes straight into it and sees its progress.
+    page.goto("/dossiers")
+    expect(heading(page)).to_have_text("Overname winkelpand")
+    summary = page.locator("details.progress summary")
+    expect(summary).to_have_text(f"{t['progress']} (0/2)")
+    summary.click()
+    expect(page.locator("details.progress li")).to_have_count(2)
+    expect(page.locator("details.progress li").first).to_contain_text("Conceptakte opstellen")

@@ -1,0 +1,159 @@
+"""The questionnaire builder walked in Chromium, in Dutch and in English: a lawyer builds a
+small questionnaire with a condition, previews it (the condition shows at once, nothing is
+stored), sends it to a client for a dossier, and the client finds it under Acties."""
+import re
+
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import expect
+from sqlmodel import func, select
+from test_i18n import _labels_of_other_language
+from twostep_helpers import totp_code, with_app
+
+from app.models import QuestionnaireAnswer, QuestionnaireAssignment
+
+DUTCH = {
+    "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
+    "questionnaires": "Vragenlijsten", "title": "Titel", "create": "Vragenlijst aanmaken",
+    "created": "De vragenlijst is aangemaakt.", "step_title": "Titel van de stap",
+    "add_step": "Stap toevoegen", "add_question": "Vraag toevoegen", "question": "Vraag",
+    "kind": "Soort antwoord", "yesno": "Ja of nee", "show": "Deze vraag tonen",
+    "only_if": "Alleen als “{}” “Ja” is", "save_question": "Vraag opslaan",
+    "ready": "Deze vragenlijst is compleet en kan worden verstuurd.",
+    "preview": "Voorbeeld", "step": "Stap 1 van 1", "yes": "Ja", "next": "Volgende",
+    "summary": "Overzicht", "back": "Terug naar de vragenlijstbouwer",
+    "send": "Versturen naar een cliënt", "dossier": "Dossier", "continue": "Verder",
+    "client": "Cliënt", "send_button": "Vragenlijst versturen",
+    "sent": "De vragenlijst is verstuurd naar Klaas Klant.", "not_started": "Niet begonnen",
+    "married": "Bent u gehuwd?", "partner": "Naam van uw partner", "name": "Intake testament",
+    "step1": "Burgerlijke staat",
+}
+ENGLISH = {
+    "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
+    "questionnaires": "Questionnaires", "title": "Title", "create": "Create questionnaire",
+    "created": "The questionnaire has been created.", "step_title": "Title of the step",
+    "add_step": "Add step", "add_question": "Add a question", "question": "Question",
+    "kind": "Kind of answer", "yesno": "Yes or no", "show": "Show this question",
+    "only_if": "Only if “{}” is “Yes”", "save_question": "Save question",
+    "ready": "This questionnaire is complete and can be sent.",
+    "preview": "Preview", "step": "Step 1 of 1", "yes": "Yes", "next": "Next",
+    "summary": "Summary", "back": "Back to the builder",
+    "send": "Send to a client", "dossier": "Dossier", "continue": "Continue",
+    "client": "Client", "send_button": "Send questionnaire",
+    "sent": "The questionnaire has been sent to Klaas Klant.", "not_started": "Not started",
+    "married": "Are you married?", "partner": "Name of your partner", "name": "Will intake",
+    "step1": "Marital status",
+}
+
+
+@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
+def t(request):
+    return request.param
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def assert_speaks(page, lang, foreign):
+    """The page is in `lang`: its html lang, and no phrase of the other language shows in
+    its main part (the questionnaire pages' own; the menu is tested elsewhere)."""
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    text = page.locator("main").inner_text().replace("Kantoor Test", "")
+    mixed = [p for p in foreign if p and re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert mixed == [], f"{page.url} in {lang} shows {mixed}"
+
+
+def log_in(page, email, lang="nl"):
+    page.goto("/inloggen")
+    if lang == "en":
+        page.get_by_role("button", name="English").click()
+    page.locator('input[name="email"]').fill(email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name=re.compile(r"^(Inloggen|Log in)$")).click()
+
+
+def test_staff_builds_previews_and_sends_a_questionnaire(page, browser, live_server, app,
+                                                         session, make, t):
+    lang = t["lang"]
+    foreign = _labels_of_other_language(lang)
+    lawyer = make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen",
+                        language=lang)
+    secret = with_app(session, lawyer)
+    klaas = make.user(email="klaas@example.nl", name="Klaas Klant")
+    make.dossier(clients=[klaas], lawyer=lawyer, number="2026-0142",
+                 description="Testament en levenstestament")
+
+    log_in(page, lawyer.email, lang)
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/app")
+    page.get_by_label(t["code"], exact=True).fill(totp_code(secret))
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    expect(page).to_have_url(live_server + "/kantoor/")
+
+    # A new questionnaire with one step and a question that depends on another.
+    page.get_by_role("navigation").get_by_role("link", name=t["questionnaires"]).click()
+    expect(heading(page)).to_have_text(t["questionnaires"])
+    assert_speaks(page, lang, foreign)
+    page.get_by_label(t["title"], exact=True).fill(t["name"])
+    page.get_by_role("button", name=t["create"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["created"])
+    expect(heading(page)).to_have_text(t["name"])
+    page.get_by_label(t["step_title"]).fill(t["step1"])
+    page.get_by_role("button", name=t["add_step"]).click()
+    page.get_by_role("link", name=t["add_question"]).click()
+    assert_speaks(page, lang, foreign)
+    page.get_by_label(t["question"], exact=True).fill(t["married"])
+    page.get_by_label(t["kind"]).select_option(label=t["yesno"])
+    page.get_by_role("button", name=t["save_question"]).click()
+    page.get_by_role("link", name=t["add_question"]).click()
+    page.get_by_label(t["question"], exact=True).fill(t["partner"])
+    page.get_by_label(t["show"]).select_option(label=t["only_if"].format(t["married"]))
+    page.get_by_role("button", name=t["save_question"]).click()
+    expect(page.locator("#problems")).to_have_text(t["ready"])
+    expect(page.locator("li#vraag-" + ("naam_van_uw_partner" if lang == "nl"
+                                       else "name_of_your_partner"))).to_be_visible()
+    assert_speaks(page, lang, foreign)
+
+    # The preview: the client's own screen; the dependent question shows at once (htmx).
+    page.get_by_role("link", name=t["preview"], exact=True).click()
+    expect(page.locator(".step-count")).to_have_text(t["step"])
+    partner = page.get_by_label(t["partner"])
+    expect(partner).to_be_hidden()
+    page.get_by_role("radio", name=t["yes"]).check()
+    expect(partner).to_be_visible()
+    partner.fill("Els")
+    page.get_by_role("button", name=t["next"]).click()
+    expect(page.locator(".step-count")).to_have_text(t["summary"])
+    expect(page.locator("#questionnaire")).to_contain_text("Els")
+    assert_speaks(page, lang, foreign)
+    assert session.exec(select(func.count()).select_from(QuestionnaireAnswer)).one() == 0
+
+    # Send it: choose the dossier, then the client on the dossier's page.
+    page.get_by_role("link", name=t["back"]).click()
+    page.get_by_role("link", name=t["send"]).click()
+    assert_speaks(page, lang, foreign)
+    page.get_by_label(t["dossier"]).select_option(label="2026-0142 · Testament en levenstestament")
+    page.get_by_role("button", name=t["continue"]).click()
+    expect(heading(page)).to_have_text("2026-0142 · Testament en levenstestament")
+    page.get_by_label(t["client"], exact=True).select_option(
+        label="Klaas Klant (klaas@example.nl)")
+    page.get_by_role("button", name=t["send_button"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["sent"])
+    expect(page.locator("td.status")).to_have_text(t["not_started"])
+    assert_speaks(page, lang, foreign)
+    assert session.exec(select(func.count()).select_from(QuestionnaireAssignment)).one() == 1
+
+    # The client finds it under Acties.
+    context = browser.new_context(locale="nl-NL", base_url=live_server)
+    try:
+        client_page = context.new_page()
+        log_in(client_page, "klaas@example.nl")
+        client_page.get_by_role("navigation").get_by_role("link", name=re.compile("Acties")
+                                                          ).click()
+        row = client_page.get_by_role("row", name=re.compile(t["name"]))
+        expect(row).to_contain_text("2026-0142")
+        row.get_by_role("link", name=re.compile("Invullen")).click()
+        expect(client_page.get_by_role("heading", level=1)).to_have_text(t["name"])
+        expect(client_page.locator(".step-count")).to_have_text("Stap 1 van 1")
+    finally:
+        context.close()

@@ -1,0 +1,122 @@
+"""The firm's settings walked in Chromium, in Dutch and in English: an admin adds a secretary
+and lets it act for a lawyer, then changes the firm's name and colour; the header changes at
+once (through /firm/style.css, no inline style) and the client's login page shows the name."""
+import re
+
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import expect
+from test_i18n import _labels_of_other_language
+from twostep_helpers import totp_code, with_app
+
+DUTCH = {
+    "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
+    "settings": "Instellingen", "firm": "Kantoorgegevens", "staff": "Medewerkers", "name": "Naam",
+    "email": "E-mailadres", "secretary": "Secretariaat", "add": "Medewerker toevoegen",
+    "added": "Het account van Sanne Smit is toegevoegd.",
+    "delegations": "Delegaties", "lawyer": "Advocaat of notaris", "grant": "Toegang verlenen",
+    "granted": "Sanne Smit mag nu namens mr. Jansen werken.",
+    "firm_name": "Naam van het kantoor", "colour": "Kleur van de balk bovenaan",
+    "save": "Instellingen opslaan", "saved": "De instellingen zijn opgeslagen.",
+    "welcome": "Welkom op het klantenportaal van Advocaten De Vries",
+}
+ENGLISH = {
+    "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
+    "settings": "Settings", "firm": "Firm details", "staff": "Staff", "name": "Name",
+    "email": "E-mail address", "secretary": "Secretary", "add": "Add staff member",
+    "added": "The account of Sanne Smit has been added.",
+    "delegations": "Delegations", "lawyer": "Lawyer or notary", "grant": "Grant delegation",
+    "granted": "Sanne Smit may now act on behalf of mr. Jansen.",
+    "firm_name": "Name of the firm", "colour": "Colour of the bar at the top",
+    "save": "Save settings", "saved": "The settings have been saved.",
+    "welcome": "Welcome to the client portal of Advocaten De Vries",
+}
+# Language names are written in their own language on purpose; firm names are no labels.
+OWN_NAMES = {"Nederlands", "English"}
+
+
+@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
+def t(request):
+    return request.param
+
+
+def assert_speaks(page, lang, foreign):
+    """The page is in `lang`: its html lang, and no phrase of the other language shows."""
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    text = page.locator("body").inner_text()
+    for firm in ("Kantoor Test", "Advocaten De Vries"):
+        text = text.replace(firm, "")
+    mixed = [p for p in foreign if p and p not in OWN_NAMES
+             and re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert mixed == [], f"{page.url} in {lang} shows {mixed}"
+
+
+def header_colour(page):
+    return page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+
+
+def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make, mailbox, t):
+    lang = t["lang"]
+    foreign = _labels_of_other_language(lang)
+    admin = make.staff(role="admin", email="beheer@kantoor.test", name="Anne Beheer",
+                       language=lang)
+    make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen")
+    secret = with_app(session, admin)
+
+    page.goto("/inloggen")
+    if lang == "en":
+        page.get_by_role("button", name="English").click()
+    page.locator('input[name="email"]').fill(admin.email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    page.get_by_label(t["code"], exact=True).fill(totp_code(secret))
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    expect(page).to_have_url(live_server + "/kantoor/")
+    default_colour = header_colour(page)
+
+    # A secretary: mail 1 goes out.
+    page.locator(".site-header nav").get_by_role("link", name=t["settings"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t["settings"])
+    assert_speaks(page, lang, foreign)
+    page.locator(".section-nav").get_by_role("link", name=t["staff"], exact=True).click()
+    page.get_by_label(t["name"], exact=True).fill("Sanne Smit")
+    page.get_by_label(t["email"]).fill("sanne@kantoor.example.nl")
+    page.get_by_label(t["secretary"], exact=True).check()
+    page.locator(f'input[name="language"][value="{lang}"]').check()
+    page.get_by_role("button", name=t["add"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["added"])
+    expect(page.get_by_role("table")).to_contain_text("Sanne Smit")
+    assert_speaks(page, lang, foreign)
+    [mail] = mailbox.deliver(app)
+    assert mail["To"] == "sanne@kantoor.example.nl"
+
+    # She may act for mr. Jansen.
+    page.locator(".section-nav").get_by_role("link", name=t["delegations"]).click()
+    page.get_by_label(t["lawyer"], exact=True).select_option(label="mr. Jansen")
+    page.get_by_label(t["secretary"], exact=True).select_option(
+        label="Sanne Smit (sanne@kantoor.example.nl)")
+    page.get_by_role("button", name=t["grant"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["granted"])
+    row = page.get_by_role("table").get_by_role("row").nth(1)
+    expect(row).to_contain_text("mr. Jansen")
+    expect(row).to_contain_text("Sanne Smit")
+    assert_speaks(page, lang, foreign)
+
+    # The firm's name and colour: the header changes at once.
+    page.locator(".section-nav").get_by_role("link", name=t["firm"], exact=True).click()
+    page.get_by_label(t["firm_name"]).fill("Advocaten De Vries")
+    page.get_by_label(t["colour"]).fill("#7a1f2b")
+    page.get_by_role("button", name=t["save"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["saved"])
+    expect(page.locator(".site-header .firm")).to_have_text("Advocaten De Vries")
+    assert header_colour(page) == "rgb(122, 31, 43)" != default_colour
+    assert page.locator("[style]").count() == 0
+    assert_speaks(page, lang, foreign)
+
+    # A client who opens the portal sees the new name and colour.
+    page.get_by_role("button", name=t["log_out"]).click()
+    page.goto("/inloggen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t["welcome"])
+    expect(page.locator(".site-header .firm")).to_have_text("Advocaten De Vries")
+    assert header_colour(page) == "rgb(122, 31, 43)"
+    assert re.search("Advocaten De Vries$", page.title())

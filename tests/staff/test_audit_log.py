@@ -1,0 +1,230 @@
+"""The audit log: who sees which events, the columns, filters, pages, the CSV export, and that
+nothing in the app can change or delete an event."""
+import csv
+import io
+import json
+import pathlib
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import func, select
+
+from app.models import AuditEvent, Document, utcnow
+from app.staff.audit_log import safe_cell
+
+NOON_UTC = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)  # 13:00 in Amsterdam
+
+
+def add_event(session, action, actor=None, dossier=None, at=None, ip="192.0.2.7", target=None,
+              **detail):
+    event = AuditEvent(action=action, actor_id=actor.id if actor else None,
+                       dossier_id=dossier.id if dossier else None, at=at or utcnow(), ip=ip,
+                       target_type=type(target).__name__.lower() if target else None,
+                       target_id=target.id if target else None, detail=detail)
+    session.add(event)
+    session.commit()
+    return event
+
+
+def text_of(response):
+    return response.get_data(as_text=True)
+
+
+def rows_of(page):
+    """The table rows of the audit log page, as lists of cell texts."""
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        rows.append([" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells])
+    return rows
+
+
+def world(session, make, staff):
+    """Two dossiers (one per lawyer), each with a client and some events."""
+    jan = make.user(email="jan@example.nl", name="Jan Klant")
+    piet = make.user(email="piet@example.nl", name="Piet Ander")
+    own = make.dossier(clients=[jan], lawyer=staff.lawyer, number="2026-0001")
+    other = make.dossier(clients=[piet], lawyer=staff.other_lawyer, number="2026-0999")
+    document = Document(dossier_id=own.id, category="document", title="Koopakte", filename="k.pdf",
+                        content_type="application/pdf", sha256="0" * 64, storage_key="a" * 32)
+    session.add(document)
+    session.commit()
+    add_event(session, "document.downloaded", jan, own, NOON_UTC, target=document)
+    add_event(session, "message.sent", staff.secretary, own, NOON_UTC + timedelta(hours=1),
+              on_behalf_of=staff.lawyer.id)
+    add_event(session, "document.downloaded", piet, other, NOON_UTC + timedelta(days=2))
+    add_event(session, "login", piet, None, NOON_UTC + timedelta(days=3), target=piet)
+    add_event(session, "login.failed", None, None, NOON_UTC + timedelta(days=3),
+              email="=cmd|' /C calc'!A0")
+    return own, other, jan, piet
+
+
+def test_admin_sees_every_event_with_its_columns(client, session, make, staff, as_staff):
+    """When (local time), who (and on behalf of whom), action, target, dossier, IP."""
+    world(session, make, staff)
+    as_staff(staff.admin)
+    rows = rows_of(text_of(client.get("/kantoor/auditlog?dossier=2026-0001")))
+    assert len(rows) == 2
+    sent, downloaded = rows  # newest first
+    assert "14:00" in sent[0] and "15-01-2026" in sent[0].replace("/", "-")
+    assert sent[1] == "Els Secr (namens mr. Jansen)"
+    assert sent[2] == "Bericht verstuurd"
+    assert downloaded[1:] == ["Jan Klant", "Document gedownload", "Document: Koopakte",
+                              "2026-0001", "192.0.2.7"]
+    everything = rows_of(text_of(client.get("/kantoor/auditlog")))
+    assert len(everything) == session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def test_a_lawyer_sees_their_dossiers_and_own_actions_only(client, session, make, staff,
+                                                           as_staff):
+    """Not the other lawyer's dossier, not other people's logins."""
+    own, other, jan, piet = world(session, make, staff)
+    as_staff(staff.lawyer)
+    page = text_of(client.get("/kantoor/auditlog"))
+    assert "2026-0001" in page
+    assert "2026-0999" not in page and "Piet Ander" not in page and "calc" not in page
+    actions = {row[2] for row in rows_of(page)}
+    assert actions >= {"Document gedownload", "Bericht verstuurd", "Ingelogd"}  # own login
+
+
+def test_a_secretary_sees_the_events_of_the_lawyers_who_delegated(client, session, make, staff,
+                                                                  as_staff):
+    """Delegated: the lawyer's dossier; without delegation: only their own actions."""
+    world(session, make, staff)
+    as_staff(staff.secretary)
+    page = text_of(client.get("/kantoor/auditlog"))
+    assert "2026-0001" in page and "2026-0999" not in page
+
+
+def test_an_idle_secretary_sees_no_dossier_events(app, session, make, staff):
+    """Without delegation no dossier's events show, and the export holds none either."""
+    from .conftest import login_staff
+    world(session, make, staff)
+    client = app.test_client()
+    login_staff(client, session, staff.idle_secretary)
+    page = text_of(client.get("/kantoor/auditlog"))
+    assert "2026-0001" not in page and "2026-0999" not in page
+    export = text_of(client.get("/kantoor/auditlog/export.csv"))
+    assert "2026-0001" not in export and "2026-0999" not in export
+
+
+def test_filter_by_person_dossier_and_dates(client, session, make, staff, as_staff):
+    """Each filter narrows the list; together they combine."""
+    world(session, make, staff)
+    as_staff(staff.admin)
+
+    def actions(query):
+        return [(row[1], row[4]) for row in rows_of(text_of(client.get("/kantoor/auditlog?"
+                                                                      + query)))]
+    assert actions("person=piet") == [("Piet Ander", ""), ("Piet Ander", "2026-0999")]
+    assert actions("person=JAN%40example") == [("Jan Klant", "2026-0001")]
+    assert actions("dossier=0999") == [("Piet Ander", "2026-0999")]
+    assert actions("from=2026-01-17&to=2026-01-17") == [("Piet Ander", "2026-0999")]
+    assert actions("from=15-01-2026&to=2026-01-15") == [
+        ("Els Secr (namens mr. Jansen)", "2026-0001"), ("Jan Klant", "2026-0001")]
+    assert actions("person=jan&dossier=0999") == []
+    assert actions("person=%25") == []  # % is a character, not a wildcard
+
+
+def test_a_bad_date_is_explained_and_kept(client, session, make, staff, as_staff):
+    """A clear message, the typed value stays, no events are shown."""
+    world(session, make, staff)
+    as_staff(staff.admin)
+    response = client.get("/kantoor/auditlog?from=gisteren&person=jan")
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Vul een datum in zoals 24-11-2026." in page
+    assert 'value="gisteren"' in page and 'value="jan"' in page
+    assert rows_of(page) == []
+    wrong_way = client.get("/kantoor/auditlog?from=2026-02-01&to=2026-01-01")
+    assert "De einddatum ligt vóór de begindatum." in text_of(wrong_way)
+    assert client.get("/kantoor/auditlog/export.csv?from=x").status_code == 400
+
+
+def test_the_log_is_paginated(client, session, staff, as_staff):
+    """50 events per page, the filter kept in the page links."""
+    for n in range(60):
+        add_event(session, "message.read", staff.lawyer, at=NOON_UTC + timedelta(minutes=n))
+    as_staff(staff.admin)
+    first = text_of(client.get("/kantoor/auditlog?person=jansen"))
+    assert len(rows_of(first)) == 50
+    assert "Pagina 1 van 2" in first
+    assert 'href="/kantoor/auditlog?page=2&amp;person=jansen"' in first
+    second = text_of(client.get("/kantoor/auditlog?page=2&person=jansen"))
+    assert len(rows_of(second)) == 10
+    assert client.get("/kantoor/auditlog?page=999&person=jansen").status_code == 200
+
+
+def test_csv_export_of_the_filtered_events(client, session, make, staff, as_staff):
+    """A header row, one line per event, formulas neutralised, and the export is audited."""
+    world(session, make, staff)
+    as_staff(staff.admin)
+    response = client.get("/kantoor/auditlog/export.csv?dossier=2026-0001")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="auditlog-')
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[0] == ["Wanneer", "Wie", "E-mailadres", "Namens", "Actie", "Actiecode",
+                        "Onderwerp", "Dossier", "IP-adres", "Details"]
+    assert [line[5] for line in lines[1:]] == ["message.sent", "document.downloaded"]
+    assert lines[1][0] == "2026-01-15 14:00:00" and lines[1][3] == "mr. Jansen"
+    assert json.loads(lines[1][9]) == {"on_behalf_of": staff.lawyer.id}
+    [exported] = session.exec(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
+    assert exported.actor_id == staff.admin.id
+    assert exported.detail == {"rows": 2, "dossier": "2026-0001"}
+
+    failed = client.get("/kantoor/auditlog/export.csv?person=").get_data(as_text=True)
+    cells = [cell for line in csv.reader(io.StringIO(failed.lstrip("\ufeff")), delimiter=";")
+             for cell in line]
+    assert "'=cmd|' /C calc'!A0" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_safe_cell():
+    """Cells that a spreadsheet would run as a formula start with a quote."""
+    assert [safe_cell(v) for v in ("=1+1", "+31 6", "-2", "@SUM(A1)", "\tx", "ok", None, 5)] \
+        == ["'=1+1", "'+31 6", "'-2", "'@SUM(A1)", "'\tx", "ok", "", "5"]
+
+
+# ---- nothing changes or deletes an audit event
+
+SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def test_no_route_can_change_or_delete_audit_events(app):
+    """The audit log's routes only read (GET); no code anywhere updates or deletes AuditEvent
+    rows or makes them other than through app.audit.record."""
+    audit_log_rules = [rule for rule in app.url_map.iter_rules()
+                       if app.view_functions[rule.endpoint].__module__ == "app.staff.audit_log"]
+    assert {r.endpoint for r in audit_log_rules} == {"staff.audit_log",
+                                                      "staff.audit_log_export"}
+    for rule in audit_log_rules:
+        assert set(rule.methods) <= SAFE, f"{rule.rule} ({rule.endpoint}) may write"
+
+    root = pathlib.Path(app.root_path)
+    writes = re.compile(r"(delete|update)\(\s*AuditEvent|AuditEvent\.__table__\.(delete|update)"
+                        r"|DELETE\s+FROM\s+auditevent|UPDATE\s+auditevent", re.I)
+    for path in root.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert not writes.search(source), f"{path} changes or deletes audit events"
+        if path.name not in ("audit.py", "models.py"):
+            assert "AuditEvent(" not in source, f"{path}: add events through app.audit.record"
+
+
+def test_the_orm_refuses_to_change_or_delete_an_event(app, session, staff):
+    """Even code that tried could not: an update or delete of an event raises."""
+    event = add_event(session, "login", staff.lawyer)
+    event.action = "logout"
+    with pytest.raises(PermissionError):
+        session.commit()
+    session.rollback()
+    session.delete(session.get(AuditEvent, event.id))
+    with pytest.raises(PermissionError):
+        session.commit()
+    session.rollback()
+    assert session.get(AuditEvent, event.id).action == "login"

@@ -1,0 +1,384 @@
+"""Staff side: the inbox, reading, replying, writing to a dossier's clients, "namens"."""
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from conftest import csrf_token, login
+from sqlmodel import select
+
+from app import notifications, storage
+from app.models import (
+    CAT_ATTACHMENT,
+    CAT_PROVIDED,
+    AuditEvent,
+    Document,
+    Message,
+    MessageAttachment,
+    MessageRead,
+    NotificationItem,
+    utcnow,
+)
+
+
+def text(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def post(client, url, files=None, **data):
+    data = {"csrf_token": csrf_token(client), **data}
+    if files is not None:
+        data["files"] = files
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def pdf(name, size=100):
+    return (io.BytesIO(b"%PDF-1.4 " + b"x" * size), name)
+
+
+def age_items(session, minutes=10):
+    for item in session.exec(select(NotificationItem)):
+        item.created_at = utcnow() - timedelta(minutes=minutes)
+    session.commit()
+
+
+@pytest.fixture
+def arranged(make, staff):
+    """Jan in a dossier of mr. Jansen, and Kees in one of mr. Bakker."""
+    jan = make.user(email="jan@example.nl", name="Jan de Vries")
+    kees = make.user(email="kees@example.nl", name="Kees Klant")
+    dossier = make.dossier(clients=[jan], lawyer=staff.lawyer, number="2026-0042",
+                           description="Geheime zaak")
+    other = make.dossier(clients=[kees], lawyer=staff.other_lawyer, number="2026-0099")
+    return jan, kees, dossier, other
+
+
+def client_message(session, dossier, sender, subject="Vraag", body="Mijn vraag", minutes=0):
+    message = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=True,
+                      subject=subject, body=body,
+                      sent_at=utcnow() - timedelta(minutes=minutes))
+    session.add(message)
+    session.commit()
+    return message
+
+
+def as_client(app, email):
+    other = app.test_client()
+    login(other, email)
+    return other
+
+
+def test_inbox_lists_client_messages_unread_first(app, client, session, staff, as_staff,
+                                                   arranged):
+    jan, kees, dossier, other = arranged
+    old = client_message(session, dossier, jan, subject="Oude vraag", minutes=30)
+    new = client_message(session, dossier, jan, subject="Nieuwe vraag", minutes=5)
+    client_message(session, other, kees, subject="Vraag van Kees")
+    session.add(Message(dossier_id=dossier.id, sender_id=staff.lawyer.id, from_client=False,
+                        subject="Antwoord van kantoor", body="x", sent_at=utcnow()))
+    session.add(Message(dossier_id=dossier.id, sender_id=jan.id, subject="Concept van Jan",
+                        body="nog niet verstuurd"))
+    session.add(MessageRead(message_id=new.id, user_id=staff.lawyer.id))
+    session.commit()
+
+    as_staff(staff.lawyer)
+    page = text(client.get("/kantoor/berichten"))
+    assert "1 ongelezen bericht" in page
+    # Unread first, though older; read ones after; only this lawyer's dossiers.
+    assert page.index("Oude vraag") < page.index("Nieuwe vraag")
+    assert "Jan de Vries" in page and "2026-0042" in page
+    for absent in ("Vraag van Kees", "Antwoord van kantoor", "Concept van Jan"):
+        assert absent not in page
+    assert 'class="unread"' in client.get("/kantoor/berichten").get_data(as_text=True)
+
+    # Read is per staff member: the secretary still has both unread.
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
+    as_staff(staff.secretary)
+    assert "2 ongelezen berichten" in text(client.get("/kantoor/berichten"))
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
+    as_staff(staff.admin)
+    page = text(client.get("/kantoor/berichten"))
+    assert "Vraag van Kees" in page and "Oude vraag" in page
+    assert old.id  # listed for the admin across every dossier
+
+
+def test_inbox_pages_and_its_fragment(app, client, session, staff, as_staff, arranged):
+    jan, _kees, dossier, _other = arranged
+    app.config["PAGE_SIZE"] = 2
+    for n in range(5):
+        client_message(session, dossier, jan, subject=f"Vraag {n}", minutes=n)
+    as_staff(staff.lawyer)
+    page = text(client.get("/kantoor/berichten"))
+    assert "Pagina 1 van 3" in page and "Vraag 0" in page and "Vraag 2" not in page
+    response = client.get("/kantoor/berichten?page=3", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "Vraag 4" in html and "<html" not in html and 'id="inbox"' in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_the_dossier_thread_pages_and_its_fragment(app, client, session, staff, as_staff,
+                                                   arranged):
+    jan, _kees, dossier, _other = arranged
+    app.config["PAGE_SIZE"] = 2
+    for n in range(3):
+        client_message(session, dossier, jan, subject=f"Vraag {n}", minutes=n)
+    as_staff(staff.lawyer)
+    url = f"/kantoor/dossiers/{dossier.id}/berichten"
+    page = text(client.get(url))
+    assert "Pagina 1 van 2" in page and "Vraag 0" in page and "Vraag 2" not in page
+    assert "Nieuw bericht" in page
+    response = client.get(url + "?page=2", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "Vraag 2" in html and "<html" not in html and 'id="thread"' in html
+    assert "HX-Request" in response.headers["Vary"]
+    assert "<html" in client.get(url + "?page=2").get_data(as_text=True)
+
+
+def test_opening_marks_read_for_this_staff_member_and_shows_attachments(
+        app, client, session, staff, as_staff, arranged):
+    jan, _kees, dossier, _other = arranged
+    message = client_message(session, dossier, jan, body="Hierbij mijn paspoort.")
+    with app.app_context():
+        key, digest, size = storage.store_bytes(b"%PDF-1.4 paspoort")
+    document = Document(dossier_id=dossier.id, category=CAT_PROVIDED, title="paspoort",
+                        filename="paspoort.pdf", content_type="application/pdf", size=size,
+                        sha256=digest, storage_key=key, uploaded_by_id=jan.id)
+    session.add(document)
+    session.flush()
+    session.add(MessageAttachment(message_id=message.id, document_id=document.id))
+    session.commit()
+
+    as_staff(staff.secretary)
+    page = client.get(f"/kantoor/berichten/{message.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Hierbij mijn paspoort." in html and "paspoort.pdf" in html
+    assert f'href="/kantoor/documenten/{document.id}"' in html
+    assert "Van: Jan de Vries" in text(page) and "Aan: mr. Jansen" in text(page)
+    reads = session.exec(select(MessageRead)).all()
+    assert [(r.message_id, r.user_id) for r in reads] == [(message.id, staff.secretary.id)]
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "message.read")).one()
+    assert client.get(f"/kantoor/documenten/{document.id}").status_code == 200
+
+
+def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
+        app, client, session, staff, as_staff, arranged, mailbox):
+    jan, _kees, dossier, _other = arranged
+    as_staff(staff.secretary)
+    page = client.get(f"/kantoor/dossiers/{dossier.id}/berichten")
+    html = page.get_data(as_text=True)
+    assert "Versturen namens" in text(page)
+    assert re.search(rf'<option selected value="{staff.lawyer.id}">mr. Jansen</option>', html)
+    assert f'value="{staff.other_lawyer.id}"' not in html  # not delegated by him
+    assert "0 van 4000 tekens" in text(page)
+
+    response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten",
+                    sender=staff.lawyer.id, subject="Concept akte",
+                    body="Beste Jan,\r\nHierbij de concept akte.",
+                    files=[pdf("akte.pdf"), pdf("bijlage.docx")])
+    assert response.status_code == 302
+    assert "Uw bericht is verstuurd." in text(client.get(response.headers["Location"]))
+    message = session.exec(select(Message)).one()
+    assert (message.sender_id, message.on_behalf_of_id, message.from_client) == (
+        staff.secretary.id, staff.lawyer.id, False)
+    assert message.body == "Beste Jan,\nHierbij de concept akte." and message.sent_at
+    documents = session.exec(select(Document).order_by(Document.id)).all()
+    assert [(d.filename, d.category) for d in documents] == [
+        ("akte.pdf", CAT_ATTACHMENT), ("bijlage.docx", CAT_ATTACHMENT)]
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "message.sent")).one()
+    assert event.actor_id == staff.secretary.id and event.dossier_id == dossier.id
+    assert event.detail["on_behalf_of"] == staff.lawyer.id
+    assert event.detail["attachments"] == [d.id for d in documents]
+
+    # The client: "Van: Els Secr (namens: mr. Jansen)" in the list and in the message.
+    jan_client = as_client(app, "jan@example.nl")
+    listed = text(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "Van: Els Secr (namens: mr. Jansen)" in listed
+    assert "Berichten (1) 1 ongelezen" in listed
+    opened = jan_client.get(f"/berichten/{message.id}")
+    assert "Van: Els Secr (namens: mr. Jansen)" in text(opened)
+    assert "Hierbij de concept akte." in text(opened)
+    assert jan_client.get(f"/documenten/{documents[0].id}/download").status_code == 200
+
+    # And one mail that names nothing of it.
+    age_items(session)
+    notifications.send_due(app)
+    [mail] = mailbox.deliver(app)
+    assert mail["To"] == "jan@example.nl"
+    body = mail.get_body(("plain",)).get_content()
+    assert "1 nieuw bericht" in body
+    assert "Concept akte" not in body and "2026-0042" not in body
+
+
+def test_a_secretary_may_not_write_for_a_lawyer_who_did_not_delegate(
+        client, session, staff, as_staff, arranged):
+    _jan, _kees, dossier, _other = arranged
+    as_staff(staff.secretary)
+    response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten",
+                    sender=staff.other_lawyer.id, subject="Onderwerp", body="Tekst")
+    assert response.status_code == 400
+    assert "Onderwerp" in response.get_data(as_text=True)
+    assert session.exec(select(Message)).all() == []
+    assert session.exec(select(NotificationItem)).all() == []
+
+
+def test_a_lawyer_writes_as_themself_and_an_admin_may_choose(app, client, session, staff,
+                                                             as_staff, arranged):
+    _jan, _kees, dossier, _other = arranged
+    as_staff(staff.lawyer)
+    page = client.get(f"/kantoor/dossiers/{dossier.id}/berichten")
+    assert "Versturen namens" not in text(page) and "Van: mr. Jansen" in text(page)
+    # A sender smuggled into the form changes nothing: a lawyer writes as themself.
+    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=staff.other_lawyer.id,
+         subject="Van de advocaat", body="Tekst")
+    client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
+    as_staff(staff.admin)
+    html = client.get(f"/kantoor/dossiers/{dossier.id}/berichten").get_data(as_text=True)
+    assert "Mijzelf (Admin)" in html and "mr. Bakker" in html
+    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=0,
+         subject="Van de beheerder", body="Tekst")
+    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=staff.other_lawyer.id,
+         subject="Namens Bakker", body="Tekst")
+    sent = {m.subject: (m.sender_id, m.on_behalf_of_id)
+            for m in session.exec(select(Message))}
+    assert sent == {"Van de advocaat": (staff.lawyer.id, None),
+                    "Van de beheerder": (staff.admin.id, None),
+                    "Namens Bakker": (staff.admin.id, staff.other_lawyer.id)}
+
+
+def test_reply_shows_the_original_under_it(app, client, session, staff, as_staff, arranged):
+    jan, _kees, dossier, _other = arranged
+    question = client_message(session, dossier, jan, subject="Vraag over de akte",
+                              body="Wanneer is de overdracht?")
+    as_staff(staff.lawyer)
+    page = client.get(f"/kantoor/berichten/{question.id}/beantwoorden")
+    assert page.status_code == 200
+    shown = text(page)
+    assert "Oorspronkelijk bericht" in shown and "Wanneer is de overdracht?" in shown
+    assert 'value="Re: Vraag over de akte"' in page.get_data(as_text=True)
+    assert session.exec(select(MessageRead)).one().user_id == staff.lawyer.id
+
+    response = post(client, f"/kantoor/berichten/{question.id}/beantwoorden",
+                    subject="Re: Vraag over de akte", body="Op 1 mei.")
+    assert response.status_code == 302
+    reply = session.exec(select(Message).where(Message.id != question.id)).one()
+    assert reply.reply_to_id == question.id and reply.from_client is False
+
+    # The staff member sees the thread; the client sees the reply with its original.
+    assert "Re: Vraag over de akte" in text(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+    staff_view = text(client.get(f"/kantoor/berichten/{reply.id}"))
+    assert "Op 1 mei." in staff_view and "Wanneer is de overdracht?" in staff_view
+    jan_client = as_client(app, "jan@example.nl")
+    opened = text(jan_client.get(f"/berichten/{reply.id}"))
+    assert "Op 1 mei." in opened and "Oorspronkelijk bericht" in opened
+    assert "Wanneer is de overdracht?" in opened
+
+
+def test_4000_characters_are_sent_4001_are_refused_keeping_the_text(
+        client, session, staff, as_staff, arranged):
+    _jan, _kees, dossier, _other = arranged
+    as_staff(staff.lawyer)
+    url = f"/kantoor/dossiers/{dossier.id}/berichten"
+    too_long = "a" * 3990 + "\r\n" + "b" * 10  # 4001: a line break counts as one
+    response = post(client, url, subject="Lang", body=too_long)
+    assert response.status_code == 400
+    page = text(response)
+    assert "Een bericht mag maximaal 4000 tekens bevatten; uw bericht heeft er 4001." in page
+    assert "a" * 3990 + "\n" + "b" * 10 in response.get_data(as_text=True)  # kept
+    assert 'value="Lang"' in response.get_data(as_text=True)
+    assert session.exec(select(Message)).all() == []
+
+    response = post(client, url, subject="Precies", body="a" * 3990 + "\r\n" + "b" * 9)
+    assert response.status_code == 302
+    assert len(session.exec(select(Message)).one().body) == 4000
+
+
+def test_subject_and_text_are_required(client, session, staff, as_staff, arranged):
+    _jan, _kees, dossier, _other = arranged
+    as_staff(staff.lawyer)
+    response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten", subject="",
+                    body="  ", files=[pdf("akte.pdf")])
+    assert response.status_code == 400
+    page = text(response)
+    assert "Vul een onderwerp in." in page and "Vul een bericht in." in page
+    assert "Kies de bijlagen opnieuw: ze zijn niet bewaard." in page
+    assert session.exec(select(Message)).all() == []
+    assert session.exec(select(Document)).all() == []
+
+
+def test_a_refused_attachment_sends_nothing_and_keeps_the_text(app, client, session, staff,
+                                                             as_staff, arranged):
+    _jan, _kees, dossier, _other = arranged
+    as_staff(staff.lawyer)
+    response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten", subject="Stukken",
+                    body="Zie bijlagen", files=[pdf("akte.pdf"), pdf("virus.exe")])
+    assert response.status_code == 400
+    page = text(response)
+    assert "Uw bericht is niet verstuurd" in page
+    assert "“virus.exe” is niet toegevoegd: dit type bestand is niet toegestaan." in page
+    assert "Zie bijlagen" in page
+    assert session.exec(select(Message)).all() == []
+    assert session.exec(select(Document)).all() == []
+    assert session.exec(select(NotificationItem)).all() == []
+
+
+def test_the_live_counter(client, staff, as_staff, arranged):
+    as_staff(staff.lawyer)
+    token = csrf_token(client)
+    response = client.post("/kantoor/berichten/teller", data={"body": "Beste,\r\n\r\nHierbij "},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert text(response) == "16 van 4000 tekens"
+    response = client.post("/kantoor/berichten/teller", data={"body": "x" * 4000},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert "4000 van 4000 tekens" in text(response) and "Maximum bereikt" in text(response)
+
+
+def test_english_staff_see_english(client, session, staff, as_staff, arranged):
+    _jan, _kees, dossier, _other = arranged
+    staff.secretary.language = "en"
+    session.commit()
+    as_staff(staff.secretary)
+    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+    assert "Send on behalf of" in page and "New message" in page
+    assert "0 of 4000 characters" in page
+
+
+def test_a_clients_draft_stays_private(app, client, session, staff, as_staff, arranged):
+    jan, _kees, dossier, _other = arranged
+    draft = Message(dossier_id=dossier.id, sender_id=jan.id, subject="Concept", body="geheim")
+    session.add(draft)
+    session.commit()
+    as_staff(staff.lawyer)
+    assert client.get(f"/kantoor/berichten/{draft.id}").status_code == 404
+    assert client.get(f"/kantoor/berichten/{draft.id}/beantwoorden").status_code == 404
+    assert "geheim" not in text(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+
+
+@pytest.mark.parametrize("who", ["client", "idle_secretary", "other_lawyer"])
+def test_others_get_404_everywhere_and_nothing_is_stored(app, client, session, staff,
+                                                         as_staff, arranged, who):
+    jan, _kees, dossier, _other = arranged
+    message = client_message(session, dossier, jan, subject="Vertrouwelijke vraag")
+    if who == "client":
+        login(client, "jan@example.nl")  # even the client of this very dossier
+    else:
+        as_staff(getattr(staff, who))
+    data = dict(subject="Indringer", body="Tekst", sender=staff.lawyer.id)
+    assert client.get(f"/kantoor/dossiers/{dossier.id}/berichten").status_code == 404
+    assert post(client, f"/kantoor/dossiers/{dossier.id}/berichten",
+                files=[pdf("x.pdf")], **data).status_code == 404
+    assert client.get(f"/kantoor/berichten/{message.id}").status_code == 404
+    assert client.get(f"/kantoor/berichten/{message.id}/beantwoorden").status_code == 404
+    assert post(client, f"/kantoor/berichten/{message.id}/beantwoorden",
+                **data).status_code == 404
+    inbox = client.get("/kantoor/berichten")
+    if who == "client":
+        assert inbox.status_code == 404
+        assert client.post("/kantoor/berichten/teller", data={"body": "x"}, headers={
+            "HX-Request": "true", "X-CSRFToken": csrf_token(client)}).status_code == 404
+    else:
+        assert inbox.status_code == 200 and "Vertrouwelijke vraag" not in text(inbox)
+    assert [m.id for m in session.exec(select(Message))] == [message.id]
+    assert session.exec(select(MessageRead)).all() == []
+    assert session.exec(select(Document)).all() == []
+    assert session.exec(select(NotificationItem)).all() == []

@@ -1,0 +1,262 @@
+"""The role matrix: every staff URL, tried by people who may not see the records it names.
+
+Each rule of app.url_map whose endpoint starts with "staff." is requested (GET, and POST when
+the rule allows it, with a valid CSRF token) with its URL arguments filled with the ids of
+another lawyer's dossier, its client, document, message, progress step and questionnaire.
+Anonymous visitors are sent to the login page; a client of that very dossier, a secretary
+without delegation and a lawyer of another dossier are refused (404, or 403) — and nothing in
+the database changes. New routes are covered by themselves: an unknown URL argument fails the
+test until it is added to ARGUMENTS below.
+
+A few pages are open to every staff member because they list the firm's own things or only
+what the viewer may see (OPEN_TO_STAFF). They may answer 200, but must not show anything of
+the other lawyer's dossier; their POSTs (creating a client, a questionnaire) are open to all
+staff on purpose and are tested in their own modules, so only their GET is tried here.
+"""
+import pytest
+from conftest import csrf_token, login
+from sqlalchemy import text
+from sqlmodel import SQLModel
+from werkzeug.routing import AnyConverter
+
+from app.models import (
+    CAT_CORRESPONDENCE,
+    Document,
+    Message,
+    ProgressStep,
+    Questionnaire,
+    QuestionnaireAssignment,
+    utcnow,
+)
+from app.questionnaires.definition import new_version
+
+from .conftest import login_staff
+
+OTHER_NUMBER = "2026-0999"
+SECRET_WORDS = (OTHER_NUMBER, "Geheime koopakte", "Vertrouwelijk onderwerp",
+                "Scheiding Bakker")
+
+# Pages every staff member may open: they hold the firm's lists (clients, questionnaire
+# definitions) or only what the viewer may see. GET only; see the module's docstring.
+OPEN_TO_STAFF = {
+    "staff.index": "the start page",
+    "staff.dossiers": "lists only the dossiers the viewer may see",
+    "staff.dossier_new": "any staff member who acts for a lawyer may start a dossier",
+    "staff.clients": "the firm's client list is open to all staff (staff.md DECISION)",
+    "staff.client": "a client's page: its dossiers are filtered by the dossier rules",
+    "staff.client_new": "creating a client is open to all staff",
+    # A decision of the clients module (tests/staff/test_clients.py): any staff member may send
+    # a client mail 1 again; it goes to the client's own address and shows no dossier.
+    "staff.client_invite": "resending a client's invitation is open to all staff",
+    "staff.company_new": "creating a company client is open to all staff",
+    "staff.inbox": "lists only messages in dossiers the viewer may see",
+    "staff.message_counter": "the character counter of the message form (no record)",
+    "staff.questionnaires": "the firm's questionnaire definitions",
+    "staff.create_questionnaire": "the firm's questionnaire definitions",
+    "staff.questionnaire_builder": "a definition holds no client data",
+    "staff.save_details": "a definition holds no client data",
+    "staff.add_step": "a definition holds no client data",
+    "staff.edit_step": "a definition holds no client data",
+    "staff.move_step": "a definition holds no client data",
+    "staff.delete_step": "a definition holds no client data",
+    "staff.add_question": "a definition holds no client data",
+    "staff.edit_question": "a definition holds no client data",
+    "staff.move_question": "a definition holds no client data",
+    "staff.delete_question": "a definition holds no client data",
+    "staff.preview": "a definition holds no client data",
+    "staff.preview_step": "a definition holds no client data",
+    "staff.preview_conditions": "a definition holds no client data",
+    "staff.choose_dossier": "lists only the dossiers the viewer may send to",
+    "staff.sent_questionnaires": "lists only questionnaires in dossiers the viewer may see",
+    "staff.audit_log": "shows only events of dossiers the viewer may see, and their own",
+    "staff.audit_log_export": "the same events as CSV",
+    "staff.delegations": "shows the viewer's own delegations",
+}
+ADMIN_ONLY_PREFIXES = ("staff.settings", "staff.staff_account")
+# Tables whose rows a refused request may still add: the login itself, its session, and
+# the audit trail of what was asked.
+VOLATILE = {"auditevent", "loginsession", "throttleevent"}
+
+
+@pytest.fixture
+def other(session, make, staff):
+    """The other lawyer's dossier with everything in it, and the ids that fill URLs."""
+    piet = make.user(email="piet@example.nl", name="Piet Bakker")
+    dossier = make.dossier(clients=[piet], lawyer=staff.other_lawyer, number=OTHER_NUMBER,
+                           description="Scheiding Bakker")
+    document = Document(dossier_id=dossier.id, category=CAT_CORRESPONDENCE,
+                        title="Geheime koopakte", filename="akte.pdf",
+                        content_type="application/pdf", size=4, sha256="0" * 64,
+                        storage_key="b" * 32, uploaded_by_id=staff.other_lawyer.id)
+    message = Message(dossier_id=dossier.id, sender_id=piet.id, from_client=True,
+                      subject="Vertrouwelijk onderwerp", body="Alleen voor mr. Bakker",
+                      sent_at=utcnow())
+    step = ProgressStep(dossier_id=dossier.id, position=0, title_nl="Intake", title_en="Intake")
+    questionnaire = Questionnaire(title="Intake", created_by_id=staff.other_lawyer.id)
+    session.add_all([document, message, step, questionnaire])
+    session.flush()
+    version = new_version(session, questionnaire, title="Intake", definition={"steps": [
+        {"title": "Stap", "questions": [{"id": "naam", "type": "text", "label": "Naam"}]}]})
+    session.flush()
+    assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
+                                         client_id=piet.id, sent_by_id=staff.other_lawyer.id)
+    session.add(assignment)
+    session.commit()
+    return {
+        "dossier_id": dossier.id, "document_id": document.id, "message_id": message.id,
+        "assignment_id": assignment.id, "user_id": piet.id, "step_id": step.id,
+        "questionnaire_id": questionnaire.id, "number": 1, "question_id": "naam",
+        "code": "closed", "client": piet,
+    }
+
+
+def staff_rules(app):
+    """Every (rule, method) of the staff blueprint that may be requested."""
+    pairs = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint.startswith("staff."):
+            for method in ("GET", "POST"):
+                if method in rule.methods:
+                    pairs.append((rule, method))
+    return pairs
+
+
+def url_for_rule(rule, values):
+    """The rule's URL with each argument filled in from `values`."""
+    args = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        if isinstance(converter, AnyConverter):
+            args[name] = sorted(converter.items)[0]
+        elif name in values:
+            args[name] = values[name]
+        else:
+            pytest.fail(f"{rule.rule}: no value for URL argument <{name}>; add it to the "
+                        "`other` fixture of tests/staff/test_role_matrix.py")
+    return rule.build(args, append_unknown=False)[1]
+
+
+def snapshot(session):
+    """Every row of every table but the volatile ones, to compare before and after."""
+    session.expire_all()
+    state = {}
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in VOLATILE:
+            continue
+        rows = session.execute(text(f'SELECT * FROM "{table.name}"')).all()
+        state[table.name] = sorted(repr(tuple(row)) for row in rows)
+    session.rollback()
+    return state
+
+
+def changed_tables(before, after):
+    """The tables whose rows differ between two snapshots."""
+    return sorted(name for name in before if before[name] != after.get(name))
+
+
+def probe(client, rule, method, url):
+    """Request one URL as a browser would: a POST carries the session's CSRF token."""
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(client)})
+
+
+def problems_of(who, client, app, other, open_ok):
+    """Try every staff URL; return what was not refused as it should be."""
+    problems = []
+    for rule, method in staff_rules(app):
+        url = url_for_rule(rule, other)
+        if open_ok and rule.endpoint in OPEN_TO_STAFF:
+            if method != "GET":
+                continue
+            response = client.get(url)
+            body = response.get_data(as_text=True)
+            if response.status_code >= 500:
+                problems.append(f"{who} GET {url}: {response.status_code}")
+            leaked = [word for word in SECRET_WORDS if word in body]
+            if leaked:
+                problems.append(f"{who} GET {url} ({rule.endpoint}) shows {leaked}")
+            continue
+        response = probe(client, rule, method, url)
+        expected = {404} if rule.endpoint.startswith(ADMIN_ONLY_PREFIXES) else {403, 404}
+        if response.status_code not in expected:
+            problems.append(f"{who} {method} {url} ({rule.endpoint}): "
+                            f"{response.status_code}, expected {sorted(expected)}")
+    return problems
+
+
+def test_every_staff_url_is_covered(app, other):
+    """Each staff rule can be filled in, and the open list names only real endpoints."""
+    endpoints = {rule.endpoint for rule, _method in staff_rules(app)}
+    for rule, _method in staff_rules(app):
+        url_for_rule(rule, other)
+    assert {"staff.settings", "staff.audit_log", "staff.staff_accounts"} <= endpoints
+    assert set(OPEN_TO_STAFF) - endpoints == set(), "open pages that no longer exist"
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(app, session, other):
+    """Without login, every staff URL redirects to /inloggen; nothing changes."""
+    client = app.test_client()
+    before = snapshot(session)
+    problems = []
+    for rule, method in staff_rules(app):
+        url = url_for_rule(rule, other)
+        response = probe(client, rule, method, url)
+        if response.status_code != 302 or "/inloggen" not in response.headers["Location"]:
+            problems.append(f"{method} {url}: {response.status_code}")
+    assert problems == [], "\n".join(problems)
+    assert changed_tables(before, snapshot(session)) == []
+
+
+def test_a_client_of_the_dossier_reaches_no_staff_url(app, session, other):
+    """Even the dossier's own client gets 404 on every staff URL; nothing changes."""
+    client = app.test_client()
+    assert login(client, other["client"].email).status_code == 302
+    before = snapshot(session)
+    problems = []
+    for rule, method in staff_rules(app):
+        url = url_for_rule(rule, other)
+        response = probe(client, rule, method, url)
+        if response.status_code != 404:
+            problems.append(f"{method} {url}: {response.status_code}")
+    assert problems == [], "\n".join(problems)
+    assert changed_tables(before, snapshot(session)) == []
+
+
+@pytest.mark.parametrize("who", ["idle_secretary", "lawyer", "secretary"])
+def test_staff_without_rights_are_refused_everywhere(app, session, staff, other, who):
+    """A secretary without delegation, a lawyer of another dossier and a secretary who works
+    for that other lawyer's colleague: 404 (or 403) on every URL that names the other
+    lawyer's records, admin pages included; the open pages do not show them; nothing
+    changes."""
+    client = app.test_client()
+    login_staff(client, session, getattr(staff, who))
+    before = snapshot(session)
+    problems = problems_of(who, client, app, other, open_ok=True)
+    assert problems == [], "\n".join(problems)
+    assert changed_tables(before, snapshot(session)) == []
+
+
+def test_the_admin_sees_the_other_dossier(app, session, staff, other):
+    """The matrix is not refusing everyone: an admin opens the same dossier URLs."""
+    client = app.test_client()
+    login_staff(client, session, staff.admin)
+    response = client.get(f"/kantoor/dossiers/{other['dossier_id']}")
+    assert response.status_code == 200 and OTHER_NUMBER in response.get_data(as_text=True)
+    assert client.get("/kantoor/instellingen").status_code == 200
+
+
+def test_the_matrix_catches_a_leaky_route(app, session, staff, other):
+    """A new staff route that forgets the access check is found without being listed."""
+    from app.db import get_session
+    from app.models import Dossier
+
+    def leak(dossier_id):
+        return get_session().get(Dossier, dossier_id).number
+
+    app.add_url_rule("/kantoor/lek/<int:dossier_id>", endpoint="staff.leak", view_func=leak)
+    client = app.test_client()
+    login_staff(client, session, staff.lawyer)
+    problems = problems_of("lawyer", client, app, other, open_ok=True)
+    assert problems == [f"lawyer GET /kantoor/lek/{other['dossier_id']} (staff.leak): 200, "
+                        "expected [403, 404]"]
