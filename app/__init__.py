@@ -9,11 +9,14 @@ from flask_babel import get_locale
 from . import db
 from .config import Default
 from .extensions import babel, csrf, mail
+from .storage import UploadRequest
 
 
 def create_app(test_config=None):
     """Create and configure the app: defaults, instance/config.py, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
+    # Uploads spool to a file in UPLOAD_FOLDER/tmp, never whole in memory (app/storage.py).
+    app.request_class = UploadRequest
     app.config.from_object(Default)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -45,6 +48,8 @@ def create_app(test_config=None):
     app.register_blueprint(account_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(staff_bp, url_prefix="/kantoor")
+    from .firm import bp as firm_bp
+    app.register_blueprint(firm_bp)
 
     from . import cli, errors, outbox, stats
     stats.init_app(app)

@@ -5,6 +5,8 @@ PORT = int(os.environ.get("PORT", "5000"))
 
 
 class Default:
+    # The firm's name, mail sender and upload limits below apply until an admin saves others
+    # under Instellingen on the staff side (app/firm.py).
     FIRM_NAME = "Advocatenkantoor Voorbeeld"
     # Links in mails are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = f"http://127.0.0.1:{PORT}"
@@ -13,7 +15,8 @@ class Default:
     SQLITE_BUSY_TIMEOUT_MS = 15000
 
     UPLOAD_FOLDER = None  # None: instance/files (outside the web root)
-    # The largest request: a message's attachments (MAX_MESSAGE_FILES_MB) plus its form.
+    # The largest request: a message's attachments (MAX_MESSAGE_FILES_MB) plus its form. It
+    # stays the hard bound: the upload limits an admin sets under Instellingen stay below it.
     MAX_CONTENT_LENGTH = 251 * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "nl"
@@ -23,6 +26,12 @@ class Default:
     LANGUAGES = ("nl", "en")
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # How many reverse proxies in front of the app to believe (0: none, the headers are
+    # ignored). Behind one TLS proxy set 1: client address, https and host then come from
+    # its X-Forwarded-For/-Proto/-Host (HSTS, throttling per IP and Flask-WTF's Referer
+    # check need them). Never set it higher than the proxies really there: clients could
+    # then forge their address.
+    TRUSTED_PROXIES = 0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = None  # None: secure when PUBLIC_BASE_URL is https
@@ -36,6 +45,9 @@ class Default:
     LOGIN_MAX_FAILURES_IP = 20
     LOGIN_WINDOW_MINUTES = 15
     RESET_MAX_PER_HOUR = 3
+    # Mijn gegevens: the link that confirms a new e-mail address, sent to that address.
+    EMAIL_CHANGE_TOKEN_HOURS = 24
+    EMAIL_CHANGE_MAX_PER_HOUR = 3
 
     # Mail: with MAIL_SERVER unset every mail is written to instance/outbox/ as .eml.
     MAIL_SERVER = None
@@ -62,6 +74,8 @@ class Default:
     SMS_MAX_PER_NUMBER_PER_HOUR = 5
     TWO_STEP_MAX_FAILURES = 5  # wrong codes per LOGIN_WINDOW_MINUTES before a pause
     TWO_STEP_PENDING_MINUTES = 10  # time between password and second step
+    # Rows per page of the client's lists: dossiers, the document tabs and Berichten.
+    PAGE_SIZE = 25
     QUERY_STATS = False  # the benchmarks turn this on (X-Query-Count, Server-Timing)
 
     # Message attachments (Berichten): limits, shown before upload, and the allowed types

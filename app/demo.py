@@ -37,8 +37,9 @@ DEMO_LOGINS = {
         ("anna@bakkerij-dewit.nl", "main account of company Bakkerij De Wit B.V."),
         ("piet@bakkerij-dewit.nl", "extra account of the same company"),
         ("sophie@example.nl", "client with one dossier (English)"),
-        ("mr.jansen@kantoor.example.nl", "lawyer (staff side)"),
-        ("admin@kantoor.example.nl", "admin (staff side)"),
+        ("mr.jansen@kantoor.example.nl", "lawyer (staff side; SMS code in the log)"),
+        ("secretariaat@kantoor.example.nl", "secretary for mr. Jansen (staff side; SMS code)"),
+        ("admin@kantoor.example.nl", "admin (staff side; SMS code in the log)"),
         ("nieuw@example.nl", "invited: follow mail 1 in instance/outbox/"),
     ],
 }
@@ -88,17 +89,24 @@ def _with_password(user):
     return user
 
 
+def _staff(session, email, name, role, phone):
+    """A staff member with SMS two-step on: the demo's texts land in instance/outbox/ and
+    the log, so the staff side can be tried without a phone."""
+    user = _with_password(create_user(session, email=email, name=name, kind=KIND_STAFF,
+                                      role=role))
+    user.sms_phone, user.sms_enabled = phone, True
+    return user
+
+
 def load_demo(session):
     """Fill an empty database with the demo firm."""
     default_statuses(session)
-    admin = _with_password(create_user(session, email="admin@kantoor.example.nl",
-                                       name="Beheerder", kind=KIND_STAFF, role=ROLE_ADMIN))
-    lawyer = _with_password(create_user(session, email="mr.jansen@kantoor.example.nl",
-                                        name="mr. P. Jansen", kind=KIND_STAFF,
-                                        role=ROLE_LAWYER))
-    secretary = _with_password(create_user(session, email="secretariaat@kantoor.example.nl",
-                                           name="L. de Boer", kind=KIND_STAFF,
-                                           role=ROLE_SECRETARY))
+    admin = _staff(session, "admin@kantoor.example.nl", "Beheerder", ROLE_ADMIN,
+                   "+31612340001")
+    lawyer = _staff(session, "mr.jansen@kantoor.example.nl", "mr. P. Jansen", ROLE_LAWYER,
+                    "+31612340002")
+    secretary = _staff(session, "secretariaat@kantoor.example.nl", "L. de Boer",
+                       ROLE_SECRETARY, "+31612340003")
     session.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
 
     jan = _with_password(create_user(session, email="jan@example.nl", name="Jan de Vries"))

@@ -1,9 +1,11 @@
 """Mail with nothing lost: queued in the database with its cause, delivered with retries."""
 import logging
 import os
+import re
 import threading
 from datetime import timedelta
 from email.utils import make_msgid
+from pathlib import Path
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
@@ -11,7 +13,7 @@ from flask_mail import Message
 from sqlalchemy import event, or_, update
 from sqlmodel import Session, select
 
-from . import db
+from . import db, firm
 from .extensions import mail
 from .models import OutgoingMail, utcnow
 
@@ -19,6 +21,7 @@ log = logging.getLogger("klantenportaal.mail")
 # How long a claimed mail stays locked against other senders while one sends it.
 CLAIM_TIME = timedelta(minutes=5)
 _wake_events = set()  # one per running sender thread, set when a mail is committed
+_LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
 def public_url(endpoint, **values):
@@ -38,7 +41,9 @@ def queue_mail(session, user, template, subject, **context):
     or not at all. Mails say *that* something happened, never what is in a dossier.
     """
     with force_locale(user.language or "nl"):
-        context.update(user=user, firm_name=current_app.config["FIRM_NAME"],
+        settings = firm.current(session)  # the firm's name, colour and logo of Instellingen
+        logo = public_url("firm.logo", v=settings.version) if settings.logo_key else None
+        context.update(user=user, firm_name=settings.name, firm=settings, firm_logo=logo,
                        portal_url=public_url("portal.home"))
         row = OutgoingMail(
             recipient=user.email,
@@ -81,6 +86,7 @@ def deliver_pending(app=None, limit=100):
             .where(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= now,
                    OutgoingMail.attempts < app.config["MAIL_MAX_ATTEMPTS"])
             .order_by(OutgoingMail.id).limit(limit)).all()
+        firm.current(session)  # read now, in this transaction; _message uses it (the From)
         session.commit()
         for mail_id in due:
             row = _claim(session, mail_id)
@@ -113,7 +119,7 @@ def backoff(attempts):
 
 def _message(app, row):
     msg = Message(subject=row.subject, recipients=[row.recipient], body=row.body_text,
-                  html=row.body_html, sender=app.config["MAIL_DEFAULT_SENDER"])
+                  html=row.body_html, sender=firm.current().sender)
     msg.msgId = make_msgid(domain="klantenportaal")
     return msg
 
@@ -127,7 +133,10 @@ def _send(app, row):
     path = os.path.join(app.config["OUTBOX_FOLDER"], f"{row.id:06d}.eml")
     with open(path, "wb") as f:
         f.write(msg.as_bytes())
-    log.info("Mail to %s (%s) written to file://%s", row.recipient, row.subject, path)
+    # The links too, so that whoever tries the demo can follow them straight from the log.
+    links = " ".join(dict.fromkeys(_LINK.findall(row.body_text or ""))) or "none"
+    log.info("Mail to %s (%s) written to %s; link: %s", row.recipient, row.subject,
+             Path(path).resolve().as_uri(), links)
 
 
 class SenderThread(threading.Thread):
@@ -141,11 +150,12 @@ class SenderThread(threading.Thread):
 
     def run(self):
         from . import notifications  # it imports this module
+        from .messages.cleanup import cleanup_if_due  # stale drafts, at most once an hour
 
         try:
             while not self.stopping:
                 self.wake.clear()  # a commit during this round starts the next one at once
-                for task in (notifications.send_due, deliver_pending):
+                for task in (notifications.send_due, deliver_pending, cleanup_if_due):
                     try:
                         task(self.app)
                     except Exception:  # keep the thread alive; the mails stay queued

@@ -1,4 +1,4 @@
-"""Passwords, one-time links, throttling, login sessions and security headers."""
+"""Passwords, one-time links, throttling, login sessions, proxy and security headers."""
 import hashlib
 import re
 import secrets
@@ -8,6 +8,7 @@ from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import delete, func, select
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import get_session
@@ -195,15 +196,23 @@ def set_security_headers(response):
     headers["X-Frame-Options"] = "DENY"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if not request.path.startswith("/static/"):
+    if not request.path.startswith(("/static/", "/firm/")):  # /firm/: public colour, logo
         headers["Cache-Control"] = "no-store"
     if request.headers.get("HX-Request") is not None or "HX-Request" in headers.get("Vary", ""):
         response.vary.add("HX-Request")
     return response
 
 
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES proxies, take address, scheme and host from their headers."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
 def init_app(app):
-    """Wire Flask-Login and the response headers."""
+    """Wire the proxy headers, Flask-Login and the response headers."""
+    trust_proxies(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -212,4 +221,5 @@ def init_app(app):
 
     @app.context_processor
     def _inject():
-        return {"current_user": current_user, "firm_name": app.config["FIRM_NAME"]}
+        from . import firm  # the firm's name and colours: saved settings, else the config
+        return {"current_user": current_user, **firm.template_context()}

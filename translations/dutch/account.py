@@ -292,4 +292,103 @@ NL = {
         "verwijdert. Dit kan niet ongedaan worden gemaakt; u kunt het account later wel "
         "opnieuw toevoegen.",
     "The account of %(name)s has been deleted.": "Het account van %(name)s is verwijderd.",
+
+    # Profiel: name and e-mail address.
+    "Profile": "Profiel",
+    "Change name": "Naam wijzigen",
+    "The client portal and its e-mails address you by this name.":
+        "Met deze naam spreken het klantenportaal en de e-mails u aan.",
+    "Enter your name.": "Vul uw naam in.",
+    "The name may be at most 200 characters long.":
+        "De naam mag hoogstens 200 tekens lang zijn.",
+    "Save name": "Naam opslaan",
+    "Your name has been saved.": "Uw naam is opgeslagen.",
+    "Change e-mail address": "E-mailadres wijzigen",
+    "Your e-mail address now is %(email)s.": "Uw e-mailadres is nu %(email)s.",
+    "We send a link to the new address. Your e-mail address changes only once you open that "
+    "link; until then you log in and receive e-mails at your current address.":
+        "We sturen een link naar het nieuwe adres. Uw e-mailadres verandert pas als u die "
+        "link opent; tot dan logt u in en ontvangt u e-mails op uw huidige adres.",
+    "A link has already been sent to %(email)s and has not been opened yet. A new request "
+    "replaces it.":
+        "Er is al een link gestuurd naar %(email)s die nog niet is geopend. Een nieuwe "
+        "aanvraag vervangt die.",
+    "New e-mail address": "Nieuw e-mailadres",
+    "Enter the new e-mail address.": "Vul het nieuwe e-mailadres in.",
+    "The e-mail address may be at most 254 characters long.":
+        "Het e-mailadres mag hoogstens 254 tekens lang zijn.",
+    "Send confirmation link": "Bevestigingslink versturen",
+    "This is already your e-mail address.": "Dit is al uw e-mailadres.",
+    "This e-mail address cannot be used. Choose another address.":
+        "Dit e-mailadres kan niet worden gebruikt. Kies een ander adres.",
+    "You have asked for too many links. Wait an hour and try again.":
+        "U heeft te veel links aangevraagd. Wacht een uur en probeer het opnieuw.",
+    "We have sent a link to %(email)s. Your e-mail address changes once you open that link.":
+        "We hebben een link gestuurd naar %(email)s. Uw e-mailadres verandert zodra u die "
+        "link opent.",
+    "Waiting for confirmation: we have sent a link to %(email)s. Your e-mail address "
+    "changes once you open that link.":
+        "Wacht op bevestiging: we hebben een link gestuurd naar %(email)s. Uw e-mailadres "
+        "verandert zodra u die link opent.",
+    "Confirm your new e-mail address": "Bevestig uw nieuwe e-mailadres",
+    "From now on you log in with %(new)s and receive the e-mails of the client portal "
+    "there, instead of at %(old)s.":
+        "Vanaf nu logt u in met %(new)s en ontvangt u de e-mails van het klantenportaal "
+        "daar, in plaats van op %(old)s.",
+    "Confirm e-mail address": "E-mailadres bevestigen",
+    "Your e-mail address has been changed to %(email)s. A notice has been sent to %(old)s.":
+        "Uw e-mailadres is gewijzigd in %(email)s. Er is een melding gestuurd naar %(old)s.",
+    "Your e-mail address has not been changed. You can ask for a new link.":
+        "Uw e-mailadres is niet gewijzigd. U kunt een nieuwe link aanvragen.",
+    "Confirm your new e-mail address for the client portal":
+        "Bevestig uw nieuwe e-mailadres voor het klantenportaal",
+    "You have asked to use this e-mail address for your account at the client portal of "
+    "%(firm)s. Open the link below to confirm it.":
+        "U heeft gevraagd dit e-mailadres te gebruiken voor uw account op het "
+        "klantenportaal van %(firm)s. Open de link hieronder om dat te bevestigen.",
+    "Did you not ask for this? Then you can ignore this e-mail; nothing changes.":
+        "Heeft u hier niet om gevraagd? Dan kunt u deze e-mail negeren; er verandert niets.",
+    "The e-mail address of your account has been changed":
+        "Het e-mailadres van uw account is gewijzigd",
+    "The e-mail address of your account at the client portal has been changed. From now on "
+    "you log in with the new address, and the e-mails of the client portal go there.":
+        "Het e-mailadres van uw account op het klantenportaal is gewijzigd. Vanaf nu logt u "
+        "in met het nieuwe adres, en gaan de e-mails van het klantenportaal daarheen.",
+
+    # Inlogactiviteit: recent logins and open sessions.
+    "Login activity": "Inlogactiviteit",
+    "See when and from where your account was logged in, and log out on other devices.":
+        "Bekijk wanneer en van waar er op uw account is ingelogd, en log uit op andere "
+        "apparaten.",
+    ("%(num)s open session, this one included.", "%(num)s open sessions, this one included."):
+        ("%(num)s open sessie, deze meegeteld.", "%(num)s open sessies, deze meegeteld."),
+    "View login activity": "Inlogactiviteit bekijken",
+    "Check that you recognise every login. Do you see one that was not you? Log out "
+    "everywhere else, change your password via Set password, and contact us.":
+        "Controleer of u elke keer dat er is ingelogd herkent. Ziet u er een die u niet was? "
+        "Log overal anders uit, wijzig uw wachtwoord via Instellen wachtwoord en neem "
+        "contact met ons op.",
+    "Where you are logged in now": "Waar u nu bent ingelogd",
+    "Browser": "Browser",
+    "IP address": "IP-adres",
+    "Logged in at": "Ingelogd op",
+    "Last active": "Laatst actief",
+    "this browser": "deze browser",
+    "Every other browser and device is logged out at once; this one stays logged in.":
+        "Elke andere browser en elk ander apparaat wordt meteen uitgelogd; deze blijft "
+        "ingelogd.",
+    "Log out everywhere else": "Overal anders uitloggen",
+    "You have been logged out everywhere else.": "U bent overal anders uitgelogd.",
+    "You were not logged in anywhere else.": "U was nergens anders ingelogd.",
+    "Recent logins": "Recente inlogmomenten",
+    "Time": "Tijdstip",
+    "No logins have been recorded yet.": "Er zijn nog geen inlogmomenten vastgelegd.",
+    "%(browser)s on %(system)s": "%(browser)s op %(system)s",
+    "Unknown browser": "Onbekende browser",
+
+    # Backup codes: a reload does not replace them.
+    "Your backup codes have not been replaced, because new ones were made after this page "
+    "was opened. Make new backup codes only if you have lost the ones you have.":
+        "Uw back-upcodes zijn niet vervangen, omdat er nieuwe zijn gemaakt nadat deze pagina "
+        "werd geopend. Maak alleen nieuwe back-upcodes als u de codes die u heeft kwijt bent.",
 }

@@ -97,6 +97,8 @@ NL = {
 "first time, or forgot your password?": "eerste keer, of wachtwoord vergeten?",
 "in progress": "in behandeling",
 "questionnaires to fill in": "vragenlijsten in te vullen",
+"The portal could not be reached. Check your internet connection and try again.": "Het portaal is niet bereikbaar. Controleer uw internetverbinding en probeer het opnieuw.",
+"Your password has been set. Complete the second step to log in.": "Uw wachtwoord is ingesteld. Voltooi de 2-staps verificatie om in te loggen.",
 ("The link is valid for %(num)s hour and can be used once.", "The link is valid for %(num)s hours and can be used once."): ("De link is %(num)s uur geldig en werkt één keer.", "De link is %(num)s uur geldig en werkt één keer."),
 ("This link is valid for %(num)s day and can be used once.", "This link is valid for %(num)s days and can be used once."): ("Deze link is %(num)s dag geldig en werkt één keer.", "Deze link is %(num)s dagen geldig en werkt één keer."),
 ("This link is valid for %(num)s hour and can be used once.", "This link is valid for %(num)s hours and can be used once."): ("Deze link is %(num)s uur geldig en werkt één keer.", "Deze link is %(num)s uur geldig en werkt één keer."),

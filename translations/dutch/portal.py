@@ -22,6 +22,7 @@ NL = {
     "Pages": "Pagina's",
     "Parts of the dossier": "Onderdelen van het dossier",
     "Previous": "Vorige",
+    "Message sent by you": "Door u verstuurd bericht",
     "Progress": "Voortgang",
     "Provided by me": "Door mij aangeleverd",
     "Search": "Zoeken",

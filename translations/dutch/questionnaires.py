@@ -14,6 +14,7 @@ NL = {
     "Dossier %(number)s": "Dossier %(number)s",
     "Download PDF": "Download pdf",
     "Enter a date, such as 31-12-1980.": "Vul een datum in, bijvoorbeeld 31-12-1980.",
+    "Enter a date from 1-1-1900 to 31-12-2100.": "Vul een datum in van 1-1-1900 tot en met 31-12-2100.",
     "Enter a number, such as 12 or 12,5.": "Vul een getal in, bijvoorbeeld 12 of 12,5.",
     "Enter a phone number, such as 06 12345678 or +31 20 1234567.": "Vul een telefoonnummer in, bijvoorbeeld 06 12345678 of +31 20 1234567.",
     "Enter an IBAN, such as NL91 ABNA 0417 1643 00.": "Vul een IBAN in, bijvoorbeeld NL91 ABNA 0417 1643 00.",
