@@ -1,14 +1,18 @@
 """The staff side walked in Chromium, in Dutch and in English: a lawyer logs in with the
 authenticator app, creates a company client and a dossier for it with two progress steps
-(htmx swaps the list), and the client accepts the invitation from the real mails and sees
-the dossier with its progress."""
+(htmx swaps the list), publishes two files by drag and drop and sends a questionnaire; the
+client accepts the invitation from the real mails and sees it all: the dossier with its
+progress, both documents and the questionnaire under Acties."""
 import re
 
 import pytest
 from conftest import PASSWORD, links_in
 from playwright.sync_api import expect
+from sqlmodel import select
 from test_i18n import _labels_of_other_language
 from twostep_helpers import totp_code, with_app
+
+from app.models import Questionnaire, QuestionnaireVersion, User
 
 DUTCH = {
     "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
@@ -26,6 +30,10 @@ DUTCH = {
     "mail1": "Uw account voor ons klantenportaal", "send": "Verstuur",
     "password": "Wachtwoord", "repeat": "Herhaal wachtwoord",
     "set_password": "Instellen wachtwoord", "new_password": "Welkom2026",
+    "documents": "Documenten", "publish": "Publiceren",
+    "published": "2 documenten zijn gepubliceerd.", "questionnaires": "Vragenlijsten",
+    "questionnaire": "Vragenlijst", "client": "Cliënt", "send_q": "Vragenlijst versturen",
+    "not_started": "Niet begonnen", "actions": "Acties", "fill_in": "Invullen",
 }
 ENGLISH = {
     "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
@@ -43,6 +51,10 @@ ENGLISH = {
     "mail1": "Your account for our client portal", "send": "Send",
     "password": "Password", "repeat": "Repeat password",
     "set_password": "Set password", "new_password": "Welcome2026",
+    "documents": "Documents", "publish": "Publish",
+    "published": "2 documents have been published.", "questionnaires": "Questionnaires",
+    "questionnaire": "Questionnaire", "client": "Client", "send_q": "Send questionnaire",
+    "not_started": "Not started", "actions": "Actions", "fill_in": "Fill in",
 }
 
 
@@ -75,6 +87,34 @@ def link_in(message, path, base_url):
     return link
 
 
+def drop_files(page, names):
+    """Drag files from the desktop onto the drop zone: a real drop with a DataTransfer."""
+    page.evaluate("""(names) => {
+        const zone = document.querySelector("[data-drop-zone]");
+        const transfer = new DataTransfer();
+        for (const name of names) {
+            transfer.items.add(new File(["%PDF-1.4 " + name], name, {type: "application/pdf"}));
+        }
+        for (const type of ["dragenter", "dragover", "drop"]) {
+            zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true,
+                                                    dataTransfer: transfer}));
+        }
+    }""", names)
+
+
+def a_questionnaire(session, lawyer):
+    """A questionnaire ready to send, as the builder (tested on its own) leaves it."""
+    questionnaire = Questionnaire(title="Intake overname", created_by_id=lawyer.id)
+    session.add(questionnaire)
+    session.flush()
+    session.add(QuestionnaireVersion(
+        questionnaire_id=questionnaire.id, version=1, title="Intake overname",
+        definition={"steps": [{"title": "Gegevens", "questions": [
+            {"id": "kvk", "type": "text", "label": "KvK-nummer", "required": True}]}]}))
+    session.commit()
+    return questionnaire
+
+
 def test_staff_creates_a_company_client_and_dossier(page, live_server, app, session, make,
                                                     mailbox, t):
     lang = t["lang"]
@@ -82,6 +122,7 @@ def test_staff_creates_a_company_client_and_dossier(page, live_server, app, sess
     lawyer = make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen",
                         language=lang)
     secret = with_app(session, lawyer)
+    questionnaire = a_questionnaire(session, lawyer)
 
     # Log in: password, then the code of the authenticator app; the staff side opens.
     page.goto("/inloggen")
@@ -140,6 +181,26 @@ def test_staff_creates_a_company_client_and_dossier(page, live_server, app, sess
     page.reload()
     expect(page.locator("#steps ol > li")).to_have_count(2)
     assert_speaks(page, lang, foreign)
+
+    # Two files published at once by drag and drop under Documenten.
+    nav = page.locator("main nav.section-nav")
+    nav.get_by_role("link", name=t["documents"], exact=True).click()
+    assert_speaks(page, lang, foreign)
+    page.get_by_role("radio", name=t["documents"]).check()
+    drop_files(page, ["Conceptakte.pdf", "Volmacht.pdf"])
+    expect(page.locator("[data-upload-zone] [data-selection] li")).to_have_count(2)
+    page.get_by_role("button", name=t["publish"], exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(t["published"])
+
+    # A questionnaire sent to the company's main account.
+    nav.get_by_role("link", name=t["questionnaires"], exact=True).click()
+    assert_speaks(page, lang, foreign)
+    anna = session.exec(select(User).where(User.email == "anna@dewit.nl")).one()
+    page.get_by_label(t["questionnaire"], exact=True).select_option(str(questionnaire.id))
+    page.get_by_label(t["client"], exact=True).select_option(str(anna.id))
+    page.get_by_role("button", name=t["send_q"]).click()
+    expect(page.locator("td.status")).to_have_text(t["not_started"])
+    assert_speaks(page, lang, foreign)
     page.get_by_role("button", name=t["log_out"]).click()
 
     # The client accepts the invitation from the real mails ...
@@ -163,3 +224,17 @@ def test_staff_creates_a_company_client_and_dossier(page, live_server, app, sess
     summary.click()
     expect(page.locator("details.progress li")).to_have_count(2)
     expect(page.locator("details.progress li").first).to_contain_text("Conceptakte opstellen")
+
+    # The two published documents, and the questionnaire under Acties (its count on every page).
+    tab = page.get_by_role("link", name=re.compile("^" + t["documents"]))
+    expect(tab).to_contain_text("(2)")
+    tab.click()
+    table = page.locator("table.documents")
+    expect(table).to_contain_text("Conceptakte")
+    expect(table).to_contain_text("Volmacht")
+    actions = page.get_by_role("navigation").get_by_role("link", name=re.compile(t["actions"]))
+    expect(actions.locator(".badge")).to_have_text("1")
+    actions.click()
+    row = page.get_by_role("row", name=re.compile("Intake overname"))
+    expect(row).to_contain_text("2026-0042")
+    expect(row.get_by_role("link", name=re.compile(t["fill_in"]))).to_be_visible()
