@@ -4,17 +4,21 @@ An admin sees every dossier; a lawyer or notary the dossiers they handle; a secr
 dossiers of the lawyers who delegated to them, and acts on their behalf ("namens").
 Anything a staff member may not see is a 404, exactly as on the client side.
 """
+from datetime import timedelta
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import and_, or_, select
 
+from .. import audit
 from ..models import (
     CAT_ATTACHMENT,
+    KIND_CLIENT,
     ROLE_ADMIN,
     ROLE_LAWYER,
     ROLE_SECRETARY,
+    AuditEvent,
     Delegation,
     Document,
     Dossier,
@@ -25,6 +29,7 @@ from ..models import (
     Questionnaire,
     QuestionnaireAssignment,
     User,
+    utcnow,
 )
 
 
@@ -120,17 +125,6 @@ def admin_only(view):
 
 # ---- clients (added for the client screens)
 
-def get_staff_client(session, user_id):
-    """A client account (person or company account); staff accounts and unknown ids are 404.
-
-    Every staff member may see the firm's client list (they link clients to dossiers), so
-    this needs no staff member; what lies inside a dossier follows the dossier rules."""
-    client = session.get(User, user_id)
-    if client is None or client.is_staff:
-        abort(404)
-    return client
-
-
 def client_dossier_ids(client):
     """A select of the ids of the dossiers a client reaches: directly or through its company."""
     own = select(DossierClient.dossier_id).where(DossierClient.user_id == client.id)
@@ -140,14 +134,84 @@ def client_dossier_ids(client):
                      .where(DossierCompany.company_id == client.company_id))
 
 
+def openable_client_ids(user):
+    """A select of the ids of the client accounts whose page `user` may open: an admin every
+    one; other staff those in a dossier they see (directly or through the company), and
+    those in no dossier at all yet (so whoever just created a client can go on)."""
+    clients = select(User.id).where(User.kind == KIND_CLIENT)
+    if user.role == ROLE_ADMIN:
+        return clients
+    visible = staff_dossier_ids(user)
+    return clients.where(or_(
+        User.id.in_(select(DossierClient.user_id)
+                    .where(DossierClient.dossier_id.in_(visible))),
+        User.company_id.in_(select(DossierCompany.company_id)
+                            .where(DossierCompany.dossier_id.in_(visible))),
+        and_(User.id.not_in(select(DossierClient.user_id)),
+             or_(User.company_id.is_(None),
+                 User.company_id.not_in(select(DossierCompany.company_id))))))
+
+
 def may_manage_client(session, user, client):
-    """True when `user` may deactivate or reactivate `client`: an admin, or a staff member who
-    sees at least one dossier of that client (directly or through its company)."""
+    """True when `user` may open the client's page, resend its invitation, deactivate or
+    reactivate it and start a dossier for it (see openable_client_ids)."""
+    if client is None or client.is_staff:
+        return False
+    return session.exec(openable_client_ids(user).where(User.id == client.id)).first() \
+        is not None
+
+
+def get_staff_client(session, user, client_id):
+    """A client account (person or company account) `user` may manage, else 404; staff
+    accounts and unknown ids are 404 too. The client list itself is open to all staff."""
+    client = session.get(User, client_id)
+    if not may_manage_client(session, user, client):
+        abort(404)
+    return client
+
+
+def may_manage_company(session, user, company):
+    """True when `user` may start a dossier for a company: an admin; a staff member who sees
+    a dossier of the company or of one of its accounts; anyone while neither the company
+    nor any of its accounts is in a dossier."""
     if user.role == ROLE_ADMIN:
         return True
-    shared = select(Dossier.id).where(Dossier.id.in_(staff_dossier_ids(user)),
-                                      Dossier.id.in_(client_dossier_ids(client)))
-    return session.exec(shared.limit(1)).first() is not None
+    accounts = select(User.id).where(User.company_id == company.id)
+    linked = or_(
+        Dossier.id.in_(select(DossierCompany.dossier_id)
+                       .where(DossierCompany.company_id == company.id)),
+        Dossier.id.in_(select(DossierClient.dossier_id)
+                       .where(DossierClient.user_id.in_(accounts))))
+    if session.exec(select(Dossier.id).where(linked).limit(1)).first() is None:
+        return True
+    return session.exec(staff_dossier_ids(user).where(linked).limit(1)).first() is not None
+
+
+def on_behalf(user, dossier):
+    """Audit detail: a secretary acts on behalf of the dossier's handling lawyer."""
+    if user.role == ROLE_SECRETARY and dossier is not None and dossier.lawyer_id is not None:
+        return {"on_behalf_of": dossier.lawyer_id}
+    return {}
+
+
+# Staff viewing is audited, but at most once per person and record in this period: the log
+# stays readable when someone clicks around in one dossier.
+VIEW_QUIET_PERIOD = timedelta(minutes=10)
+
+
+def record_view(session, action, user, target, dossier_id, **detail):
+    """Audit that `user` looked at `target` (e.g. "dossier.viewed"), unless they already did
+    in the last VIEW_QUIET_PERIOD; commits. True when an event was written."""
+    since = utcnow() - VIEW_QUIET_PERIOD
+    seen = session.exec(select(AuditEvent.id).where(
+        AuditEvent.action == action, AuditEvent.actor_id == user.id,
+        AuditEvent.target_type == type(target).__name__.lower(),
+        AuditEvent.target_id == target.id, AuditEvent.at >= since).limit(1)).first()
+    if seen is not None:
+        return False
+    audit.record(session, action, actor=user, target=target, dossier_id=dossier_id, **detail)
+    session.commit()
+    return True
 
 
 def get_staff_questionnaire(session, user, questionnaire_id):

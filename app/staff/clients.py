@@ -2,11 +2,13 @@
 sends mail 1 of the invitation), see one client, resend the invitation, deactivate and
 reactivate an account.
 
-Every staff member may search and see the client list and create clients: they need it to
-link clients to dossiers. Deactivating and reactivating is for an admin, or for a staff
-member who sees at least one dossier of that client (app/staff/access.may_manage_client);
-anyone else gets a 404. Resending the invitation is open to every staff member, like
-creating the client: it only mails the client's own address.
+Client data is confidential. Every staff member may search the client list and create
+clients: they need it to link clients to dossiers and to avoid duplicates, so the list shows
+only name and e-mail address. The client's page (phone, company accounts, dossiers), resending
+the invitation, deactivating, reactivating and a new dossier for the client are for an admin,
+a staff member who sees at least one dossier of that client (directly or through its
+company), or anyone while the client is in no dossier yet
+(app/staff/access.may_manage_client); anyone else gets a 404.
 """
 import phonenumbers
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import or_, select
+from sqlmodel import and_, or_, select
 from wtforms import EmailField, RadioField, StringField, SubmitField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -40,7 +42,8 @@ from . import bp
 from .access import (
     client_dossier_ids,
     get_staff_client,
-    may_manage_client,
+    may_manage_company,
+    openable_client_ids,
     staff_dossier_ids,
 )
 
@@ -102,8 +105,9 @@ class ActionForm(FlaskForm):
 
 # ---- what the views do, as plain functions
 
-def search_clients(db, q="", page=1, size=25):
-    """One page of the firm's client accounts whose name, e-mail or company matches `q`."""
+def search_clients(db, user, q="", page=1, size=25):
+    """One page of the firm's client accounts whose name or e-mail matches `q`; the company
+    name is searched only for the clients `user` may open (it would tell who works where)."""
     query = (select(User).outerjoin(Company, Company.id == User.company_id)
              .where(User.kind == KIND_CLIENT))
     q = (q or "").strip()[:100]
@@ -111,16 +115,17 @@ def search_clients(db, q="", page=1, size=25):
         pattern = like(q)
         query = query.where(or_(User.name.ilike(pattern, escape="\\"),
                                 User.email.ilike(pattern, escape="\\"),
-                                Company.name.ilike(pattern, escape="\\")))
+                                and_(Company.name.ilike(pattern, escape="\\"),
+                                     User.id.in_(openable_client_ids(user)))))
     return paginate(db, query, (User.name, User.id), page, size)
 
 
-def companies_of(db, users):
-    """{company id: Company} for the companies of these users."""
-    ids = {u.company_id for u in users if u.company_id is not None}
+def openable_among(db, user, users):
+    """The ids of these client accounts whose page `user` may open."""
+    ids = [u.id for u in users]
     if not ids:
-        return {}
-    return {c.id: c for c in db.exec(select(Company).where(Company.id.in_(ids)))}
+        return set()
+    return set(db.exec(openable_client_ids(user).where(User.id.in_(ids))).all())
 
 
 def create_client(db, actor, *, name, email, language, phone=None, company_name=None):
@@ -189,9 +194,10 @@ def clients():
     """The firm's clients: search on name, e-mail address or company; paginated."""
     db = get_session()
     q = request.args.get("q", "")
-    rows, page = search_clients(db, q, asked_page(), page_size())
+    rows, page = search_clients(db, current_user, q, asked_page(), page_size())
     return page_or_fragment("staff/clients.html", "staff/_clients.html", clients=rows,
-                            page=page, q=q.strip(), companies=companies_of(db, rows))
+                            page=page, q=q.strip(),
+                            openable=openable_among(db, current_user, rows))
 
 
 def _new_client_page(form, company):
@@ -236,7 +242,7 @@ def company_new():
 def client(user_id):
     """One client: details, company and its accounts, dossiers, invitation status."""
     db = get_session()
-    found = get_staff_client(db, user_id)
+    found = get_staff_client(db, current_user, user_id)
     company = db.get(Company, found.company_id) if found.company_id else None
     accounts = (db.exec(select(User).where(User.company_id == company.id)
                         .order_by(User.is_company_main.desc(), User.name, User.id)).all()
@@ -248,14 +254,16 @@ def client(user_id):
         dossiers=visible_client_dossiers(db, current_user, found), statuses=statuses,
         invitation=invitation, invitation_state=invitation_state(invitation),
         phone=display_phone(found.phone) if found.phone else None,
-        may_manage=may_manage_client(db, current_user, found), form=ActionForm())
+        openable=openable_among(db, current_user, accounts),
+        for_company=company is not None and may_manage_company(db, current_user, company),
+        form=ActionForm())
 
 
 @bp.post("/clienten/<int:user_id>/uitnodiging")
 def client_invite(user_id):
     """Send mail 1 again (older invitation links stop working)."""
     db = get_session()
-    found = get_staff_client(db, user_id)
+    found = get_staff_client(db, current_user, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if not found.active:
@@ -270,9 +278,7 @@ def client_invite(user_id):
 
 def _managed_client(db, user_id):
     """The client if the staff member may switch the account off or on, else 404."""
-    found = get_staff_client(db, user_id)
-    if not may_manage_client(db, current_user, found):
-        abort(404)
+    found = get_staff_client(db, current_user, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     return found

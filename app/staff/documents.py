@@ -22,7 +22,7 @@ from sqlmodel import select
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
-from .. import audit, firm, storage
+from .. import audit, filecheck, firm, storage
 from ..db import get_session
 from ..messages import uploads
 from ..models import (
@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..notifications import dossier_clients, notify_dossier
 from . import bp
-from .access import get_staff_document, get_staff_dossier, staff_documents
+from .access import get_staff_document, get_staff_dossier, on_behalf, staff_documents
 
 PUBLISHED = (CAT_CORRESPONDENCE, CAT_DOCUMENT)  # what staff publish, and may withdraw
 SECTIONS = (CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT)
@@ -108,7 +108,9 @@ def withdraw_document(document_id):
     if document.withdrawn_at is None:
         document.withdrawn_at = utcnow()
         audit.record(db, "document.withdrawn", actor=current_user, target=document,
-                     dossier_id=document.dossier_id, title=document.title)
+                     dossier_id=document.dossier_id, title=document.title,
+                     **on_behalf(current_user, get_staff_dossier(db, current_user,
+                                                                 document.dossier_id)))
         db.commit()
     return changed(db, document, _("“%(title)s” has been withdrawn: clients no longer see it.",
                                    title=document.title))
@@ -122,7 +124,9 @@ def republish_document(document_id):
     if document.withdrawn_at is not None:
         document.withdrawn_at = None
         audit.record(db, "document.published", actor=current_user, target=document,
-                     dossier_id=document.dossier_id, title=document.title, again=True)
+                     dossier_id=document.dossier_id, title=document.title, again=True,
+                     **on_behalf(current_user, get_staff_dossier(db, current_user,
+                                                                 document.dossier_id)))
         notify_dossier(db, document.dossier_id, "document")
         db.commit()
     return changed(db, document, _("“%(title)s” has been published again.",
@@ -185,7 +189,10 @@ def store_one(upload, name, title, per_file, room):
         return _("The title of “%(name)s” may be at most %(max)d characters long.",
                  name=name, max=MAX_TITLE), None
     try:
-        key, digest, size = storage.store_stream(upload.stream, min(per_file, room))
+        key, digest, size = filecheck.store(upload.stream, name, min(per_file, room))
+    except filecheck.Refused as refused:
+        return _("“%(name)s” cannot be published. %(reason)s", name=name,
+                 reason=refused.reason), None
     except storage.TooLarge as error:
         return too_large(name, error.args[0] > per_file), None
     if size == 0:
@@ -227,7 +234,7 @@ def publish(session, user, dossier, category, stored):
     for document in documents:
         audit.record(session, "document.published", actor=user, target=document,
                      dossier_id=dossier.id, category=category, title=document.title,
-                     size=document.size, sha256=document.sha256)
+                     size=document.size, sha256=document.sha256, **on_behalf(user, dossier))
         # One item per document, so the mail counts them right; items that close together
         # still go out as one mail (app.notifications).
         notify_dossier(session, dossier.id, "document")

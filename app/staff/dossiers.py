@@ -18,10 +18,9 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import audit
-from ..db import get_session
+from ..db import as_record_id, get_session, is_whole_number, record_id
 from ..models import (
     KIND_CLIENT,
-    ROLE_SECRETARY,
     Company,
     Dossier,
     DossierClient,
@@ -34,7 +33,15 @@ from ..models import (
 from ..portal.pages import asked_page, page_size, paginate
 from ..portal.routes import is_htmx, page_or_fragment
 from . import bp
-from .access import get_staff_dossier, lawyers_for, staff_dossiers
+from .access import (
+    get_staff_dossier,
+    lawyers_for,
+    may_manage_client,
+    may_manage_company,
+    on_behalf,
+    record_view,
+    staff_dossiers,
+)
 from .clients import like
 
 # How many clients and companies the "link" search shows at most.
@@ -47,7 +54,7 @@ def _strip(value):
 
 def _id_or_none(value):
     # Not int: a missing or tampered value must give our own message, not WTForms' English.
-    return int(value) if str(value).isdigit() else None
+    return int(value) if is_whole_number(value) else None
 
 
 # ---- forms
@@ -107,13 +114,6 @@ def all_statuses(db):
                                                   DossierStatus.code)).all()
 
 
-def on_behalf(user, dossier):
-    """Audit detail: a secretary acts on behalf of the dossier's lawyer."""
-    if user.role == ROLE_SECRETARY and dossier.lawyer_id is not None:
-        return {"on_behalf_of": dossier.lawyer_id}
-    return {}
-
-
 def search_staff_dossiers(db, user, q="", status=None, lawyer_id=None, page=1, size=25):
     """One page of the dossiers `user` may see, matching number, description or a linked
     client's or company's name, a status and a handling lawyer; most recently changed first."""
@@ -171,15 +171,19 @@ def number_taken(db, number, dossier_id=None):
     return db.exec(query).first() is not None
 
 
-def prefilled_party(db, form):
-    """(client user, company) the new dossier is shared with from the start, if any."""
+def prefilled_party(db, user, form):
+    """(client user, company) the new dossier is shared with from the start, if any; 404
+    for a client or company `user` may not manage (app/staff/access.may_manage_client)."""
     client = company = None
-    if (form.client.data or "").isdigit():
-        client = db.get(User, int(form.client.data))
-        if client is None or client.kind != KIND_CLIENT:
-            client = None
-    if (form.company.data or "").isdigit():
-        company = db.get(Company, int(form.company.data))
+    client_id, company_id = as_record_id(form.client.data), as_record_id(form.company.data)
+    if client_id is not None:
+        client = db.get(User, client_id)
+        if not may_manage_client(db, user, client):
+            abort(404)
+    if company_id is not None:
+        company = db.get(Company, company_id)
+        if company is None or not may_manage_company(db, user, company):
+            abort(404)
     return client, company
 
 
@@ -357,7 +361,7 @@ def dossiers():
     status = request.args.get("status") or None
     if status not in {s.code for s in statuses}:
         status = None
-    lawyer_id = request.args.get("lawyer", type=int)
+    lawyer_id = request.args.get("lawyer", type=record_id)
     if lawyer_id not in {u.id for u in lawyers}:
         lawyer_id = None
     rows, page = search_staff_dossiers(db, current_user, q, status, lawyer_id, asked_page(),
@@ -386,7 +390,7 @@ def dossier_new():
         form.company.data = request.args.get("company", "")
         if len(lawyers) == 1:
             form.lawyer.data = lawyers[0].id
-    client, company = prefilled_party(db, form)
+    client, company = prefilled_party(db, current_user, form)
     if form.validate_on_submit():
         if number_taken(db, form.number.data):
             form.number.errors.append(_("There is already a dossier with this number."))
@@ -475,9 +479,11 @@ def fragment_or_overview(db, dossier, fragment, anchor, status=200, **extra):
 
 @bp.get("/dossiers/<int:dossier_id>")
 def dossier(dossier_id):
-    """The dossier overview: details, clients and companies, progress steps."""
+    """The dossier overview: details, clients and companies, progress steps. Opening it is
+    audited as "dossier.viewed" (once per staff member and dossier per 10 minutes)."""
     db = get_session()
     found = get_staff_dossier(db, current_user, dossier_id)
+    record_view(db, "dossier.viewed", current_user, found, found.id)
     return render_template("staff/dossier.html", **overview_context(db, found))
 
 
@@ -497,8 +503,8 @@ def dossier_link(dossier_id):
     found = get_staff_dossier(db, current_user, dossier_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    user_id = request.form.get("user_id", type=int)
-    company_id = request.form.get("company_id", type=int)
+    user_id = request.form.get("user_id", type=record_id)
+    company_id = request.form.get("company_id", type=record_id)
     if user_id:
         client = db.get(User, user_id)
         if client is None or client.kind != KIND_CLIENT:
@@ -525,8 +531,8 @@ def dossier_unlink(dossier_id):
     found = get_staff_dossier(db, current_user, dossier_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    user_id = request.form.get("user_id", type=int)
-    company_id = request.form.get("company_id", type=int)
+    user_id = request.form.get("user_id", type=record_id)
+    company_id = request.form.get("company_id", type=record_id)
     if not (user_id or company_id):
         abort(400)
     if unlink(db, current_user, found, client_id=user_id or None,

@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case
 from sqlmodel import and_, func, select
-from wtforms import SelectField
+from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .. import audit, firm
-from ..db import get_session
+from ..db import get_session, is_whole_number
 from ..messages import drafts, uploads
 from ..messages.forms import MAX_BODY, MessageForm, body_length
 from ..models import (
@@ -46,8 +46,19 @@ from .access import (
 MYSELF = 0  # the sender choice of an admin writing in their own name
 
 
+def _sender_id(value):
+    # Not int: a tampered value must give our own message, not WTForms' English.
+    return int(value) if is_whole_number(value) else None
+
+
 class StaffMessageForm(MessageForm):
-    sender = SelectField(_l("Send on behalf of"), coerce=int, validate_choice=True)
+    sender = SelectField(_l("Send on behalf of"), coerce=_sender_id, validate_choice=False)
+
+    def validate_sender(self, field):
+        # Only the choices of this dossier (sender_choices): a value posted by hand is refused.
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("You may not write on behalf of this person in this "
+                                     "dossier. Choose a sender from the list."))
 
 
 @bp.get("/berichten")
@@ -157,28 +168,35 @@ def sent_message(db, message_id):
     return found
 
 
-def sender_choices(db, user):
-    """Whom a staff member may write as: a lawyer only as themself (no choice), a secretary
-    on behalf of a lawyer who delegated to them, an admin as themself or for any lawyer."""
+def sender_choices(db, user, dossier):
+    """Whom a staff member may write as in `dossier`: a lawyer only as themself (no choice);
+    a secretary on behalf of the dossier's handling lawyer, if that lawyer delegated to
+    them; an admin as themself or on behalf of the dossier's handling lawyer."""
     if user.role not in (ROLE_ADMIN, ROLE_SECRETARY):
         return []
-    choices = [SelectChoice(lawyer.id, lawyer.name) for lawyer in lawyers_for(db, user)]
+    choices = [SelectChoice(lawyer.id, lawyer.name) for lawyer in lawyers_for(db, user)
+               if lawyer.id == dossier.lawyer_id]
     if user.role == ROLE_ADMIN:
         choices.insert(0, SelectChoice(MYSELF, _("Myself (%(name)s)", name=user.name)))
     return choices
 
 
 def message_form(db, dossier, subject=""):
-    """The message form; the sender choice is there only for those who have one."""
-    choices = sender_choices(db, current_user)
+    """The message form; the sender choice is there for a secretary and an admin. A sender
+    posted by a lawyer (who has no choice) was added by hand: 404, nothing sent."""
+    if current_user.role not in (ROLE_ADMIN, ROLE_SECRETARY):
+        if request.method == "POST" and request.form.get("sender"):
+            abort(404)
+        form = StaffMessageForm(subject=subject)
+        del form.sender
+        return form
+    # A secretary whose lawyer no longer acts has no choice at all: the form says so.
+    choices = sender_choices(db, current_user, dossier)
     values = [choice.value for choice in choices]
     default = dossier.lawyer_id if dossier.lawyer_id in values else (
         values[0] if values else None)
     form = StaffMessageForm(subject=subject, sender=default)
-    if choices:
-        form.sender.choices = choices
-    else:
-        del form.sender
+    form.sender.choices = choices
     return form
 
 

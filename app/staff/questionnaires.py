@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..db import get_session
+from ..db import get_session, is_whole_number, record_id
 from ..messages.uploads import clean_filename
 from ..models import Dossier, User
 from ..notifications import dossier_clients
@@ -39,6 +39,7 @@ from .access import (
     get_staff_assignment,
     get_staff_dossier,
     get_staff_questionnaire,
+    record_view,
     staff_dossiers,
 )
 from .builder import (
@@ -155,12 +156,12 @@ class QuestionForm(FlaskForm):
     def validate_max_length(self, field):
         if self.type.data not in TEXT_TYPES or not field.data:
             return
-        if not field.data.isdigit() or not 1 <= int(field.data) <= MAX_TEXT_LENGTH:
+        if not is_whole_number(field.data) or not 1 <= int(field.data) <= MAX_TEXT_LENGTH:
             raise ValidationError(_l("Enter a whole number from 1 to %(max)s.",
                                      max=MAX_TEXT_LENGTH))
 
     def validate_show_if(self, field):
-        if field.data in ("", "keep"):
+        if not field.data or field.data == "keep":  # None when the field was not sent
             return
         question_id, _sep, value = field.data.partition("=")
         source = self.earlier.get(question_id)
@@ -498,7 +499,7 @@ def _preview_filling(version):
     filling = Filling(SimpleNamespace(id=None, completed_at=None), version, {})
     if isinstance(carried, dict):
         for number, answers in carried.items():
-            step = filling.step(int(number)) if str(number).isdigit() else None
+            step = filling.step(int(number)) if is_whole_number(number) else None
             if step is not None and isinstance(answers, dict):
                 # Cleaned again: the field comes from the browser, like any other input.
                 filling.rows[int(number)] = SimpleNamespace(
@@ -636,8 +637,8 @@ def preview_conditions(questionnaire_id, number):
 # ---- sending
 
 class SendForm(FlaskForm):
-    questionnaire = SelectField(_l("Questionnaire"), coerce=int, validate_choice=False)
-    client = SelectField(_l("Client"), coerce=int, validate_choice=False)
+    questionnaire = SelectField(_l("Questionnaire"), coerce=record_id, validate_choice=False)
+    client = SelectField(_l("Client"), coerce=record_id, validate_choice=False)
 
     def validate_questionnaire(self, field):
         if not field.data or field.data not in {c.value for c in field.choices}:
@@ -681,7 +682,7 @@ def _dossier_page(dossier, form, status=200):
 def dossier_questionnaires(dossier_id):
     """The questionnaires sent in a dossier with their progress, and the form to send one."""
     dossier = get_staff_dossier(get_session(), current_user, dossier_id)
-    form = SendForm(formdata=None, questionnaire=request.args.get("vragenlijst", 0, type=int))
+    form = SendForm(formdata=None, questionnaire=request.args.get("vragenlijst", 0, type=record_id))
     return _dossier_page(dossier, form)
 
 
@@ -711,7 +712,7 @@ def send_questionnaire(dossier_id):
 def choose_dossier(questionnaire_id):
     """Send from the builder: choose the dossier, then the client on that dossier's page."""
     db, questionnaire, version, _draft = _questionnaire(questionnaire_id)
-    dossier_id = request.args.get("dossier", type=int)
+    dossier_id = request.args.get("dossier", type=record_id)
     if dossier_id:
         dossier = get_staff_dossier(db, current_user, dossier_id)
         return redirect(url_for(".dossier_questionnaires", dossier_id=dossier.id,
@@ -732,7 +733,7 @@ STATES = {"open": _l("Not completed"), "completed": _l("Completed")}
 def sent_questionnaires():
     """Every questionnaire sent in the dossiers this staff member may see, with progress."""
     db = get_session()
-    questionnaire_id = request.args.get("vragenlijst", type=int) or None
+    questionnaire_id = request.args.get("vragenlijst", type=record_id) or None
     state = request.args.get("status") if request.args.get("status") in STATES else None
     rows = builder.sent_rows(db, current_user, questionnaire_id=questionnaire_id,
                              state=state)
@@ -744,9 +745,12 @@ def sent_questionnaires():
 
 @bp.get("/vragenlijsten/verstuurd/<int:assignment_id>")
 def questionnaire_answers(assignment_id):
-    """One sent questionnaire: its progress, the answers so far, and the filed PDF."""
+    """One sent questionnaire: its progress, the answers so far, and the filed PDF. Reading
+    a client's answers is audited (once per staff member and questionnaire per 10 minutes)."""
     db = get_session()
     assignment = get_staff_assignment(db, current_user, assignment_id)
+    record_view(db, "questionnaire.answers_viewed", current_user, assignment,
+                assignment.dossier_id, client_id=assignment.client_id)
     filling = load(db, assignment)
     return render_template("staff/questionnaire_answers.html", assignment=assignment,
                            filling=filling, version=filling.version,

@@ -15,7 +15,7 @@ from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from .. import audit, firm, storage
-from ..db import get_session
+from ..db import get_session, is_whole_number
 from ..models import Dossier, DossierStatus, FirmSettings, utcnow
 from . import bp
 from .access import admin_only
@@ -35,7 +35,7 @@ def whole_megabytes(form, field):
     """A whole number of megabytes from 1 up to what one request may carry."""
     ceiling = firm.upload_ceiling_mb()
     text = (field.data or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= ceiling:
+    if not is_whole_number(text) or not 1 <= int(text) <= ceiling:
         raise ValidationError(_l("Enter a whole number of megabytes from 1 to %(max)s.",
                                  max=ceiling))
 

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from .. import audit, security
-from ..db import get_session
+from ..db import get_session, record_id
 from ..invitations import DuplicateEmail, create_user, send_invitation
 from ..models import (
     KIND_STAFF,
@@ -322,8 +322,8 @@ def delegation_revoke():
     if not may_manage_delegations(current_user):
         abort(404)
     _confirmed()
-    lawyer_id = request.form.get("lawyer_id", type=int)
-    secretary_id = request.form.get("secretary_id", type=int)
+    lawyer_id = request.form.get("lawyer_id", type=record_id)
+    secretary_id = request.form.get("secretary_id", type=record_id)
     delegation = db.exec(delegations_query(current_user).where(
         Delegation.lawyer_id == lawyer_id, Delegation.secretary_id == secretary_id)).first()
     if delegation is None:

@@ -228,3 +228,94 @@ def test_the_orm_refuses_to_change_or_delete_an_event(app, session, staff):
         session.commit()
     session.rollback()
     assert session.get(AuditEvent, event.id).action == "login"
+
+
+# ---- the events of real logins, through the login pages
+
+def login_events(session):
+    session.expire_all()
+    return [(e.action, e.actor_id, e.target_id, e.ip, e.detail) for e in session.exec(
+        select(AuditEvent).where(AuditEvent.action.startswith("login"))
+        .order_by(AuditEvent.id))]
+
+
+def test_a_real_two_step_login_is_audited(app, session, staff):
+    """Password right, a wrong code, then the right one: who, what and IP 127.0.0.1."""
+    from conftest import login, post_form
+    from twostep_helpers import totp_code, with_app
+
+    secret = with_app(session, staff.lawyer)
+    client = app.test_client()
+    assert login(client, staff.lawyer.email).status_code == 302
+    wrong = "000000" if totp_code(secret) != "000000" else "111111"
+    assert post_form(client, "/inloggen/verificatie/app", {"code": wrong}).status_code == 401
+    assert post_form(client, "/inloggen/verificatie/app",
+                     {"code": totp_code(secret)}).status_code == 302
+    lawyer = staff.lawyer.id
+    events = login_events(session)
+    assert [e[:4] for e in events] == [
+        ("login.password_ok", lawyer, lawyer, "127.0.0.1"),
+        ("login.two_step_failed", None, lawyer, "127.0.0.1"),
+        ("login", lawyer, lawyer, "127.0.0.1")]
+    assert events[1][4]["method"] == "app" and events[2][4]["method"] == "app"
+
+
+def test_a_failed_and_a_plain_login_are_audited(app, session, make, staff):
+    """A wrong password (no actor: nobody proved who they are) and a client's login without
+    two-step; the admin reads them in the log with their Dutch labels."""
+    from conftest import login
+
+    from .conftest import login_staff
+    jan = make.user(email="jan@example.nl", name="Jan Klant")
+    browser = app.test_client()
+    assert login(browser, "jan@example.nl", "verkeerd").status_code == 401
+    assert login(browser, "niemand@example.nl", "verkeerd").status_code == 401
+    assert login(browser, "jan@example.nl").status_code == 302
+    events = login_events(session)
+    assert [e[:4] for e in events] == [("login.failed", None, jan.id, "127.0.0.1"),
+                                       ("login.failed", None, None, "127.0.0.1"),
+                                       ("login", jan.id, jan.id, "127.0.0.1")]
+    assert events[0][4]["email"] == "jan@example.nl"
+    assert events[1][4]["email"] == "niemand@example.nl"
+
+    admin = app.test_client()
+    login_staff(admin, session, staff.admin)
+    rows = rows_of(text_of(admin.get("/kantoor/auditlog")))
+    seen = [(row[1], row[2], row[5]) for row in rows]
+    assert ("Jan Klant", "Ingelogd", "127.0.0.1") in seen
+    assert ("Admin", "Wachtwoord juist, tweede stap gevraagd", "127.0.0.1") in seen
+    assert [row[2] for row in rows].count("Inloggen mislukt") == 2
+
+
+def test_every_action_the_app_writes_has_a_translated_label(app):
+    """Each action passed to app.audit.record (and the dynamic ones) shows as words in the
+    log, in Dutch for a Dutch reader: no bare codes like "account.email_changed"."""
+    import ast
+
+    from flask_babel import force_locale
+
+    from app.staff.audit_log import ACTIONS, action_label
+    written = {"step.added", "step.renamed", "step.moved", "step.done", "step.undone",
+               "step.deleted", "draft.expired", "two_step.sms_changed"}
+    for path in pathlib.Path(app.root_path).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "record"
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)):
+                written.add(node.args[1].value)
+    assert {"dossier.viewed", "questionnaire.answers_viewed", "account.name",
+            "account.email_change_requested", "account.email_changed",
+            "account.other_sessions_ended"} <= written | set(ACTIONS)
+    assert sorted(written - set(ACTIONS)) == []
+    with app.test_request_context(), force_locale("nl"):
+        untranslated = [a for a in ACTIONS if action_label(a) == str(ACTIONS[a]._args[0])]
+        labels = {a: action_label(a) for a in ("dossier.viewed", "questionnaire.answers_viewed",
+                                               "account.name", "account.email_changed",
+                                               "account.email_change_requested",
+                                               "account.other_sessions_ended")}
+    assert labels == {"dossier.viewed": "Dossier bekeken",
+                      "questionnaire.answers_viewed": "Antwoorden vragenlijst bekeken",
+                      "account.name": "Naam gewijzigd",
+                      "account.email_changed": "E-mailadres gewijzigd",
+                      "account.email_change_requested": "Wijziging e-mailadres aangevraagd",
+                      "account.other_sessions_ended": "Uitgelogd op andere apparaten"}
+    assert untranslated == []

@@ -204,6 +204,98 @@ def test_client_page_shows_only_dossiers_the_staff_member_may_see(client, make, 
     assert "Account deactiveren" in page  # shares a dossier with this lawyer
 
 
+def test_the_list_shows_only_name_and_email(client, make, staff, as_staff):
+    """Every staff member finds every client by name or e-mail (to link them, and to avoid
+    a duplicate), but sees only those two; the page is linked only when they may open it."""
+    company = make.company("Bakkerij De Wit B.V.")
+    anna = make.user(email="anna@dewit.nl", name="Anna de Wit", company=company,
+                     company_main=True)
+    anna.phone = "+31612345678"
+    piet = make.user(email="piet@example.nl", name="Piet Bakker")
+    nieuw = make.user(email="nieuw@example.nl", name="Nieuwe Klant")
+    make.dossier(companies=[company], lawyer=staff.other_lawyer)
+    make.dossier(clients=[piet], lawyer=staff.lawyer)
+    as_staff(staff.lawyer)
+    # Two per page in this module: both pages together.
+    html = "".join(client.get(f"/kantoor/clienten?page={n}").get_data(as_text=True)
+                   for n in (1, 2))
+    assert re.findall(r"<th[^>]*>([^<]+)</th>", html) == ["Naam", "E-mailadres"] * 2
+    assert "Anna de Wit" in html and "anna@dewit.nl" in html
+    for hidden in ("Bakkerij De Wit", "hoofdaccount", "+31", "Uitgenodigd"):
+        assert hidden not in html, hidden
+    linked = re.findall(r'href="/kantoor/clienten/(\d+)">([^<]+)</a>', html)
+    assert sorted(linked) == sorted([(str(piet.id), "Piet Bakker"),
+                                     (str(nieuw.id), "Nieuwe Klant")])
+    assert "Een naam zonder link hoort bij een cliënt van dossiers die u niet behandelt" \
+        in text_of(client.get("/kantoor/clienten"))
+    # Found by name, not by the company it works for (that would tell where she works).
+    assert "Anna de Wit" in client.get("/kantoor/clienten?q=anna").get_data(as_text=True)
+    assert "Anna de Wit" not in client.get("/kantoor/clienten?q=bakkerij").get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize("who, allowed", [("admin", True), ("lawyer", True),
+                                          ("secretary", True), ("other_lawyer", False),
+                                          ("idle_secretary", False)])
+def test_who_may_open_the_page_and_resend(app, client, session, make, staff, as_staff,
+                                          mailbox, who, allowed):
+    """The client's page and resending the invitation: an admin, or staff who see one of the
+    client's dossiers (here directly); anyone else a 404 and no mail."""
+    person = make.user(email="klant@example.nl", name="Klaas Klant", password=None)
+    person.phone = "+31612345678"
+    make.dossier(clients=[person], lawyer=staff.lawyer)
+    as_staff(getattr(staff, who))
+    page = client.get(f"/kantoor/clienten/{person.id}")
+    assert page.status_code == (200 if allowed else 404)
+    assert ("+31 6 12345678" in text_of(page)) is allowed
+    response = post_form(client, f"/kantoor/clienten/{person.id}/uitnodiging", {})
+    assert response.status_code == (302 if allowed else 404)
+    assert len(mailbox.deliver(app)) == (1 if allowed else 0)
+    assert len(actions(session, "invitation.sent")) == (1 if allowed else 0)
+
+
+def test_a_client_in_no_dossier_yet_is_open_to_every_staff_member(client, session, staff,
+                                                                 as_staff):
+    """Whoever creates a client can go on (its page, a dossier for it), even without a
+    dossier of their own; once the client is in someone else's dossier, that ends."""
+    as_staff(staff.idle_secretary)
+    response = post_form(client, "/kantoor/clienten/nieuw", {
+        "name": "Sophie Smit", "email": "sophie@example.com", "language": "nl", "phone": ""})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Nieuw dossier voor Sophie Smit" in text_of(page)
+    sophie = user_by_email(session, "sophie@example.com")
+    assert client.get(f"/kantoor/dossiers/nieuw?client={sophie.id}").status_code == 200
+
+    from app.models import Dossier, DossierClient
+    dossier = Dossier(number="2026-0777", description="Zaak", status_code="in_progress",
+                      lawyer_id=staff.other_lawyer.id)
+    session.add(dossier)
+    session.flush()
+    session.add(DossierClient(dossier_id=dossier.id, user_id=sophie.id))
+    session.commit()
+    assert client.get(f"/kantoor/clienten/{sophie.id}").status_code == 404
+    assert client.get(f"/kantoor/dossiers/nieuw?client={sophie.id}").status_code == 404
+
+
+def test_company_accounts_and_the_new_dossier_button(client, make, staff, as_staff):
+    """On an account's page, only the company's accounts the viewer may open are linked;
+    "new dossier" is for the company when the viewer may manage it, else for the account."""
+    company = make.company("Bakker B.V.")
+    main = make.user(email="main@bakker.nl", name="Hoofd Bakker", company=company,
+                     company_main=True)
+    extra = make.user(email="extra@bakker.nl", name="Extra Bakker", company=company)
+    make.dossier(clients=[main], lawyer=staff.lawyer)
+    make.dossier(clients=[extra], lawyer=staff.other_lawyer)
+    as_staff(staff.lawyer)
+    html = client.get(f"/kantoor/clienten/{main.id}").get_data(as_text=True)
+    assert "Extra Bakker" in html and f'href="/kantoor/clienten/{extra.id}"' not in html
+    assert client.get(f"/kantoor/clienten/{extra.id}").status_code == 404
+    # The lawyer sees a dossier of one of the company's accounts: the company may be used.
+    assert f'href="/kantoor/dossiers/nieuw?company={company.id}"' in html
+    assert client.get(f"/kantoor/dossiers/nieuw?company={company.id}").status_code == 200
+
+
 def test_a_staff_account_is_not_a_client(client, staff, as_staff):
     as_staff(staff.admin)
     assert client.get(f"/kantoor/clienten/{staff.lawyer.id}").status_code == 404
@@ -218,7 +310,7 @@ def test_resend_invitation_voids_the_old_link(app, client, session, make, staff,
     person = make.user(email="nieuw@example.nl", password=None)
     old = make.invite(person)
     mailbox.deliver(app)
-    as_staff(staff.other_lawyer)  # any staff member may resend
+    as_staff(staff.other_lawyer)  # in no dossier yet: any staff member may resend
     response = post_form(client, f"/kantoor/clienten/{person.id}/uitnodiging", {})
     assert response.status_code == 302
     [mail] = mailbox.deliver(app)
@@ -283,13 +375,14 @@ def test_resend_is_refused_for_a_deactivated_account(app, client, session, make,
                                           ("idle_secretary", False)])
 def test_who_may_deactivate(client, session, make, staff, as_staff, who, allowed):
     """An admin, or staff who see a dossier of the client (here through its company);
-    anyone else gets a 404 and the account stays on."""
+    anyone else gets a 404 — on the page too — and the account stays on."""
     company = make.company("Bakker B.V.")
     person = make.user(email="klant@bakker.nl", company=company)
     make.dossier(companies=[company], lawyer=staff.lawyer)
     as_staff(getattr(staff, who))
-    page = client.get(f"/kantoor/clienten/{person.id}").get_data(as_text=True)
-    assert ("Account deactiveren" in page) is allowed
+    page = client.get(f"/kantoor/clienten/{person.id}")
+    assert page.status_code == (200 if allowed else 404)
+    assert ("Account deactiveren" in page.get_data(as_text=True)) is allowed
     response = post_form(client, f"/kantoor/clienten/{person.id}/deactiveren", {})
     assert response.status_code == (302 if allowed else 404)
     session.expire_all()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import csrf_token, login
+from sample_files import DOCX
 from sqlmodel import select
 
 from app import notifications, storage
@@ -86,7 +87,7 @@ def test_publish_many_files_the_client_sees_them_and_gets_one_mail(
     session.commit()
     as_staff(staff.secretary)
     response = publish(client, dossier, [pdf("brief-1.pdf"), pdf("Brief aan u.pdf"),
-                                         pdf("memo.docx")],
+                                         (io.BytesIO(DOCX), "memo.docx")],
                        titles=["Brief aan de wederpartij", "", "  Memo  over   de zaak "])
     assert response.status_code == 302
     response = publish(client, dossier, [pdf("Concept akte.pdf"), pdf("declaratie.pdf")],
@@ -376,3 +377,32 @@ def test_others_get_404_everywhere_and_nothing_changes(app, client, session, mak
     after = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert not [e for e in after[before[0]:] if e.action.startswith("document.")]
     assert len(files_on_disk(app)) == before[1]
+
+
+def test_a_secretary_publishes_and_withdraws_on_behalf_of_the_lawyer(client, session, staff,
+                                                                     as_staff, arranged):
+    """Publishing, withdrawing and publishing again by a secretary are audited "on behalf
+    of" the dossier's lawyer, as messages are; the lawyer's own actions are not."""
+    _jan, _marie, dossier = arranged
+    as_staff(staff.secretary)
+    assert publish(client, dossier, [pdf("brief.pdf")]).status_code == 302
+    document = session.exec(select(Document)).one()
+    assert post(client, f"/kantoor/documenten/{document.id}/intrekken").status_code == 302
+    assert post(client, f"/kantoor/documenten/{document.id}/publiceren").status_code == 302
+    post(client, "/uitloggen")
+    as_staff(staff.lawyer)
+    assert post(client, f"/kantoor/documenten/{document.id}/intrekken").status_code == 302
+    session.expire_all()
+    events = [(e.action, e.actor_id, e.detail.get("on_behalf_of"), e.detail.get("again"))
+              for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))
+              if e.action in ("document.published", "document.withdrawn")]
+    assert events == [
+        ("document.published", staff.secretary.id, staff.lawyer.id, None),
+        ("document.withdrawn", staff.secretary.id, staff.lawyer.id, None),
+        ("document.published", staff.secretary.id, staff.lawyer.id, True),
+        ("document.withdrawn", staff.lawyer.id, None, None)]
+    # The audit log shows it as "Els Secr (namens mr. Jansen)".
+    post(client, "/uitloggen")
+    as_staff(staff.admin)
+    log = text(client.get("/kantoor/auditlog?dossier=2026-0042"))
+    assert log.count("Els Secr (namens mr. Jansen)") >= 3

@@ -3,6 +3,7 @@ number, handling lawyer within the delegation rules), linking clients and compan
 progress steps, the start page; htmx fragments and full pages; and the 404s for everyone who
 may not see the dossier."""
 import re
+from datetime import timedelta
 
 import pytest
 from conftest import login, post_form
@@ -454,3 +455,36 @@ def test_others_get_404_on_every_dossier_url(client, session, make, staff, as_st
     assert step_titles(session, dossier) == [("Intake", False)]
     assert session.get(DossierClient, (dossier.id, person.id)) is not None
     assert len(session.exec(select(Dossier)).all()) == 1
+
+
+def test_opening_a_dossier_is_audited_once_per_ten_minutes(client, session, make, staff,
+                                                            as_staff, monkeypatch):
+    """"dossier.viewed" with who, the dossier and the IP: once per staff member and dossier
+    in ten minutes (a decision, to keep the log readable), and again after that; parts of
+    the page fetched by htmx are not views; a refused visitor leaves no view."""
+    dossier = make.dossier(number="2026-0001", lawyer=staff.lawyer)
+    as_staff(staff.secretary)
+    for _ in range(3):
+        assert client.get(f"/kantoor/dossiers/{dossier.id}").status_code == 200
+    client.get(f"/kantoor/dossiers/{dossier.id}/stappen", headers=HTMX)
+    [viewed] = events(session, "dossier.viewed")
+    assert (viewed.actor_id, viewed.dossier_id, viewed.target_type, viewed.target_id,
+            viewed.ip) == (staff.secretary.id, dossier.id, "dossier", dossier.id, "127.0.0.1")
+
+    import app.staff.access
+    later = utcnow() + timedelta(minutes=11)
+    monkeypatch.setattr(app.staff.access, "utcnow", lambda: later)
+    client.get(f"/kantoor/dossiers/{dossier.id}")
+    assert len(events(session, "dossier.viewed")) == 2
+    monkeypatch.undo()
+
+    post_form(client, "/uitloggen", {})
+    as_staff(staff.other_lawyer)
+    assert client.get(f"/kantoor/dossiers/{dossier.id}").status_code == 404
+    post_form(client, "/uitloggen", {})
+    as_staff(staff.lawyer)  # another staff member: a view of their own
+    client.get(f"/kantoor/dossiers/{dossier.id}")
+    assert [e.actor_id for e in events(session, "dossier.viewed")] == [
+        staff.secretary.id, staff.secretary.id, staff.lawyer.id]
+    log = text_of(client.get("/kantoor/auditlog?dossier=2026-0001"))
+    assert "Dossier bekeken" in log

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import csrf_token, login
+from sample_files import DOCX
 from sqlmodel import select
 
 from app import notifications, storage
@@ -12,6 +13,7 @@ from app.models import (
     CAT_ATTACHMENT,
     CAT_PROVIDED,
     AuditEvent,
+    Delegation,
     Document,
     Message,
     MessageAttachment,
@@ -175,7 +177,7 @@ def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
     response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten",
                     sender=staff.lawyer.id, subject="Concept akte",
                     body="Beste Jan,\r\nHierbij de concept akte.",
-                    files=[pdf("akte.pdf"), pdf("bijlage.docx")])
+                    files=[pdf("akte.pdf"), (io.BytesIO(DOCX), "bijlage.docx")])
     assert response.status_code == 302
     assert "Uw bericht is verstuurd." in text(client.get(response.headers["Location"]))
     message = session.exec(select(Message)).one()
@@ -224,26 +226,70 @@ def test_a_secretary_may_not_write_for_a_lawyer_who_did_not_delegate(
 
 def test_a_lawyer_writes_as_themself_and_an_admin_may_choose(app, client, session, staff,
                                                              as_staff, arranged):
+    """A lawyer has no choice; an admin writes as themself or for the dossier's own lawyer,
+    never for another lawyer."""
     _jan, _kees, dossier, _other = arranged
     as_staff(staff.lawyer)
     page = client.get(f"/kantoor/dossiers/{dossier.id}/berichten")
     assert "Versturen namens" not in text(page) and "Van: mr. Jansen" in text(page)
-    # A sender smuggled into the form changes nothing: a lawyer writes as themself.
-    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=staff.other_lawyer.id,
-         subject="Van de advocaat", body="Tekst")
+    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", subject="Van de advocaat",
+         body="Tekst")
+    # A sender smuggled into a lawyer's form was added by hand: refused, nothing sent.
+    smuggled = post(client, f"/kantoor/dossiers/{dossier.id}/berichten",
+                    sender=staff.other_lawyer.id, subject="Gesmokkeld", body="Tekst")
+    assert smuggled.status_code == 404
     client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
     as_staff(staff.admin)
     html = client.get(f"/kantoor/dossiers/{dossier.id}/berichten").get_data(as_text=True)
-    assert "Mijzelf (Admin)" in html and "mr. Bakker" in html
+    assert "Mijzelf (Admin)" in html
+    assert re.search(rf'<option selected value="{staff.lawyer.id}">mr. Jansen</option>', html)
+    assert "mr. Bakker" not in html  # not the lawyer of this dossier
     post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=0,
          subject="Van de beheerder", body="Tekst")
-    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=staff.other_lawyer.id,
-         subject="Namens Bakker", body="Tekst")
+    post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=staff.lawyer.id,
+         subject="Namens Jansen", body="Tekst")
+    for tampered in (staff.other_lawyer.id, staff.secretary.id, "x"):
+        refused = post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=tampered,
+                       subject="Namens een ander", body="Tekst")
+        assert refused.status_code == 400
+        assert "U mag in dit dossier niet namens deze persoon schrijven." in text(refused)
+        assert 'value="Namens een ander"' in refused.get_data(as_text=True)  # kept
     sent = {m.subject: (m.sender_id, m.on_behalf_of_id)
             for m in session.exec(select(Message))}
     assert sent == {"Van de advocaat": (staff.lawyer.id, None),
                     "Van de beheerder": (staff.admin.id, None),
-                    "Namens Bakker": (staff.admin.id, staff.other_lawyer.id)}
+                    "Namens Jansen": (staff.admin.id, staff.lawyer.id)}
+    assert [e.detail["on_behalf_of"] for e in session.exec(
+        select(AuditEvent).where(AuditEvent.action == "message.sent")
+        .order_by(AuditEvent.id))] == [None, None, staff.lawyer.id]
+
+
+def test_the_sender_is_tied_to_the_dossier(app, client, session, make, staff, as_staff,
+                                           arranged):
+    """A secretary who works for both lawyers writes in mr. Jansen's dossier only on his
+    behalf: mr. Bakker is not offered there, and posting him (also in a reply) is refused."""
+    jan, _kees, dossier, other = arranged
+    session.add(Delegation(lawyer_id=staff.other_lawyer.id, secretary_id=staff.secretary.id))
+    session.commit()
+    question = client_message(session, dossier, jan)
+    as_staff(staff.secretary)
+    html = client.get(f"/kantoor/dossiers/{dossier.id}/berichten").get_data(as_text=True)
+    assert re.findall(r'<option[^>]*value="(\d+)"', html) == [str(staff.lawyer.id)]
+    html = client.get(f"/kantoor/dossiers/{other.id}/berichten").get_data(as_text=True)
+    assert re.findall(r'<option[^>]*value="(\d+)"', html) == [str(staff.other_lawyer.id)]
+    for url in (f"/kantoor/dossiers/{dossier.id}/berichten",
+                f"/kantoor/berichten/{question.id}/beantwoorden"):
+        refused = post(client, url, sender=staff.other_lawyer.id, subject="Verkeerd",
+                       body="Tekst", files=[pdf("akte.pdf")])
+        assert refused.status_code == 400, url
+        assert "Kies een afzender uit de lijst." in text(refused)
+    assert session.exec(select(Message).where(Message.from_client.is_(False))).all() == []
+    assert session.exec(select(Document)).all() == []
+    assert session.exec(select(NotificationItem)).all() == []
+    assert post(client, f"/kantoor/berichten/{question.id}/beantwoorden",
+                sender=staff.lawyer.id, subject="Goed", body="Tekst").status_code == 302
+    reply = session.exec(select(Message).where(Message.from_client.is_(False))).one()
+    assert (reply.sender_id, reply.on_behalf_of_id) == (staff.secretary.id, staff.lawyer.id)
 
 
 def test_reply_shows_the_original_under_it(app, client, session, staff, as_staff, arranged):
@@ -382,3 +428,72 @@ def test_others_get_404_everywhere_and_nothing_is_stored(app, client, session, s
     assert session.exec(select(MessageRead)).all() == []
     assert session.exec(select(Document)).all() == []
     assert session.exec(select(NotificationItem)).all() == []
+
+
+def test_reading_a_client_message_is_audited_once(client, session, staff, as_staff, arranged):
+    """"message.read" the first time a staff member opens a client's message (by reading or
+    answering it), not again; the firm's own messages are not "read"."""
+    jan, _kees, dossier, _other = arranged
+    question = client_message(session, dossier, jan)
+    answer = Message(dossier_id=dossier.id, sender_id=staff.lawyer.id, from_client=False,
+                     subject="Antwoord", body="x", sent_at=utcnow())
+    session.add(answer)
+    session.commit()
+    as_staff(staff.secretary)
+    client.get(f"/kantoor/berichten/{question.id}/beantwoorden")
+    client.get(f"/kantoor/berichten/{question.id}")
+    client.get(f"/kantoor/berichten/{question.id}")
+    client.get(f"/kantoor/berichten/{answer.id}")
+    session.expire_all()
+    reads = session.exec(select(AuditEvent).where(AuditEvent.action == "message.read")).all()
+    assert [(e.actor_id, e.target_type, e.target_id, e.dossier_id, e.ip) for e in reads] == [
+        (staff.secretary.id, "message", question.id, dossier.id, "127.0.0.1")]
+
+
+def test_a_reply_with_attachments_reaches_the_client(app, client, session, staff, as_staff,
+                                                    arranged):
+    """The lawyer answers a client's question with two files: the client sees them on the
+    reply and downloads them; they are the firm's message attachments, so the client's
+    Correspondentie, Documenten and Door mij aangeleverd tabs do not list them, while the
+    staff's documents page does (under the attachments of the firm's messages)."""
+    from sample_files import DOCX, PDF
+    jan, kees, dossier, _other = arranged
+    question = client_message(session, dossier, jan, subject="Stukken?", body="Graag de akte.")
+    as_staff(staff.lawyer)
+    response = post(client, f"/kantoor/berichten/{question.id}/beantwoorden",
+                    subject="Re: Stukken?", body="Hierbij de stukken.",
+                    files=[(io.BytesIO(PDF), "akte.pdf"), (io.BytesIO(DOCX), "notitie.docx")])
+    assert response.status_code == 302, text(response)
+    session.expire_all()
+    reply = session.exec(select(Message).where(Message.reply_to_id == question.id)).one()
+    documents = session.exec(select(Document).join(
+        MessageAttachment, MessageAttachment.document_id == Document.id).where(
+        MessageAttachment.message_id == reply.id).order_by(Document.id)).all()
+    assert [(d.filename, d.category, d.uploaded_by_id, d.dossier_id) for d in documents] == [
+        ("akte.pdf", CAT_ATTACHMENT, staff.lawyer.id, dossier.id),
+        ("notitie.docx", CAT_ATTACHMENT, staff.lawyer.id, dossier.id)]
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "message.sent")).one()
+    assert event.detail["attachments"] == [d.id for d in documents]
+    assert event.detail["reply_to"] == question.id
+    staff_page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    assert "Bijlagen bij berichten van het kantoor" in staff_page
+    assert "akte.pdf" in staff_page and "notitie.docx" in staff_page
+
+    jan_client = as_client(app, "jan@example.nl")
+    opened = jan_client.get(f"/berichten/{reply.id}")
+    html = opened.get_data(as_text=True)
+    assert "Hierbij de stukken." in text(opened) and "Graag de akte." in text(opened)
+    for document in documents:
+        assert f'href="/documenten/{document.id}/download"' in html
+    assert jan_client.get(f"/documenten/{documents[0].id}/download").data == PDF
+    assert jan_client.get(f"/documenten/{documents[1].id}/download").data == DOCX
+    overview = text(jan_client.get(f"/dossiers/{dossier.id}"))
+    assert "Correspondentie (0)" in overview and "Documenten (0)" in overview
+    assert "Door mij aangeleverd (1)" in overview  # only Jan's own question
+    assert "Berichten (2)" in text(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
+    for tab in ("correspondentie", "documenten", "aangeleverd"):
+        assert "akte.pdf" not in text(jan_client.get(f"/dossiers/{dossier.id}/{tab}")), tab
+    # Kees, a client of another dossier, cannot fetch them.
+    kees_client = as_client(app, kees.email)
+    assert kees_client.get(f"/documenten/{documents[0].id}/download").status_code == 404
+    assert kees_client.get(f"/berichten/{reply.id}").status_code == 404

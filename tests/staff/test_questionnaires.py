@@ -1,4 +1,5 @@
 """Staff side: the questionnaire builder, its preview, sending, and following progress."""
+import io
 import re
 
 import pytest
@@ -555,3 +556,110 @@ def test_staff_pages_in_english(client, make, session, staff, as_staff, case):
     assert "Not started" in text(client.get(f"/kantoor/dossiers/{case.dossier.id}"
                                             "/vragenlijsten"))
     assert session.exec(select(Questionnaire)).one().title == "Intake koper"
+
+
+def test_reading_the_answers_is_audited(client, session, staff, as_staff, case, sent):
+    """Opening a client's answers writes "questionnaire.answers_viewed" (once per staff
+    member and questionnaire in ten minutes); a refused visitor writes nothing."""
+    _qid, assignment = sent
+    as_staff(staff.other_lawyer)
+    assert client.get(f"{STAFF}/verstuurd/{assignment.id}").status_code == 404
+    post_form(client, "/uitloggen", {})
+    as_staff(staff.secretary)
+    for _ in range(2):
+        assert client.get(f"{STAFF}/verstuurd/{assignment.id}").status_code == 200
+    [event] = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "questionnaire.answers_viewed")).all()
+    assert (event.actor_id, event.dossier_id, event.target_type, event.target_id,
+            event.ip) == (staff.secretary.id, case.dossier.id, "questionnaireassignment",
+                          assignment.id, "127.0.0.1")
+    assert event.detail["client_id"] == case.person.id
+    log = text(client.get("/kantoor/auditlog?dossier=2026-0142"))
+    assert "Antwoorden vragenlijst bekeken" in log
+
+
+# ---- every kind of question, built through the forms and answered by the client
+
+EVERY_TYPE = [  # (label, type, extra builder fields, what the client types, stored value)
+    ("Volledige naam", "text", {"max_length": "60"}, "Klaas Klant", "Klaas Klant"),
+    ("Toelichting", "textarea", {}, "Regel een\r\nRegel twee", "Regel een\r\nRegel twee"),
+    ("Aantal kinderen", "number", {"minimum": "0", "maximum": "20"}, "2", 2),
+    ("Koopsom in euro", "number", {}, "1.250,50", 1250.5),
+    ("Geboortedatum", "date", {}, "31-12-1980", "1980-12-31"),
+    ("Bent u gehuwd?", "yesno", {}, "yes", "yes"),
+    ("Soort woning", "choice", {"options": "Koop\nHuur"}, "Huur", "Huur"),
+    ("Vervoer", "multichoice", {"options": "Auto\nFiets\nBoot"}, ["Boot", "Auto"],
+     ["Auto", "Boot"]),
+    ("E-mailadres", "email", {}, "klaas@example.nl", "klaas@example.nl"),
+    ("Telefoonnummer", "phone", {}, "06 12345678", "+31 6 12345678"),
+    ("Rekeningnummer", "iban", {}, "nl91abna0417164300", "NL91 ABNA 0417 1643 00"),
+    ("Kopie paspoort", "upload", {}, None, None),
+]
+
+
+def test_every_question_type_round_trip(app, client, session, staff, as_staff, case):
+    """A question of each of the eleven types is added through the builder's forms; the
+    client answers each (a file for the upload), the answers are stored normalised, the
+    staff member reads them and opens the filed PDF."""
+    from sample_files import PDF
+
+    from app.staff.builder import TYPE_LABELS
+
+    assert {kind for _l, kind, *_rest in EVERY_TYPE} == set(TYPE_LABELS)
+    as_staff(staff.lawyer)
+    qid = create(client, "Alle soorten vragen")
+    assert add_step(client, qid, "Alles").status_code == 303
+    for label, kind, extra, _typed, _stored in EVERY_TYPE:
+        response = add_question(client, qid, 1, label=label, type=kind, required=True,
+                                help=f"Uitleg bij {label}", **extra)
+        assert response.status_code == 303, (kind, text(response))
+    version = latest(session, qid)
+    questions = version.definition["steps"][0]["questions"]
+    check_definition(version.definition)
+    assert [q["type"] for q in questions] == [kind for _l, kind, *_rest in EVERY_TYPE]
+    assert all(q["required"] and q["help"] == f"Uitleg bij {q['label']}" for q in questions)
+    by_label = {q["label"]: q for q in questions}
+    assert by_label["Aantal kinderen"]["min"] == 0 and by_label["Aantal kinderen"]["max"] == 20
+    assert by_label["Volledige naam"]["max_length"] == 60
+    assert by_label["Vervoer"]["options"] == ["Auto", "Fiets", "Boot"]
+    # The preview shows every kind of field.
+    preview = client.get(f"{STAFF}/{qid}/voorbeeld").get_data(as_text=True)
+    for question in questions:
+        assert f'name="q_{question["id"]}"' in preview, question["type"]
+    assert send(client, case.dossier, qid, case.person).status_code == 303
+    [assignment] = assignments(session)
+
+    klaas = app.test_client()
+    login(klaas, case.person.email)
+    form = klaas.get(f"/vragenlijsten/{assignment.id}/stap/1").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in form
+    answers = {by_label[label]["id"]: typed for label, _k, _e, typed, _s in EVERY_TYPE
+               if typed is not None}
+    answers[by_label["Kopie paspoort"]["id"]] = (io.BytesIO(PDF), "paspoort.pdf")
+    response = client_fill(klaas, assignment.id, 1, answers)
+    assert response.status_code == 303, text(response)
+
+    session.expire_all()
+    stored = session.exec(select(QuestionnaireAnswer)).one().answers
+    for label, _kind, _extra, _typed, expected in EVERY_TYPE[:-1]:
+        assert stored[by_label[label]["id"]] == expected, label
+    upload = stored[by_label["Kopie paspoort"]["id"]]
+    assert upload["filename"] == "paspoort.pdf"
+    handed_in = session.get(Document, upload["document"])
+    assert handed_in.dossier_id == case.dossier.id and handed_in.uploaded_by_id == case.person.id
+
+    summary = klaas.get(f"/vragenlijsten/{assignment.id}/overzicht").get_data(as_text=True)
+    fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', summary)[1]
+    done = post_form(klaas, f"/vragenlijsten/{assignment.id}/voltooien",
+                     {"fingerprint": fingerprint})
+    assert done.status_code in (302, 303), text(done)
+
+    shown = text(client.get(f"{STAFF}/verstuurd/{assignment.id}"))
+    for words in ("Klaas Klant", "Regel een", "1.250,5", "31 december 1980", "Ja", "Huur",
+                  "Auto, Boot", "klaas@example.nl", "+31 6 12345678",
+                  "NL91 ABNA 0417 1643 00", "paspoort.pdf"):
+        assert words in shown, words
+    assignment = assignments(session)[0]
+    pdf = client.get(f"/kantoor/documenten/{assignment.document_id}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.get(f"/kantoor/documenten/{handed_in.id}").data == PDF

@@ -10,8 +10,10 @@ test until it is added to ARGUMENTS below.
 
 A few pages are open to every staff member because they list the firm's own things or only
 what the viewer may see (OPEN_TO_STAFF). They may answer 200, but must not show anything of
-the other lawyer's dossier; their POSTs (creating a client, a questionnaire) are open to all
-staff on purpose and are tested in their own modules, so only their GET is tried here.
+the other lawyer's dossier nor its client's details (phone, company); their POSTs (creating a
+client, a questionnaire) are open to all staff on purpose and are tested in their own
+modules, so only their GET is tried here. The client list is open, but a client's own page
+and resending its invitation are not: the other lawyer's client is a 404 there.
 """
 import pytest
 from conftest import csrf_token, login
@@ -34,7 +36,7 @@ from .conftest import login_staff
 
 OTHER_NUMBER = "2026-0999"
 SECRET_WORDS = (OTHER_NUMBER, "Geheime koopakte", "Vertrouwelijk onderwerp",
-                "Scheiding Bakker")
+                "Scheiding Bakker", "+31 6 12345678", "+31612345678", "Holding Geheim")
 
 # Pages every staff member may open: they hold the firm's lists (clients, questionnaire
 # definitions) or only what the viewer may see. GET only; see the module's docstring.
@@ -42,12 +44,8 @@ OPEN_TO_STAFF = {
     "staff.index": "the start page",
     "staff.dossiers": "lists only the dossiers the viewer may see",
     "staff.dossier_new": "any staff member who acts for a lawyer may start a dossier",
-    "staff.clients": "the firm's client list is open to all staff (staff.md DECISION)",
-    "staff.client": "a client's page: its dossiers are filtered by the dossier rules",
+    "staff.clients": "the firm's client list (name and e-mail only) is open to all staff",
     "staff.client_new": "creating a client is open to all staff",
-    # A decision of the clients module (tests/staff/test_clients.py): any staff member may send
-    # a client mail 1 again; it goes to the client's own address and shows no dossier.
-    "staff.client_invite": "resending a client's invitation is open to all staff",
     "staff.company_new": "creating a company client is open to all staff",
     "staff.inbox": "lists only messages in dossiers the viewer may see",
     "staff.message_counter": "the character counter of the message form (no record)",
@@ -82,8 +80,12 @@ VOLATILE = {"auditevent", "loginsession", "throttleevent"}
 def other(session, make, staff):
     """The other lawyer's dossier with everything in it, and the ids that fill URLs."""
     piet = make.user(email="piet@example.nl", name="Piet Bakker")
-    dossier = make.dossier(clients=[piet], lawyer=staff.other_lawyer, number=OTHER_NUMBER,
-                           description="Scheiding Bakker")
+    piet.phone = "+31612345678"
+    holding = make.company("Holding Geheim B.V.")
+    kees = make.user(email="kees@example.nl", name="Kees Holding", company=holding,
+                     company_main=True)
+    dossier = make.dossier(clients=[piet], companies=[holding], lawyer=staff.other_lawyer,
+                           number=OTHER_NUMBER, description="Scheiding Bakker")
     document = Document(dossier_id=dossier.id, category=CAT_CORRESPONDENCE,
                         title="Geheime koopakte", filename="akte.pdf",
                         content_type="application/pdf", size=4, sha256="0" * 64,
@@ -106,7 +108,7 @@ def other(session, make, staff):
         "dossier_id": dossier.id, "document_id": document.id, "message_id": message.id,
         "assignment_id": assignment.id, "user_id": piet.id, "step_id": step.id,
         "questionnaire_id": questionnaire.id, "number": 1, "question_id": "naam",
-        "code": "closed", "client": piet,
+        "code": "closed", "client": piet, "company_account": kees, "company_id": holding.id,
     }
 
 
@@ -260,3 +262,50 @@ def test_the_matrix_catches_a_leaky_route(app, session, staff, other):
     problems = problems_of("lawyer", client, app, other, open_ok=True)
     assert problems == [f"lawyer GET /kantoor/lek/{other['dossier_id']} (staff.leak): 200, "
                         "expected [403, 404]"]
+
+
+@pytest.mark.parametrize("who", ["idle_secretary", "lawyer", "secretary"])
+def test_the_other_lawyers_clients_are_a_404_outside_the_list(app, session, staff, other, who):
+    """The client list shows the other lawyer's clients by name and e-mail only, without a
+    link; their pages, invitations, accounts and "new dossier for" are a 404; nothing
+    changes."""
+    client = app.test_client()
+    login_staff(client, session, getattr(staff, who))
+    before = snapshot(session)
+    listing = client.get("/kantoor/clienten").get_data(as_text=True)
+    assert "Piet Bakker" in listing and "piet@example.nl" in listing
+    assert "Kees Holding" in listing and "kees@example.nl" in listing
+    assert "/kantoor/clienten/" + str(other["user_id"]) not in listing
+    assert "Holding Geheim" not in listing
+    # The company name finds nobody for those who may not open its accounts.
+    assert "Kees Holding" not in client.get("/kantoor/clienten?q=holding+geheim").get_data(
+        as_text=True)
+    token = csrf_token(client)
+    for account in (other["client"], other["company_account"]):
+        assert client.get(f"/kantoor/clienten/{account.id}").status_code == 404
+        for action in ("uitnodiging", "deactiveren", "activeren"):
+            response = client.post(f"/kantoor/clienten/{account.id}/{action}",
+                                   data={"csrf_token": token})
+            assert response.status_code == 404, action
+    for query in (f"client={other['user_id']}", f"company={other['company_id']}",
+                  f"client={other['company_account'].id}"):
+        assert client.get(f"/kantoor/dossiers/nieuw?{query}").status_code == 404, query
+        response = client.post(f"/kantoor/dossiers/nieuw?{query}", data={
+            "csrf_token": token, "number": "2026-NEW", "description": "Nieuw",
+            "status": "in_progress", "lawyer": str(staff.lawyer.id),
+            query.split("=")[0]: query.split("=")[1]})
+        assert response.status_code == 404, query
+    assert changed_tables(before, snapshot(session)) == []
+
+
+def test_the_admin_and_the_handling_lawyer_open_the_client(app, session, staff, other):
+    """Not everyone is refused: the admin and the other lawyer open Piet's page."""
+    for who in ("admin", "other_lawyer"):
+        client = app.test_client()
+        login_staff(client, session, getattr(staff, who))
+        page = client.get(f"/kantoor/clienten/{other['user_id']}").get_data(as_text=True)
+        assert "+31 6 12345678" in page and OTHER_NUMBER in page, who
+        listing = client.get("/kantoor/clienten").get_data(as_text=True)
+        assert f'href="/kantoor/clienten/{other["user_id"]}"' in listing
+        assert "Kees Holding" in client.get("/kantoor/clienten?q=holding+geheim").get_data(
+            as_text=True)

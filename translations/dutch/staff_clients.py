@@ -129,4 +129,8 @@ NL = {
     "You may not act for this lawyer. Choose a lawyer from the list.":
         "U mag niet namens deze behandelaar werken. Kies een behandelaar uit de lijst.",
     "company: every account": "bedrijf: alle accounts",
+    "A name without a link belongs to a client of dossiers you do not handle: only the "
+    "client's name and e-mail address are shown.":
+        "Een naam zonder link hoort bij een cliënt van dossiers die u niet behandelt: alleen "
+        "de naam en het e-mailadres van de cliënt worden getoond.",
 }

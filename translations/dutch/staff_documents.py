@@ -43,4 +43,5 @@ NL = {
     "“%(name)s” is larger than %(max)s MB and cannot be published.": "“%(name)s” is groter dan %(max)s MB en kan niet worden gepubliceerd.",
     "“%(title)s” has been published again.": "“%(title)s” is opnieuw gepubliceerd.",
     "“%(title)s” has been withdrawn: clients no longer see it.": "“%(title)s” is ingetrokken: cliënten zien het niet meer.",
+    "You may not write on behalf of this person in this dossier. Choose a sender from the list.": "U mag in dit dossier niet namens deze persoon schrijven. Kies een afzender uit de lijst.",
 }
