@@ -36,9 +36,11 @@ class TooLarge(Exception):
     """The stream grew past the size it was allowed."""
 
 
-def store_stream(stream, max_size=None):
+def store_stream(stream, max_size=None, check=None):
     """Copy a file-like object to a new key in chunks, hashing as it goes; returns
-    (key, sha256, size). Raises TooLarge, keeping nothing, past `max_size` bytes."""
+    (key, sha256, size). Raises TooLarge, keeping nothing, past `max_size` bytes.
+    `check(path, size)` sees the complete temporary file first; whatever it raises
+    refuses the file, which is then removed (app/filecheck.py)."""
     key = secrets.token_hex(16)
     path = path_for(key)
     tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
@@ -56,7 +58,9 @@ def store_stream(stream, max_size=None):
                 f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)  # only a complete, synced file gets the real name
+        if check is not None:
+            check(tmp, size)
+        os.replace(tmp, path)  # only a complete, synced, checked file gets the real name
     except BaseException:
         _unlink(tmp)
         raise

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import login
+from sample_files import DOCX
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from test_messages import SUBJECT, add_message, attach, send_form, text
@@ -27,7 +28,6 @@ from app.models import (
 )
 
 PDF = b"%PDF-1.4 " + bytes(range(256)) * 40  # 10 kB and a bit
-DOCX = b"PK\x03\x04 word document"
 
 
 @pytest.fixture
@@ -310,14 +310,14 @@ def test_a_file_too_large_is_refused_with_a_message(app, client, session, dossie
     assert [d.filename for d in documents(session)] == ["klein.pdf"]  # the rest is kept
     leftovers = [n for _, _, names in os.walk(app.config["UPLOAD_FOLDER"]) for n in names]
     assert len(leftovers) == 1  # nothing half-written stays behind
-    exactly = upload(client, dossier, [("precies.pdf", b"y" * MAX_FILE)],
+    exactly = upload(client, dossier, [("precies.pdf", b"%PDF" + b"y" * (MAX_FILE - 4))],
                      url=response.location)
     assert "toegevoegd" in text(client.get(exactly.location))
     assert [d.filename for d in documents(session)] == ["klein.pdf", "precies.pdf"]
 
 
 def test_files_over_the_per_message_limit_are_refused(client, session, dossier, small_limits):
-    part = b"z" * (9 * 1024)
+    part = b"%PDF" + b"z" * (9 * 1024 - 4)
     response = upload(client, dossier, [("een.pdf", part), ("twee.pdf", part)])
     assert [d.filename for d in documents(session)] == ["een.pdf", "twee.pdf"]
     later = upload(client, dossier, [("drie.pdf", part)], url=response.location)
@@ -525,7 +525,7 @@ def test_saving_a_draft_again_keeps_it_from_the_cleanup(app, client, session, do
 
 
 def test_a_large_upload_streams_through_to_disk(app, client, session, dossier):
-    data = os.urandom(3 * 1024 * 1024 + 17)  # past what Werkzeug keeps in memory
+    data = b"%PDF-1.7\n" + os.urandom(3 * 1024 * 1024 + 8)  # past what Werkzeug keeps in memory
     upload(client, dossier, [("scan.pdf", data)])
     [document] = documents(session)
     assert document.size == len(data)
@@ -541,14 +541,14 @@ def test_uploads_spool_to_the_upload_folder_not_to_memory(app, client, session, 
     seen = {}
     real = storage.store_stream
 
-    def spy(stream, max_size=None):
+    def spy(stream, max_size=None, check=None):
         spooled = stream._file
         seen[len(seen)] = (stream._rolled, os.readlink(f"/proc/self/fd/{spooled.fileno()}")
                            if stream._rolled else None)
-        return real(stream, max_size)
+        return real(stream, max_size, check)
 
     monkeypatch.setattr(storage, "store_stream", spy)
-    upload(client, dossier, [("groot.pdf", os.urandom(storage.SPOOL_IN_MEMORY + 1)),
+    upload(client, dossier, [("groot.pdf", b"%PDF" + os.urandom(storage.SPOOL_IN_MEMORY)),
                              ("klein.pdf", PDF)])
     spool_dir = os.path.join(app.config["UPLOAD_FOLDER"], storage.TMP_DIR)
     assert seen[0][0] and seen[0][1].startswith(spool_dir + "/")

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from .. import audit, firm, storage
+from .. import audit, filecheck, firm, storage
 from ..models import CAT_ATTACHMENT, Document, MessageAttachment
 
 MAX_NAME_LENGTH = 150
@@ -85,7 +85,8 @@ def store_uploads(session, user, message, files, used):
 
 def _store_each(session, user, message, files, used, per_file, per_message, documents,
                 problems):
-    """Stream each upload to disk and add its row; refused ones become problems."""
+    """Stream each upload to disk, its content checked, and add its row; refused ones
+    become problems."""
     for upload in files:
         name = clean_filename(upload.filename)
         content_type = content_type_for(name)
@@ -96,7 +97,11 @@ def _store_each(session, user, message, files, used, per_file, per_message, docu
             continue
         room = per_message - used
         try:
-            key, digest, size = storage.store_stream(upload.stream, min(per_file, room))
+            key, digest, size = filecheck.store(upload.stream, name, min(per_file, room))
+        except filecheck.Refused as refused:
+            problems.append(_("“%(name)s” has not been added. %(reason)s", name=name,
+                              reason=refused.reason))
+            continue
         except storage.TooLarge as error:
             if error.args[0] > per_file:
                 problems.append(_("“%(name)s” is larger than %(max)s MB and has not been "

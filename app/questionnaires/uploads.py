@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, firm, storage
+from .. import audit, filecheck, firm, storage
 from ..messages.uploads import (
     allowed_extensions,
     clean_filename,
@@ -40,7 +40,9 @@ def store_upload(upload):
                         types=", ".join(allowed_extensions()))
     limit_mb = firm.current().max_file_mb
     try:
-        key, digest, size = storage.store_stream(upload.stream, int(limit_mb * 1024 * 1024))
+        key, digest, size = filecheck.store(upload.stream, name, int(limit_mb * 1024 * 1024))
+    except filecheck.Refused as refused:
+        return None, refused.reason
     except storage.TooLarge:
         return None, _l("The file is larger than %(max)s MB. Choose a smaller file.",
                         max=megabytes(limit_mb))
