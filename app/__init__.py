@@ -3,10 +3,12 @@ import logging
 import os
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from . import db
+from .audit import configure_logging
 from .config import Default
 from .extensions import babel, csrf, mail
 from .storage import UploadRequest
@@ -15,6 +17,7 @@ from .storage import UploadRequest
 def create_app(test_config=None):
     """Create and configure the app: defaults, instance/config.py, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     # Uploads spool to a file in UPLOAD_FOLDER/tmp, never whole in memory (app/storage.py).
     app.request_class = UploadRequest
     app.config.from_object(Default)
@@ -25,10 +28,11 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     _fill_in_paths(app)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()  # one line per record: typed CR/LF cannot forge one (app/audit.py)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     db.init_app(app)
+    app.before_request(_refuse_nul_bytes)
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -57,6 +61,25 @@ def create_app(test_config=None):
     cli.init_app(app)
     outbox.init_app(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """<int:...> in a route: a number past the INTEGER columns (db.INTEGER_MAX) is a 404,
+    not an error of the database (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", db.INTEGER_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _refuse_nul_bytes():
+    """400 for a NUL byte in the path, a query parameter or a form field: no browser sends
+    one, and PostgreSQL refuses it in text (a 500 otherwise)."""
+    texts = [request.path]
+    for values in (request.args, request.form):
+        texts += [f"{key}{value}" for key, value in values.items(multi=True)]
+    if any("\x00" in text for text in texts):
+        abort(400)
 
 
 def _fill_in_paths(app):

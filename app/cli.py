@@ -51,7 +51,7 @@ def _valid_email(email):
 def create_staff(email, name, role, password):
     """Create a staff member (by default an admin) with a password."""
     email = _valid_email(email)
-    problems = security.password_problems(password)
+    problems = security.password_problems(password, email)
     if problems:
         with force_locale("en"):  # no request here to choose a language from
             raise click.UsageError(" ".join(str(p) for p in problems))

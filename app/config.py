@@ -11,6 +11,9 @@ class Default:
     # Links in mails are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = f"http://127.0.0.1:{PORT}"
     SECRET_KEY = None  # create_app() generates and keeps one in instance/ when unset
+    # Where to report a security problem with this installation (SECURITY.md): a placeholder
+    # that each firm replaces in instance/config.py.
+    SECURITY_CONTACT = "security@example.nl"
     DATABASE_URL = None  # None: SQLite file instance/portal.sqlite3
     SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -32,18 +35,37 @@ class Default:
     # check need them). Never set it higher than the proxies really there: clients could
     # then forge their address.
     TRUSTED_PROXIES = 0
+    # Cookies (session and language): HttpOnly and SameSite=Lax always. With an https
+    # PUBLIC_BASE_URL they are also Secure and the session cookie is named __Host-session
+    # (this host only, path /, https only). Over plain http (make run on 127.0.0.1, a test
+    # box on the LAN) browsers refuse Secure and __Host- cookies, so there the session
+    # cookie is a plain `session` without Secure: never serve real clients over http.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = None  # None: secure when PUBLIC_BASE_URL is https
-    REMEMBER_COOKIE_DURATION = 0  # no "remember me"
+    REMEMBER_COOKIE_DURATION = 0  # no "remember me": no remember cookie is ever set
+    # A login session ends after this long without a request, and this long after login.
     SESSION_IDLE_MINUTES = 30
     SESSION_ABSOLUTE_HOURS = 12
 
     INVITE_TOKEN_HOURS = 7 * 24
     PASSWORD_TOKEN_HOURS = 1
+    # Failed logins and wrong two-step codes, counted per account and per IP address: the
+    # first LOGIN_MAX_FAILURES_* (TWO_STEP_MAX_FAILURES*) are free, then each failure is
+    # followed by a pause of THROTTLE_FIRST_WAIT_SECONDS that doubles with every further
+    # one up to THROTTLE_MAX_WAIT_SECONDS (HTTP 429 meanwhile). Failures are forgotten
+    # after THROTTLE_MEMORY_HOURS, after a success, and (the account's failed logins) when
+    # the owner sets a new password through a mailed link.
     LOGIN_MAX_FAILURES_ACCOUNT = 5
     LOGIN_MAX_FAILURES_IP = 20
+    THROTTLE_FIRST_WAIT_SECONDS = 60
+    THROTTLE_MAX_WAIT_SECONDS = 15 * 60
+    THROTTLE_MEMORY_HOURS = 24
+    # The window of the simpler throttles (invitation address, password asked again).
     LOGIN_WINDOW_MINUTES = 15
+    # Password links: at most this many mails per address an hour (silently: the answer is
+    # the same for every address); per IP address ten times as many requests are free,
+    # then pauses as above.
     RESET_MAX_PER_HOUR = 3
     # Mijn gegevens: the link that confirms a new e-mail address, sent to that address.
     EMAIL_CHANGE_TOKEN_HOURS = 24
@@ -72,7 +94,8 @@ class Default:
     SMS_CODE_MINUTES = 10
     SMS_MAX_PER_USER_PER_HOUR = 5
     SMS_MAX_PER_NUMBER_PER_HOUR = 5
-    TWO_STEP_MAX_FAILURES = 5  # wrong codes per LOGIN_WINDOW_MINUTES before a pause
+    TWO_STEP_MAX_FAILURES = 5  # wrong codes of one account before the pauses start
+    TWO_STEP_MAX_FAILURES_IP = 20  # wrong codes from one IP address before the pauses start
     TWO_STEP_PENDING_MINUTES = 10  # time between password and second step
     # Rows per page of the client's lists: dossiers, the document tabs and Berichten.
     PAGE_SIZE = 25
@@ -104,5 +127,19 @@ class Default:
         ".msg": "application/vnd.ms-outlook",
         ".zip": "application/zip",
     }
+    # Every upload's content must fit its extension (app/filecheck.py). A zip container
+    # (.zip, .docx, .xlsx, .odt, .ods) is refused as a zip bomb past these, read from its
+    # directory without unpacking: members, total unpacked size, and how many times a
+    # member of more than 1 MB may be compressed.
+    UPLOAD_ZIP_MAX_MEMBERS = 10_000
+    UPLOAD_ZIP_MAX_UNPACKED_MB = 2_000  # 20 times the largest file (MAX_FILE_MB)
+    UPLOAD_ZIP_MAX_RATIO = 100
+    # Optional virus scan of every upload by ClamAV (app/virusscan.py): set CLAMD_SOCKET
+    # (e.g. /run/clamav/clamd.ctl) or CLAMD_HOST and CLAMD_PORT. Off when neither is set;
+    # when set but clamd cannot answer, uploads are refused, never let through unscanned.
+    CLAMD_SOCKET = None
+    CLAMD_HOST = None
+    CLAMD_PORT = 3310
+    CLAMD_TIMEOUT = 60  # seconds per socket operation
     # Drafts (and their attachments) never sent are removed after this many hours.
     DRAFT_MAX_AGE_HOURS = 24

@@ -8,9 +8,12 @@ from sqlmodel import Session, create_engine
 
 def make_engine(url, busy_timeout_ms=15000):
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+    # hide_parameters: SQL logging and database errors never show the values (a TOTP secret,
+    # a hash); see SECURITY.md.
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000},
+                           hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -30,6 +33,38 @@ def make_engine(url, busy_timeout_ms=15000):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+# INTEGER columns hold 32 bits in PostgreSQL; a larger number in a query is an error there
+# (and past 64 bits an OverflowError in SQLite's driver): a 500, not a "not found".
+INTEGER_MAX = 2**31 - 1
+
+
+def record_id(text):
+    """A number from a form or query string that fits an INTEGER column, else ValueError.
+
+    For request.args.get(..., type=record_id), which then gives the default, and for a
+    SelectField's coerce, which then refuses the choice.
+    """
+    number = int(text)
+    if not -INTEGER_MAX - 1 <= number <= INTEGER_MAX:
+        raise ValueError(f"{number} does not fit an INTEGER column")
+    return number
+
+
+def is_whole_number(text):
+    """True for a plain decimal number as people type it: ASCII digits only (str.isdigit()
+    also takes "²" or "٣", which int() refuses), and short enough to be sane."""
+    text = str(text)
+    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()
+
+
+def as_record_id(text):
+    """record_id(text), or None when `text` is not such a number."""
+    try:
+        return record_id(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def database_url(app):

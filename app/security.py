@@ -1,10 +1,14 @@
 """Passwords, one-time links, throttling, login sessions, proxy and security headers."""
 import hashlib
+import math
+import os
 import re
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, flash, g, redirect, request, url_for
+from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import delete, func, select
@@ -20,6 +24,9 @@ _DUMMY_HASH = generate_password_hash("not a password")
 
 PASSWORD_RULE = _l("The password must contain at least 8 characters, "
                    "of which at least 1 capital letter and 1 digit.")
+# Long enough for any passphrase or password manager; short enough that hashing stays cheap.
+PASSWORD_MAX_LENGTH = 1000
+COMMON_PASSWORDS = os.path.join(os.path.dirname(__file__), "data", "common-passwords.txt")
 
 
 def sha256(text):
@@ -34,8 +41,27 @@ def normalise_email(email):
 
 # ---- passwords
 
-def password_problems(password):
+@cache
+def common_passwords():
+    """The 10,000 most common passwords, in lower case (app/data/README.md says from where)."""
+    with open(COMMON_PASSWORDS, encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())
+
+
+def contains_email(password, email):
+    """True when the password holds the e-mail address or the part before the @."""
+    email = normalise_email(email)
+    local = email.split("@")[0]
+    lowered = password.lower()
+    # A very short local part ("jo@") would refuse too many good passwords.
+    return bool(email) and (email in lowered or (len(local) >= 3 and local in lowered))
+
+
+def password_problems(password, email=None):
     """What is wrong with a new password, as messages for the user (empty when fine)."""
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return [_l("The password may be at most %(num)s characters long.",
+                   num=PASSWORD_MAX_LENGTH)]
     problems = []
     if len(password) < 8:
         problems.append(_l("The password must be at least 8 characters long."))
@@ -43,8 +69,12 @@ def password_problems(password):
         problems.append(_l("The password must contain at least 1 capital letter."))
     if not re.search(r"[0-9]", password):
         problems.append(_l("The password must contain at least 1 digit."))
-    if len(password) > 200:
-        problems.append(_l("The password may be at most 200 characters long."))
+    if password.lower() in common_passwords():
+        problems.append(_l("This password is one of the most commonly used passwords. "
+                           "Choose one that is harder to guess."))
+    if email and contains_email(password, email):
+        problems.append(_l("The password may not contain your e-mail address or the part "
+                           "before the @."))
     return problems
 
 
@@ -108,8 +138,13 @@ def throttled(session, key, limit, minutes):
 
 
 def note_event(session, key):
-    """Count one event (a failed login, a link request) for `key`."""
-    session.add(ThrottleEvent(key=key))
+    """Count one event (a failed login, a link request) for `key`; drop its stale ones."""
+    now = utcnow()
+    # No throttle looks back further than a day or THROTTLE_MEMORY_HOURS.
+    hours = max(24, current_app.config["THROTTLE_MEMORY_HOURS"])
+    session.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key,
+                                             ThrottleEvent.at < now - timedelta(hours=hours)))
+    session.add(ThrottleEvent(key=key, at=now))
 
 
 def forget_events(session, key):
@@ -117,21 +152,40 @@ def forget_events(session, key):
     session.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key))
 
 
-def login_blocked(session, email, ip):
-    """True when this account or this address failed too often lately."""
+def wait_seconds(session, key, free):
+    """How long `key` must wait before its next try (0: it may try now).
+
+    The first `free` failures cost nothing; then each one is followed by a pause of
+    THROTTLE_FIRST_WAIT_SECONDS that doubles with every further failure, up to
+    THROTTLE_MAX_WAIT_SECONDS. Tries refused during a pause are not counted, so every
+    pause ends by itself: an attacker can slow the real user down, never lock them out.
+    """
+    cfg, now = current_app.config, utcnow()
+    since = now - timedelta(hours=cfg["THROTTLE_MEMORY_HOURS"])
+    count, last = session.exec(select(func.count(), func.max(ThrottleEvent.at)).where(
+        ThrottleEvent.key == key, ThrottleEvent.at > since)).one()
+    if count < free:
+        return 0
+    doublings = min(count - free, 20)  # 2 ** 20 pauses are far past any cap
+    pause = min(cfg["THROTTLE_FIRST_WAIT_SECONDS"] * 2 ** doublings,
+                cfg["THROTTLE_MAX_WAIT_SECONDS"])
+    return max(0, math.ceil((last + timedelta(seconds=pause) - now).total_seconds()))
+
+
+def login_wait(session, email, ip):
+    """Seconds before this account or this address may try to log in again (0: now)."""
     cfg = current_app.config
-    minutes = cfg["LOGIN_WINDOW_MINUTES"]
-    return (throttled(session, "login:" + email, cfg["LOGIN_MAX_FAILURES_ACCOUNT"], minutes)
-            or throttled(session, "login-ip:" + ip, cfg["LOGIN_MAX_FAILURES_IP"], minutes))
+    return max(wait_seconds(session, "login:" + email, cfg["LOGIN_MAX_FAILURES_ACCOUNT"]),
+               wait_seconds(session, "login-ip:" + ip, cfg["LOGIN_MAX_FAILURES_IP"]))
 
 
 # ---- login sessions (Flask-Login "alternative tokens")
 
 def start_login(session, user):
     """Open a server-side login session for `user`; returns the token for the cookie."""
-    raw = secrets.token_urlsafe(32)
-    session.add(LoginSession(user_id=user.id, token_hash=sha256(raw),
-                             ip=request.remote_addr,
+    raw, now = secrets.token_urlsafe(32), utcnow()
+    session.add(LoginSession(user_id=user.id, token_hash=sha256(raw), created_at=now,
+                             last_seen_at=now, ip=request.remote_addr,
                              user_agent=(request.user_agent.string or "")[:300]))
     g.login_token = raw
     return raw
@@ -145,6 +199,22 @@ def end_login(session, raw):
 def end_all_logins(session, user):
     """End every login session of a user (password change, deactivation)."""
     session.exec(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def end_other_logins(session, user):
+    """End every login session of `user` but this request's, and give this one a new token.
+
+    A copy of this browser's cookie taken before (the reason to log out elsewhere, or to
+    change two-step verification) dies too; the absolute timeout still counts from login.
+    """
+    current = sha256(g.get("login_token") or "")
+    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                            LoginSession.token_hash != current))
+    login = session.exec(select(LoginSession).where(LoginSession.token_hash == current)).first()
+    if login is not None:
+        raw = secrets.token_urlsafe(32)
+        login.token_hash = sha256(raw)
+        g.login_token = cookie["_user_id"] = raw  # Flask-Login keeps get_id() here
 
 
 @login_manager.user_loader
@@ -194,7 +264,9 @@ def set_security_headers(response):
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"
-    if request.is_secure:
+    # Also when the portal's address is https but the request came as http: a TLS proxy not
+    # announced in TRUSTED_PROXIES. Browsers ignore the header on plain http.
+    if request.is_secure or current_app.config["PUBLIC_BASE_URL"].startswith("https://"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if not request.path.startswith(("/static/", "/firm/")):  # /firm/: public colour, logo
         headers["Cache-Control"] = "no-store"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 import pyotp
 import segno
-from flask import current_app, g
+from flask import current_app, request
 from flask import session as cookie
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,7 +21,7 @@ from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import firm, security, sms
-from .models import LoginSession, OneTimeToken, RecoveryCode, User, utcnow
+from .models import OneTimeToken, RecoveryCode, User, utcnow
 from .outbox import queue_mail
 
 METHOD_APP, METHOD_SMS, METHOD_CODE = "app", "sms", "code"
@@ -297,13 +297,6 @@ def mail_change(db, user, change):
                _l("The security settings of your account have changed"), change=change)
 
 
-def end_other_logins(db, user):
-    """End every login session of `user` except this request's one."""
-    db.exec(delete(LoginSession).where(
-        LoginSession.user_id == user.id,
-        LoginSession.token_hash != security.sha256(g.get("login_token") or "")))
-
-
 def methods_of(user):
     """The ways this user can pass the second step, the preferred one first."""
     methods = [METHOD_APP] if user.totp_enabled else []
@@ -324,8 +317,7 @@ def start_pending(user, next_url=None):
         "user": user.id,
         "until": int(time.time()) + 60 * current_app.config["TWO_STEP_PENDING_MINUTES"],
         "next": next_url,
-        # A login completed since then (on any device) makes this pending state stale.
-        "since": user.last_login_at.isoformat() if user.last_login_at else None,
+        "since": _stamp(user),
     }
     cookie["lang"] = user.language
 
@@ -346,22 +338,30 @@ def pending_user(db):
     user = db.get(User, state["user"])
     if user is None or not user.active or not user.two_step_enabled:
         return None
-    since = user.last_login_at.isoformat() if isinstance(user.last_login_at, datetime) else None
-    if since != state.get("since"):
+    if _stamp(user) != state.get("since"):
         return None
     return user
 
 
+def _stamp(user):
+    # A login completed (on any device) or a password set since the password was given
+    # makes the pending state stale: after a reset, the old password leads nowhere.
+    return "|".join(moment.isoformat() if isinstance(moment, datetime) else ""
+                    for moment in (user.last_login_at, user.password_changed_at))
+
+
 def attempts_blocked(db, user):
-    """True when too many wrong codes were entered for this user lately."""
+    """Seconds before this user, or this IP address, may enter a code again (0: now)."""
     cfg = current_app.config
-    return security.throttled(db, f"two-step:{user.id}", cfg["TWO_STEP_MAX_FAILURES"],
-                              cfg["LOGIN_WINDOW_MINUTES"])
+    return max(security.wait_seconds(db, f"two-step:{user.id}", cfg["TWO_STEP_MAX_FAILURES"]),
+               security.wait_seconds(db, f"two-step-ip:{request.remote_addr}",
+                                     cfg["TWO_STEP_MAX_FAILURES_IP"]))
 
 
 def note_failure(db, user):
-    """Count one wrong code for this user."""
+    """Count one wrong code for this user and for this IP address."""
     security.note_event(db, f"two-step:{user.id}")
+    security.note_event(db, f"two-step-ip:{request.remote_addr}")
 
 
 def forget_failures(db, user):

@@ -5,6 +5,9 @@
 # The firm's name, shown in the header, on the login page and in every mail.
 FIRM_NAME = "Advocatenkantoor Voorbeeld"
 
+# Where people report a security problem with this portal (see SECURITY.md).
+SECURITY_CONTACT = "security@portaal.example.nl"
+
 # The address clients use; links in mails are built from it. https:// turns on
 # secure cookies (with the __Host- prefix) and HSTS.
 PUBLIC_BASE_URL = "https://portaal.example.nl"

@@ -128,3 +128,11 @@ def test_database_url_config_wins_over_environment(bare_app, monkeypatch):
 def test_database_url_defaults_to_sqlite_in_the_instance_folder(bare_app, tmp_path):
     bare_app.config["DATABASE_URL"] = None
     assert db.database_url(bare_app) == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+
+
+def test_whole_numbers_are_plain_ascii_digits():
+    """"²" and Arabic-Indic digits pass str.isdigit() but not int(): they are no number."""
+    from app.db import is_whole_number
+    assert is_whole_number("12") and is_whole_number(7)
+    for text in ("²", "٣", "", "-1", "1.5", " 1", "9" * 19):
+        assert not is_whole_number(text), text

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from .. import twostep
+from ..security import PASSWORD_MAX_LENGTH
 
 # Language names are written in their own language on purpose.
 LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
@@ -39,7 +40,7 @@ class EmailChangeForm(FlaskForm):
         Length(max=254, message=_l("The e-mail address may be at most 254 characters "
                                    "long."))])
     password = PasswordField(_l("Your password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=200)])
+        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
     submit = SubmitField(_l("Send confirmation link"))
 
 
@@ -78,7 +79,7 @@ class PhoneForm(FlaskForm):
 class ChangePhoneForm(PhoneForm):
     """Changing the number of an SMS set-up that is on asks for the password again."""
     password = PasswordField(_l("Your password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=200)])
+        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
 
 
 class CodeForm(FlaskForm):
@@ -89,7 +90,7 @@ class CodeForm(FlaskForm):
 
 class PasswordAgainForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=200)])
+        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
     submit = SubmitField(_l("Turn off"))
 
 

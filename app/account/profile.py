@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from .. import audit, security, twostep
+from .. import audit, security
 from ..db import get_session
 from ..models import TOKEN_EMAIL, AuditEvent, LoginSession, OneTimeToken, User, utcnow
 from ..outbox import public_url, queue_mail
@@ -227,7 +227,7 @@ def end_other_sessions():
         flash(_("This form has expired. Please send it again."), "error")
         return redirect(url_for("account.logins"))
     ended = len(open_sessions(db, user)) - 1
-    twostep.end_other_logins(db, user)
+    security.end_other_logins(db, user)
     audit.record(db, "account.other_sessions_ended", actor=user, target=user)
     db.commit()
     flash(_("You have been logged out everywhere else.") if ended > 0

@@ -3,7 +3,7 @@ authenticator app, backup codes, and turning a method off."""
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import audit, sms, twostep
+from .. import audit, security, sms, twostep
 from ..auth.routes import too_many_attempts
 from ..db import get_session
 from . import bp
@@ -20,7 +20,7 @@ WRONG_CODE = {
 def _changed(db, user, change, **detail):
     """What every change of a two-step setting does besides itself: end the user's other
     sessions, tell the user by mail, and write it in the audit log."""
-    twostep.end_other_logins(db, user)
+    security.end_other_logins(db, user)
     twostep.mail_change(db, user, change)
     audit.record(db, f"two_step.{change}", actor=user, target=user, **detail)
 
@@ -76,8 +76,9 @@ def sms_confirm():
     user = me(db)
     form, status = CodeForm(), 200
     if form.validate_on_submit():
-        if twostep.attempts_blocked(db, user):
-            form.form_errors.append(too_many_attempts())
+        wait = twostep.attempts_blocked(db, user)
+        if wait:
+            form.form_errors.append(too_many_attempts(wait))
             status = 429
         else:
             problem = twostep.check_sms_code(db, user, twostep.SMS_SETUP, phone, form.code.data)
@@ -134,8 +135,9 @@ def app_setup():
         db.commit()
     form, status = CodeForm(), 200
     if form.validate_on_submit():
-        if twostep.attempts_blocked(db, user):
-            form.form_errors.append(too_many_attempts())
+        wait = twostep.attempts_blocked(db, user)
+        if wait:
+            form.form_errors.append(too_many_attempts(wait))
             status = 429
         elif twostep.accept_totp(db, user, form.code.data):
             user.totp_enabled = True

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from ..security import password_problems
+from ..security import PASSWORD_MAX_LENGTH, password_problems
 
 
 def _strip(value):
@@ -15,7 +15,10 @@ class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
         DataRequired(_l("Enter your e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=200)])
+        DataRequired(_l("Enter your password.")),
+        Length(max=PASSWORD_MAX_LENGTH, message=_l("The password may be at most %(num)s "
+                                                   "characters long.",
+                                                   num=PASSWORD_MAX_LENGTH))])
     next = HiddenField()
     submit = SubmitField(_l("Log in"))
 
@@ -37,8 +40,12 @@ class PasswordForm(FlaskForm):
         EqualTo("password", _l("The two passwords are not the same."))])
     submit = SubmitField(_l("Set password"))
 
+    def __init__(self, *args, email=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_email = email  # a password may not contain it
+
     def validate_password(self, field):
-        problems = password_problems(field.data or "")
+        problems = password_problems(field.data or "", self.user_email)
         if problems:
             raise ValidationError(" ".join(str(p) for p in problems))
 

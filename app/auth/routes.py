@@ -1,4 +1,6 @@
 """Views of login, logout, the invitation and (forgotten) passwords."""
+import math
+
 from flask import (
     current_app,
     flash,
@@ -11,7 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlmodel import select
 
@@ -32,10 +34,18 @@ def landing_for(user, first_time=False):
     return url_for("portal.home")
 
 
-def too_many_attempts():
-    """The message shown while logins or codes are throttled."""
-    return _("Too many failed attempts. Wait %(minutes)s minutes and try again.",
-             minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+def too_many_attempts(seconds=None):
+    """The message shown while logins or codes are throttled, for a pause of `seconds`
+    (the throttles with a fixed window: LOGIN_WINDOW_MINUTES)."""
+    minutes = (math.ceil(seconds / 60) if seconds
+               else current_app.config["LOGIN_WINDOW_MINUTES"])
+    return ngettext("Too many failed attempts. Wait %(num)s minute and try again.",
+                    "Too many failed attempts. Wait %(num)s minutes and try again.", minutes)
+
+
+def retry_after(seconds):
+    """The header that tells a client how long a 429 lasts."""
+    return {"Retry-After": str(seconds)} if seconds else {}
 
 
 def _safe_next(target):
@@ -64,13 +74,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(landing_for(current_user))
     form = LoginForm(next=request.args.get("next"))
-    status = 200
+    status, wait = 200, 0
     if form.validate_on_submit():
         db = get_session()
         email = security.normalise_email(form.email.data)
         ip = request.remote_addr or "?"
-        if security.login_blocked(db, email, ip):
-            form.form_errors.append(too_many_attempts())
+        wait = security.login_wait(db, email, ip)
+        if wait:  # not counted, not even checked: the pause ends by itself
+            form.form_errors.append(too_many_attempts(wait))
             status = 429
         else:
             user = db.exec(select(User).where(User.email == email)).first()
@@ -92,7 +103,7 @@ def login():
             status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, retry_after(wait)
 
 
 @bp.post("/uitloggen")
@@ -185,16 +196,25 @@ def forgot_password():
         email = security.normalise_email(form.email.data)
         ip = request.remote_addr or "?"
         limit = current_app.config["RESET_MAX_PER_HOUR"]
-        # Throttled and unknown addresses get the very same answer as known ones.
-        if not (security.throttled(db, "reset:" + email, limit, 60)
-                or security.throttled(db, "reset-ip:" + ip, limit * 10, 60)):
+        # One address asking for many addresses is told to wait; that says nothing about them.
+        wait = security.wait_seconds(db, "reset-ip:" + ip, limit * 10)
+        if wait:
+            minutes = math.ceil(wait / 60)
+            form.form_errors.append(ngettext(
+                "Too many requests. Wait %(num)s minute and try again.",
+                "Too many requests. Wait %(num)s minutes and try again.", minutes))
+            return render_template("auth/forgot_password.html", form=form), 429, \
+                retry_after(wait)
+        security.note_event(db, "reset-ip:" + ip)
+        # Per address, throttled and unknown addresses get the very same answer as known
+        # ones; the cap keeps anyone from flooding a mailbox.
+        if not security.throttled(db, "reset:" + email, limit, 60):
             security.note_event(db, "reset:" + email)
-            security.note_event(db, "reset-ip:" + ip)
             user = db.exec(select(User).where(User.email == email)).first()
             if user is not None and user.active:
                 _send_password_link(db, user)
                 audit.record(db, "password.link_requested", actor=user, target=user)
-            db.commit()
+        db.commit()
         return redirect(url_for("auth.link_sent"))
     return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
 
@@ -214,12 +234,15 @@ def set_password(token):
     _speak_language_of(db, link)
     if problem:
         return _link_problem(problem)
-    form = PasswordForm()
+    user = db.get(User, link.user_id)
+    form = PasswordForm(email=user.email)
     if form.validate_on_submit():
-        user = db.get(User, link.user_id)
         security.set_password(user, form.password.data)
         security.void_tokens(db, user)  # this link and every other open one
         security.end_all_logins(db, user)
+        # The owner proved the mailbox: failed logins of someone else no longer hold them up.
+        # (Wrong two-step codes still count: a link must not buy more guesses at those.)
+        security.forget_events(db, "login:" + user.email)
         queue_mail(db, user, "password_set", _l("Your password has been set"))
         audit.record(db, "password.set", actor=user, target=user)
         if user.two_step_enabled:

@@ -65,10 +65,11 @@ def second_step(method):
     methods = twostep.methods_of(user)
     if method not in methods:
         return redirect(url_for("auth.second_step", method=methods[0]))
-    form, status = CodeForm(), 200
+    form, status, wait = CodeForm(), 200, 0
     if form.validate_on_submit():
-        if twostep.attempts_blocked(db, user):
-            form.form_errors.append(routes.too_many_attempts())
+        wait = twostep.attempts_blocked(db, user)
+        if wait:  # not counted, not even checked: the pause ends by itself
+            form.form_errors.append(routes.too_many_attempts(wait))
             status = 429
         else:
             proved = twostep.verify_login(db, user, method, form.code.data)
@@ -82,7 +83,8 @@ def second_step(method):
     elif request.method == "POST":
         status = 400
     return render_template("auth/second_step.html", form=form, method=method, methods=methods,
-                           digits=twostep.phone_ending(user.sms_phone)), status
+                           digits=twostep.phone_ending(user.sms_phone)), status, \
+        routes.retry_after(wait)
 
 
 @bp.post("/inloggen/verificatie/sms/versturen")

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from ..access import get_assignment_for
-from ..db import get_session
+from ..db import get_session, record_id
 from ..messages.uploads import allowed_extensions
 from ..models import Document, Dossier
 from ..portal.routes import is_htmx, page_or_fragment
@@ -180,7 +180,7 @@ def save(assignment_id, number):
     first = filling.first_unfinished()
     if first is not None and number > first:
         return _go(_step_url(filling, first))
-    revision = request.form.get("revision", type=int)
+    revision = request.form.get("revision", type=record_id)
     if revision is None:
         abort(400)
     values, _problems = clean_step(step_, _posted(step_))
