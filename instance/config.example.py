@@ -12,6 +12,17 @@ SECURITY_CONTACT = "security@portaal.example.nl"
 # secure cookies (with the __Host- prefix) and HSTS.
 PUBLIC_BASE_URL = "https://portaal.example.nl"
 
+# Behind a TLS proxy: how many proxies in front of the app set X-Forwarded-For/-Proto/-Host
+# (0 ignores those headers; then the client address is the proxy's).
+# TRUSTED_PROXIES = 1
+
+# SMS for two-step verification: without a gateway texts are only written to files.
+# SMS_GATEWAY_URL = "https://sms.example.nl/api/send"
+# SMS_GATEWAY_TOKEN = "..."
+
+# Optional virus scan of every upload with ClamAV's clamd (refused when unreachable).
+# CLAMD_SOCKET = "/run/clamav/clamd.ctl"
+
 # Leave unset for SQLite in instance/portal.sqlite3, or use PostgreSQL (psycopg 3):
 # DATABASE_URL = "postgresql+psycopg://portal:secret@127.0.0.1:5432/portal"
 
