@@ -142,5 +142,10 @@ def serve(host, port):
 def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_cli)
+    from .ops import backup, dbcopy, integrity
+
     for command in (create_staff, create_client, send_mail, demo, serve):
         app.cli.add_command(command)
+    for module in (integrity, backup, dbcopy):
+        for command in module.commands:
+            app.cli.add_command(command)

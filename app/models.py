@@ -136,6 +136,8 @@ class DossierStatus(SQLModel, table=True):
     label_en: str = Field(max_length=100)
     in_progress: bool = False
     position: int = 0
+    # Days a dossier keeps this status before its clients may be erased (AVG); None: never.
+    retention_days: int | None = None
 
 
 # A case of the firm, shared with one or more clients and/or companies.
@@ -147,6 +149,7 @@ class Dossier(SQLModel, table=True):
     lawyer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     created_at: datetime = created()
     updated_at: datetime = created()
+    status_changed_at: datetime = created()  # the retention period counts from here
 
     steps: list["ProgressStep"] = Relationship(
         back_populates="dossier", sa_relationship_kwargs={"order_by": "ProgressStep.position"})
@@ -318,6 +321,8 @@ class OutgoingMail(SQLModel, table=True):
     locked_until: datetime | None = when()
     sent_at: datetime | None = when(index=True)
     last_error: str | None = Field(default=None, max_length=1000)
+    # Given up: the server refused it for good (5xx) or every attempt failed; shown to staff.
+    failed_at: datetime | None = when(index=True)
 
 
 # Something new for a client (document, message, questionnaire), waiting to be told by
