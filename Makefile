@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations lint translate-update bench bench-questionnaire clean
+.PHONY: run test install translations lint translate-update bench bench-questionnaire bench-load clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: install
 # Questionnaires: the PDF of 100 questions, a step save and "Voltooien" (in-process, SQLite).
 bench-questionnaire: install
 	$(BIN)/python -m bench.questionnaire
+
+# 50 users for several minutes against gunicorn with 4 workers, on SQLite and PostgreSQL.
+bench-load: install
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3* instance/files instance/outbox
