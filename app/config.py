@@ -143,3 +143,13 @@ class Default:
     CLAMD_TIMEOUT = 60  # seconds per socket operation
     # Drafts (and their attachments) never sent are removed after this many hours.
     DRAFT_MAX_AGE_HOURS = 24
+    # A stored file that no row names (a crash between writing it and committing its row)
+    # and a temporary file left over are removed by the hourly cleanup once older than
+    # this; younger ones may belong to an upload under way (app/ops/integrity.py).
+    ORPHAN_GRACE_MINUTES = 60
+    # Downloads handed to nginx (deploy/nginx/klantenportaal.conf, docs/deploy.md): set to
+    # the URL prefix of nginx's `internal` location for UPLOAD_FOLDER, e.g. "/_protected/".
+    # A download then answers, after its access check and counting, with an empty body and
+    # X-Accel-Redirect, and nginx sends the file (Range, slow clients) without holding a
+    # worker. None: the app sends the file itself.
+    X_ACCEL_REDIRECT = None

@@ -1,6 +1,5 @@
 """Removing what was never sent: stale drafts with their files, and files without a row."""
 import logging
-import os
 import time
 from datetime import timedelta
 
@@ -10,10 +9,10 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from .. import db
-from ..models import Document, Message, utcnow
+from ..models import Message, utcnow
+from ..ops import integrity
 from . import drafts
 
-KEY_LENGTH = 32
 # The mail sender loop calls cleanup_if_due every few seconds; it runs at most this often.
 CLEANUP_EVERY_SECONDS = 3600
 clock = time.monotonic  # tests move it on
@@ -21,9 +20,9 @@ log = logging.getLogger("klantenportaal.cleanup")
 
 
 def cleanup_drafts(session, max_age_hours=None, now=None):
-    """Delete drafts older than `max_age_hours` with their attachments and files, and files
-    on disk that no row names (left by a crash between storing and committing). Returns
-    (drafts removed, files removed)."""
+    """Delete drafts older than `max_age_hours` with their attachments and files, and the
+    orphaned and temporary files of app/ops/integrity.py. Returns (drafts removed, files
+    removed)."""
     hours = current_app.config["DRAFT_MAX_AGE_HOURS"] if max_age_hours is None else max_age_hours
     cutoff = (now or utcnow()) - timedelta(hours=hours)
     stale = session.exec(select(Message).where(Message.sent_at.is_(None),
@@ -33,43 +32,10 @@ def cleanup_drafts(session, max_age_hours=None, now=None):
         keys += drafts.discard(session, message, action="draft.expired")
     session.commit()
     drafts.remove_files(keys)
-    orphans = _orphan_files(session, cutoff.timestamp())
-    for path in orphans:
-        _unlink(path)
+    # Files without a row (a crash between storing and committing) and temporary files
+    # left over go once older than ORPHAN_GRACE_MINUTES: younger ones may be under way.
+    orphans = integrity.remove_orphans(session, now=now.timestamp() if now else None)
     return len(stale), len(keys) + len(orphans)
-
-
-def _orphan_files(session, older_than):
-    """Paths under UPLOAD_FOLDER, older than `older_than` (epoch), that no document names:
-    half-written parts, and stored files whose database row never committed."""
-    root = current_app.config["UPLOAD_FOLDER"]
-    candidates = {}
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            try:
-                if os.path.getmtime(path) >= older_than:
-                    continue
-            except FileNotFoundError:
-                continue
-            if name.endswith(".part"):
-                candidates[path] = None
-            elif len(name) == KEY_LENGTH and name.isalnum():
-                candidates[path] = name
-    keys = [k for k in candidates.values() if k]
-    known = set()
-    for start in range(0, len(keys), 500):
-        known.update(session.exec(select(Document.storage_key).where(
-            Document.storage_key.in_(keys[start:start + 500]))).all())
-    session.rollback()  # end the read transaction
-    return [path for path, key in candidates.items() if key not in known]
-
-
-def _unlink(path):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
 
 
 def cleanup_if_due(app):
