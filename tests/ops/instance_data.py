@@ -1,0 +1,246 @@
+"""For the backup and copy tests: a database with rows in every table and stored files,
+throwaway databases, and comparing two instances row by row and file by file."""
+import filecmp
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+from conftest import free_port
+from conftest import test_config as app_settings  # aliased: pytest would collect test_*
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel
+
+from app import create_app, storage
+from app.demo import default_statuses
+from app.models import (
+    CAT_ATTACHMENT,
+    CAT_CORRESPONDENCE,
+    CAT_PROVIDED,
+    KIND_STAFF,
+    TOKEN_INVITE,
+    AuditEvent,
+    Company,
+    Delegation,
+    Document,
+    DocumentDownload,
+    Dossier,
+    DossierClient,
+    DossierCompany,
+    DossierStatus,
+    FirmSettings,
+    LoginSession,
+    Message,
+    MessageAttachment,
+    MessageRead,
+    NotificationItem,
+    OneTimeToken,
+    OutgoingMail,
+    ProgressStep,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireAssignment,
+    QuestionnaireVersion,
+    RecoveryCode,
+    ThrottleEvent,
+    User,
+    utcnow,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+def new_app(url, folder):
+    """An app on database `url` with its folders under `folder`."""
+    return create_app(app_settings(url, folder, free_port()))
+
+
+def postgres_server(database_url):
+    """(URL of a PostgreSQL server to make databases on, or None; the reason if None)."""
+    if database_url.startswith("postgresql"):
+        return database_url, None
+    from test_migrations import _postgres_server
+    return _postgres_server()
+
+
+_SPARE = pytest.StashKey[dict]()
+
+
+def empty_database(request, kind, folder, server=None):
+    """The URL of an empty database of `kind`: a new SQLite file in `folder`, or on the
+    PostgreSQL `server` one throwaway database (klp_backup_*), made once per test session
+    (making one takes a second) and emptied for each caller."""
+    if kind == "sqlite":
+        return "sqlite:///" + os.path.join(folder, f"{uuid.uuid4().hex[:12]}.sqlite3")
+    spares = request.config.stash.setdefault(_SPARE, {})
+    if server not in spares:
+        name = f"klp_backup_{uuid.uuid4().hex[:12]}"
+        _on_server(server, f'CREATE DATABASE "{name}"')
+        request.config.add_cleanup(
+            lambda: _on_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        spares[server] = make_url(server).set(database=name).render_as_string(
+            hide_password=False)
+    engine = create_engine(spares[server])
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return spares[server]
+
+
+def _on_server(server, statement):
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(statement))
+    admin.dispose()
+
+
+def plain_engine(url):
+    """An engine for reading and arranging rows outside the app."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect",
+                     lambda conn, _record: conn.execute("PRAGMA foreign_keys=ON"))
+    return engine
+
+
+def fill(app, url):
+    """Rows in every table of the app's database, and their stored files (one of 3 MB,
+    one empty, a logo); returns the storage keys."""
+    engine = plain_engine(url)
+    with app.app_context(), Session(engine, expire_on_commit=False) as s:
+        if s.get(DossierStatus, "in_progress") is None:
+            default_statuses(s)
+        company = Company(name="Bakkerij De Wit B.V.")
+        s.add(company)
+        s.flush()
+        lawyer = User(email="jansen@kantoor.nl", name="mr. P. Jansen", kind=KIND_STAFF,
+                      role="lawyer", password_hash="scrypt:x", sms_phone="+31612345678",
+                      sms_enabled=True, totp_secret="JBSWY3DPEHPK3PXP", totp_enabled=True,
+                      totp_last_step=58_000_000)
+        secretary = User(email="boer@kantoor.nl", name="L. de Boer", kind=KIND_STAFF,
+                         role="secretary")
+        jan = User(email="jan@example.nl", name="Jan de Vriës 😀", phone="0612345678",
+                   last_login_at=utcnow(), first_login_at=utcnow() - timedelta(days=3),
+                   notify_messages=False)
+        anna = User(email="anna@bakkerij.nl", name="Anna", company_id=company.id,
+                    is_company_main=True, language="en", active=False)
+        s.add_all([lawyer, secretary, jan, anna])
+        s.flush()
+        s.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
+        s.add(LoginSession(user_id=jan.id, token_hash="a" * 64, ip="192.0.2.1",
+                           user_agent="Firefox"))
+        dossier = Dossier(number="2026-0142", description="Aankoop woning 'Dorpsstraat' 12",
+                          status_code="in_progress", lawyer_id=lawyer.id)
+        closed = Dossier(number="2025-0311", description="Testament", status_code="closed")
+        s.add_all([dossier, closed])
+        s.flush()
+        s.add_all([DossierClient(dossier_id=dossier.id, user_id=jan.id),
+                   DossierClient(dossier_id=closed.id, user_id=jan.id),
+                   DossierCompany(dossier_id=dossier.id, company_id=company.id),
+                   ProgressStep(dossier_id=dossier.id, position=0, title_nl="Intake",
+                                title_en="Intake", done_at=utcnow()),
+                   ProgressStep(dossier_id=dossier.id, position=1, title_nl="Akte")])
+        contents = [b"%PDF-1.4 " + os.urandom(3 * 1024 * 1024), b"",
+                    b"%PDF-1.4 brief", b"%PDF-1.4 bijlage", b"%PDF-1.4 vragenlijst"]
+        documents = []
+        for number, data in enumerate(contents):
+            key, digest, size = storage.store_bytes(data)
+            category = (CAT_CORRESPONDENCE, CAT_PROVIDED, CAT_CORRESPONDENCE,
+                        CAT_ATTACHMENT, CAT_PROVIDED)[number]
+            documents.append(Document(
+                dossier_id=dossier.id, category=category, title=f"Stuk {number}",
+                filename=f"stuk {number}.pdf", content_type="application/pdf", size=size,
+                sha256=digest, storage_key=key, uploaded_by_id=lawyer.id,
+                withdrawn_at=utcnow() if number == 2 else None))
+        s.add_all(documents)
+        s.flush()
+        s.add(DocumentDownload(document_id=documents[0].id, user_id=jan.id, count=3))
+        first = Message(dossier_id=dossier.id, sender_id=secretary.id,
+                        on_behalf_of_id=lawyer.id, from_client=False, subject="Concept akte",
+                        body="Beste,\n\nZie bijlage.\t€ 1.250,-", sent_at=utcnow())
+        s.add(first)
+        s.flush()
+        reply = Message(dossier_id=dossier.id, sender_id=jan.id, reply_to_id=first.id,
+                        subject="Re: Concept akte", body="Dank u", sent_at=utcnow())
+        s.add(reply)
+        s.flush()
+        s.add_all([MessageAttachment(message_id=first.id, document_id=documents[3].id),
+                   MessageRead(message_id=first.id, user_id=jan.id)])
+        questionnaire = Questionnaire(title="Intake", created_by_id=lawyer.id)
+        s.add(questionnaire)
+        s.flush()
+        version = QuestionnaireVersion(
+            questionnaire_id=questionnaire.id, title="Intake", introduction="Welkom",
+            definition={"steps": [{"title": "Stap 1", "questions": [
+                {"id": "naam", "type": "text", "label": "Naam", "required": True}]}]})
+        s.add(version)
+        s.flush()
+        assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
+                                             client_id=jan.id, sent_by_id=lawyer.id,
+                                             completed_at=utcnow(),
+                                             document_id=documents[4].id)
+        s.add(assignment)
+        s.flush()
+        s.add_all([
+            QuestionnaireAnswer(assignment_id=assignment.id, step=0,
+                                answers={"naam": "Jan \"de\" Vriës", "n": [1, 2.5, None]},
+                                revision=2),
+            OneTimeToken(user_id=anna.id, purpose=TOKEN_INVITE, token_hash="b" * 64,
+                         expires_at=utcnow() + timedelta(days=7)),
+            RecoveryCode(user_id=lawyer.id, kind="recovery", code_hash="c" * 60),
+            ThrottleEvent(key="login:ip:192.0.2.1"),
+            OutgoingMail(recipient="jan@example.nl", subject="Nieuw bericht",
+                         body_text="tekst", body_html="<p>html</p>", attempts=2,
+                         last_error="421 try later", sent_at=utcnow()),
+            NotificationItem(user_id=jan.id, kind="message"),
+            AuditEvent(actor_id=lawyer.id, action="document.published",
+                       target_type="document", target_id=documents[0].id,
+                       dossier_id=dossier.id, ip="192.0.2.9", detail={"title": "Stuk 0"}),
+        ])
+        logo, _digest, _size = storage.store_bytes(PNG)
+        s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
+                           logo_type="image/png", max_file_mb=50))
+        s.commit()
+    engine.dispose()
+    return [d.storage_key for d in documents] + [logo]
+
+
+def every_row(url):
+    """{table: its rows sorted by primary key} of the database at `url`."""
+    engine = plain_engine(url)
+    rows = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            key = [column.name for column in table.primary_key.columns]
+            found = [row._asdict() for row in conn.execute(select(table))]
+            rows[table.name] = sorted(found, key=lambda row: [row[k] for k in key])
+    engine.dispose()
+    return rows
+
+
+def stored_files(app):
+    """{storage key: path} of every file in the app's UPLOAD_FOLDER, its tmp folder aside."""
+    root = app.config["UPLOAD_FOLDER"]
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        if folder == root and storage.TMP_DIR in dirs:
+            dirs.remove(storage.TMP_DIR)
+        found.update({name: os.path.join(folder, name) for name in files})
+    return found
+
+
+def same_files(one, other):
+    """True when both apps hold the same stored files, byte for byte."""
+    mine, theirs = stored_files(one), stored_files(other)
+    return set(mine) == set(theirs) and all(
+        filecmp.cmp(mine[key], theirs[key], shallow=False) for key in mine)
+
+
+def documents_of(url):
+    """Every Document row of the database at `url`."""
+    engine = plain_engine(url)
+    with Session(engine) as s:
+        found = list(s.scalars(select(Document).order_by(Document.id)))
+    engine.dispose()
+    return found
