@@ -93,7 +93,8 @@ def send_mail(loop):
         start_sender_thread(current_app._get_current_object()).join()
     notifications.send_due()
     sent, failed = deliver_pending()
-    click.echo(f"{sent} sent, {failed} failed (will be retried).")
+    click.echo(f"{sent} sent, {failed} failed (retried later, or given up on: staff see "
+               "those under Instellingen).")
 
 
 @click.command("demo")

@@ -54,9 +54,11 @@ def send_due(app=None):
             .distinct()).all()
         queued = 0
         for user_id in user_ids:
+            # FOR UPDATE: a second sender (another process) waits here until this one has
+            # committed, then finds the items mailed; one mail, never two (PostgreSQL).
             items = session.exec(select(NotificationItem).where(
                 NotificationItem.user_id == user_id,
-                NotificationItem.mailed_at.is_(None))).all()
+                NotificationItem.mailed_at.is_(None)).with_for_update()).all()
             user = session.get(User, user_id)
             counts = Counter(item.kind for item in items if wants(user, item.kind))
             if (counts and user.active

@@ -1,25 +1,40 @@
-"""Mail with nothing lost: queued in the database with its cause, delivered with retries."""
+"""Mail with nothing lost: queued in the database with its cause, delivered with retries.
+
+Exactly once: a sender claims a mail (an UPDATE that only one sender can win) before it
+talks to the SMTP server, so senders in several processes never send one mail twice. A
+crash between the server's "250" and the commit resends it after CLAIM_TIME, with the same
+Message-ID, so the duplicate is recognisable. A permanent refusal (5xx) gives up at once, a
+temporary failure after MAIL_MAX_ATTEMPTS tries; a mail given up on gets failed_at, is
+shown to admins (app/staff/mail.py) and is not tried again until one of them says so.
+"""
 import logging
 import os
 import re
+import smtplib
 import threading
 from datetime import timedelta
-from email.utils import make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from flask_mail import Message
-from sqlalchemy import event, or_, update
+from flask_mail import Connection, Message
+from sqlalchemy import event, func, or_, update
 from sqlmodel import Session, select
 
 from . import db, firm
-from .extensions import mail
 from .models import OutgoingMail, utcnow
 
 log = logging.getLogger("klantenportaal.mail")
 # How long a claimed mail stays locked against other senders while one sends it.
 CLAIM_TIME = timedelta(minutes=5)
+# Seconds one SMTP step (connect, each command) may take: well within CLAIM_TIME, so a hung
+# server cannot keep a mail claimed until another sender takes it over and sends it again.
+SMTP_TIMEOUT = 60
+# 5xx answers about the server's terms or our login, not about this mail: authentication or
+# TLS required (530), login refused (534, 535, 538). The operator fixes the configuration;
+# the mail waits and is retried like after a temporary failure.
+_ABOUT_THE_CONNECTION = {530, 534, 535, 538}
 _wake_events = set()  # one per running sender thread, set when a mail is committed
 _LINK = re.compile(r"https?://[^\s<>\"']+")
 
@@ -60,12 +75,14 @@ def _claim(session, mail_id):
     """Lock one pending mail for five minutes and load it; None when another worker has it.
 
     The transaction ends before the mail is sent, so no lock is held while SMTP talks
-    (on SQLite every transaction holds the write lock, see app/db.py).
+    (on SQLite every transaction holds the write lock, see app/db.py). The claim's time,
+    read back into row.locked_until, is what _finish checks.
     """
     now = utcnow()
     result = session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
+               OutgoingMail.failed_at.is_(None),
                or_(OutgoingMail.locked_until.is_(None), OutgoingMail.locked_until < now))
         .values(locked_until=now + CLAIM_TIME)
         .execution_options(synchronize_session=False))
@@ -73,6 +90,18 @@ def _claim(session, mail_id):
         if result.rowcount == 1 else None
     session.commit()
     return row
+
+
+def _finish(session, row, **values):
+    """Write the outcome of one try and release the claim, unless the claim was lost."""
+    result = session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == row.id, OutgoingMail.locked_until == row.locked_until)
+        .values(locked_until=None, attempts=OutgoingMail.attempts + 1, **values)
+        .execution_options(synchronize_session=False))
+    session.commit()
+    if result.rowcount != 1:  # only after a stall longer than CLAIM_TIME
+        log.error("mail %s: the claim ran out while it was sent; outcome not stored", row.id)
 
 
 def deliver_pending(app=None, limit=100):
@@ -83,8 +112,8 @@ def deliver_pending(app=None, limit=100):
         now = utcnow()
         due = session.exec(
             select(OutgoingMail.id)
-            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= now,
-                   OutgoingMail.attempts < app.config["MAIL_MAX_ATTEMPTS"])
+            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None),
+                   OutgoingMail.next_attempt_at <= now)
             .order_by(OutgoingMail.id).limit(limit)).all()
         firm.current(session)  # read now, in this transaction; _message uses it (the From)
         session.commit()
@@ -94,22 +123,74 @@ def deliver_pending(app=None, limit=100):
                 continue
             try:
                 _send(app, row)
-            except Exception as exc:  # the mail stays queued and is tried again later
-                row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                row.next_attempt_at = utcnow() + backoff(row.attempts)
-                row.locked_until = None
+            except Exception as exc:  # the mail stays queued: tried again, or shown to staff
+                _note_failure(app, session, row, exc)
                 failed += 1
-                log.warning("mail %s to %s failed (attempt %s): %s",
-                            row.id, row.recipient, row.attempts, row.last_error)
             else:
-                row.attempts += 1
-                row.sent_at = utcnow()
-                row.locked_until = None
-                row.last_error = None
+                _finish(session, row, sent_at=utcnow(), last_error=None)
                 sent += 1
-            session.commit()
     return sent, failed
+
+
+def _note_failure(app, session, row, exc):
+    """Store a failed try: retried after a back-off, or given up on (failed_at)."""
+    attempts = row.attempts + 1
+    error = describe_error(exc)
+    given_up = is_permanent(exc) or attempts >= app.config["MAIL_MAX_ATTEMPTS"]
+    now = utcnow()
+    _finish(session, row, last_error=error, next_attempt_at=now + backoff(attempts),
+            failed_at=now if given_up else None)
+    if given_up:
+        log.error("mail %s to %s given up after %s attempt(s): %s",
+                  row.id, row.recipient, attempts, error)
+    else:
+        log.warning("mail %s to %s failed (attempt %s): %s",
+                    row.id, row.recipient, attempts, error)
+
+
+def is_permanent(exc):
+    """True when the mail server refused this very mail for good: a 5xx answer to its
+    sender, its recipient or its content. Anything else (no connection, a time-out, 4xx,
+    a login problem) may pass and is retried."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in exc.recipients.values()]
+    elif isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        codes = [exc.smtp_code]
+    else:
+        return False
+    return bool(codes) and all(500 <= code <= 599 and code not in _ABOUT_THE_CONNECTION
+                               for code in codes)
+
+
+def describe_error(exc):
+    """The error as staff see it: its kind and the server's answer, readable, one line."""
+    name = type(exc).__name__
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(f"{code} {_text(text)}" for code, text in exc.recipients.values())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        detail = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    else:
+        detail = str(exc)
+    return " ".join(f"{name}: {detail}".split())[:1000]
+
+
+def _text(answer):
+    """A server's answer as text."""
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def retry(session, row):
+    """Let a mail that was given up on (or is waiting) be tried again now, from scratch."""
+    row.failed_at = None
+    row.attempts = 0
+    row.next_attempt_at = utcnow()
+    session.info["mail_queued"] = True  # wakes this process's sender on commit
+
+
+def failed_count(session):
+    """How many mails were given up on."""
+    return session.exec(select(func.count()).select_from(OutgoingMail).where(
+        OutgoingMail.failed_at.is_not(None), OutgoingMail.sent_at.is_(None))).one()
 
 
 def backoff(attempts):
@@ -118,17 +199,54 @@ def backoff(attempts):
 
 
 def _message(app, row):
+    """The mail of `row`, with the Message-ID of its row (the same on every try)."""
     msg = Message(subject=row.subject, recipients=[row.recipient], body=row.body_text,
                   html=row.body_html, sender=firm.current().sender)
-    msg.msgId = make_msgid(domain="klantenportaal")
+    msg.msgId = message_id(app, row)
     return msg
+
+
+def message_id(app, row):
+    """<mail.42.20260105093012123456@portal.example.nl>: the row's id and creation time, so
+    two installations, or a database started afresh, never give two mails one id."""
+    domain = urlsplit(app.config.get("PUBLIC_BASE_URL") or "").hostname or "klantenportaal"
+    return f"<mail.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
+class _Connection(Connection):
+    """Flask-Mail's SMTP connection, with a time limit on every step, and a QUIT that cannot
+    turn a delivered mail into a failed one (the server said "250": it has the mail)."""
+
+    def configure_host(self):
+        """Connect, STARTTLS and log in as Flask-Mail does, but never wait forever."""
+        smtp = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = smtp(self.mail.server, self.mail.port, timeout=SMTP_TIMEOUT)
+        try:
+            host.set_debuglevel(int(self.mail.debug))
+            if self.mail.use_tls:
+                host.starttls()
+            if self.mail.username and self.mail.password:
+                host.login(self.mail.username, self.mail.password)
+        except BaseException:
+            host.close()
+            raise
+        return host
+
+    def __exit__(self, exc_type, exc_value, tb):
+        try:
+            super().__exit__(exc_type, exc_value, tb)
+        except (smtplib.SMTPException, OSError) as exc:
+            if self.host is not None:
+                self.host.close()
+            log.info("SMTP QUIT failed (%s); what was sent stays sent", exc)
 
 
 def _send(app, row):
     """Send through SMTP when configured, else write instance/outbox/<id>.eml."""
     msg = _message(app, row)
     if app.config.get("MAIL_SERVER"):
-        mail.send(msg)
+        with _Connection(app.extensions["mail"]) as connection:
+            connection.send(msg)
         return
     path = os.path.join(app.config["OUTBOX_FOLDER"], f"{row.id:06d}.eml")
     with open(path, "wb") as f:

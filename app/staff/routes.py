@@ -6,12 +6,14 @@ from sqlmodel import func, select
 
 from ..db import get_session
 from ..models import (
+    ROLE_ADMIN,
     Dossier,
     DossierStatus,
     Message,
     MessageRead,
     QuestionnaireAssignment,
 )
+from ..outbox import failed_count
 from . import bp
 from .access import staff_dossier_ids, staff_dossiers
 
@@ -62,4 +64,6 @@ def index():
     recent = db.exec(staff_dossiers(current_user)
                      .order_by(Dossier.updated_at.desc(), Dossier.id.desc()).limit(5)).all()
     return render_template("staff/index.html", counts=overview_counts(db, current_user),
-                           recent=recent)
+                           recent=recent,
+                           failed_mails=failed_count(db) if current_user.role == ROLE_ADMIN
+                           else 0)

@@ -49,6 +49,7 @@ from app.models import (
     Message,
     MessageAttachment,
     OneTimeToken,
+    OutgoingMail,
     ProgressStep,
     Questionnaire,
     QuestionnaireAnswer,
@@ -187,6 +188,9 @@ def build_world(app, make, session):
                            pdf=docs["pdf"])
     company_open = assignment(s, version, d2, w.anna, w.lawyer,
                               {1: {"naam": f"{SECRET} Anna"}})
+    mail = OutgoingMail(recipient=w.jan.email, subject=f"{SECRET} mail", body_text=SECRET,
+                        body_html=SECRET, attempts=1, failed_at=utcnow())  # given up on
+    s.add(mail)
     email_token = security.issue_token(s, w.jan, TOKEN_EMAIL, 24)
     s.flush()
     link = s.exec(select(OneTimeToken).where(
@@ -222,6 +226,7 @@ def build_world(app, make, session):
         "questionnaire_id": [(None, questionnaire.id)],
         "question_id": [(None, "naam")],
         "code": [(None, "in_progress")],
+        "mail_id": [(None, mail.id)],
     }
     return w
 

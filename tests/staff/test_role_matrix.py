@@ -25,6 +25,7 @@ from app.models import (
     CAT_CORRESPONDENCE,
     Document,
     Message,
+    OutgoingMail,
     ProgressStep,
     Questionnaire,
     QuestionnaireAssignment,
@@ -95,7 +96,9 @@ def other(session, make, staff):
                       sent_at=utcnow())
     step = ProgressStep(dossier_id=dossier.id, position=0, title_nl="Intake", title_en="Intake")
     questionnaire = Questionnaire(title="Intake", created_by_id=staff.other_lawyer.id)
-    session.add_all([document, message, step, questionnaire])
+    mail = OutgoingMail(recipient=piet.email, subject="Uw account", body_text="-",
+                        body_html="-", attempts=1, failed_at=utcnow())  # given up on
+    session.add_all([document, message, step, questionnaire, mail])
     session.flush()
     version = new_version(session, questionnaire, title="Intake", definition={"steps": [
         {"title": "Stap", "questions": [{"id": "naam", "type": "text", "label": "Naam"}]}]})
@@ -109,6 +112,7 @@ def other(session, make, staff):
         "assignment_id": assignment.id, "user_id": piet.id, "step_id": step.id,
         "questionnaire_id": questionnaire.id, "number": 1, "question_id": "naam",
         "code": "closed", "client": piet, "company_account": kees, "company_id": holding.id,
+        "mail_id": mail.id,
     }
 
 

@@ -1,0 +1,114 @@
+"""Staff side: the e-mails that could not be delivered (admin only).
+
+Two lists: the mails given up on (the server refused them for good, or every attempt failed)
+and the mails that failed at least once and wait for their next try, each with its last
+error. An admin may try a mail again at once, try every given-up mail again (after fixing
+the mail settings), or delete a given-up mail whose recipient will never take it. The
+delivery itself lives in app/outbox.py.
+"""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlmodel import func, select
+
+from .. import audit, outbox
+from ..db import get_session
+from ..models import OutgoingMail
+from . import bp
+from .access import admin_only
+from .settings import _confirmed
+
+LIST_MAX = 200  # rows per list; a longer list says how many more there are
+
+
+def given_up():
+    """A select of the mails that were given up on and not sent since."""
+    return select(OutgoingMail).where(OutgoingMail.failed_at.is_not(None),
+                                      OutgoingMail.sent_at.is_(None))
+
+
+def waiting():
+    """A select of the mails that failed at least once and wait for another try."""
+    return select(OutgoingMail).where(OutgoingMail.failed_at.is_(None),
+                                      OutgoingMail.sent_at.is_(None), OutgoingMail.attempts > 0)
+
+
+def _count(db, query):
+    return db.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+def get_mail(db, mail_id):
+    """The queued mail with this id, else 404."""
+    row = db.get(OutgoingMail, mail_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/instellingen/e-mail")
+@admin_only
+def settings_mail():
+    """The mails given up on, newest first, and the mails waiting for another try."""
+    db = get_session()
+    failed = db.exec(given_up().order_by(OutgoingMail.failed_at.desc(),
+                                         OutgoingMail.id.desc()).limit(LIST_MAX)).all()
+    retrying = db.exec(waiting().order_by(OutgoingMail.created_at,
+                                          OutgoingMail.id).limit(LIST_MAX)).all()
+    return render_template("staff/mail.html", failed=failed, waiting=retrying,
+                           failed_total=_count(db, given_up()),
+                           waiting_total=_count(db, waiting()))
+
+
+@bp.post("/instellingen/e-mail/<int:mail_id>/opnieuw")
+@admin_only
+def settings_mail_retry(mail_id):
+    """Try one mail again now, with a fresh count of attempts."""
+    db = get_session()
+    _confirmed()
+    row = get_mail(db, mail_id)
+    if row.sent_at is not None:
+        flash(_("This e-mail has been sent in the meantime."), "success")
+        return redirect(url_for("staff.settings_mail"))
+    audit.record(db, "mail.retried", actor=current_user, target=row, recipient=row.recipient,
+                 subject=row.subject, attempts=row.attempts, last_error=row.last_error)
+    outbox.retry(db, row)
+    db.commit()
+    flash(_("The e-mail to %(email)s will be sent again shortly.", email=row.recipient),
+          "success")
+    return redirect(url_for("staff.settings_mail"))
+
+
+@bp.post("/instellingen/e-mail/opnieuw")
+@admin_only
+def settings_mail_retry_all():
+    """Try every mail that was given up on again (after the mail settings were fixed)."""
+    db = get_session()
+    _confirmed()
+    rows = db.exec(given_up()).all()
+    for row in rows:
+        outbox.retry(db, row)
+    if rows:
+        audit.record(db, "mail.retried_all", actor=current_user, count=len(rows))
+    db.commit()
+    flash(ngettext("%(num)s e-mail will be sent again shortly.",
+                   "%(num)s e-mails will be sent again shortly.", len(rows)), "success")
+    return redirect(url_for("staff.settings_mail"))
+
+
+@bp.post("/instellingen/e-mail/<int:mail_id>/verwijderen")
+@admin_only
+def settings_mail_delete(mail_id):
+    """Delete a mail that was given up on: nobody will try it again."""
+    db = get_session()
+    _confirmed()
+    row = get_mail(db, mail_id)
+    if row.failed_at is None or row.sent_at is not None:
+        flash(_("Only an e-mail that has been given up on can be deleted."), "error")
+        return redirect(url_for("staff.settings_mail"))
+    audit.record(db, "mail.deleted", actor=current_user, target=row, recipient=row.recipient,
+                 subject=row.subject, last_error=row.last_error)
+    db.delete(row)
+    db.commit()
+    flash(_("The e-mail to %(email)s has been deleted.", email=row.recipient), "success")
+    return redirect(url_for("staff.settings_mail"))

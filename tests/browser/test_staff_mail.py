@@ -1,0 +1,96 @@
+"""An invitation that could not be delivered, walked in Chromium in Dutch and in English: the
+admin sees the notice on the start page, opens the undelivered e-mails, sees the mail with
+its error and tries it again; once the mail server is back it arrives and the notice is gone."""
+import re
+
+import pytest
+from conftest import PASSWORD, free_port
+from playwright.sync_api import expect
+from test_i18n import _labels_of_other_language
+from twostep_helpers import totp_code, with_app
+
+from app.extensions import mail
+from app.outbox import deliver_pending
+
+DUTCH = {
+    "lang": "nl", "log_in": "Inloggen", "code": "Code",
+    "notice": "1 e-mail kon niet worden verzonden.",
+    "see": "Bekijk de niet verzonden e-mails", "title": "Niet verzonden e-mails",
+    "given_up": "Opgegeven (1)", "none_left": "Opgegeven (0)", "retry": "Opnieuw proberen",
+    "retried": "De e-mail aan klant@example.nl wordt zo meteen opnieuw verzonden.",
+    "subject": "Uw account voor ons klantenportaal",
+}
+ENGLISH = {
+    "lang": "en", "log_in": "Log in", "code": "Code",
+    "notice": "1 e-mail could not be delivered.",
+    "see": "See the undelivered e-mails", "title": "Undelivered e-mails",
+    "given_up": "Given up (1)", "none_left": "Given up (0)", "retry": "Try again",
+    "retried": "The e-mail to klant@example.nl will be sent again shortly.",
+    "subject": "Your account for our client portal",
+}
+
+
+@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
+def t(request):
+    return request.param
+
+
+@pytest.fixture
+def smtp_down(app_config):
+    """The mail server is down when the test starts; request it before `app`."""
+    app_config["MAIL_PORT"] = free_port()
+
+
+def assert_speaks(page, lang):
+    """The page is in `lang`: its html lang, and no phrase of the other language shows."""
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    text = page.locator("body").inner_text()
+    mixed = [p for p in _labels_of_other_language(lang) if p not in {"Nederlands", "English"}
+             and re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert mixed == [], f"{page.url} in {lang} shows {mixed}"
+
+
+def test_admin_tries_an_undelivered_mail_again(smtp_down, page, live_server, app, session,
+                                               make, mailbox, t):
+    lang = t["lang"]
+    client = make.user(email="klant@example.nl", password=None, language=lang)
+    make.invite(client)
+    app.config["MAIL_MAX_ATTEMPTS"] = 1  # give up at the first failure
+    assert deliver_pending(app) == (0, 1)
+    admin = make.staff(role="admin", email="beheer@kantoor.test", name="Anne Beheer",
+                       language=lang)
+    secret = with_app(session, admin)
+
+    page.goto("/inloggen")
+    if lang == "en":
+        page.get_by_role("button", name="English").click()
+    page.locator('input[name="email"]').fill(admin.email)
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    page.get_by_label(t["code"], exact=True).fill(totp_code(secret))
+    page.get_by_role("button", name=t["log_in"], exact=True).click()
+    expect(page).to_have_url(live_server + "/kantoor/")
+
+    notice = page.locator(".notice")
+    expect(notice).to_contain_text(t["notice"])
+    notice.get_by_role("link", name=t["see"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t["title"])
+    expect(page.get_by_role("heading", level=2).first).to_have_text(t["given_up"])
+    row = page.locator("tr", has_text="klant@example.nl")
+    expect(row).to_contain_text(t["subject"])
+    expect(row).to_contain_text("ConnectionRefusedError")
+    assert_speaks(page, lang)
+
+    # The mail server is back; the admin tries the mail again.
+    app.config["MAIL_PORT"] = mailbox.controller.port
+    mail.init_app(app)
+    row.get_by_role("button", name=t["retry"]).click()
+    expect(page.locator(".flash-success")).to_have_text(t["retried"])
+    expect(page.get_by_role("heading", level=2).first).to_have_text(t["none_left"])
+    expect(page.locator("tr", has_text="klant@example.nl")).to_have_count(0)
+    assert_speaks(page, lang)
+
+    [message] = mailbox.deliver(app)
+    assert message["To"] == "klant@example.nl" and message["Subject"] == t["subject"]
+    page.goto("/kantoor/")
+    expect(page.locator(".notice")).to_have_count(0)
