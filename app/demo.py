@@ -44,18 +44,23 @@ DEMO_LOGINS = {
     ],
 }
 
+# Closed dossiers are kept 7 years (2557 days, leap days included) before their clients may
+# be erased: the fiscal retention period (art. 52 AWR) that Dutch firms commonly apply to
+# their files. Open dossiers are never erased. An admin changes this per status.
+CLOSED_RETENTION_DAYS = 7 * 365 + 2
 STATUSES = [
-    ("in_progress", "In behandeling", "In progress", True),
-    ("waiting", "Wacht op cliënt", "Waiting for client", False),
-    ("closed", "Afgesloten", "Closed", False),
+    ("in_progress", "In behandeling", "In progress", True, None),
+    ("waiting", "Wacht op cliënt", "Waiting for client", False, None),
+    ("closed", "Afgesloten", "Closed", False, CLOSED_RETENTION_DAYS),
 ]
 
 
 def default_statuses(session):
     """The dossier statuses every installation starts with."""
-    for position, (code, nl, en, in_progress) in enumerate(STATUSES):
+    for position, (code, nl, en, in_progress, days) in enumerate(STATUSES):
         session.add(DossierStatus(code=code, label_nl=nl, label_en=en,
-                                  in_progress=in_progress, position=position))
+                                  in_progress=in_progress, position=position,
+                                  retention_days=days))
 
 
 def _pdf(title, text):

@@ -104,6 +104,13 @@ ACTIONS = {
     "delegation.granted": _l("Delegation granted"),
     "delegation.revoked": _l("Delegation revoked"),
     "audit.exported": _l("Audit log exported"),
+    "client.exported": _l("Client's data exported"),
+    "client.erased": _l("Client erased"),
+    "dossier.erased": _l("Dossier emptied: its only client was erased"),
+    "status.retention": _l("Retention period of a dossier status changed"),
+    "mail.retried": _l("Undelivered e-mail tried again"),
+    "mail.retried_all": _l("Every undelivered e-mail tried again"),
+    "mail.deleted": _l("Undelivered e-mail deleted"),
 }
 TARGETS = {
     "user": _l("Account"),
@@ -115,6 +122,7 @@ TARGETS = {
     "questionnaireassignment": _l("Questionnaire"),
     "progressstep": _l("Progress step"),
     "firmsettings": _l("Firm settings"),
+    "outgoingmail": _l("E-mail"),
 }
 
 

@@ -214,6 +214,8 @@ def update_dossier(db, actor, dossier, *, number, description, status, lawyer_id
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
         dossier.updated_at = utcnow()
+        if "status" in changed:
+            dossier.status_changed_at = dossier.updated_at  # the retention period counts from here
         audit.record(db, "dossier.updated", actor=actor, target=dossier, dossier_id=dossier.id,
                      changed=changed, **on_behalf(actor, dossier))
     return changed

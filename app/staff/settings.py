@@ -91,6 +91,26 @@ class StatusForm(FlaskForm):
         DataRequired(_l("Enter the name in English.")), Length(max=100)])
 
 
+MAX_RETENTION_DAYS = 36500  # a hundred years; more is surely a typing error
+
+
+def retention_days(form, field):
+    """Empty (kept for ever), or a whole number of days from 0 to MAX_RETENTION_DAYS."""
+    text = "" if field.data is None else str(field.data).strip()
+    if not text:
+        return
+    if not is_whole_number(text) or int(text) > MAX_RETENTION_DAYS:
+        raise ValidationError(_l("Enter a whole number of days from 0 to %(max)s, or leave "
+                                 "it empty to keep dossiers with this status for ever.",
+                                 max=MAX_RETENTION_DAYS))
+
+
+class StatusEditForm(StatusForm):
+    # AVG: how long a dossier keeps this status before its clients may be erased.
+    retention_days = StringField(_l("Retention period in days"), filters=[_strip],
+                                 validators=[retention_days])
+
+
 # ---- the firm: name, colour, sender, limits, logo
 
 @bp.route("/instellingen", methods=["GET", "POST"])
@@ -305,18 +325,24 @@ def settings_statuses():
 @bp.route("/instellingen/statussen/<code>", methods=["GET", "POST"])
 @admin_only
 def settings_status(code):
-    """Rename a status (Dutch and English), or see why it cannot be deleted."""
+    """Rename a status (Dutch and English), set its retention period, or see why it cannot
+    be deleted."""
     db = get_session()
     status = get_status(db, code)
-    form = StatusForm(obj=status)
+    form = StatusEditForm(obj=status)
     if form.validate_on_submit() and not label_taken(db, form, keep=status.code):
         old = [status.label_nl, status.label_en]
         status.label_nl, status.label_en = form.label_nl.data, form.label_en.data
         if old != [status.label_nl, status.label_en]:
             audit.record(db, "status.renamed", actor=current_user, code=status.code,
                          old=old, new=[status.label_nl, status.label_en])
+        days = int(form.retention_days.data) if form.retention_days.data else None
+        if days != status.retention_days:
+            audit.record(db, "status.retention", actor=current_user, code=status.code,
+                         old=status.retention_days, new=days)
+            status.retention_days = days
         db.commit()
-        flash(_("The status has been renamed."), "success")
+        flash(_("The status has been saved."), "success")
         return redirect(url_for("staff.settings_statuses"))
     return render_template("staff/settings_status.html", form=form, status=status,
                            used=status_use(db).get(status.code, 0), confirm=ConfirmForm()), \

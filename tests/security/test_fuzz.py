@@ -22,6 +22,7 @@ import pathlib
 import re
 import string
 from collections import Counter
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -44,6 +45,7 @@ from app.models import (
     FirmSettings,
     Message,
     OneTimeToken,
+    OutgoingMail,
     ProgressStep,
     Questionnaire,
     QuestionnaireAssignment,
@@ -513,7 +515,8 @@ def world(app, session, make, lawyer=None):
                             subject="Vraag", body="Een vraag.", sent_at=utcnow()))
     gone = make.user(email="weg@example.nl", name="Oud Klant")  # a deactivated client
     gone.active = False
-    make.dossier(clients=[gone], lawyer=lawyer, number="2026-0044")
+    closed = make.dossier(clients=[gone], lawyer=lawyer, number="2026-0044", status="closed")
+    closed.status_changed_at = utcnow() - timedelta(days=20 * 365)  # may be erased: its form
     left = make.staff(email="oud@kantoor.test", name="Oud Medewerker", password=None)
     left.active = False  # a deactivated staff member
     make.staff(email="nieuw@kantoor.test", name="Nieuwe Medewerker", password=None)
@@ -604,6 +607,9 @@ def test_fuzz_the_staff_side(app, client, session, make, staff):
     _anna, dossier = world(app, session, make, lawyer=staff.lawyer)
     left, new = (session.exec(select(User).where(User.email == email)).one()
                  for email in ("oud@kantoor.test", "nieuw@kantoor.test"))
+    session.add(OutgoingMail(recipient="anna@example.nl", subject="Uw account", body_text="-",
+                             body_html="-", attempts=1, failed_at=utcnow()))  # its buttons
+    session.commit()
     login_staff(client, session, staff.admin)
     prepare_staff(client)
     fuzzer = Fuzzer(app, session)
