@@ -1,11 +1,14 @@
 """The client portal's application factory."""
+import functools
+import hashlib
 import logging
 import os
 import secrets
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, current_app, g, request, session
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import safe_join
 
 from . import db
 from .audit import configure_logging
@@ -37,6 +40,7 @@ def create_app(test_config=None):
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.url_defaults(version_static_urls)
     from . import security
     security.init_app(app)
 
@@ -70,6 +74,23 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", db.INTEGER_MAX)
         super().__init__(url_map, *args, **kwargs)
+
+
+def version_static_urls(endpoint, values):
+    """/static/ URLs carry ?v=<hash of the file>: a changed file gets a new URL, so nginx
+    may let browsers keep them for a year (deploy/nginx/klantenportaal.conf)."""
+    if endpoint == "static" and "filename" in values:
+        values.setdefault("v", _static_hash(current_app.static_folder, values["filename"]))
+
+
+@functools.cache
+def _static_hash(folder, filename):
+    """The first 12 hex digits of a static file's SHA-256 (None when it does not exist)."""
+    try:
+        with open(safe_join(folder, filename), "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()[:12]
+    except (OSError, TypeError):  # TypeError: safe_join refused the name (None)
+        return None
 
 
 def _refuse_nul_bytes():

@@ -1,10 +1,11 @@
 """Files live outside the web root under generated names; the original name is only shown."""
 import hashlib
+import io
 import os
 import secrets
 import tempfile
 
-from flask import Request, current_app
+from flask import Request, current_app, send_file
 
 
 def path_for(storage_key):
@@ -12,6 +13,25 @@ def path_for(storage_key):
     if not storage_key.isalnum():
         raise ValueError("bad storage key")
     return os.path.join(current_app.config["UPLOAD_FOLDER"], storage_key[:2], storage_key)
+
+
+def send_stored(storage_key, *, content_type, filename, etag):
+    """A download of a stored file, as an attachment under its original name and never
+    cached: the file itself, or with X_ACCEL_REDIRECT set an empty answer that tells nginx
+    to send it. Check access, and count the download, before calling this."""
+    prefix = current_app.config.get("X_ACCEL_REDIRECT")
+    if not prefix:
+        response = send_file(path_for(storage_key), mimetype=content_type, as_attachment=True,
+                             download_name=filename, conditional=True, etag=etag, max_age=0)
+    else:
+        # send_file with an empty body gives the very same Content-Type and (RFC 6266)
+        # Content-Disposition; nginx keeps those and answers Range and If-* itself.
+        response = send_file(io.BytesIO(), mimetype=content_type, as_attachment=True,
+                             download_name=filename, conditional=False, etag=False, max_age=0)
+        relative = os.path.relpath(path_for(storage_key), current_app.config["UPLOAD_FOLDER"])
+        response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + relative
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def store_bytes(data):
@@ -29,6 +49,7 @@ def store_bytes(data):
 
 
 CHUNK_SIZE = 64 * 1024
+FILE_MODE = 0o640
 TMP_DIR = "tmp"  # under UPLOAD_FOLDER, so that os.replace stays on one file system
 
 
@@ -47,6 +68,9 @@ def store_stream(stream, max_size=None, check=None):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     os.makedirs(tmp_dir, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    # mkstemp makes it 0600. Readable by the folder's group too, so that nginx, given that
+    # group, can send it (X_ACCEL_REDIRECT, docs/deploy.md); others still cannot.
+    os.fchmod(fd, FILE_MODE)
     digest, size = hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as f:

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -145,11 +144,8 @@ def download(document_id):
                  dossier_id=document.dossier_id, staff=True,
                  range=request.headers.get("Range"))
     db.commit()
-    response = send_file(path, mimetype=document.content_type, as_attachment=True,
-                         download_name=document.filename, conditional=True,
-                         etag=document.sha256, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_stored(document.storage_key, content_type=document.content_type,
+                               filename=document.filename, etag=document.sha256)
 
 
 # ---- helpers of the views above

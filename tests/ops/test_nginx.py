@@ -1,0 +1,445 @@
+"""deploy/ as written: Debian's nginx with deploy/nginx/klantenportaal.conf in front of a
+real gunicorn with deploy/gunicorn.conf.py and the settings of deploy/config.py. A client
+logs in over TLS, static files and a download come from nginx itself (X-Accel-Redirect),
+and uploads go through up to the limit, past which the portal itself says why."""
+import http.client
+import os
+import re
+import runpy
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+from conftest import PASSWORD, free_port
+from sqlmodel import select
+from test_portal import add_document
+
+from app import security
+from app.config import Default
+from app.models import AuditEvent, Document, DocumentDownload
+
+from .server import ROOT, Gunicorn
+
+NGINX = "/usr/sbin/nginx"
+DEPLOY = os.path.join(ROOT, "deploy")
+SITE = os.path.join(DEPLOY, "nginx", "klantenportaal.conf")
+MB = 1024 * 1024
+
+
+def _missing(reason):
+    """Skip on a developer's machine, but never let CI pass by skipping."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (the nginx tests must not skip in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def site_text():
+    with open(SITE) as f:
+        return f.read()
+
+
+def production_config():
+    """The settings deploy/config.py sets."""
+    values = runpy.run_path(os.path.join(DEPLOY, "config.py"))
+    return {key: value for key, value in values.items() if key.isupper()}
+
+
+def nginx_size(value):
+    """An nginx size ("251m") in bytes."""
+    units = {"k": 1024, "m": MB, "g": 1024 * MB}
+    return int(value[:-1]) * units[value[-1]] if value[-1] in units else int(value)
+
+
+def directive(text, name):
+    """The values of every `name ...;` line of the site file."""
+    return re.findall(rf"^[ \t]*{name}[ \t]+([^;{{\n]+);", text, flags=re.M)
+
+
+# ---- the files agree with each other and with the app, without running anything
+
+def test_the_deploy_files_agree_with_the_app():
+    site, config = site_text(), production_config()
+    gunicorn = runpy.run_path(os.path.join(DEPLOY, "gunicorn.conf.py"))
+    assert config["DEBUG"] is False and config["TRUSTED_PROXIES"] == 1
+    assert config["PUBLIC_BASE_URL"].startswith("https://")
+    assert directive(site, "server") == [gunicorn["bind"]]  # the upstream
+    assert directive(site, "client_max_body_size") == ["251m"]
+    assert nginx_size("251m") == Default.MAX_CONTENT_LENGTH
+    assert directive(site, "proxy_read_timeout") == [f"{gunicorn['timeout']}s"]
+    assert f"location ^~ {config['X_ACCEL_REDIRECT']} {{" in site
+    assert f"alias {config['UPLOAD_FOLDER']}/;" in site
+    assert "proxy_request_buffering on;" in site  # sync workers: see the comment there
+    # The static files get the app's own Content-Security-Policy from nginx.
+    assert f'add_header Content-Security-Policy "{security.CSP}" always;' in site
+
+
+def test_systemd_units_are_valid(tmp_path):
+    """systemd-analyze reads every unit (with this checkout in place of /srv/klantenportaal)
+    and complains about nothing: no unknown key, no missing program."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze not installed")
+    folder = os.path.join(DEPLOY, "systemd")
+    units = sorted(os.listdir(folder))
+    assert {"klantenportaal.service", "klantenportaal-mail.service",
+            "klantenportaal-backup.service", "klantenportaal-backup.timer"} <= set(units)
+    for name in units:
+        with open(os.path.join(folder, name)) as f:
+            (tmp_path / name).write_text(f.read().replace("/srv/klantenportaal", ROOT))
+    result = subprocess.run([analyze, "verify", "--man=no", *[str(tmp_path / n) for n in units]],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_static_urls_carry_the_hash_of_the_file(client):
+    page = client.get("/inloggen").get_data(as_text=True)
+    versions = dict(re.findall(r'/static/([\w./-]+)\?v=([0-9a-f]{12})"', page))
+    assert {"css/portal.css", "js/htmx-2.0.11.min.js"} <= set(versions)
+    assert len(set(versions.values())) == len(versions)  # one per file's content
+
+
+# ---- nginx and gunicorn running
+
+class Nginx:
+    """Debian's nginx as this user, in `folder`, with a main nginx.conf like Debian's and
+    the site file given."""
+
+    def __init__(self, folder, site, port):
+        self.folder = str(folder)
+        for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(self.folder, temp), exist_ok=True)
+        with open(os.path.join(self.folder, "klantenportaal.conf"), "w") as f:
+            f.write(site)
+        self.conf = os.path.join(self.folder, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(self.main_conf())
+        self.error_log = os.path.join(self.folder, "error.log")
+        command = [NGINX, "-p", self.folder + "/", "-c", self.conf, "-e", self.error_log]
+        checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr + self.log()
+        self.process = subprocess.Popen(command)
+        self._wait_until_up(port)
+
+    def main_conf(self):
+        # As root, nginx would run its workers as nobody, who cannot read the test's files.
+        user = "user root;" if os.geteuid() == 0 else ""
+        temps = "\n".join(f"    {name}_temp_path {self.folder}/{folder};" for name, folder in (
+            ("client_body", "body"), ("proxy", "proxy"), ("fastcgi", "fastcgi"),
+            ("uwsgi", "uwsgi"), ("scgi", "scgi")))
+        return f"""daemon off;
+{user}
+worker_processes 1;
+pid {self.folder}/nginx.pid;
+events {{ worker_connections 128; }}
+http {{
+    # The settings of Debian's /etc/nginx/nginx.conf that the site file meets there.
+    sendfile on;
+    tcp_nopush on;
+    types_hash_max_size 2048;
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    gzip on;
+    access_log {self.folder}/access.log;
+    error_log {self.folder}/error.log;
+{temps}
+    include {self.folder}/klantenportaal.conf;
+}}
+"""
+
+    def _wait_until_up(self, port):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.process.returncode}: {self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not listen within 10 s: " + self.log())
+
+    def log(self):
+        try:
+            with open(self.error_log) as f:
+                return f.read()[-3000:]
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def self_signed(folder):
+    """A certificate for 127.0.0.1 and its key, made with openssl; returns their paths."""
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
+def for_the_test(site, ports, upstream, cert, key, upload_folder):
+    """The site file with only its host name, ports, certificate and paths swapped."""
+    swaps = [
+        ("listen 80;", f"listen 127.0.0.1:{ports[0]};"),
+        ("listen [::]:80;", ""),  # not every test machine has IPv6 on loopback
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{ports[1]} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};"),
+        ("/etc/letsencrypt/live/portaal.example.nl/fullchain.pem", cert),
+        ("/etc/letsencrypt/live/portaal.example.nl/privkey.pem", key),
+        ("server_name portaal.example.nl;", "server_name 127.0.0.1;"),
+        ("/srv/klantenportaal/app/static/", os.path.join(ROOT, "app", "static") + "/"),
+        ("/var/lib/klantenportaal/files/", upload_folder.rstrip("/") + "/"),
+    ]
+    for old, new in swaps:
+        assert old in site, f"the site file no longer has {old!r}"
+        site = site.replace(old, new)
+    directives = re.sub(r"#.*", "", site)
+    assert "portaal.example.nl" not in directives and "/srv/" not in directives
+    return site
+
+
+class Browser:
+    """Just enough of a browser over TLS: cookies, a Referer (Flask-WTF checks it over
+    https), no redirects followed."""
+
+    def __init__(self, port, cafile):
+        self.port = port
+        self.base = f"https://127.0.0.1:{port}"
+        self.context = ssl.create_default_context(cafile=cafile)
+        self.cookies = {}
+
+    def connect(self):
+        return http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context,
+                                           timeout=60)
+
+    def headers(self, extra=None, referer=True):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if referer:
+            headers["Referer"] = self.base + "/"
+        return {**headers, **(extra or {})}
+
+    def keep_cookies(self, response):
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name] = rest.split(";")[0]
+
+    def request(self, method, path, body=None, headers=None, referer=True):
+        connection = self.connect()
+        try:
+            connection.request(method, path, body=body, headers=self.headers(headers, referer))
+            response = connection.getresponse()
+            response.data = response.read()
+        finally:
+            connection.close()
+        self.keep_cookies(response)
+        return response
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post_form(self, path, fields, referer=True):
+        body = urllib.parse.urlencode(fields)
+        return self.request("POST", path, body=body, referer=referer, headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+
+    def token(self, path="/inloggen"):
+        html = self.get(path).data.decode()
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory, database_url, smtp_server):
+    """nginx on two loopback ports (http, https) in front of gunicorn; one worker is
+    enough for a test that asks one thing at a time, and starts twice as fast."""
+    if not os.path.exists(NGINX):
+        _missing("nginx not installed: apt-get install nginx")
+    if shutil.which("openssl") is None:
+        _missing("openssl not installed: apt-get install openssl")
+    folder = tmp_path_factory.mktemp("nginx")
+    uploads = str(folder / "files")
+    ports = (free_port(), free_port())
+    settings = {**production_config(),
+                # The test's own: its database, folders, mail server and address.
+                "DATABASE_URL": database_url, "UPLOAD_FOLDER": uploads,
+                "OUTBOX_FOLDER": str(folder / "outbox"), "SECRET_KEY": "test-secret",
+                "PUBLIC_BASE_URL": f"https://127.0.0.1:{ports[1]}",
+                "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.controller.port,
+                "MAIL_USE_TLS": False, "MAIL_USERNAME": None,
+                # One file may fill a whole message, so one upload can reach the limit.
+                "MAX_FILE_MB": Default.MAX_MESSAGE_FILES_MB}
+    cert, key = self_signed(str(folder))
+    with Gunicorn(settings, workers=1, args=["-c", "deploy/gunicorn.conf.py"]) as gunicorn:
+        site = for_the_test(site_text(), ports, gunicorn.port, cert, key, uploads)
+        nginx = Nginx(folder, site, ports[1])
+        try:
+            yield type("Deployed", (), dict(gunicorn=gunicorn, nginx=nginx, ports=ports,
+                                            cert=cert, uploads=uploads))
+        finally:
+            nginx.stop()
+
+
+@pytest.fixture
+def app_config(app_config, request):
+    """In the tests that use it, the test's app stores files where gunicorn and nginx look
+    for them."""
+    if "deployed" in request.fixturenames:
+        app_config["UPLOAD_FOLDER"] = request.getfixturevalue("deployed").uploads
+    return app_config
+
+
+@pytest.fixture
+def browser(deployed):
+    return Browser(deployed.ports[1], deployed.cert)
+
+
+@pytest.fixture
+def jan(make):
+    return make.user(email="jan@example.nl", name="Jan de Vries")
+
+
+def log_in(browser, email):
+    response = browser.post_form("/inloggen", {"email": email, "password": PASSWORD,
+                                               "csrf_token": browser.token()})
+    assert response.status == 302, response.data.decode()[-2000:]
+    return response
+
+
+def test_login_static_files_and_a_download_through_nginx(app, session, make, deployed,
+                                                         browser, jan):
+    dossier = make.dossier(clients=[jan])
+    data = b"%PDF-1.4 " + os.urandom(300_000)
+    document = add_document(app, session, dossier, filename="Akte über.pdf", data=data)
+    # Plain http only redirects.
+    plain = http.client.HTTPConnection("127.0.0.1", deployed.ports[0], timeout=10)
+    plain.request("GET", "/inloggen")
+    assert plain.getresponse().status == 301
+    plain.close()
+
+    # The app sees https through the proxy headers: Flask-WTF then insists on a Referer.
+    assert browser.post_form("/inloggen", {"email": jan.email, "password": PASSWORD,
+                                           "csrf_token": browser.token()},
+                             referer=False).status == 400
+    log_in(browser, jan.email)
+    assert "__Host-session" in browser.cookies
+    page = browser.get(f"/dossiers/{dossier.id}")
+    assert page.status == 200 and "Akte über" in page.data.decode()
+
+    # Static files: sent by nginx with the app's own headers, kept a year when versioned.
+    css = re.search(r'href="(/static/css/portal\.css\?v=\w+)"', page.data.decode()).group(1)
+    by_nginx = browser.get(css, headers={"Accept-Encoding": "gzip"})
+    by_app = direct(deployed, css)
+    assert by_nginx.status == 200 and by_nginx.getheader("Content-Encoding") == "gzip"
+    assert "immutable" in by_nginx.getheader("Cache-Control")
+    assert browser.get("/static/css/portal.css").getheader("Cache-Control") == "no-cache"
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                 "X-Frame-Options", "Strict-Transport-Security"):
+        assert by_nginx.getheader(name) == by_app.getheader(name), name
+
+    # The download: the app checks and counts, nginx sends the bytes.
+    url = f"/documenten/{document.id}/download"
+    handed = direct(deployed, url, browser.cookies)
+    assert handed.data == b"" and handed.getheader("X-Accel-Redirect").startswith("/_protected/")
+    response = browser.get(url, headers={"X-Forwarded-For": "203.0.113.9",
+                                         "Accept-Encoding": "gzip"})
+    assert response.status == 200 and response.data == data
+    assert response.getheader("X-Accel-Redirect") is None
+    assert response.getheader("Content-Encoding") is None
+    assert response.getheader("Content-Type") == "application/pdf"
+    assert "filename*=UTF-8''Akte%20%C3%BCber.pdf" in response.getheader("Content-Disposition")
+    assert "no-store" in response.getheader("Cache-Control")
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                 "X-Frame-Options", "Strict-Transport-Security"):
+        assert response.getheader(name) == handed.getheader(name), name
+    # nginx's own ETag (mtime-size), not the app's SHA-256: nginx sent the file.
+    assert re.fullmatch(r'"[0-9a-f]+-[0-9a-f]+"', response.getheader("ETag"))
+    part = browser.get(url, headers={"Range": "bytes=100-199"})
+    assert part.status == 206 and part.data == data[100:200]
+    # Counted: the direct request and the whole download; the Range from byte 100 not.
+    session.expire_all()
+    assert session.get(DocumentDownload, (document.id, jan.id)).count == 2
+    # The client's address is nginx's view of it; a forged header is not believed.
+    ips = {e.ip for e in session.exec(select(AuditEvent).where(
+        AuditEvent.action == "document.downloaded"))}
+    assert ips == {"127.0.0.1"}
+    # The files are not reachable from outside.
+    key = handed.getheader("X-Accel-Redirect").removeprefix("/_protected/")
+    assert browser.get(f"/_protected/{key}").status == 404
+
+
+def direct(deployed, path, cookies=None):
+    """A GET straight to gunicorn, past nginx."""
+    connection = http.client.HTTPConnection("127.0.0.1", deployed.gunicorn.port, timeout=30)
+    cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = connection.getresponse()
+    response.data = response.read()
+    connection.close()
+    return response
+
+
+def multipart(fields, filename, size, boundary="klp-test-boundary"):
+    """(body chunks, length) of a form with one file of `size` bytes (a PDF)."""
+    head = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n".encode() for name, value in fields.items())
+    head += (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+             f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+
+    def chunks():
+        yield head + b"%PDF-1.4\n"
+        left = size - len(b"%PDF-1.4\n")
+        block = bytes(MB)
+        while left > 0:
+            yield block[:min(left, MB)]
+            left -= MB
+        yield tail
+
+    return chunks(), len(head) + size + len(tail)
+
+
+def test_uploads_up_to_the_limit_through_nginx(app, session, make, browser, jan):
+    dossier = make.dossier(clients=[jan])
+    log_in(browser, jan.email)
+    url = f"/dossiers/{dossier.id}/berichten/nieuw"
+    fields = {"csrf_token": browser.token(url), "subject": "Stukken", "body": "Zie bijlage",
+              "action": "upload"}
+    content_type = {"Content-Type": "multipart/form-data; boundary=klp-test-boundary"}
+
+    # The largest file a message takes: the request is within 1 MB of nginx's limit.
+    size = Default.MAX_MESSAGE_FILES_MB * MB
+    body, length = multipart(fields, "scan.pdf", size)
+    assert Default.MAX_CONTENT_LENGTH - MB < length <= Default.MAX_CONTENT_LENGTH
+    response = browser.request("POST", url, body=body,
+                               headers={**content_type, "Content-Length": str(length)})
+    assert response.status == 302, response.data.decode()[-2000:]
+    stored = session.exec(select(Document)).one()
+    assert stored.filename == "scan.pdf" and stored.size == size
+
+    # One byte over: nginx reads none of it, and the portal answers in Dutch.
+    connection = browser.connect()
+    connection.putrequest("POST", url)
+    over = {**browser.headers(content_type),
+            "Content-Length": str(Default.MAX_CONTENT_LENGTH + 1)}
+    for name, value in over.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    refused = connection.getresponse()
+    page = refused.read().decode()
+    connection.close()
+    assert refused.status == 413
+    assert "Het bestand is te groot" in page and "nginx" not in page
+    assert len(session.exec(select(Document)).all()) == 1
