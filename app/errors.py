@@ -3,6 +3,8 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from .db import get_session
+
 TITLES = {
     400: _l("The request could not be processed"),
     403: _l("No access"),
@@ -26,6 +28,10 @@ TEXTS = {
 
 def render_error(code):
     """An error page, or just its message for an htmx request."""
+    if code == 500:
+        # A database error leaves the transaction aborted (PostgreSQL refuses every further
+        # statement in it); the page's own queries (user, Acties count) would fail as well.
+        get_session().rollback()
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, code=code, title=TITLES[code], text=TEXTS[code]), code
 

@@ -1,6 +1,7 @@
 """A message's life: a draft that keeps what was typed and uploaded, sending, reading."""
-from sqlalchemy import case
+from sqlalchemy import case, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import and_, delete, func, select
 
 from .. import audit, storage
@@ -54,8 +55,17 @@ def attached_size(session, message):
 
 
 def send(session, user, message):
-    """Send a draft with its attachments; what a client sends is also "provided by me"."""
-    message.sent_at = utcnow()
+    """Send a draft with its attachments; what a client sends is also "provided by me".
+    Returns False, changing nothing, when it was sent meanwhile (a double click)."""
+    # Claimed by a conditional UPDATE, not read-then-write: of two sends at once (the two
+    # requests of a double click, both past the draft check) exactly one sends.
+    now = utcnow()
+    if session.execute(update(Message)
+                       .where(Message.id == message.id, Message.sent_at.is_(None))
+                       .values(sent_at=now)
+                       .execution_options(synchronize_session=False)).rowcount != 1:
+        return False
+    set_committed_value(message, "sent_at", now)
     files = attachments(session, user, message)
     for document in files:
         if message.from_client:
@@ -64,6 +74,7 @@ def send(session, user, message):
     audit.record(session, "message.sent", actor=user, target=message,
                  dossier_id=message.dossier_id, attachments=[d.id for d in files],
                  reply_to=message.reply_to_id)
+    return True
 
 
 def remove_attachment(session, user, message, document):

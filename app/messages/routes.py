@@ -11,6 +11,7 @@ from flask import (
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound
 
 from .. import firm
 from ..access import (
@@ -93,7 +94,15 @@ def reply(message_id):
 def draft(draft_id):
     """A draft: what was typed and uploaded so far, to finish and send."""
     db = get_session()
-    message = get_draft_for(db, current_user, draft_id)
+    try:
+        message = get_draft_for(db, current_user, draft_id)
+    except NotFound:
+        sent = db.exec(visible_messages(current_user).where(
+            Message.id == draft_id, Message.sender_id == current_user.id,
+            Message.sent_at.is_not(None))).first()
+        if sent is None or request.method != "POST" or request.form.get("action") != "send":
+            raise
+        return sent_answer(sent.dossier_id)  # the second request of a double click
     dossier = get_dossier_for(db, current_user, message.dossier_id)
     original = (get_message_for(db, current_user, message.reply_to_id)
                 if message.reply_to_id else None)
@@ -168,14 +177,21 @@ def compose(db, dossier, draft=None, reply_to=None):
     db.commit()  # what was typed is safe before the slow part, and no lock is held during it
     problems = store(db, draft, files)
     if sending and not problems and form.ready_to_send():
-        drafts.send(db, current_user, draft)
-        db.commit()
-        flash(_("Your message has been sent."), "success")
-        return redirect(url_for("messages.tab", dossier_id=dossier.id))
+        if drafts.send(db, current_user, draft):
+            db.commit()
+        else:  # the other request of a double click sent it
+            db.rollback()
+        return sent_answer(dossier.id)
     if sending and not problems:  # Onderwerp or Bericht missing; the files are kept
         return compose_page(db, dossier, form, draft, reply_to, status=400)
     flash_outcome(sending, files, problems)
     return redirect(url_for("messages.draft", draft_id=draft.id))
+
+
+def sent_answer(dossier_id):
+    """After Versturen: back to the Berichten tab, saying the message was sent."""
+    flash(_("Your message has been sent."), "success")
+    return redirect(url_for("messages.tab", dossier_id=dossier_id))
 
 
 def keep_refused(db, dossier, form, files, draft, reply_to, sending):

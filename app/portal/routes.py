@@ -9,10 +9,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from .. import audit, storage
@@ -153,19 +154,31 @@ def download(document_id):
     if not os.path.exists(path):
         abort(404)
     if is_whole_download():
-        mark = db.get(DocumentDownload, (document.id, current_user.id))
-        if mark is None:
-            db.add(DocumentDownload(document_id=document.id, user_id=current_user.id))
-        else:
-            mark.last_at, mark.count = utcnow(), mark.count + 1
+        count_download(db, document.id, current_user.id)
         audit.record(db, "document.downloaded", actor=current_user, target=document,
                      dossier_id=document.dossier_id, range=request.headers.get("Range"))
         db.commit()
-    response = send_file(path, mimetype=document.content_type, as_attachment=True,
-                         download_name=document.filename, conditional=True, etag=document.sha256,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_stored(document.storage_key, content_type=document.content_type,
+                               filename=document.filename, etag=document.sha256)
+
+
+def count_download(db, document_id, user_id):
+    """Note one more whole download of a document by a user (the first makes the mark)."""
+    # One UPDATE, not read-then-write: on PostgreSQL two downloads at the same moment would
+    # both read the old count (one lost) or both insert the first mark (a 500).
+    for _attempt in range(2):
+        if db.execute(update(DocumentDownload)
+                      .where(DocumentDownload.document_id == document_id,
+                             DocumentDownload.user_id == user_id)
+                      .values(count=DocumentDownload.count + 1, last_at=utcnow())
+                      .execution_options(synchronize_session=False)).rowcount:
+            return
+        try:
+            with db.begin_nested():
+                db.add(DocumentDownload(document_id=document_id, user_id=user_id))
+            return
+        except IntegrityError:  # the other download made the mark meanwhile: count on it
+            pass
 
 
 def is_whole_download():
