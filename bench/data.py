@@ -1,10 +1,11 @@
 """Generate a large data set quickly with bulk inserts."""
+import os
 import random
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.demo import default_statuses
 from app.models import (
@@ -16,10 +17,16 @@ from app.models import (
     DossierClient,
     Message,
     ProgressStep,
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireAssignment,
     User,
     utcnow,
 )
+from app.questionnaires.definition import new_version
 from app.security import set_password
+from app.storage import store_bytes
+from bench.questionnaire import answers_of, definition
 
 PASSWORD = "Bench12345"
 STATUSES = ("in_progress", "waiting", "closed")
@@ -81,3 +88,40 @@ def generate(engine, *, clients=1000, dossiers=5000, documents=100_000, messages
                  "sent_at": now - timedelta(minutes=rnd.randint(0, 500_000))}
                 for n in range(start, min(start + 20_000, messages))])
         session.commit()
+
+
+def add_actions(engine, emails, *, document_kb=100):
+    """What the benchmark's POSTs and downloads need, for each client in `emails`: in the
+    client's first dossier a real file of `document_kb` kB, and the 100-question
+    questionnaire sent with every step answered. Runs in an app context (the files go to
+    its UPLOAD_FOLDER); returns {email: {"dossier", "document", "assignment"}} (ids)."""
+    ids = {}
+    with Session(engine) as session:
+        staff = session.exec(select(User).where(User.kind == "staff")).first()
+        questionnaire = Questionnaire(title="Honderd vragen", created_by_id=staff.id)
+        session.add(questionnaire)
+        session.flush()
+        version = new_version(session, questionnaire, title="Honderd vragen",
+                              definition=definition())
+        session.flush()
+        for email in emails:
+            client = session.exec(select(User).where(User.email == email)).one()
+            dossier_id = session.exec(
+                select(DossierClient.dossier_id).where(DossierClient.user_id == client.id)
+                .order_by(DossierClient.dossier_id)).first()
+            key, digest, size = store_bytes(os.urandom(document_kb << 10))
+            document = Document(dossier_id=dossier_id, category=CAT_DOCUMENT,
+                                title="Bench", filename="bench.pdf",
+                                content_type="application/pdf", size=size, sha256=digest,
+                                storage_key=key)
+            assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier_id,
+                                                 client_id=client.id, sent_by_id=staff.id)
+            session.add_all([document, assignment])
+            session.flush()
+            for number, step in enumerate(version.definition["steps"], 1):
+                session.add(QuestionnaireAnswer(assignment_id=assignment.id, step=number,
+                                                answers=answers_of(step)))
+            ids[email] = {"dossier": dossier_id, "document": document.id,
+                          "assignment": assignment.id}
+        session.commit()
+    return ids
