@@ -23,8 +23,9 @@ run: install
 	$(FLASK) demo
 	PORT=$(PORT) $(FLASK) serve --port $(PORT)
 
+# One test process per core (pytest-xdist); a file's tests stay together in one process.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

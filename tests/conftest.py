@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 from werkzeug.security import generate_password_hash
 
@@ -29,8 +30,25 @@ def pytest_report_header(config):
 def _database_url():
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        # Tests run in parallel processes (pytest-xdist): each empties its database before
+        # every test, so each gets a database of its own on the same server.
+        return _worker_database(url, worker) if worker else url
     return "sqlite:///" + os.path.join(_session_dir(), "test.sqlite3")
+
+
+def _worker_database(url, worker):
+    """The URL of database <name>_<worker> next to `url`'s, created when missing."""
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                        {"name": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 _SESSION_DIR = None
