@@ -130,8 +130,7 @@ def _pick(saved, default):
 def stylesheet():
     """The firm's colour as a CSS custom property that portal.css uses."""
     firm = current()
-    # The colour was validated as #rrggbb when saved; check again, it goes into CSS.
-    colour = firm.colour if firm.colour and is_hex_colour(firm.colour) else None
+    colour = firm.colour if readable_on(firm.colour) else None
     css = f":root {{ --firm-colour: {colour}; }}\n" if colour else "/* default colours */\n"
     response = current_app.response_class(css, mimetype="text/css")
     _cache(response)
@@ -167,6 +166,21 @@ def is_hex_colour(value):
     """True for a colour written as #rrggbb."""
     return (isinstance(value, str) and len(value) == 7 and value[0] == "#"
             and all(c in "0123456789abcdefABCDEF" for c in value[1:]))
+
+
+# WCAG 2.1 AA for normal text: the header's white text needs 4.5:1 on the firm's colour.
+HEADER_MIN_CONTRAST = 4.5
+
+
+def readable_on(colour):
+    """True when `colour` may be the header's background: #rrggbb, and dark enough for its
+    white text.
+
+    The settings page refuses other colours, but this goes into CSS and a database restored
+    from elsewhere or edited by hand may hold anything: the portal's own colour then.
+    """
+    return bool(colour) and is_hex_colour(colour) and \
+        contrast_with_white(colour) >= HEADER_MIN_CONTRAST
 
 
 def contrast_with_white(colour):

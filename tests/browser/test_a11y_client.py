@@ -1,0 +1,236 @@
+"""Accessibility audit of the client side, part 1, in Dutch and English: axe-core (WCAG 2.1 A
+and AA) on the pages before login (login with and without an error, Instellen wachtwoord, the
+set-password page of an invitation, a bad link, the two-step prompts by SMS and app), then
+Home, the dossier list with its status filter, a dossier with Voortgang open and each tab, a
+message, Beantwoorden, Nieuw bericht with an error, at its maximum length, with "+ Bijlagen"
+open and with its attachment uploaded, Acties and the error pages. Part 2 (questionnaires,
+Mijn gegevens) is test_a11y_client_forms.py."""
+import re
+from datetime import timedelta
+
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import expect
+from test_questionnaires import assign
+from twostep_helpers import with_app, with_sms
+
+from app import security
+from app.models import (
+    CAT_CORRESPONDENCE,
+    CAT_DOCUMENT,
+    CAT_PROVIDED,
+    TOKEN_PASSWORD,
+    Document,
+    Message,
+    ProgressStep,
+    utcnow,
+)
+from app.storage import store_bytes
+from browser.a11y import AXE_FILE, AXE_VERSION, Audit
+
+LOG_IN = re.compile(r"^(Inloggen|Log in)$")
+LOG_OUT = re.compile(r"^(Uitloggen|Log out)$")
+
+
+@pytest.fixture(params=["nl", "en"])
+def lang(request):
+    return request.param
+
+
+def speak(page, live_server, lang):
+    """Pages before login speak the language of the `lang` cookie (the login page's switch)."""
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+
+
+def log_in(page, email, password=PASSWORD):
+    """Fill in the login form (in whichever language it speaks) and send it."""
+    page.goto("/inloggen")
+    page.locator('input[name="email"]').fill(email)
+    page.locator('input[name="password"]').fill(password)
+    page.get_by_role("button", name=LOG_IN).click()
+
+
+def a_document(app, session, dossier, category, title, uploader, age_days=1):
+    """A stored PDF in `dossier` under `category`."""
+    with app.app_context():
+        key, digest, size = store_bytes(b"%PDF-1.4 " + title.encode())
+    document = Document(dossier_id=dossier.id, category=category, title=title,
+                        filename=title.lower().replace(" ", "-") + ".pdf",
+                        content_type="application/pdf", size=size, sha256=digest,
+                        storage_key=key, uploaded_by_id=uploader.id,
+                        created_at=utcnow() - timedelta(days=age_days))
+    session.add(document)
+    session.commit()
+    return document
+
+
+def arrange_client(app, session, make, lang):
+    """A client with two dossiers in two statuses; the first with progress, a document in
+    each tab, an unread message from the lawyer and an open questionnaire."""
+    lawyer = make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen", password=None)
+    client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
+    client.first_login_at = utcnow()
+    house = make.dossier(clients=[client], lawyer=lawyer, number="2026-0105",
+                         description="Aankoop woning")
+    make.dossier(clients=[client], lawyer=lawyer, number="2026-0104",
+                 description="Testament opstellen", status="closed")
+    for n in range(4):
+        session.add(ProgressStep(dossier_id=house.id, position=n, title_nl=f"Stap {n + 1}",
+                                 title_en=f"Step {n + 1}", done_at=utcnow() if n < 2 else None))
+    a_document(app, session, house, CAT_CORRESPONDENCE, "Offerte", lawyer)
+    a_document(app, session, house, CAT_DOCUMENT, "Declaratie", lawyer)
+    a_document(app, session, house, CAT_PROVIDED, "Paspoort", client)
+    message = Message(dossier_id=house.id, sender_id=lawyer.id, from_client=False,
+                      subject="Concept akte", body="Wilt u de concept akte doornemen?",
+                      sent_at=utcnow())
+    session.add(message)
+    session.commit()
+    assign(session, client, house)
+    return client, house, message
+
+
+def test_the_audit_finds_what_it_should(page):
+    """The vendored axe is the version its README names, and it reports a known problem (so
+    a broken injection can never pass as a clean page)."""
+    assert f"axe-core {AXE_VERSION}" in (AXE_FILE.parent / "README.md").read_text()
+    page.set_content('<html lang="nl"><title>t</title><main><img src="data:,"></main></html>')
+    audit = Audit(page, "nl")
+    audit.check("an image without alt text")
+    with pytest.raises(AssertionError, match=r"image-alt \(critical\)"):
+        audit.assert_clean()
+
+
+def test_before_login(page, live_server, app, session, make, lang):
+    """Login, its error, Instellen wachtwoord, the set-password page, a bad link, the two-step
+    prompts."""
+    speak(page, live_server, lang)
+    invited = make.user(email="nieuw@example.nl", password=None, language=lang)
+    with app.app_context():
+        raw = security.issue_token(session, invited, TOKEN_PASSWORD, 24)
+    session.commit()
+    invitation = make.invite(make.user(email="uitgenodigd@example.nl", password=None,
+                                       language=lang))
+    make.user(email="klant@example.nl", language=lang)
+    with_sms(session, make.user(email="sms@example.nl", language=lang))
+    with_app(session, make.user(email="app@example.nl", language=lang))
+    audit = Audit(page, lang)
+
+    page.goto("/inloggen")
+    audit.check("login")
+    log_in(page, "klant@example.nl", "Fout12345")
+    expect(page.get_by_role("alert")).to_be_visible()
+    audit.check("login with an error")
+
+    page.goto("/wachtwoord-instellen")
+    audit.check("forgot password")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("forgot password with an error")
+    page.goto("/wachtwoord-instellen/verstuurd")
+    audit.check("link sent")
+
+    page.goto(f"/welkom/{invitation}")
+    audit.check("invitation")
+    page.goto(f"/wachtwoord/{raw}")
+    audit.check("set password")
+    page.locator('input[name="password"]').fill("kort")
+    page.locator("form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("set password with errors")
+    page.goto("/wachtwoord/not-a-token")
+    audit.check("link problem")
+
+    log_in(page, "sms@example.nl")
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/sms")
+    audit.check("two-step prompt: SMS")
+    page.locator('input[name="code"]').fill("000000")
+    page.get_by_role("button", name=LOG_IN).click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("two-step prompt: SMS, wrong code")
+    page.goto("/inloggen/verificatie/code")
+    audit.check("two-step prompt: recovery code")
+
+    log_in(page, "app@example.nl")
+    expect(page).to_have_url(live_server + "/inloggen/verificatie/app")
+    audit.check("two-step prompt: app")
+    audit.assert_clean()
+
+
+def test_portal(page, live_server, app, session, make, lang):
+    """Home, dossiers, a dossier and its tabs, messages, Nieuw bericht, Acties, errors."""
+    _client, house, message = arrange_client(app, session, make, lang)
+    speak(page, live_server, lang)
+    audit = Audit(page, lang)
+    log_in(page, "klant@example.nl")
+    expect(page.get_by_role("button", name=LOG_OUT)).to_be_visible()
+    audit.check("home")
+
+    page.goto("/dossiers")
+    expect(page.locator('input[name="status"]')).to_have_count(2)
+    audit.check("dossier list with status filter")
+
+    page.goto(f"/dossiers/{house.id}")
+    page.locator("details.progress summary").click()
+    expect(page.locator("details.progress li").first).to_be_visible()
+    audit.check("dossier, Voortgang open, Correspondentie")
+    for tab in ("documenten", "aangeleverd", "berichten"):
+        page.goto(f"/dossiers/{house.id}/{tab}")
+        audit.check(f"dossier tab {tab}")
+    # A tab swapped in by htmx, as a click does it (the page around it stays).
+    page.locator("#dossier-tabs nav a").first.click()
+    expect(page).to_have_url(re.compile(rf"/dossiers/{house.id}(/correspondentie)?$"))
+    expect(page.locator(".tab-panel")).to_contain_text("Offerte")
+    audit.check("dossier tab swapped by htmx")
+
+    page.goto(f"/berichten/{message.id}")
+    audit.check("message")
+    page.goto(f"/berichten/{message.id}/beantwoorden")
+    audit.check("reply")
+
+    page.goto(f"/dossiers/{house.id}/berichten/nieuw")
+    page.locator("form button[type=submit]").filter(
+        has_text=re.compile(r"^(Versturen|Send message)$")).click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("new message with errors")
+    page.locator('textarea[name="body"]').fill("x" * 4000)
+    expect(page.locator("#body-counter")).to_contain_text("4000")
+    audit.check("new message at the maximum length")
+    page.get_by_role("button", name=re.compile(r"^\+ (Bijlagen|Attachments)")).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    audit.check("new message, attachment dialog open")
+    with page.expect_file_chooser() as chooser:
+        dialog.locator("button").filter(has_text=re.compile(r"^(Bladeren|Browse)")).click()
+    chooser.value.set_files([{"name": "akte.pdf", "mimeType": "application/pdf",
+                              "buffer": b"%PDF-1.4 akte"}])
+    expect(dialog.locator("[data-selection] li")).to_have_count(1)
+    audit.check("attachment dialog with a file chosen")
+    dialog.locator("button").filter(has_text=re.compile(r"^Upload 1")).click()
+    page.wait_for_url(re.compile(r"/concepten/\d+$"))
+    expect(page.locator("#attachments li")).to_have_count(1)
+    audit.check("draft with its attachment and bin")
+
+    page.goto("/acties")
+    audit.check("Acties")
+
+    # A phone's width: the layout changes (menu, tables), so does what axe sees.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    audit.check("phone: home")
+    page.goto(f"/dossiers/{house.id}")
+    audit.check("phone: dossier")
+    page.goto(f"/dossiers/{house.id}/berichten/nieuw")
+    page.get_by_role("button", name=re.compile(r"^\+ (Bijlagen|Attachments)")).click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    audit.check("phone: attachment dialog open")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto("/dossiers/999999")
+    audit.check("404")
+    # The portal never answers 403 (no access is a 404: nothing confirms a record exists);
+    # the other error page a person meets is the 400 of an expired form.
+    page.goto("/mijn-gegevens/naam")
+    page.locator('input[name="csrf_token"]').last.evaluate("e => { e.value = 'verlopen'; }")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("h1")).to_have_count(1)
+    audit.check("400 (expired form)")
+    audit.assert_clean()

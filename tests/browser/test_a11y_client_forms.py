@@ -1,0 +1,188 @@
+"""Accessibility audit of the client side, part 2, in Dutch and English: axe-core (WCAG 2.1 A
+and AA) on each questionnaire step with its validation errors shown, the summary, the print
+view and the completed page; and Mijn gegevens with each section: profile forms, language,
+two-step set-up (SMS number, code, recovery code, app, backup codes, turning off),
+notifications, login activity, and a company's extra accounts (list with errors, one account,
+delete)."""
+import re
+
+import pyotp
+import pytest
+from playwright.sync_api import expect
+from test_questionnaires import assign
+from twostep_helpers import last_sms_code
+
+from app.models import utcnow
+from browser.a11y import Audit
+from browser.test_a11y_client import LOG_OUT, log_in, speak
+
+NEXT = re.compile(r"^(Volgende|Next)$")
+# What step 1 gets typed once its errors have been audited.
+ANSWERS = {
+    1: {"naam": "Klaas Klant", "geboortedatum": "1980-12-31", "email": "klaas@example.nl"},
+}
+
+
+@pytest.fixture(params=["nl", "en"])
+def lang(request):
+    return request.param
+
+
+def submit(page, name):
+    """Click the submit button called `name` (a pattern for both languages)."""
+    page.get_by_role("button", name=name).click()
+
+
+def field(page, question):
+    """The input of a question, by its id (its label also holds any error)."""
+    return page.locator(f'[name="q_{question}"]')
+
+
+def test_questionnaire(page, live_server, app, session, make, lang):
+    """Each step with its errors shown, the summary, print view and the completed page."""
+    client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
+    client.first_login_at = utcnow()
+    dossier = make.dossier(clients=[client], number="2026-0142", description="Aankoop woning")
+    assignment = assign(session, client, dossier)
+    speak(page, live_server, lang)
+    audit = Audit(page, lang)
+    log_in(page, "klant@example.nl")
+    expect(page.get_by_role("button", name=LOG_OUT)).to_be_visible()
+    page.goto(f"/vragenlijsten/{assignment.id}")
+    base = f"{live_server}/vragenlijsten/{assignment.id}"
+
+    # Step 1: nothing filled in.
+    expect(page).to_have_url(f"{base}/stap/1")
+    audit.check("step 1")
+    submit(page, NEXT)
+    expect(page.locator("#error-summary")).to_be_visible()
+    audit.check("step 1 with errors")
+    for name, value in ANSWERS[1].items():
+        field(page, name).fill(value)
+    submit(page, NEXT)
+
+    # Step 2: the yes/no question left open, then answered "yes" with the partner missing.
+    expect(page).to_have_url(f"{base}/stap/2")
+    submit(page, NEXT)
+    expect(page.locator("#error-summary")).to_be_visible()
+    audit.check("step 2 with errors")
+    page.get_by_role("radio", name=re.compile(r"^(Ja|Yes)$")).check()
+    expect(field(page, "partner")).to_be_visible()
+    audit.check("step 2 with the question it brings up")
+    field(page, "partner").fill("Els Klant")
+    submit(page, NEXT)
+
+    # Step 3: a wrong IBAN, a number that is not one, no choice.
+    expect(page).to_have_url(f"{base}/stap/3")
+    field(page, "iban").fill("NL00 FOUT")
+    field(page, "inkomen").fill("veel")
+    submit(page, NEXT)
+    expect(page.locator("#error-summary")).to_be_visible()
+    audit.check("step 3 with errors")
+    field(page, "iban").fill("NL91 ABNA 0417 1643 00")
+    field(page, "inkomen").fill("52000")
+    page.get_by_role("radio", name="Koopwoning").check()
+    submit(page, NEXT)
+
+    # Step 4: no required question; the checkboxes and the text area as shown.
+    expect(page).to_have_url(f"{base}/stap/4")
+    audit.check("step 4")
+    submit(page, NEXT)
+
+    # Step 5: the upload missing.
+    expect(page).to_have_url(f"{base}/stap/5")
+    submit(page, NEXT)
+    expect(page.locator("#error-summary")).to_be_visible()
+    audit.check("step 5 with errors")
+    field(page, "legitimatie").set_input_files(files=[{
+        "name": "paspoort.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}])
+    submit(page, NEXT)
+
+    expect(page).to_have_url(f"{base}/overzicht")
+    audit.check("summary")
+    page.goto(f"{base}/afdrukken")
+    audit.check("print view")
+    page.goto(f"{base}/overzicht")
+    submit(page, re.compile(r"^(Voltooien|Complete)$"))
+    expect(page.locator(".flashes")).to_be_visible()
+    audit.check("completed")
+    audit.assert_clean()
+
+
+def test_my_details(page, live_server, app, session, make, lang):
+    """Mijn gegevens: every section and the pages it leads to, errors included."""
+    company = make.company("Bakkerij De Wit B.V.")
+    make.user(email="anna@dewit.nl", name="Anna de Wit", company=company, company_main=True,
+              language=lang)
+    extra = make.user(email="piet@dewit.nl", name="Piet de Wit", company=company,
+                      language=lang)
+    speak(page, live_server, lang)
+    audit = Audit(page, lang)
+    log_in(page, "anna@dewit.nl")
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+    audit.check("Mijn gegevens (first login)")
+
+    page.goto("/mijn-gegevens/naam")
+    page.locator('input[name="name"]').fill("")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("name with an error")
+    page.goto("/mijn-gegevens/e-mailadres")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("e-mail address with errors")
+    page.goto("/mijn-gegevens/inlogactiviteit")
+    audit.check("login activity")
+
+    # Two-step: overview, SMS number (wrong, then right), the code, the recovery code.
+    page.goto("/mijn-gegevens/2-staps-verificatie")
+    audit.check("two-step overview")
+    page.goto("/mijn-gegevens/2-staps-verificatie/sms")
+    page.locator('input[name="phone"]').fill("12")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("SMS set-up with an error")
+    page.locator('input[name="phone"]').fill("06 12345678")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/sms/code$"))
+    audit.check("SMS code")
+    page.locator('input[name="code"]').fill(last_sms_code(app))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#recovery-code")).to_be_visible()
+    audit.check("recovery code")
+
+    # The authenticator app, a wrong code first; then backup codes and turning off.
+    page.goto("/mijn-gegevens/2-staps-verificatie/app")
+    audit.check("app set-up")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    page.locator('input[name="code"]').fill("000000" if totp.now() != "000000" else "111111")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("app set-up with an error")
+    page.locator('input[name="code"]').fill(totp.now())
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator(".flashes")).to_be_visible()
+    audit.check("two-step overview with SMS and app on")
+    submit(page, re.compile(r"^(Nieuwe back-upcodes maken|Make new backup codes)$"))
+    expect(page.locator("#backup-codes")).to_be_visible()
+    audit.check("backup codes")
+    page.goto("/mijn-gegevens/2-staps-verificatie/uitzetten/sms")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("turn off SMS with an error")
+
+    # Notifications and language are sections of the main page; then the extra accounts.
+    page.goto("/mijn-gegevens")
+    audit.check("Mijn gegevens with two-step on")
+    page.goto("/mijn-gegevens/accounts")
+    audit.check("extra accounts")
+    page.locator('input[name="email"]').fill("geen-adres")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    audit.check("extra accounts with errors")
+    page.goto(f"/mijn-gegevens/accounts/{extra.id}")
+    audit.check("an extra account")
+    page.goto(f"/mijn-gegevens/accounts/{extra.id}/verwijderen")
+    audit.check("delete an extra account")
+    audit.assert_clean()
