@@ -1,4 +1,5 @@
 """Two languages everywhere: complete catalogs, no hard-coded text, no mixed pages."""
+import ast
 import pathlib
 import re
 import subprocess
@@ -123,3 +124,43 @@ def test_every_page_speaks_one_language(app, make, session, mailbox, client, lan
         assert mixed == [], f"{name} in {lang} shows the other language"
         seen += 1
     assert seen == 15
+
+
+# Calls whose text reaches the user: flashes, validation messages, form labels.
+_MESSAGE_CALLS = {"flash", "ValidationError", "StopValidation"}
+_VALIDATORS = {"DataRequired", "InputRequired", "Length", "Email", "EqualTo", "NumberRange",
+               "Regexp", "Optional", "AnyOf", "NoneOf", "URL"}
+
+
+def _unwrapped_strings(source):
+    """Plain string literals handed to flash(), a validation error, a validator's message
+    or a form field's label: Python strings that never reach the catalogs."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+        if name in _MESSAGE_CALLS:
+            args = node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
+        elif name.endswith("Field"):
+            args = node.args[:1] + [k.value for k in node.keywords
+                                    if k.arg in ("label", "description")]
+        elif name in _VALIDATORS:
+            args = [k.value for k in node.keywords if k.arg == "message"]
+        else:
+            continue
+        found += [ast.unparse(a) for a in args if isinstance(a, (ast.Constant, ast.JoinedStr))
+                  and re.search(r"[A-Za-z]{2}", ast.unparse(a))]
+    return found
+
+
+def test_python_strings_go_through_the_catalogs():
+    found = {str(path.relative_to(ROOT)): _unwrapped_strings(path.read_text())
+             for path in sorted((ROOT / "app").rglob("*.py"))}
+    assert {path: strings for path, strings in found.items() if strings} == {}
+
+
+def test_the_python_check_sees_a_plain_string():
+    assert _unwrapped_strings('flash("Saved")\nname = StringField("Name")\n'
+                              'DataRequired(message=f"Fill {x}")\nflash(_("Ok"))') == [
+        "'Saved'", "'Name'", "f'Fill {x}'"]

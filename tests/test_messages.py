@@ -234,7 +234,7 @@ def test_new_message_is_sent_and_listed(client, session, jan, dossier):
     # On input, not keyup: pasting, cutting and dictation update the counter too.
     assert 'hx-trigger="input changed delay:300ms"' in html
     assert 'hx-target="#body-counter"' in html and 'id="body-counter"' in html
-    assert re.search(r'id="body-counter"[^>]*aria-live="polite"', html)
+    assert re.search(r'id="body-counter-status"[^>]*aria-live="polite"', html)
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw")
     assert response.status_code == 302
     message = session.exec(select(Message)).one()

@@ -1,0 +1,101 @@
+"""Forms in Chromium, as the GOV.UK design system has them: a failed submit puts focus on
+the error summary (full page and htmx swap), a summary link puts it on the field, the
+message counter speaks through live regions while focus stays in the text, and an htmx
+tab swap keeps focus on the tab and says what changed."""
+import pytest
+from conftest import PASSWORD
+from playwright.sync_api import expect
+
+from app.models import Questionnaire, QuestionnaireAssignment
+from app.questionnaires.definition import new_version
+
+T = {
+    "nl": {"email": "E-mailadres", "mark": "(verplicht)", "login": "Inloggen",
+           "logout": "Uitloggen", "message": "Bericht", "documents": "Documenten",
+           "count": "{} van 4000 tekens", "maximum": "Maximum bereikt", "next": "Volgende",
+           "name": "Naam"},
+    "en": {"email": "E-mail address", "mark": "(required)", "login": "Log in",
+           "logout": "Log out", "message": "Message", "documents": "Documents",
+           "count": "{} of 4000 characters", "maximum": "Maximum reached", "next": "Next",
+           "name": "Name"},
+}
+
+
+@pytest.fixture
+def arranged(session, make):
+    """A client with one dossier and a questionnaire with one required question."""
+    def arrange(lang):
+        client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
+        dossier = make.dossier(clients=[client])
+        questionnaire = Questionnaire(title="Intake")
+        session.add(questionnaire)
+        session.flush()
+        version = new_version(session, questionnaire, title="Intake", definition={"steps": [
+            {"title": "Gegevens", "questions": [
+                {"id": "naam", "type": "text", "label": T[lang]["name"], "required": True},
+                {"id": "soort", "type": "yesno", "label": "?", "required": True}]}]})
+        session.flush()
+        assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
+                                             client_id=client.id)
+        session.add(assignment)
+        session.commit()
+        return dossier, assignment
+    return arrange
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_focus_follows_the_errors_and_stays_while_typing(page, live_server, arranged, lang):
+    t = T[lang]
+    dossier, assignment = arranged(lang)
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+
+    # A failed submit (full page): focus on the summary; its link puts focus on the field.
+    page.goto("/inloggen")
+    expect(page.locator("label[for=email] + .required-mark")).to_have_text(t["mark"])
+    page.get_by_role("button", name=t["login"], exact=True).click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label(t["email"], exact=True)).to_be_focused()
+    page.get_by_label(t["email"], exact=True).fill("klant@example.nl")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name=t["login"], exact=True).click()
+    expect(page.get_by_role("button", name=t["logout"])).to_be_visible()
+
+    # The counter: spoken near the maximum only, focus stays in the text.
+    page.goto(f"/dossiers/{dossier.id}/berichten/nieuw")
+    body = page.get_by_label(t["message"], exact=True)
+    status = page.locator("#body-counter-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(page.locator("#body-counter-alert")).to_have_attribute("aria-live", "assertive")
+    body.press_sequentially("Beste,")
+    expect(page.locator("#body-counter")).to_contain_text(t["count"].format(6))
+    expect(body).to_be_focused()
+    expect(status).to_have_text("")  # far from the maximum: nothing said
+    body.fill("x" * 2999)
+    body.press_sequentially("y")
+    expect(status).to_have_text(t["count"].format(3000))
+    expect(body).to_be_focused()
+    body.fill("x" * 4000)
+    expect(page.locator("#body-counter-alert")).to_contain_text(t["maximum"])
+    expect(body).to_be_focused()
+
+    # An htmx tab swap: focus stays on the tab, the live region says which one opened.
+    page.goto(f"/dossiers/{dossier.id}")
+    tab = page.locator("#tab-documenten")
+    tab.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#tab-documenten")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#tab-documenten")).to_be_focused()
+    expect(page.locator("#live-status")).to_contain_text(t["documents"])
+
+    # An htmx swap that returns errors: focus on the summary; the link of a radio group
+    # puts focus on its first option.
+    page.goto(f"/vragenlijsten/{assignment.id}/stap/1")
+    page.get_by_role("button", name=t["next"]).click()
+    expect(summary).to_be_focused()
+    expect(page.locator("#questionnaire legend")).to_contain_text(t["mark"])
+    summary.get_by_role("link").nth(1).click()
+    expect(page.locator("#q-soort")).to_be_focused()
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label(t["name"], exact=True)).to_be_focused()

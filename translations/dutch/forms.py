@@ -1,0 +1,4 @@
+NL = {
+    "(required)": "(verplicht)",
+    "The page has been updated.": "De pagina is bijgewerkt.",
+}
