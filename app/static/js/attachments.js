@@ -194,6 +194,25 @@
     if (opener && document.contains(opener)) { opener.focus(); }
   }, true);
 
+  // Tab and Shift+Tab go round inside the open dialog. showModal makes the page behind it
+  // inert, but at either end the browser lets the focus out into its own toolbar.
+  function stopsIn(dialog) {
+    return Array.prototype.filter.call(
+      dialog.querySelectorAll("button, [href], input, select, textarea, [tabindex]"),
+      function (el) { return !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0; });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab" || !event.target.closest) { return; }
+    var dialog = event.target.closest("dialog.attach-dialog[open]");
+    var stops = dialog ? stopsIn(dialog) : [];
+    if (!stops.length) { return; }
+    var first = stops[0], last = stops[stops.length - 1];
+    if (event.shiftKey ? event.target === first : event.target === last) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
+
   // After a bin removed a file, keep the keyboard in the list that was swapped in.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "attachments") {

@@ -1,0 +1,342 @@
+"""The client's core flows walked in Chromium with the keyboard only: no mouse, no clicks,
+no filling of fields the keyboard did not reach. Invitation mail → e-mail address → set
+password → Mijn gegevens → Home → the dossier → its tabs → a download → Nieuw bericht with
+"+ Bijlagen" (the dialog takes the focus, keeps it, gives it back on Escape) → Versturen →
+Acties → Invullen → every step with Volgende → the summary. At every Tab stop the focused
+element must show a visible focus indicator, also on the firm's colour."""
+import re
+
+import pytest
+from conftest import links_in
+from playwright.sync_api import expect
+from sqlmodel import select
+from test_questionnaires import assign
+
+from app.models import (
+    CAT_CORRESPONDENCE,
+    CAT_DOCUMENT,
+    CAT_PROVIDED,
+    Document,
+    FirmSettings,
+    Message,
+)
+from app.storage import store_bytes
+
+# The focused element, as the person at the keyboard sees it: where it is, and whether
+# its computed style draws a focus indicator (an outline of 2px or more, or a ring of
+# box-shadow spread 2px or more).
+FOCUS = """(target) => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) {
+    return {hit: false, what: "nothing (body)", shown: false, onScreen: false};
+  }
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+      && !/rgba\\(\\d+, \\d+, \\d+, 0\\)|transparent/.test(style.outlineColor);
+  const px = "(-?[0-9.]+)px";
+  const spreads = [...style.boxShadow.matchAll(new RegExp([px, px, px, px].join(" "), "g"))]
+      .map((m) => parseFloat(m[4]));
+  const ring = spreads.some((spread) => spread >= 2);
+  const label = el.labels && el.labels[0] && el.labels[0].textContent;
+  const name = (el.getAttribute("aria-label") || label || el.textContent || el.value || "")
+      .replace(/\\s+/g, " ").trim().slice(0, 60);
+  return {
+    hit: target ? el === target : false,
+    what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " “" + name + "”",
+    shown: outline || ring,
+    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+        && box.left < innerWidth && box.top < innerHeight,
+  };
+}"""
+
+
+TEXTS = {
+    "nl": {
+        "skip": "Direct naar de inhoud", "setup": "Uw account instellen", "email": "E-mailadres",
+        "send": "Verstuur", "check": "Controleer uw e-mail", "password": "Wachtwoord",
+        "repeat": "Herhaal wachtwoord", "set_password": "Instellen wachtwoord",
+        "my_details": "Mijn gegevens", "main_menu": "Hoofdmenu",
+        "parts": "Onderdelen van het dossier", "documents": "Documenten", "messages": "Berichten",
+        "downloaded_on": "Gedownload op", "new_message": "Nieuw bericht", "subject": "Onderwerp",
+        "message": "Bericht", "attachments": "+ Bijlagen",
+        "add_attachments": "Bijlagen toevoegen", "browse": "Bladeren", "cancel": "Annuleer",
+        "upload_one": "Upload 1 bestand", "send_message": "Versturen",
+        "sent": "Uw bericht is verstuurd.", "actions": "Acties",
+        "fill_in": "Invullen Intake koper", "next": "Volgende", "yes": "Ja", "no": "Nee",
+        "summary": "Overzicht", "date": "5 mei 1980", "income": "52.000", "step": "Stap {} van 5",
+    },
+    "en": {
+        "skip": "Skip to content", "setup": "Set up your account", "email": "E-mail address",
+        "send": "Send", "check": "Check your e-mail", "password": "Password",
+        "repeat": "Repeat password", "set_password": "Set password", "my_details": "My details",
+        "main_menu": "Main menu", "parts": "Parts of the dossier", "documents": "Documents",
+        "messages": "Messages", "downloaded_on": "Downloaded on", "new_message": "New message",
+        "subject": "Subject", "message": "Message", "attachments": "+ Attachments",
+        "add_attachments": "Add attachments", "browse": "Browse", "cancel": "Cancel",
+        "upload_one": "Upload 1 file", "send_message": "Send message",
+        "sent": "Your message has been sent.", "actions": "Actions",
+        "fill_in": "Fill in Intake koper", "next": "Next", "yes": "Yes", "no": "No",
+        "summary": "Summary", "date": "May 5, 1980", "income": "52,000", "step": "Step {} of 5",
+    },
+}
+
+
+class Keyboard:
+    """Moves through a page with Tab and Shift+Tab only, and checks every stop."""
+
+    def __init__(self, page):
+        self.page = page
+        self.stops = []  # every element focus landed on, for the failure message
+        # Playwright turns the interception of file choosers on without waiting for it; a
+        # listener from the start makes sure expect_file_chooser() never misses one.
+        page.on("filechooser", lambda chooser: None)
+
+    def focused(self, target=None):
+        """What has the focus now (and whether it is `target`'s element)."""
+        handle = target.element_handle() if target is not None else None
+        return self.page.evaluate(FOCUS, handle)
+
+    def press(self, key):
+        """Press `key` and check that what has the focus then shows it."""
+        self.page.keyboard.press(key)
+        state = self.focused()
+        self.assert_visible(state)
+        return state
+
+    def assert_visible(self, state):
+        self.stops.append(state["what"])
+        assert state["onScreen"], f"focus is off screen on {state['what']} ({self.page.url})"
+        assert state["shown"], f"no visible focus on {state['what']} ({self.page.url})"
+
+    def tab_to(self, target, back=False, limit=40):
+        """Press Tab (or Shift+Tab) until `target` has the focus; every stop on the way
+        must show its focus."""
+        self.page.wait_for_load_state()  # the stylesheets too, or no focus style shows
+        # htmx focuses [autofocus] once it settled: a Tab before that would be undone.
+        expect(self.page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+        expect(target).to_be_visible()
+        handle = target.element_handle()
+        for _ in range(limit):
+            self.page.keyboard.press("Shift+Tab" if back else "Tab")
+            state = self.page.evaluate(FOCUS, handle)
+            self.assert_visible(state)
+            if state["hit"]:
+                return
+        raise AssertionError(f"{limit} tabs did not reach {target}: {self.stops[-limit:]}")
+
+    def type_into(self, target, text, back=False):
+        """Tab to a field and type into it."""
+        self.tab_to(target, back=back)
+        self.page.keyboard.type(text)
+
+    def activate(self, target, key="Enter", back=False):
+        """Tab to a link or button and press Enter (or Space)."""
+        self.tab_to(target, back=back)
+        self.page.keyboard.press(key)
+
+
+def link_in(message, path):
+    [link] = [url for url in links_in(message) if path in url]
+    return link
+
+
+@pytest.fixture
+def arranged(request, app, session, make):
+    """A new client (invited, no password yet; Dutch unless the test asks for "en") of a
+    firm with its own colour, one dossier with a letter and a declaration, and a
+    questionnaire to fill in."""
+    language = getattr(request, "param", "nl")
+    session.add(FirmSettings(colour="#7a1f3d"))
+    lawyer = make.user(email="jansen@kantoor.nl", name="mr. P. Jansen", kind="staff",
+                       role="lawyer", password=None)
+    client = make.user(email="nieuw@example.nl", name="Anna de Vries", password=None,
+                       language=language)
+    dossier = make.dossier(clients=[client], lawyer=lawyer, number="2026-0142",
+                           description="Aankoop woning")
+    for title, category in (("Offerte", CAT_CORRESPONDENCE), ("Declaratie", CAT_DOCUMENT)):
+        with app.app_context():
+            key, digest, size = store_bytes(b"%PDF-1.4 " + title.encode())
+        session.add(Document(dossier_id=dossier.id, category=category, title=title,
+                             filename=title.lower() + ".pdf", content_type="application/pdf",
+                             size=size, sha256=digest, storage_key=key,
+                             uploaded_by_id=lawyer.id))
+    session.commit()
+    assignment = assign(session, client, dossier)
+    make.invite(client)
+    return dossier, assignment
+
+
+@pytest.mark.parametrize("arranged", ["nl", "en"], indirect=True)
+def test_keyboard_only(page, live_server, app, session, mailbox, arranged, request):
+    dossier, assignment = arranged
+    t = TEXTS[request.node.callspec.params["arranged"]]
+    keys = Keyboard(page)
+    heading = page.get_by_role("heading", level=1)
+
+    if t is TEXTS["en"]:  # picks English on the login page first, as in test_signin_flow
+        page.goto("/inloggen")
+        keys.activate(page.get_by_role("button", name="English"))
+        expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
+
+    # Mail 1: the first Tab shows the skip link, then the e-mail address and Verstuur.
+    [mail1] = mailbox.deliver(app)
+    page.goto(link_in(mail1, "/welkom/"))
+    expect(heading).to_have_text(t["setup"])
+    keys.press("Tab")
+    expect(page.get_by_role("link", name=t["skip"])).to_be_focused()
+    keys.type_into(page.get_by_label(t["email"]), "nieuw@example.nl")
+    keys.activate(page.get_by_role("button", name=t["send"]))
+    expect(heading).to_have_text(t["check"])
+
+    # Mail 2: the password twice, then Instellen wachtwoord; lands on Mijn gegevens.
+    [mail2] = mailbox.deliver(app)
+    page.goto(link_in(mail2, "/wachtwoord/"))
+    keys.type_into(page.get_by_role("textbox", name=t["password"], exact=True), "Welkom2026")
+    keys.type_into(page.get_by_label(t["repeat"]), "Welkom2026")
+    keys.activate(page.get_by_role("button", name=t["set_password"]))
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+    expect(heading).to_have_text(t["my_details"])
+
+    # Home through the menu, then the Dossiers tile: the one dossier opens straight away.
+    nav = page.get_by_role("navigation", name=t["main_menu"])
+    keys.activate(nav.get_by_role("link", name="Home"))
+    expect(heading).to_have_text("Home")
+    keys.activate(page.locator(".tiles a").first)
+    expect(heading).to_have_text("Aankoop woning")
+
+    # Voortgang opens with Enter; the tabs are links, and the focus stays on the tab chosen.
+    keys.activate(page.locator("details.progress summary"))
+    expect(page.locator("details.progress")).to_have_attribute("open", "")
+    tabs = page.get_by_role("navigation", name=t["parts"])
+    documents = tabs.get_by_role("link", name=re.compile("^" + t["documents"]))
+    keys.activate(documents)
+    expect(page).to_have_url(f"{live_server}/dossiers/{dossier.id}/documenten")
+    expect(documents).to_have_attribute("aria-current", "page")
+    expect(documents).to_be_focused()
+    assert keys.focused()["shown"]
+
+    # A download with Enter; the focus comes back to the row's link after the refresh.
+    download_link = page.get_by_role("link", name="Download Declaratie")
+    keys.tab_to(download_link)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "declaratie.pdf"
+    expect(page.locator(".tab-panel tr", has_text="Declaratie")).to_contain_text(t["downloaded_on"])
+    expect(download_link).to_be_focused()
+
+    # Berichten, then Nieuw bericht: Onderwerp and Bericht.
+    keys.activate(tabs.get_by_role("link", name=re.compile("^" + t["messages"])), back=True)
+    expect(page).to_have_url(f"{live_server}/dossiers/{dossier.id}/berichten")
+    keys.activate(page.get_by_role("link", name=t["new_message"]))
+    expect(page).to_have_url(f"{live_server}/dossiers/{dossier.id}/berichten/nieuw")
+    # The link swapped itself away: the new tab panel has the focus, and shows it.
+    page.wait_for_function("document.activeElement.classList.contains('tab-panel')")
+    assert keys.focused()["shown"]
+    keys.type_into(page.get_by_label(t["subject"]), "Stukken koopakte")
+    body = page.get_by_role("textbox", name=t["message"], exact=True)
+    keys.type_into(body, "Hierbij mijn paspoort.")
+
+    # t["attachments"]: the dialog takes the focus and keeps it, both ways round.
+    opener = page.get_by_role("button", name=t["attachments"])
+    dialog = page.get_by_role("dialog", name=t["add_attachments"])
+    keys.activate(opener)
+    expect(dialog).to_be_visible()
+    browse = dialog.get_by_role("button", name=t["browse"])
+    cancel = dialog.get_by_role("button", name=t["cancel"])
+    expect(browse).to_be_focused()
+    inside = []
+    for _ in range(4):
+        inside.append(keys.press("Tab")["what"])
+        assert dialog.evaluate("d => d.contains(document.activeElement)"), inside
+    assert any(t["browse"] in stop for stop in inside[1:]), f"Tab did not cycle: {inside}"
+    keys.tab_to(browse)
+    keys.press("Shift+Tab")
+    expect(cancel).to_be_focused()
+    keys.press("Tab")
+    expect(browse).to_be_focused()
+    # Escape closes it and the focus is back on t["attachments"].
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+    assert keys.focused()["shown"]
+
+    # Open again: Enter on Bladeren opens the file chooser; upload the one file.
+    page.keyboard.press("Enter")
+    expect(browse).to_be_focused()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files([{"name": "paspoort.pdf", "mimeType": "application/pdf",
+                              "buffer": b"%PDF-1.4 paspoort"}])
+    expect(dialog.locator("[data-selection] li")).to_have_count(1)
+    keys.activate(dialog.get_by_role("button", name=t["upload_one"]))
+    page.wait_for_url(re.compile(r"/concepten/\d+$"))
+    expect(body).to_have_value("Hierbij mijn paspoort.")
+    keys.activate(page.get_by_role("button", name=t["send_message"]))
+    expect(page.locator(".flashes")).to_contain_text(t["sent"])
+
+    # Acties → Invullen: every step with the keyboard, Volgende with Enter.
+    keys.activate(nav.get_by_role("link", name=re.compile("^" + t["actions"])))
+    expect(heading).to_have_text(t["actions"])
+    keys.activate(page.get_by_role("link", name=t["fill_in"]))
+    step = page.locator(".step-count")
+    expect(step).to_have_text(t["step"].format(1))
+    keys.type_into(page.get_by_label("Volledige naam"), "Anna de Vries")
+    # Day and month alike: the date field's order of parts follows the browser's locale.
+    keys.type_into(page.get_by_label("Geboortedatum"), "05051980")
+    keys.type_into(page.get_by_role("textbox", name="E-mailadres", exact=True), "anna@example.nl")
+    keys.type_into(page.get_by_label("Telefoonnummer"), "06 12345678")
+    next_button = page.get_by_role("button", name=t["next"])
+    title = page.locator("#questionnaire-title")
+
+    def next_step(expected):
+        """Volgende with Enter; the new step's title takes the focus (once htmx settled),
+        so the next Tab starts at the top of the new step."""
+        keys.activate(next_button)
+        expect(step).to_have_text(expected)
+        expect(title).to_be_focused()
+
+    next_step(t["step"].format(2))
+
+    # A radio group: Tab reaches it, the arrow keys choose; the partner question appears.
+    keys.tab_to(page.get_by_role("radio", name=t["yes"]))
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("radio", name=t["no"])).to_be_checked()
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_role("radio", name=t["yes"])).to_be_checked()
+    keys.type_into(page.get_by_label("Naam partner"), "Els de Vries")
+    next_step(t["step"].format(3))
+
+    keys.type_into(page.get_by_label("Rekeningnummer"), "NL91 ABNA 0417 1643 00")
+    keys.type_into(page.get_by_label("Bruto jaarinkomen"), t["income"])
+    keys.tab_to(page.get_by_role("radio", name="Koopwoning"))
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Koopwoning")).to_be_checked()
+    next_step(t["step"].format(4))
+
+    # Checkboxes with Space.
+    keys.activate(page.get_by_role("checkbox", name="Testament", exact=True), key="Space")
+    keys.activate(page.get_by_role("checkbox", name="Samenlevingscontract"), key="Space")
+    expect(page.get_by_role("checkbox", name="Testament", exact=True)).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Levenstestament")).not_to_be_checked()
+    keys.type_into(page.get_by_label("Toelichting"), "Graag voor de zomer.")
+    next_step(t["step"].format(5))
+
+    # A file question: Space on the file field opens the chooser.
+    keys.tab_to(page.get_by_label("Kopie legitimatiebewijs"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files([{"name": "paspoort.pdf", "mimeType": "application/pdf",
+                              "buffer": b"%PDF-1.4 paspoort"}])
+    next_step(t["summary"])
+    answers = page.locator("#questionnaire")
+    for typed in ("Anna de Vries", t["date"], "Els de Vries", "NL91 ABNA 0417 1643 00",
+                  "Koopwoning", "Testament", "Samenlevingscontract", "Graag voor de zomer.",
+                  "paspoort.pdf"):
+        expect(answers).to_contain_text(typed)
+
+    sent = session.exec(select(Message).where(Message.from_client)).one()
+    assert sent.sent_at is not None and sent.subject == "Stukken koopakte"
+    files = session.exec(select(Document).where(Document.category == CAT_PROVIDED)).all()
+    # The message's file, and the questionnaire's.
+    assert [d.filename for d in files] == ["paspoort.pdf", "paspoort.pdf"]
