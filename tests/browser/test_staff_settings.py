@@ -51,8 +51,12 @@ def assert_speaks(page, lang, foreign):
     assert mixed == [], f"{page.url} in {lang} shows {mixed}"
 
 
-def header_colour(page):
-    return page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+def expect_header_colour(page, colour):
+    """The header's background, waited for: the firm's stylesheet may still be loading."""
+    expect(page.locator(".site-header")).to_have_css("background-color", colour)
+
+
+DEFAULT_COLOUR, FIRM_COLOUR = "rgb(29, 58, 95)", "rgb(122, 31, 43)"  # #1d3a5f, #7a1f2b
 
 
 def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make, mailbox, t):
@@ -72,7 +76,7 @@ def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make,
     page.get_by_label(t["code"], exact=True).fill(totp_code(secret))
     page.get_by_role("button", name=t["log_in"], exact=True).click()
     expect(page).to_have_url(live_server + "/kantoor/")
-    default_colour = header_colour(page)
+    expect_header_colour(page, DEFAULT_COLOUR)
 
     # A secretary: mail 1 goes out.
     page.locator(".site-header nav").get_by_role("link", name=t["settings"]).click()
@@ -109,7 +113,7 @@ def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make,
     page.get_by_role("button", name=t["save"]).click()
     expect(page.get_by_role("status")).to_contain_text(t["saved"])
     expect(page.locator(".site-header .firm")).to_have_text("Advocaten De Vries")
-    assert header_colour(page) == "rgb(122, 31, 43)" != default_colour
+    expect_header_colour(page, FIRM_COLOUR)
     assert page.locator("[style]").count() == 0
     assert_speaks(page, lang, foreign)
 
@@ -118,5 +122,5 @@ def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make,
     page.goto("/inloggen")
     expect(page.get_by_role("heading", level=1)).to_have_text(t["welcome"])
     expect(page.locator(".site-header .firm")).to_have_text("Advocaten De Vries")
-    assert header_colour(page) == "rgb(122, 31, 43)"
+    expect_header_colour(page, FIRM_COLOUR)
     assert re.search("Advocaten De Vries$", page.title())
