@@ -117,6 +117,9 @@ def test_staff_builds_previews_and_sends_a_questionnaire(page, browser, live_ser
     # The preview: the client's own screen; the dependent question shows at once (htmx).
     page.get_by_role("link", name=t["preview"], exact=True).click()
     expect(page.locator(".step-count")).to_have_text(t["step"])
+    # htmx binds the radio's change event once the page has loaded; a check before that is
+    # a plain form change (shown after Volgende, as without JavaScript).
+    page.wait_for_load_state("load")
     partner = page.get_by_label(t["partner"])
     expect(partner).to_be_hidden()
     page.get_by_role("radio", name=t["yes"]).check()
