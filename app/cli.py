@@ -8,10 +8,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlmodel import select
-from werkzeug.serving import run_simple
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
-from . import migrate, notifications, security
+from . import addresses, migrate, notifications, security
 from .db import get_session
+from .forms import has_control_characters
 from .invitations import DuplicateEmail, create_company, create_user, send_invitation
 from .models import KIND_STAFF, ROLE_ADMIN, STAFF_ROLES, User
 from .outbox import deliver_pending, start_sender_thread
@@ -40,12 +41,24 @@ def _valid_email(email):
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
         raise click.UsageError(f"{email!r} is not a valid e-mail address: {exc}") from None
+    problem = addresses.problem(email)  # what the staff form refuses too (non-ASCII before @)
+    if problem is not None:
+        with force_locale("en"):  # no request here to choose a language from
+            raise click.UsageError(f"{email!r}: {problem}")
     return security.normalise_email(email)
+
+
+def _plain_name(ctx, param, value):
+    """A name without line breaks, control or bidi characters (as every form requires)."""
+    if value is not None and has_control_characters(value):
+        raise click.BadParameter("a name may not contain line breaks, tabs or other "
+                                 "control characters")
+    return value
 
 
 @click.command("create-staff")
 @click.option("--email", required=True)
-@click.option("--name", required=True)
+@click.option("--name", required=True, callback=_plain_name)
 @click.option("--role", type=click.Choice(STAFF_ROLES), default=ROLE_ADMIN)
 @click.password_option()
 def create_staff(email, name, role, password):
@@ -67,9 +80,10 @@ def create_staff(email, name, role, password):
 
 @click.command("create-client")
 @click.option("--email", required=True)
-@click.option("--name", required=True)
+@click.option("--name", required=True, callback=_plain_name)
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl")
-@click.option("--company", help="Make this the main account of a new company client.")
+@click.option("--company", help="Make this the main account of a new company client.",
+              callback=_plain_name)
 def create_client(email, name, language, company):
     """Create a client and send the invitation (mail 1)."""
     email = _valid_email(email)
@@ -121,6 +135,16 @@ def serve_port(app):
         return 5000
 
 
+class RequestHandler(WSGIRequestHandler):
+    """The development server's handler, without the Server header naming Werkzeug and its
+    version (and Python's) to every visitor."""
+
+    def send_header(self, keyword, value):
+        """Send every header but Server."""
+        if keyword.lower() != "server":
+            super().send_header(keyword, value)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=None, type=int)
@@ -137,7 +161,8 @@ def serve(host, port):
         click.echo(f"    {email:32} {what}")
     click.echo(f"  Mails are written to {app.config['OUTBOX_FOLDER']}/ (.eml files).\n")
     # app.run() refuses to start inside a `flask` command, so call Werkzeug directly.
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False,
+               request_handler=RequestHandler)
 
 
 def init_app(app):

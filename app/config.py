@@ -70,6 +70,8 @@ class Default:
     # Mijn gegevens: the link that confirms a new e-mail address, sent to that address.
     EMAIL_CHANGE_TOKEN_HOURS = 24
     EMAIL_CHANGE_MAX_PER_HOUR = 3
+    # Accounts | Extra accounts: additions (each may send mail 1) per main account a day.
+    EXTRA_ACCOUNTS_MAX_PER_DAY = 10
 
     # Mail: with MAIL_SERVER unset every mail is written to instance/outbox/ as .eml.
     MAIL_SERVER = None
@@ -83,6 +85,12 @@ class Default:
     MAIL_SENDER_THREAD = False  # the dev server (make run) turns this on
     MAIL_POLL_SECONDS = 5
     MAIL_MAX_ATTEMPTS = 12
+    # Seconds the sender waits for the mail server: at each step (connect, each command),
+    # and for the answer to the end of a mail's data, which RFC 5321 (4.5.3.2.6) lets a
+    # server take 10 minutes over: leaving earlier would send the mail again. A mail stays
+    # claimed against other senders for longer than one delivery can last (app/outbox.py).
+    MAIL_TIMEOUT_SECONDS = 60
+    MAIL_DATA_END_TIMEOUT_SECONDS = 600
     # New documents, messages and questionnaires within this many minutes share one mail.
     NOTIFY_DELAY_MINUTES = 5
     # Two-step verification (Mijn gegevens). SMS goes to SMS_GATEWAY_URL when set (POST JSON
@@ -94,6 +102,15 @@ class Default:
     SMS_CODE_MINUTES = 10
     SMS_MAX_PER_USER_PER_HOUR = 5
     SMS_MAX_PER_NUMBER_PER_HOUR = 5
+    # Each cap counts set-up and login codes apart, so a stranger who types someone else's
+    # number in their own set-up never uses up that person's login codes.
+    SMS_MAX_PER_USER_PER_DAY = 20
+    SMS_MAX_PER_NUMBER_PER_DAY = 20
+    # Countries whose mobile numbers may receive codes (toll fraud), until an admin sets
+    # others under Instellingen: the Netherlands and the rest of the EU/EEA.
+    SMS_COUNTRIES = ("NL", "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR",
+                     "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NO",
+                     "PL", "PT", "RO", "SE", "SI", "SK")
     TWO_STEP_MAX_FAILURES = 5  # wrong codes of one account before the pauses start
     TWO_STEP_MAX_FAILURES_IP = 20  # wrong codes from one IP address before the pauses start
     TWO_STEP_PENDING_MINUTES = 10  # time between password and second step
@@ -105,6 +122,15 @@ class Default:
     # (by extension; the content type stored and served is the one named here).
     MAX_FILE_MB = 100
     MAX_MESSAGE_FILES_MB = 250
+    # At most this many files on one message (a request of more is refused whole, with
+    # the text kept); Werkzeug's MAX_FORM_PARTS stays far above it, so that such a request
+    # is still read and answered with that message rather than a bare 413.
+    MAX_FILES_PER_MESSAGE = 20
+    MAX_FORM_PARTS = 5_000
+    # Each client's storage quota (app/quota.py), until an admin sets others: megabytes of
+    # files in any 24 hours, and unsent drafts at once.
+    UPLOAD_MB_PER_DAY = 1_000
+    MAX_OPEN_DRAFTS = 20
     ALLOWED_UPLOAD_TYPES = {
         ".pdf": "application/pdf",
         ".doc": "application/msword",
@@ -130,10 +156,13 @@ class Default:
     # Every upload's content must fit its extension (app/filecheck.py). A zip container
     # (.zip, .docx, .xlsx, .odt, .ods) is refused as a zip bomb past these, read from its
     # directory without unpacking: members, total unpacked size, and how many times a
-    # member of more than 1 MB may be compressed.
+    # member of more than 1 MB may be compressed. The ratio also applies to the whole
+    # file (past 10 MB unpacked), and archives inside it (a zip of docx files) are looked
+    # into to UPLOAD_ZIP_MAX_DEPTH levels, every level counting against the same limits.
     UPLOAD_ZIP_MAX_MEMBERS = 10_000
     UPLOAD_ZIP_MAX_UNPACKED_MB = 2_000  # 20 times the largest file (MAX_FILE_MB)
     UPLOAD_ZIP_MAX_RATIO = 100
+    UPLOAD_ZIP_MAX_DEPTH = 3  # a zip of Word files with an Excel sheet in them is 2
     # Optional virus scan of every upload by ClamAV (app/virusscan.py): set CLAMD_SOCKET
     # (e.g. /run/clamav/clamd.ctl) or CLAMD_HOST and CLAMD_PORT. Off when neither is set;
     # when set but clamd cannot answer, uploads are refused, never let through unscanned.

@@ -2,12 +2,16 @@
 
 Every upload (message attachments, questionnaire answers, documents staff publish) goes
 through `store`: the file is streamed to a temporary file, its first bytes (and for zip
-containers the central directory, read from disk, never unpacked) must match the
-extension, and when a virus scanner is configured clamd must call it clean; only then
-does it get its real name. A refused file is removed; nothing of it stays behind.
+containers the central directory, read from disk) must match the extension, and when a
+virus scanner is configured clamd must call it clean; only then does it get its real name.
+Only archives inside a zip are unpacked, to be checked in turn, to a bounded depth. A
+refused file is removed; nothing of it stays behind.
 """
+import errno
 import os
+import shutil
 import struct
+import tempfile
 import zipfile
 from itertools import pairwise
 
@@ -21,6 +25,11 @@ MB = 1024 * 1024
 # Members smaller than this are never called a bomb for their ratio: tiny, very regular
 # XML parts of real office files compress very well.
 RATIO_GRACE_BYTES = 1 * MB
+# Below this much unpacked in all, a container is never called a bomb for its overall ratio.
+TOTAL_RATIO_GRACE_BYTES = 10 * MB
+PEEK_SIZE = 4  # what is unpacked of a member to tell whether it is an archive itself
+# A full disk (or quota) while a nested archive is unpacked is no fault of the file.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 PDF = b"%PDF"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .msg; also encrypted docx/xlsx
@@ -71,6 +80,9 @@ def reasons(type_name):
                        type=type_name),
         "bomb": _l("The file unpacks to far more data than it holds (a so-called zip bomb) "
                    "and is refused as a precaution."),
+        "nested": _l("The file holds archives within archives more than %(depth)s levels "
+                     "deep and is refused as a precaution.",
+                     depth=current_app.config["UPLOAD_ZIP_MAX_DEPTH"]),
         "virus": _l("A virus was found in the file."),
         "unscanned": _l("The file cannot be checked for viruses right now. Try again "
                         "later."),
@@ -158,42 +170,96 @@ def _is_text(head):
 
 
 def check_zip(path, extension):
-    """Read the zip's central directory from disk (nothing is unpacked) and raise Refused
-    when it is damaged, lacks the members its office format needs, or would unpack to
-    too much: too many members, too much in total, a member compressed more than
-    UPLOAD_ZIP_MAX_RATIO times, or members that overlap."""
-    max_members = current_app.config["UPLOAD_ZIP_MAX_MEMBERS"]
+    """Read the zip's central directory from disk and raise Refused when it is damaged,
+    lacks the members its office format needs, or would unpack to too much (see
+    `_check_archive`). Archives inside it (zips, docx, xlsx, odt...) are checked the same
+    way, to UPLOAD_ZIP_MAX_DEPTH levels, all levels counting against one budget."""
+    budget = _Budget(os.path.getsize(path))
     with open(path, "rb") as f:
-        # Walked and counted before zipfile reads the directory: a million members, or an
-        # end record that lies about their number, would fill the memory.
-        count = zip_member_count(f, max_members)
-        if count is None:
-            raise Refused("mismatch", extension)
-        if count > max_members:
-            raise Refused("bomb", extension)
-        try:
-            with zipfile.ZipFile(f) as archive:
-                _check_sizes(archive.infolist(), extension)
-                _check_office_members(archive, extension)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
-                EOFError, ValueError) as error:
-            raise Refused("mismatch", extension) from error
+        _check_archive(f, extension, budget, depth=0)
 
 
-def _check_sizes(members, extension):
-    """Refuse a directory that promises more than the limits allow, or whose members
-    overlap (one compressed stream named many times: the trick of the smallest bombs)."""
-    config = current_app.config
-    max_total = config["UPLOAD_ZIP_MAX_UNPACKED_MB"] * MB
-    max_ratio = config["UPLOAD_ZIP_MAX_RATIO"]
-    total = 0
-    for member in members:
-        total += member.file_size
-        if (member.file_size > RATIO_GRACE_BYTES
-                and member.file_size > max_ratio * max(member.compress_size, 1)):
+class _Budget:
+    """What all levels of one upload may unpack to together: members, bytes, and bytes
+    per uploaded byte (the overall ratio, which catches many small well-packed members)."""
+
+    def __init__(self, upload_size):
+        config = current_app.config
+        self.members_left = config["UPLOAD_ZIP_MAX_MEMBERS"]
+        self.max_total = config["UPLOAD_ZIP_MAX_UNPACKED_MB"] * MB
+        self.max_ratio = config["UPLOAD_ZIP_MAX_RATIO"]
+        self.max_depth = config["UPLOAD_ZIP_MAX_DEPTH"]
+        self.upload_size = upload_size
+        self.total = 0
+
+    def add(self, members, extension):
+        """Count `members` in; raise Refused when the upload now unpacks to too much."""
+        for member in members:
+            self.total += member.file_size
+            if (member.file_size > RATIO_GRACE_BYTES
+                    and member.file_size > self.max_ratio * max(member.compress_size, 1)):
+                raise Refused("bomb", extension)
+        if self.total > self.max_total or (
+                self.total > TOTAL_RATIO_GRACE_BYTES
+                and self.total > self.max_ratio * max(self.upload_size, 1)):
             raise Refused("bomb", extension)
-    if total > max_total or _overlapping(members):
+
+
+def _check_archive(f, extension, budget, depth):
+    """Check the zip in the open file `f` (an upload, or an archive unpacked from one at
+    `depth`) against `budget`, then each archive among its members, one level deeper."""
+    # Walked and counted before zipfile reads the directory: a million members, or an end
+    # record that lies about their number, would fill the memory.
+    count = zip_member_count(f, budget.members_left)
+    if count is None:
+        raise Refused("mismatch", extension)
+    if count > budget.members_left:
         raise Refused("bomb", extension)
+    budget.members_left -= count
+    try:
+        with zipfile.ZipFile(f) as archive:
+            members = archive.infolist()
+            budget.add(members, extension)  # every size is known before anything is unpacked
+            if _overlapping(members):
+                raise Refused("bomb", extension)
+            if depth == 0:
+                _check_office_members(archive, extension)
+            for member in members:
+                if _is_archive(archive, member):
+                    if depth + 1 > budget.max_depth:
+                        raise Refused("nested", extension)
+                    _check_nested(archive, member, extension, budget, depth + 1)
+    except OSError as error:
+        if error.errno in DISK_FULL:
+            raise
+        raise Refused("mismatch", extension) from error
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
+            ValueError) as error:
+        raise Refused("mismatch", extension) from error
+
+
+def _is_archive(archive, member):
+    """True when the member's first bytes are a zip's (whatever its name says). Encrypted
+    members, and those packed by a method Python cannot unpack, cannot be looked into."""
+    if member.is_dir() or member.file_size < len(ZIP) or member.flag_bits & 0x1:
+        return False
+    try:
+        with archive.open(member) as data:
+            return data.read(PEEK_SIZE) == ZIP
+    except NotImplementedError:
+        return False
+
+
+def _check_nested(archive, member, extension, budget, depth):
+    """Unpack one member that is an archive to an unnamed temporary file beside the uploads
+    (its size is already counted in the budget, and zipfile stops at that size) and check
+    it as an archive."""
+    tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], storage.TMP_DIR)
+    os.makedirs(tmp_dir, exist_ok=True)
+    with tempfile.TemporaryFile(dir=tmp_dir) as unpacked:
+        with archive.open(member) as data:
+            shutil.copyfileobj(data, unpacked, storage.CHUNK_SIZE)
+        _check_archive(unpacked, extension, budget, depth)
 
 
 def _overlapping(members):

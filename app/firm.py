@@ -44,6 +44,9 @@ class Firm:
     sender_address: str
     max_file_mb: float
     max_message_mb: float
+    upload_mb_per_day: int  # a client's storage quota (app/quota.py)
+    max_open_drafts: int
+    sms_countries: tuple  # country codes whose mobile numbers may receive SMS codes
 
     @property
     def version(self):
@@ -111,6 +114,10 @@ def effective(saved):
         sender_address=address,
         max_file_mb=_pick(saved and saved.max_file_mb, cfg["MAX_FILE_MB"]),
         max_message_mb=_pick(saved and saved.max_message_mb, cfg["MAX_MESSAGE_FILES_MB"]),
+        upload_mb_per_day=_pick(saved and saved.upload_mb_per_day, cfg["UPLOAD_MB_PER_DAY"]),
+        max_open_drafts=_pick(saved and saved.max_open_drafts, cfg["MAX_OPEN_DRAFTS"]),
+        sms_countries=tuple((saved and saved.sms_countries or "").split()
+                            or cfg["SMS_COUNTRIES"]),
     )
 
 

@@ -1,9 +1,10 @@
-"""Creating client accounts and inviting them (mail 1 of the manual)."""
+"""Creating client accounts and inviting them (mail 1 of the manual); switching accounts
+off, and on again as new ones."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
-from . import audit, security
+from . import audit, security, twostep
 from .models import KIND_CLIENT, TOKEN_INVITE, Company, User
 from .outbox import public_url, queue_mail
 
@@ -19,7 +20,8 @@ def create_user(session, *, email, name, language="nl", kind=KIND_CLIENT, role=N
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise DuplicateEmail(email)
     user = User(email=email, name=name.strip(), language=language, kind=kind, role=role,
-                company_id=company.id if company else None, is_company_main=company_main)
+                company_id=company.id if company else None, is_company_main=company_main,
+                name_by_client=actor is not None and actor.kind == KIND_CLIENT)
     session.add(user)
     session.flush()
     audit.record(session, "user.created", actor=actor, target=user, kind=kind, role=role)
@@ -44,3 +46,26 @@ def send_invitation(session, user, actor=None):
                days=current_app.config["INVITE_TOKEN_HOURS"] // 24)
     audit.record(session, "invitation.sent", actor=actor, target=user)
     return raw
+
+
+def deactivate(session, user, actor, action="user.deactivated"):
+    """Switch an account off at once: no password, no two-step, no open links or sessions;
+    who did it is kept, since only the firm may switch on what the firm switched off."""
+    user.active, user.deactivated_by_id = False, actor.id if actor is not None else None
+    user.password_hash = None
+    twostep.reset(session, user)
+    security.void_tokens(session, user)
+    security.end_all_logins(session, user)
+    audit.record(session, action, actor=actor, target=user, email=user.email)
+
+
+def reactivate(session, user, actor):
+    """Switch an account on again as a new one: whatever password, two-step, links or
+    sessions it had are gone, and mail 1 invites it to set it up again."""
+    user.active, user.deactivated_by_id, user.first_login_at = True, None, None
+    user.password_hash = None
+    twostep.reset(session, user)
+    security.void_tokens(session, user)
+    security.end_all_logins(session, user)
+    audit.record(session, "user.reactivated", actor=actor, target=user, email=user.email)
+    send_invitation(session, user, actor=actor)

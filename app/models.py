@@ -71,6 +71,13 @@ class User(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=32)
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # Who switched the account off: the firm (a staff member, or unknown: None) or the main
+    # account of its company; that main account may bring back only what it deleted itself.
+    deactivated_by_id: int | None = Field(default=None, foreign_key="user.id",
+                                          ondelete="SET NULL")
+    # The name was typed by a client (a main account, or the person itself): mails to an
+    # address not yet proved never show it (mail_name).
+    name_by_client: bool = False
     created_at: datetime = created()
     first_login_at: datetime | None = when()
     last_login_at: datetime | None = when()
@@ -109,6 +116,14 @@ class User(SQLModel, table=True):
     def two_step_enabled(self):
         return self.totp_enabled or self.sms_enabled
 
+    @property
+    def mail_name(self):
+        """The name mails to this account's address greet by, or None: a name a client typed
+        is shown only once the address is proved (a password set through a mailed link)."""
+        if self.name_by_client and not self.password_hash:
+            return None
+        return self.name
+
 
 # A logged-in browser: the cookie holds a random token whose hash is stored here,
 # so logging out or changing the password ends the session for real.
@@ -120,6 +135,24 @@ class LoginSession(SQLModel, table=True):
     last_seen_at: datetime = created()
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=300)
+    # The authenticator secret this login is setting up, until its first code confirms it:
+    # never shared with another login of the same user.
+    totp_pending_secret: str | None = Field(default=None, max_length=64)
+
+
+# An extra account a company's main account asked for under "Accounts | Extra accounts":
+# listed as invited until the person logs in. user_id is None when the address could not
+# be given an account (it has one already): the list looks the same either way.
+class AccountInvitation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True,
+                                ondelete="CASCADE")
+    added_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    language: str = Field(default="nl", max_length=5)
+    created_at: datetime = created()
 
 
 # A secretary may act on behalf of a lawyer once that lawyer granted it.
@@ -233,6 +266,16 @@ class MessageRead(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, index=True,
                          ondelete="CASCADE")
     read_at: datetime = created()
+
+
+# The one-time key of a form as it was shown (app/forms.py): the submission that acts on
+# it claims it, so the second request of a double click finds it used and does not act
+# again; `result` is where the first one led.
+class FormKey(SQLModel, table=True):
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True, max_length=64)
+    result: str = Field(default="", max_length=500)
+    created_at: datetime = created()
 
 
 # A questionnaire, of which clients fill in one fixed version.
@@ -361,4 +404,7 @@ class FirmSettings(SQLModel, table=True):
     mail_sender: str | None = Field(default=None, max_length=254)  # the From address
     max_file_mb: int | None = None
     max_message_mb: int | None = None
+    upload_mb_per_day: int | None = None  # a client's quota: MB of files in 24 hours
+    max_open_drafts: int | None = None  # a client's quota: unsent drafts at once
+    sms_countries: str | None = Field(default=None, max_length=300)  # "NL BE DE", SMS codes
     updated_at: datetime = created()

@@ -2,15 +2,18 @@
 
 Exactly once: a sender claims a mail (an UPDATE that only one sender can win) before it
 talks to the SMTP server, so senders in several processes never send one mail twice. A
-crash between the server's "250" and the commit resends it after CLAIM_TIME, with the same
-Message-ID, so the duplicate is recognisable. A permanent refusal (5xx) gives up at once, a
-temporary failure after MAIL_MAX_ATTEMPTS tries; a mail given up on gets failed_at, is
-shown to admins (app/staff/mail.py) and is not tried again until one of them says so.
+claim lasts longer than a delivery can (claim_time), and a crash between the server's "250"
+and the commit resends it after that, with the same Message-ID, so the duplicate is
+recognisable. A permanent refusal (5xx) or a mail that cannot be encoded for SMTP gives up
+at once, a temporary failure after MAIL_MAX_ATTEMPTS tries; a mail given up on gets
+failed_at, is shown to admins (app/staff/mail.py) and is not tried again until one of them
+says so.
 """
 import logging
 import os
 import re
 import smtplib
+import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -26,11 +29,10 @@ from . import db, firm
 from .models import OutgoingMail, utcnow
 
 log = logging.getLogger("klantenportaal.mail")
-# How long a claimed mail stays locked against other senders while one sends it.
-CLAIM_TIME = timedelta(minutes=5)
-# Seconds one SMTP step (connect, each command) may take: well within CLAIM_TIME, so a hung
-# server cannot keep a mail claimed until another sender takes it over and sends it again.
-SMTP_TIMEOUT = 60
+# SMTP steps of one delivery, each within MAIL_TIMEOUT_SECONDS, besides the end of DATA:
+# connect, greeting, EHLO, STARTTLS, EHLO, AUTH (two answers), MAIL, RCPT, DATA, the data,
+# QUIT.
+_STEPS = 12
 # 5xx answers about the server's terms or our login, not about this mail: authentication or
 # TLS required (530), login refused (534, 535, 538). The operator fixes the configuration;
 # the mail waits and is retried like after a temporary failure.
@@ -71,8 +73,20 @@ def queue_mail(session, user, template, subject, **context):
     return row
 
 
-def _claim(session, mail_id):
-    """Lock one pending mail for five minutes and load it; None when another worker has it.
+def send_time_limit(app):
+    """Seconds one delivery may last in all; its connection is cut then (_Connection)."""
+    config = app.config
+    return _STEPS * config["MAIL_TIMEOUT_SECONDS"] + config["MAIL_DATA_END_TIMEOUT_SECONDS"]
+
+
+def claim_time(app):
+    """How long a claim keeps other senders off a mail: the longest delivery, plus one step
+    for storing its outcome, so a mail is never taken over while its sender still waits."""
+    return timedelta(seconds=send_time_limit(app) + app.config["MAIL_TIMEOUT_SECONDS"])
+
+
+def _claim(app, session, mail_id):
+    """Lock one pending mail for claim_time and load it; None when another worker has it.
 
     The transaction ends before the mail is sent, so no lock is held while SMTP talks
     (on SQLite every transaction holds the write lock, see app/db.py). The claim's time,
@@ -84,7 +98,7 @@ def _claim(session, mail_id):
         .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
                OutgoingMail.failed_at.is_(None),
                or_(OutgoingMail.locked_until.is_(None), OutgoingMail.locked_until < now))
-        .values(locked_until=now + CLAIM_TIME)
+        .values(locked_until=now + claim_time(app))
         .execution_options(synchronize_session=False))
     row = session.get(OutgoingMail, mail_id, populate_existing=True) \
         if result.rowcount == 1 else None
@@ -100,7 +114,7 @@ def _finish(session, row, **values):
         .values(locked_until=None, attempts=OutgoingMail.attempts + 1, **values)
         .execution_options(synchronize_session=False))
     session.commit()
-    if result.rowcount != 1:  # only after a stall longer than CLAIM_TIME
+    if result.rowcount != 1:  # only after a stall longer than claim_time
         log.error("mail %s: the claim ran out while it was sent; outcome not stored", row.id)
 
 
@@ -118,7 +132,7 @@ def deliver_pending(app=None, limit=100):
         firm.current(session)  # read now, in this transaction; _message uses it (the From)
         session.commit()
         for mail_id in due:
-            row = _claim(session, mail_id)
+            row = _claim(app, session, mail_id)
             if row is None:
                 continue
             try:
@@ -149,9 +163,12 @@ def _note_failure(app, session, row, exc):
 
 
 def is_permanent(exc):
-    """True when the mail server refused this very mail for good: a 5xx answer to its
-    sender, its recipient or its content. Anything else (no connection, a time-out, 4xx,
-    a login problem) may pass and is retried."""
+    """True when this very mail cannot be delivered: a 5xx answer to its sender, its
+    recipient or its content, or characters SMTP cannot carry (an address stored before
+    app/addresses.py refused them). Anything else (no connection, a time-out, 4xx, a login
+    problem) may pass and is retried."""
+    if isinstance(exc, UnicodeError):  # the same mail fails the same way every time
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _text in exc.recipients.values()]
     elif isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
@@ -169,6 +186,9 @@ def describe_error(exc):
         detail = "; ".join(f"{code} {_text(text)}" for code, text in exc.recipients.values())
     elif isinstance(exc, smtplib.SMTPResponseException):
         detail = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    elif isinstance(exc, UnicodeEncodeError):
+        detail = (f"{exc.object[exc.start:exc.end]!r} cannot be sent over SMTP without "
+                  f"SMTPUTF8 ({exc.object[:200]!r})")
     else:
         detail = str(exc)
     return " ".join(f"{name}: {detail}".split())[:1000]
@@ -213,32 +233,92 @@ def message_id(app, row):
     return f"<mail.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
+class _Timeouts:
+    """smtplib's SMTP client, waiting `end_of_data_timeout` seconds for the answer to the
+    final "." of DATA (RFC 5321 4.5.3.2.6) and its own `timeout` for every other answer."""
+
+    end_of_data_timeout = None
+
+    def send(self, s):
+        """Send as smtplib does; after a mail's content, wait the end-of-DATA time."""
+        super().send(s)
+        # Commands are sent as str; only DATA's content goes as bytes, ending in CRLF "." CRLF.
+        if isinstance(s, bytes) and self.sock is not None:
+            self.sock.settimeout(self.end_of_data_timeout)
+
+    def getreply(self):
+        """Read an answer as smtplib does, then go back to the time of every other step."""
+        try:
+            return super().getreply()
+        finally:
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
+
+
+class _SMTP(_Timeouts, smtplib.SMTP):
+    """Plain SMTP (or STARTTLS) with the waits of _Timeouts."""
+
+
+class _SMTP_SSL(_Timeouts, smtplib.SMTP_SSL):
+    """SMTP over TLS from the start with the waits of _Timeouts."""
+
+
+def _cut(host):
+    """End a delivery that ran past send_time_limit, before its claim runs out."""
+    sock = host.sock
+    if sock is not None:
+        log.warning("SMTP delivery took too long; connection cut")
+        try:
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # wakes the waiting read
+        except OSError:
+            pass
+
+
 class _Connection(Connection):
-    """Flask-Mail's SMTP connection, with a time limit on every step, and a QUIT that cannot
-    turn a delivered mail into a failed one (the server said "250": it has the mail)."""
+    """Flask-Mail's SMTP connection, with time limits on every step and on the whole
+    delivery, and a QUIT that cannot turn a delivered mail into a failed one (the server
+    said "250": it has the mail)."""
+
+    def __init__(self, mail):
+        """Flask-Mail's connection, with no deadline running yet."""
+        super().__init__(mail)
+        self.deadline = None  # the timer that cuts a delivery running too long
 
     def configure_host(self):
         """Connect, STARTTLS and log in as Flask-Mail does, but never wait forever."""
-        smtp = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp(self.mail.server, self.mail.port, timeout=SMTP_TIMEOUT)
+        config = current_app.config
+        smtp = _SMTP_SSL if self.mail.use_ssl else _SMTP
+        host = smtp(timeout=config["MAIL_TIMEOUT_SECONDS"])  # connected below, watched
+        host.end_of_data_timeout = config["MAIL_DATA_END_TIMEOUT_SECONDS"]
+        # Each step has its limit, but a server can trickle an answer a byte at a time: the
+        # whole delivery ends within send_time_limit, so within the mail's claim.
+        self.deadline = threading.Timer(send_time_limit(current_app), _cut, (host,))
+        self.deadline.daemon = True
+        self.deadline.start()
         try:
+            host.connect(self.mail.server, self.mail.port)
             host.set_debuglevel(int(self.mail.debug))
             if self.mail.use_tls:
                 host.starttls()
             if self.mail.username and self.mail.password:
                 host.login(self.mail.username, self.mail.password)
         except BaseException:
+            self.deadline.cancel()
             host.close()
             raise
         return host
 
     def __exit__(self, exc_type, exc_value, tb):
+        """QUIT as Flask-Mail does (a failure there changes nothing) and stop the deadline."""
         try:
             super().__exit__(exc_type, exc_value, tb)
         except (smtplib.SMTPException, OSError) as exc:
             if self.host is not None:
                 self.host.close()
             log.info("SMTP QUIT failed (%s); what was sent stays sent", exc)
+        finally:
+            if self.deadline is not None:
+                self.deadline.cancel()
 
 
 def _send(app, row):

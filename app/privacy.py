@@ -36,7 +36,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlmodel import delete, func, select
 
-from . import audit, firm, storage
+from . import audit, firm, storage, twostep
 from .access import visible_documents, visible_dossiers, visible_messages
 from .messages.uploads import clean_filename
 from .models import (
@@ -44,6 +44,7 @@ from .models import (
     CAT_CORRESPONDENCE,
     CAT_DOCUMENT,
     CAT_PROVIDED,
+    AccountInvitation,
     AuditEvent,
     Company,
     Document,
@@ -509,12 +510,13 @@ def _forget_account(db, client):
     """Delete what hangs off the account and make the row a tombstone without personal
     data (the row stays: messages and audit events still name it)."""
     keys = ["login:" + client.email, "reset:" + client.email] + [
-        f"{kind}:{client.id}" for kind in ("sms-user", "two-step", "password-again",
-                                           "email-change")]
-    if client.sms_phone:
-        keys.append("sms-to:" + client.sms_phone)
+        f"{kind}:{client.id}" for kind in ("two-step", "password-again", "email-change")
+    ] + twostep.sms_throttle_keys(client)
     db.exec(delete(ThrottleEvent).where(ThrottleEvent.key.in_(keys)))
     db.exec(delete(OutgoingMail).where(OutgoingMail.recipient == client.email))
+    # What a main account typed for this person under Extra accounts: name and address.
+    db.exec(delete(AccountInvitation).where((AccountInvitation.user_id == client.id)
+                                            | (AccountInvitation.email == client.email)))
     for model in (LoginSession, OneTimeToken, RecoveryCode, NotificationItem,
                   DocumentDownload, MessageRead, DossierClient):
         db.exec(delete(model).where(model.user_id == client.id))

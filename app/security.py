@@ -4,13 +4,17 @@ import math
 import os
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, flash, g, redirect, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import text, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import delete, func, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -35,8 +39,18 @@ def sha256(text):
 
 
 def normalise_email(email):
-    """E-mail addresses are compared and stored in lower case without spaces."""
-    return (email or "").strip().lower()
+    """The one form in which an address is stored and compared (PITFALLS 13): NFC, the
+    domain in IDNA (punycode) ASCII, lower case; text that is no address only NFC and lower.
+    """
+    address = unicodedata.normalize("NFC", (email or "").strip())
+    try:
+        # Non-ASCII before the @ is allowed here, so that such an address stored earlier
+        # still matches; the forms refuse it for new ones (app/addresses.py).
+        valid = validate_email(address, check_deliverability=False, allow_smtputf8=True,
+                               test_environment=True)
+    except EmailNotValidError:
+        return address.lower()
+    return f"{valid.local_part}@{valid.ascii_domain}".lower()
 
 
 # ---- passwords
@@ -120,6 +134,23 @@ def find_token(session, raw, purpose):
     return token, None
 
 
+def claim_token(session, token):
+    """Use up a link found by find_token; False when another request used it first.
+
+    One conditional UPDATE: of two requests with the same link at the same moment only one
+    changes the row, also on PostgreSQL, where both passed find_token (PITFALLS.md 10).
+    """
+    now = utcnow()
+    claimed = session.exec(update(OneTimeToken)
+                           .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None),
+                                  OneTimeToken.expires_at > now)
+                           .values(used_at=now)
+                           .execution_options(synchronize_session=False)).rowcount == 1
+    if claimed:
+        set_committed_value(token, "used_at", now)
+    return claimed
+
+
 def void_tokens(session, user):
     """Mark every open link of a user as used (after any password change)."""
     for token in session.exec(select(OneTimeToken).where(
@@ -129,8 +160,19 @@ def void_tokens(session, user):
 
 # ---- throttling, kept in the database so that it holds across workers
 
+def lock_key(session, key):
+    """Hold `key` until this transaction ends, so that a throttle's check and the note_event
+    after it are one step: parallel requests of one key are counted one after another."""
+    # SQLite needs nothing: the transaction of a POST, where events are noted, begins
+    # IMMEDIATE (app/db.py) and so holds the database's one write lock until it ends.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+
 def throttled(session, key, limit, minutes):
-    """True when `key` has `limit` or more events within the last `minutes`."""
+    """True when `key` has `limit` or more events within the last `minutes`; `key` stays
+    locked (lock_key) until the transaction ends."""
+    lock_key(session, key)
     since = utcnow() - timedelta(minutes=minutes)
     count = session.exec(select(func.count()).select_from(ThrottleEvent).where(
         ThrottleEvent.key == key, ThrottleEvent.at > since)).one()
@@ -159,7 +201,9 @@ def wait_seconds(session, key, free):
     THROTTLE_FIRST_WAIT_SECONDS that doubles with every further failure, up to
     THROTTLE_MAX_WAIT_SECONDS. Tries refused during a pause are not counted, so every
     pause ends by itself: an attacker can slow the real user down, never lock them out.
+    `key` stays locked (lock_key) until the transaction ends.
     """
+    lock_key(session, key)
     cfg, now = current_app.config, utcnow()
     since = now - timedelta(hours=cfg["THROTTLE_MEMORY_HOURS"])
     count, last = session.exec(select(func.count(), func.max(ThrottleEvent.at)).where(
@@ -173,7 +217,8 @@ def wait_seconds(session, key, free):
 
 
 def login_wait(session, email, ip):
-    """Seconds before this account or this address may try to log in again (0: now)."""
+    """Seconds before this account or this address may try to log in again (0: now).
+    Both keys stay locked until the transaction ends (lock_key)."""
     cfg = current_app.config
     return max(wait_seconds(session, "login:" + email, cfg["LOGIN_MAX_FAILURES_ACCOUNT"]),
                wait_seconds(session, "login-ip:" + ip, cfg["LOGIN_MAX_FAILURES_IP"]))

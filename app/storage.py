@@ -1,4 +1,5 @@
 """Files live outside the web root under generated names; the original name is only shown."""
+import errno
 import hashlib
 import io
 import os
@@ -6,6 +7,30 @@ import secrets
 import tempfile
 
 from flask import Request, current_app, send_file
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+# A full disk, or the upload folder's disk quota: nothing can be stored until space is freed.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+class InsufficientStorage(HTTPException):
+    """The disk of the upload folder is full (HTTP 507): nothing was stored."""
+
+    code = 507
+    description = _l("There is no storage space left on the server right now, so nothing "
+                     "has been stored. Try again later; if it keeps happening, tell the firm.")
+
+
+def is_disk_full(error):
+    """True when `error` says the disk (or its quota) is full: an OSError, or a database
+    error of SQLite ("database or disk is full") or PostgreSQL (SQLSTATE 53100)."""
+    if isinstance(error, OSError):
+        return error.errno in DISK_FULL
+    driver_error = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's
+    return driver_error is not None and (
+        getattr(driver_error, "sqlstate", None) == "53100"
+        or "database or disk is full" in str(driver_error))
 
 
 def path_for(storage_key):
@@ -35,16 +60,23 @@ def send_stored(storage_key, *, content_type, filename, etag):
 
 
 def store_bytes(data):
-    """Write `data` under a new random key; returns (key, sha256, size)."""
+    """Write `data` under a new random key; returns (key, sha256, size). Raises
+    InsufficientStorage on a full disk, keeping nothing."""
     key = secrets.token_hex(16)
     path = path_for(key)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = path + ".part"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)  # a crash never leaves half a file under the real name
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)  # a crash never leaves half a file under the real name
+    except BaseException as error:
+        _unlink(tmp)  # half a file on a full disk keeps it full
+        if is_disk_full(error):
+            raise InsufficientStorage() from error
+        raise
     return key, hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -59,21 +91,29 @@ class TooLarge(Exception):
 
 def store_stream(stream, max_size=None, check=None):
     """Copy a file-like object to a new key in chunks, hashing as it goes; returns
-    (key, sha256, size). Raises TooLarge, keeping nothing, past `max_size` bytes.
+    (key, sha256, size). Raises TooLarge, keeping nothing, past `max_size` bytes, and
+    InsufficientStorage when the disk is full (now, or while the request was read).
     `check(path, size)` sees the complete temporary file first; whatever it raises
     refuses the file, which is then removed (app/filecheck.py)."""
+    if getattr(stream, "disk_full", False):  # its spool file hit a full disk (SpoolFile)
+        raise InsufficientStorage()
     key = secrets.token_hex(16)
     path = path_for(key)
     tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    os.makedirs(tmp_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
-    # mkstemp makes it 0600. Readable by the folder's group too, so that nginx, given that
-    # group, can send it (X_ACCEL_REDIRECT, docs/deploy.md); others still cannot.
-    os.fchmod(fd, FILE_MODE)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.makedirs(tmp_dir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+    except OSError as error:
+        if is_disk_full(error):
+            raise InsufficientStorage() from error
+        raise
     digest, size = hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as f:
+            # mkstemp makes it 0600. Readable by the folder's group too, so that nginx, given
+            # that group, can send it (X_ACCEL_REDIRECT, docs/deploy.md); others still cannot.
+            os.fchmod(f.fileno(), FILE_MODE)
             while chunk := stream.read(CHUNK_SIZE):
                 size += len(chunk)
                 if max_size is not None and size > max_size:
@@ -85,8 +125,10 @@ def store_stream(stream, max_size=None, check=None):
         if check is not None:
             check(tmp, size)
         os.replace(tmp, path)  # only a complete, synced, checked file gets the real name
-    except BaseException:
+    except BaseException as error:
         _unlink(tmp)
+        if is_disk_full(error):
+            raise InsufficientStorage() from error
         raise
     _fsync_dir(os.path.dirname(path))
     return key, digest.hexdigest(), size
@@ -96,18 +138,69 @@ def store_stream(stream, max_size=None, check=None):
 SPOOL_IN_MEMORY = 500 * 1024
 
 
+class SpoolFile(tempfile.SpooledTemporaryFile):
+    """A spooled upload that, when the disk fills up while the request is read, lets go of
+    what it wrote at once (freeing the space) and swallows the rest: the form's text is
+    still parsed, and `disk_full` tells whoever reads the file (store_stream)."""
+
+    disk_full = False
+
+    def write(self, data):
+        """Write, or after a full disk drop, `data`."""
+        if not self.disk_full:
+            try:
+                return super().write(data)
+            except OSError as error:
+                self._give_up(error)
+        return len(data)
+
+    def seek(self, *args):
+        """Seek (the parser's seek(0) also writes out what is still buffered)."""
+        if not self.disk_full:
+            try:
+                return super().seek(*args)
+            except OSError as error:
+                self._give_up(error)
+        return self._file.seek(*args)
+
+    def _give_up(self, error):
+        """Re-raise anything but a full disk; on a full disk close the file, freeing it."""
+        if not is_disk_full(error):
+            raise error
+        self.disk_full = True
+        try:
+            self._file.close()
+        except OSError:  # its last buffered bytes cannot be written either
+            pass
+        self._file = io.BytesIO()  # empty, so that seek and read still work
+
+
 class UploadRequest(Request):
     """Flask's request, whose form parser spools each uploaded file to a temporary file in
     UPLOAD_FOLDER/tmp: on the files' own disk, never whole in memory, and not in the
-    system's temporary folder (often a tmpfs, which is memory too)."""
+    system's temporary folder (often a tmpfs, which is memory too). Every spool file is
+    closed when the request ends, also those a failed parse (client gone) never handed on."""
 
     def _get_file_stream(self, total_content_length, content_type, filename=None,
                          content_length=None):
         tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
-        os.makedirs(tmp_dir, exist_ok=True)
+        try:
+            os.makedirs(tmp_dir, exist_ok=True)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
         # Unnamed once rolled over to disk: it disappears with the request, even on a crash.
-        return tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="rb+",
-                                             dir=tmp_dir)
+        spool = SpoolFile(max_size=SPOOL_IN_MEMORY, mode="rb+", dir=tmp_dir)
+        self.__dict__.setdefault("_spool_files", []).append(spool)
+        return spool
+
+    def close(self):
+        """Close the request's files, and every spool file made for it (PITFALLS 12)."""
+        try:
+            super().close()
+        finally:
+            for spool in self.__dict__.pop("_spool_files", ()):
+                spool.close()
 
 
 def remove(storage_key):

@@ -7,10 +7,9 @@ import secrets
 import time
 from datetime import datetime, timedelta
 
-import phonenumbers
 import pyotp
 import segno
-from flask import current_app, request
+from flask import current_app, g, request
 from flask import session as cookie
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,12 +20,14 @@ from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import firm, security, sms
-from .models import OneTimeToken, RecoveryCode, User, utcnow
+from .models import LoginSession, OneTimeToken, RecoveryCode, User, utcnow
 from .outbox import queue_mail
+from .phone import country_of
 
 METHOD_APP, METHOD_SMS, METHOD_CODE = "app", "sms", "code"
 KIND_RECOVERY, KIND_BACKUP = "recovery", "backup"
 SMS_SETUP, SMS_LOGIN = "sms-setup", "sms-login"
+HOUR, DAY = "hour", "day"  # which SMS cap was reached
 BACKUP_CODE_COUNT = 10
 TOTP_STEP = 30
 # Recovery and backup codes: 12 characters without look-alikes (0/O, 1/I/L), about 59 bits.
@@ -36,23 +37,10 @@ _CODE_HASH = "pbkdf2:sha256:1000"  # ~59 random bits need no slow hash; checking
 
 # ---- phone numbers
 
-def normalise_phone(text, region="NL"):
-    """The number in E.164 form (+31612345678), or None unless it is a valid mobile number."""
-    try:
-        number = phonenumbers.parse((text or "").strip(), region)
-    except phonenumbers.NumberParseException:
-        return None
-    kinds = (phonenumbers.PhoneNumberType.MOBILE,
-             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in kinds:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def display_phone(e164):
-    """A stored number written for people: +31 6 12345678."""
-    number = phonenumbers.parse(e164, None)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+def sms_country_allowed(db, e164):
+    """True when the firm sends SMS codes to numbers of this number's country (toll fraud:
+    codes to premium or far-away numbers cost the firm money)."""
+    return country_of(e164) in firm.current(db).sms_countries
 
 
 def phone_ending(e164):
@@ -67,10 +55,9 @@ def new_totp_secret():
     return pyotp.random_base32()
 
 
-def totp_uri(user):
+def totp_uri(user, secret):
     """The otpauth:// URI that the QR code holds."""
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(
-        name=user.email, issuer_name=firm.current().name)
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=firm.current().name)
 
 
 def qr_svg(text):
@@ -120,6 +107,41 @@ def accept_totp(db, user, code):
     return claimed
 
 
+def _this_login(db):
+    """The LoginSession row of this request's login, or None."""
+    return db.exec(select(LoginSession).where(
+        LoginSession.token_hash == security.sha256(g.get("login_token") or ""))).first()
+
+
+def start_totp_setup(db):
+    """Give this login a fresh secret to set up, in place of any it had; returns it.
+
+    It lives on this login's own row, not on the user: a set-up started in another browser
+    (or by someone who had the account for a moment) never sees or reuses it.
+    """
+    login = _this_login(db)
+    login.totp_pending_secret = new_totp_secret()
+    return login.totp_pending_secret
+
+
+def pending_totp_secret(db):
+    """The secret this login is setting up, or None."""
+    login = _this_login(db)
+    return login.totp_pending_secret if login is not None else None
+
+
+def confirm_totp(db, user, code):
+    """Turn the app on when `code` fits this login's pending secret; True if so."""
+    login = _this_login(db)
+    secret = login.totp_pending_secret if login is not None else None
+    step = matching_step(secret, code)
+    if step is None:
+        return False
+    user.totp_secret, user.totp_enabled, user.totp_last_step = secret, True, step
+    login.totp_pending_secret = None
+    return True
+
+
 # ---- SMS codes (6 digits, stored as a keyed hash, valid for SMS_CODE_MINUTES)
 
 def _sms_hash(purpose, user, phone, code):
@@ -160,21 +182,46 @@ def check_sms_code(db, user, purpose, phone, code):
     return None if used else "invalid"
 
 
-def sms_throttled(db, user, phone):
-    """True when this user or this number got too many SMS in the last hour."""
+def _sms_keys(user, purpose, phone):
+    # Set-up and login count apart: anyone can type any number in their own set-up, but only
+    # a number's verified owner gets login codes, so set-ups never use up the login caps.
+    return f"{purpose}:{user.id}", f"{purpose}-to:{phone}"
+
+
+def sms_throttle_keys(user):
+    """The throttle keys of this user's SMS and of their verified number (to forget them
+    when the account is erased)."""
+    keys = []
+    for purpose in (SMS_SETUP, SMS_LOGIN):
+        user_key, phone_key = _sms_keys(user, purpose, user.sms_phone)
+        keys += [user_key, phone_key] if user.sms_phone else [user_key]
+    return keys
+
+
+def sms_throttled(db, user, purpose, phone):
+    """Why no SMS of `purpose` may go to this user or this number now: HOUR or DAY (too
+    many in the last hour or day), or None."""
     cfg = current_app.config
-    return (security.throttled(db, f"sms-user:{user.id}", cfg["SMS_MAX_PER_USER_PER_HOUR"], 60)
-            or security.throttled(db, f"sms-to:{phone}", cfg["SMS_MAX_PER_NUMBER_PER_HOUR"], 60))
+    user_key, phone_key = _sms_keys(user, purpose, phone)
+    for key, hourly, daily in (
+            (user_key, cfg["SMS_MAX_PER_USER_PER_HOUR"], cfg["SMS_MAX_PER_USER_PER_DAY"]),
+            (phone_key, cfg["SMS_MAX_PER_NUMBER_PER_HOUR"], cfg["SMS_MAX_PER_NUMBER_PER_DAY"])):
+        if security.throttled(db, key, daily, 24 * 60):
+            return DAY
+        if security.throttled(db, key, hourly, 60):
+            return HOUR
+    return None
 
 
 def send_sms_code(db, user, purpose, phone):
-    """Send a new code by SMS. Returns False when throttled; raises sms.SmsError when the
-    provider failed. Commits first: the code must exist before it can arrive, and no
-    database lock may be held while a gateway is slow."""
-    if sms_throttled(db, user, phone):
-        return False
-    security.note_event(db, f"sms-user:{user.id}")
-    security.note_event(db, f"sms-to:{phone}")
+    """Send a new code by SMS. Returns None when sent, else why not (sms_throttled); raises
+    sms.SmsError when the provider failed. Commits first: the code must exist before it can
+    arrive, and no database lock may be held while a gateway is slow."""
+    refused = sms_throttled(db, user, purpose, phone)
+    if refused:
+        return refused
+    for key in _sms_keys(user, purpose, phone):
+        security.note_event(db, key)
     code = issue_sms_code(db, user, purpose, phone)
     firm_name = firm.current(db).name  # read before the commit: no lock during the send
     db.commit()
@@ -184,7 +231,7 @@ def send_sms_code(db, user, purpose, phone):
                  firm=firm_name,
                  minutes=current_app.config["SMS_CODE_MINUTES"])
     sms.send(phone, text)
-    return True
+    return None
 
 
 # ---- recovery and backup codes (single use, stored hashed)
@@ -351,7 +398,9 @@ def _stamp(user):
 
 
 def attempts_blocked(db, user):
-    """Seconds before this user, or this IP address, may enter a code again (0: now)."""
+    """Seconds before this user, or this IP address, may enter a code again (0: now).
+    Both keys stay locked until the transaction ends, so a note_failure after this check
+    counts before a parallel request checks (security.lock_key)."""
     cfg = current_app.config
     return max(security.wait_seconds(db, f"two-step:{user.id}", cfg["TWO_STEP_MAX_FAILURES"]),
                security.wait_seconds(db, f"two-step-ip:{request.remote_addr}",

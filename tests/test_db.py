@@ -76,6 +76,70 @@ def test_two_sqlite_writers_that_read_first_neither_fail_nor_lose_updates(tmp_pa
     engine.dispose()
 
 
+def _counter_engine(path):
+    """A SQLite engine of the app's kind on `path`, with a table `counter` holding one row."""
+    engine = db.make_engine(f"sqlite:///{path}", busy_timeout_ms=3000)
+    counter = Table("counter", MetaData(), Column("id", Integer, primary_key=True),
+                    Column("value", Integer, nullable=False))
+    counter.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(counter.insert().values(id=1, value=0))
+    return engine, counter
+
+
+@pytest.mark.parametrize("method, reads_take_the_lock", [("GET", False), ("HEAD", False),
+                                                         ("POST", True)])
+def test_only_requests_that_may_write_begin_immediate(tmp_path, method, reads_take_the_lock):
+    """While one writer holds the write lock, a GET must not wait for it to read."""
+    path = tmp_path / "reads.sqlite3"
+    engine, counter = _counter_engine(path)
+    with Flask(__name__).test_request_context("/", method=method), Session(engine) as session:
+        assert session.execute(select(counter.c.value)).scalar_one() == 0
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        if reads_take_the_lock:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        else:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        other.close()
+    engine.dispose()
+
+
+def test_a_get_that_writes_waits_for_the_lock_instead_of_failing(tmp_path):
+    """PITFALLS.md 2 in a GET: it read, another writer committed since, and then it writes.
+    A deferred transaction would fail at once ("database is locked"); its first write
+    goes on in a transaction that begins IMMEDIATE and waits."""
+    path = tmp_path / "get-writes.sqlite3"
+    engine, counter = _counter_engine(path)
+    with Flask(__name__).test_request_context("/", method="GET"), Session(engine) as session:
+        assert session.execute(select(counter.c.value)).scalar_one() == 0
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE counter SET value = value + 1")
+        threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+        session.execute(update(counter).values(value=counter.c.value + 1))  # waits 0.3 s
+        session.commit()
+        other.close()
+    with engine.connect() as conn:
+        assert conn.execute(select(counter.c.value)).scalar_one() == 2
+    engine.dispose()
+
+
+def test_hold_write_lock_in_a_get(tmp_path):
+    """A check that must not interleave with other writers takes the lock before it reads."""
+    path = tmp_path / "hold.sqlite3"
+    engine, counter = _counter_engine(path)
+    with Flask(__name__).test_request_context("/", method="GET"), Session(engine) as session:
+        session.execute(select(counter.c.value)).scalar_one()
+        db.hold_write_lock(session)
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+    engine.dispose()
+
+
 def test_foreign_keys_are_enforced(app):
     """On the suite's database (SQLite or PostgreSQL), through the app's own engine."""
     with Session(app.extensions["db_engine"]) as session:

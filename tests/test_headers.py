@@ -54,9 +54,15 @@ def test_https_deployment_uses_secure_host_cookie_and_hsts(app_config, make, ses
     client = app.test_client()
     page = client.get("/inloggen", base_url="https://portaal.example.nl")
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
-    response = post_form(client, "/inloggen", {"email": "jan@example.nl",
-                                                "password": "Geheim123"},
-                         base_url="https://portaal.example.nl")
+    # The token of this https session (post_form would read one over http, another
+    # session), and over HTTPS Flask-WTF wants a same-site Referer.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      page.get_data(as_text=True)).group(1)
+    response = client.post("/inloggen", data={"email": "jan@example.nl",
+                                              "password": "Geheim123", "csrf_token": token},
+                           base_url="https://portaal.example.nl",
+                           headers={"Referer": "https://portaal.example.nl/inloggen"})
+    assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     host_cookie = [c for c in cookies if c.startswith("__Host-session=")][0]
     assert "Secure" in host_cookie and "HttpOnly" in host_cookie and "Path=/" in host_cookie

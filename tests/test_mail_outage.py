@@ -223,7 +223,7 @@ def test_a_mail_resent_after_a_crash_has_the_same_message_id(server, app, sessio
     server.start()
     row = queue_one(app, session, make)
     with Session(app.extensions["db_engine"], expire_on_commit=False) as crashed:
-        claimed = outbox._claim(crashed, row.id)
+        claimed = outbox._claim(app, crashed, row.id)
         with app.app_context():
             outbox._send(app, claimed)
     assert deliver_pending(app) == (0, 0)  # claimed: nobody else sends it meanwhile
@@ -311,10 +311,9 @@ def point_smtp_at(app, port):
     mail.init_app(app)  # Flask-Mail reads its settings once
 
 
-def test_a_temporary_failure_gives_up_after_the_last_attempt(server, app, session, make,
-                                                             monkeypatch):
+def test_a_temporary_failure_gives_up_after_the_last_attempt(server, app, session, make):
     app.config["MAIL_MAX_ATTEMPTS"] = 3
-    monkeypatch.setattr(outbox, "SMTP_TIMEOUT", 0.1)
+    app.config["MAIL_TIMEOUT_SECONDS"] = 0.1
     listener = silent_port()
     try:
         for n, (trouble, error) in enumerate(TEMPORARY):

@@ -1,9 +1,10 @@
 """The migrated schema equals the models, on SQLite and PostgreSQL; down and up again work."""
 import os
 import uuid
+from datetime import date, datetime
 
 import pytest
-from alembic import command
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -89,8 +90,8 @@ def table_names(app):
 
 
 def downgrade(app, revision):
-    with app.app_context(), db.engine().begin() as connection:
-        command.downgrade(migrate.alembic_config(connection), revision)
+    with app.app_context():
+        migrate.downgrade(revision)
 
 
 def test_upgrade_head_matches_the_models(fresh_app):
@@ -141,3 +142,130 @@ def test_db_upgrade_command(fresh_app):
     again = runner.invoke(args=["db", "upgrade"])  # nothing left to do, no error
     assert again.exit_code == 0, again.output
     assert current_revision(fresh_app) == head_revision()
+
+
+# ---- upgrading a database that holds data (PITFALLS.md 9)
+
+def _earlier_revisions():
+    """Every revision but the newest, oldest first: a database may have been left at any."""
+    scripts = ScriptDirectory.from_config(migrate.alembic_config(None))
+    heads = set(scripts.get_heads())
+    return [s.revision for s in reversed(list(scripts.walk_revisions()))
+            if s.revision not in heads]
+
+
+# (table, column) pairs that a migration changes on purpose, with the revision that does:
+# the comparison below skips them. Empty: no migration rewrites or drops data yet.
+CHANGED_ON_PURPOSE = {}
+
+
+def sample_value(column, index):
+    """A value for `column` in the row number `index`; a foreign key names row `index` of
+    its parent (made with the same numbers), so every reference is valid."""
+    if column.foreign_keys:
+        return sample_value(next(iter(column.foreign_keys)).column, index)
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return index % 2 == 0
+    if isinstance(kind, sa.Integer):
+        return index + 1
+    if isinstance(kind, (sa.Float, sa.Numeric)):
+        return index + 0.5
+    if isinstance(kind, sa.DateTime):
+        return datetime(2026, 3, 1 + index, 9, 30, 15, 250000)
+    if isinstance(kind, sa.Date):
+        return date(2026, 3, 1 + index)
+    if isinstance(kind, sa.JSON):
+        return {"n": index, "tekst": "één", "lijst": [1, "twee"]}
+    if isinstance(kind, sa.LargeBinary):
+        return bytes([index]) * 8
+    if isinstance(kind, sa.String):
+        text_value = f"{index}-{column.table.name}.{column.name} é"  # the number first: unique
+        return text_value[:kind.length] if kind.length else text_value
+    raise TypeError(f"no sample value for {column.table.name}.{column.name} ({kind!r})")
+
+
+def fill_every_table(conn, rows=3):
+    """Rows in every table of the database as it is (parents first, valid foreign keys);
+    the last row leaves every nullable column empty."""
+    metadata = sa.MetaData()
+    metadata.reflect(conn)
+    for table in metadata.sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        values = []
+        for index in range(rows):
+            empty = index == rows - 1
+            values.append({c.name: None if empty and c.nullable and not c.primary_key
+                           else sample_value(c, index) for c in table.columns})
+        conn.execute(table.insert(), values)
+    if conn.dialect.name == "postgresql":  # ids given above: let a migration's insert go on
+        for table in metadata.sorted_tables:
+            for column in table.primary_key.columns:
+                sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                        {"t": f'"{table.name}"', "c": column.name}).scalar()
+                if sequence:
+                    conn.execute(text(f'SELECT setval(:s, (SELECT max("{column.name}") '
+                                      f'FROM "{table.name}"))'), {"s": sequence})
+
+
+def every_row(conn):
+    """{table: {primary key: {column: value}}} of every table but alembic_version."""
+    metadata = sa.MetaData()
+    metadata.reflect(conn)
+    rows = {}
+    for table in metadata.sorted_tables:
+        if table.name != "alembic_version":
+            key = [c.name for c in table.primary_key.columns]
+            rows[table.name] = {tuple(row[k] for k in key): dict(row) for row in
+                                conn.execute(sa.select(table)).mappings()}
+    return rows
+
+
+@pytest.mark.parametrize("revision", _earlier_revisions())
+def test_upgrade_keeps_every_row_made_at_an_earlier_revision(fresh_app, revision):
+    """A database filled at `revision` upgrades to the newest schema with every row and
+    value kept: on SQLite a batch rebuild (DROP TABLE) must neither fail on the foreign keys
+    that point at the table nor let ON DELETE CASCADE empty the tables that name it."""
+    with fresh_app.app_context():
+        migrate.upgrade(revision)
+    engine = fresh_app.extensions["db_engine"]
+    with engine.begin() as conn:
+        fill_every_table(conn)
+    with engine.connect() as conn:
+        before = every_row(conn)
+    assert all(before.values()), "every table got rows"
+
+    with fresh_app.app_context():
+        migrate.upgrade()
+    assert current_revision(fresh_app) == head_revision()
+    with engine.connect() as conn:
+        after = every_row(conn)
+    for table, rows in before.items():
+        assert table in after, f"table {table} is gone"
+        assert after[table].keys() >= rows.keys(), f"rows of {table} are gone"
+        for key, old in rows.items():
+            new = after[table][key]
+            kept = {name: value for name, value in old.items()
+                    if (table, name) not in CHANGED_ON_PURPOSE}
+            assert {name: new.get(name, "<column gone>") for name in kept} == kept, (
+                f"{table} {key}")
+
+
+def test_sqlite_migration_with_a_broken_foreign_key_commits_nothing(tmp_path):
+    """Foreign keys are off while SQLite migrates; PRAGMA foreign_key_check before the
+    commit stands in for them, and afterwards the pooled connection has them on again."""
+    app = create_app(app_settings("sqlite:///" + str(tmp_path / "fk.sqlite3"), tmp_path,
+                                  free_port()))
+    revisions = _earlier_revisions()
+    with app.app_context():
+        migrate.upgrade(revisions[-1])
+        with migrate.migration_connection() as conn:  # a row naming a missing dossier
+            conn.execute(text("INSERT INTO dossierclient (dossier_id, user_id) VALUES (7, 7)"))
+        with pytest.raises(RuntimeError, match="broken foreign keys, so nothing of it "
+                                               "was saved: dossierclient row 1 names a"):
+            migrate.upgrade()
+        assert current_revision(app) == revisions[-1]
+        with db.engine().connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    app.extensions["db_engine"].dispose()

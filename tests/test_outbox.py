@@ -198,11 +198,11 @@ def test_concurrent_senders_never_send_a_mail_twice(app, session, make, mailbox,
     lost_claims = []
     real_claim, real_send = outbox._claim, outbox._send
 
-    def claim(session, mail_id):
+    def claim(app, session, mail_id):
         if not getattr(threading.current_thread(), "listed", False):
             threading.current_thread().listed = True
             both_listed.wait()
-        row = real_claim(session, mail_id)
+        row = real_claim(app, session, mail_id)
         if row is None:
             lost_claims.append(mail_id)
         return row

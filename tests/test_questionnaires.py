@@ -909,8 +909,8 @@ def test_an_upload_saved_while_another_browser_completes_is_refused(
     login(other, "jan@example.nl")
     real_store = uploads.store_upload
 
-    def store_while_another_browser_completes(upload):
-        result = real_store(upload)  # a large file takes a while: the other one completes
+    def store_while_another_browser_completes(upload, room=None):
+        result = real_store(upload, room)  # a large file takes a while: the other completes
         assert complete(other, assignment).status_code == 303
         return result
 

@@ -15,7 +15,9 @@ from sqlmodel import select
 from twostep_helpers import (
     code_in,
     last_sms_code,
+    secret_on,
     sms_sent,
+    start_app_setup,
     totp_code,
     with_app,
     with_sms,
@@ -23,6 +25,7 @@ from twostep_helpers import (
 
 from app import twostep
 from app.models import LoginSession, OneTimeToken, RecoveryCode, ThrottleEvent, User, utcnow
+from app.phone import PhoneError, normalise_phone
 
 SETUP = "/mijn-gegevens/2-staps-verificatie"
 
@@ -59,7 +62,11 @@ def logout(client):
     ("geen nummer", None),
 ])
 def test_mobile_numbers_are_validated_and_normalised(typed, stored):
-    assert twostep.normalise_phone(typed) == stored
+    if stored is None:
+        with pytest.raises(PhoneError):
+            normalise_phone(typed, mobile=True)
+    else:
+        assert normalise_phone(typed, mobile=True) == stored
 
 
 # ---- the authenticator app
@@ -68,18 +75,27 @@ def test_authenticator_app_setup_with_qr_code_and_secret(app, client, session, m
                                                         mailbox):
     user = make.user(email="jan@example.nl")
     login(client, "jan@example.nl")
+    # The password first; nothing is made before it.
+    ask = client.get(SETUP + "/app")
+    assert ask.status_code == 200 and 'name="password"' in ask.get_data(as_text=True)
+    assert 'class="qr"' not in ask.get_data(as_text=True)
+    wrong = post_form(client, SETUP + "/app", {"password": "Fout12345"})
+    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text(wrong)
+    response = post_form(client, SETUP + "/app", {"password": PASSWORD})
+    assert response.status_code == 302 and response.location == SETUP + "/app"
     page = client.get(SETUP + "/app")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    secret = refreshed(session, user).totp_secret
-    assert secret and not refreshed(session, user).totp_enabled
+    secret = secret_on(page)
+    # Kept with this login until confirmed, not on the account.
+    assert refreshed(session, user).totp_secret is None
+    assert not refreshed(session, user).totp_enabled
     assert '<svg viewBox="' in html and 'class="qr"' in html  # inline SVG, no script
     assert "style=" not in html.split('class="qr"')[1].split("</svg>")[0]
     assert twostep.grouped_secret(secret) in html
     assert "Voeg in de app een account toe en scan deze QR-code." in text(page)
     # The secret stays the same until it is confirmed, however often the page is opened.
-    client.get(SETUP + "/app")
-    assert refreshed(session, user).totp_secret == secret
+    assert secret_on(client.get(SETUP + "/app")) == secret
 
     wrong = post_form(client, SETUP + "/app", {"code": "000000"})
     assert wrong.status_code == 400
@@ -90,6 +106,7 @@ def test_authenticator_app_setup_with_qr_code_and_secret(app, client, session, m
     assert response.status_code == 302 and response.location == SETUP
     assert "Uw authenticator-app is ingesteld." in text(client.get(SETUP))
     assert refreshed(session, user).totp_enabled
+    assert refreshed(session, user).totp_secret == secret
     [mail] = mailbox.deliver(app)
     assert mail["Subject"] == "De beveiligingsinstellingen van uw account zijn gewijzigd"
     assert "authenticator-app ingesteld" in mail.get_body(("plain",)).get_content()
@@ -214,7 +231,7 @@ def test_second_step_without_password_goes_to_login(client, make):
 
 def setup_sms(client, app, phone="06 12345678"):
     """Walk the SMS set-up; returns the page with the recovery code."""
-    response = post_form(client, SETUP + "/sms", {"phone": phone})
+    response = post_form(client, SETUP + "/sms", {"phone": phone, "password": PASSWORD})
     assert response.status_code == 302, text(response)
     return post_form(client, SETUP + "/sms/code", {"code": last_sms_code(app)})
 
@@ -229,13 +246,13 @@ def test_sms_setup_then_recovery_code_shown_once(app, client, session, make, mai
     page = client.get(SETUP + "/sms")
     assert "Vul uw mobiele nummer in." in text(page)
 
-    wrong = post_form(client, SETUP + "/sms", {"phone": "020 123 4567"})
+    wrong = post_form(client, SETUP + "/sms", {"phone": "020 123 4567", "password": PASSWORD})
     assert wrong.status_code == 400
     assert "Vul een geldig mobiel nummer in" in text(wrong)
     assert 'value="020 123 4567"' in wrong.get_data(as_text=True)  # typed input kept
     assert sms_sent(app) == []
 
-    response = post_form(client, SETUP + "/sms", {"phone": "06 12345678"})
+    response = post_form(client, SETUP + "/sms", {"phone": "06 12345678", "password": PASSWORD})
     assert response.location == SETUP + "/sms/code"
     [(to, message)] = sms_sent(app)
     assert to == "+31612345678"
@@ -271,7 +288,7 @@ def test_sms_setup_then_recovery_code_shown_once(app, client, session, make, mai
 def test_sms_code_is_stored_hashed_with_expiry(app, client, session, make):
     make.user(email="jan@example.nl")
     login(client, "jan@example.nl")
-    post_form(client, SETUP + "/sms", {"phone": "0612345678"})
+    post_form(client, SETUP + "/sms", {"phone": "0612345678", "password": PASSWORD})
     token = session.exec(select(OneTimeToken).where(OneTimeToken.purpose == "sms-setup")).one()
     assert last_sms_code(app) not in token.token_hash and len(token.token_hash) == 64
     assert token.expires_at - token.created_at == timedelta(
@@ -357,14 +374,16 @@ def test_sms_sending_is_throttled_per_number(app, make, session):
     clients = [app.test_client() for _ in range(3)]
     for n, client in enumerate(clients):
         login(client, f"klant{n}@example.nl")
-    assert post_form(clients[0], SETUP + "/sms", {"phone": "0612345678"}).status_code == 302
-    assert post_form(clients[1], SETUP + "/sms", {"phone": "0612345678"}).status_code == 302
-    refused = post_form(clients[2], SETUP + "/sms", {"phone": "0612345678"})
+    number = {"phone": "0612345678", "password": PASSWORD}
+    assert post_form(clients[0], SETUP + "/sms", number).status_code == 302
+    assert post_form(clients[1], SETUP + "/sms", number).status_code == 302
+    refused = post_form(clients[2], SETUP + "/sms", number)
     assert refused.status_code == 429
     assert "Er zijn te veel sms-berichten naar u of naar dit nummer gestuurd." in text(refused)
     assert len(sms_sent(app)) == 2
     # Another number is fine.
-    assert post_form(clients[2], SETUP + "/sms", {"phone": "0687654321"}).status_code == 302
+    assert post_form(clients[2], SETUP + "/sms",
+                     {"phone": "0687654321", "password": PASSWORD}).status_code == 302
 
 
 @pytest.fixture
@@ -429,7 +448,7 @@ def test_sms_gateway_failure_is_told(app, client, session, make, gateway):
     make.user(email="piet@example.nl")
     other = app.test_client()
     login(other, "piet@example.nl")
-    refused = post_form(other, SETUP + "/sms", {"phone": "0687654321"})
+    refused = post_form(other, SETUP + "/sms", {"phone": "0687654321", "password": PASSWORD})
     assert refused.status_code == 503
     assert "Het sms-bericht kon niet worden verstuurd." in text(refused)
 
@@ -483,7 +502,7 @@ def test_masked_numbers(number, shown):
 def test_setup_code_can_be_sent_again(app, client, session, make):
     user = make.user(email="jan@example.nl")
     login(client, "jan@example.nl")
-    post_form(client, SETUP + "/sms", {"phone": "0612345678"})
+    post_form(client, SETUP + "/sms", {"phone": "0612345678", "password": PASSWORD})
     first = last_sms_code(app)
     response = post_form(client, SETUP + "/sms/opnieuw", {})
     assert response.location == SETUP + "/sms/code"
@@ -556,13 +575,14 @@ def backup_codes_of(page):
 
 def replaces_of(client):
     """The hidden field of "Make new backup codes": which set of codes it replaces."""
-    html = client.get(SETUP).get_data(as_text=True)
+    html = client.get(SETUP + "/back-upcodes").get_data(as_text=True)
     return re.search(r'name="replaces" value="([0-9a-f]+)"', html)[1]
 
 
 def make_backup_codes(client):
-    """Press "Make new backup codes" as on the page; returns the response."""
-    return post_form(client, SETUP + "/back-upcodes", {"replaces": replaces_of(client)})
+    """Ask for new backup codes as on the page, with the password; returns the response."""
+    return post_form(client, SETUP + "/back-upcodes",
+                     {"replaces": replaces_of(client), "password": PASSWORD})
 
 
 def test_backup_codes_download_and_single_use(app, client, session, make):
@@ -618,20 +638,22 @@ def test_reloading_the_new_backup_codes_does_not_replace_them(app, client, sessi
     user = make.user(email="jan@example.nl")
     log_in_with_app(client, session, user, "jan@example.nl")
     replaces = replaces_of(client)
-    codes = backup_codes_of(post_form(client, SETUP + "/back-upcodes", {"replaces": replaces}))
+    codes = backup_codes_of(post_form(client, SETUP + "/back-upcodes",
+                                      {"replaces": replaces, "password": PASSWORD}))
     assert len(codes) == 10
     stored = {c.code_hash for c in session.exec(select(RecoveryCode))}
     mailbox.deliver(app)
 
     # A reload sends the very same form again: nothing is replaced, and the page says so.
-    again = post_form(client, SETUP + "/back-upcodes", {"replaces": replaces})
+    again = post_form(client, SETUP + "/back-upcodes",
+                      {"replaces": replaces, "password": PASSWORD})
     assert again.status_code == 302 and again.location == SETUP
     assert "Uw back-upcodes zijn niet vervangen" in text(client.get(SETUP))
     session.expire_all()
     assert {c.code_hash for c in session.exec(select(RecoveryCode))} == stored
     assert mailbox.deliver(app) == []  # no "new backup codes" mail either
     # A form without the field (or from an old tab) replaces nothing either.
-    post_form(client, SETUP + "/back-upcodes", {})
+    post_form(client, SETUP + "/back-upcodes", {"password": PASSWORD})
     assert {c.code_hash for c in session.exec(select(RecoveryCode))} == stored
     download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
     assert all(code in download.get_data(as_text=True) for code in codes)
@@ -731,13 +753,12 @@ def test_turning_sms_off(app, client, session, make):
 
 
 def test_a_two_step_change_ends_the_other_sessions(app, client, session, make):
-    user = make.user(email="jan@example.nl")
+    make.user(email="jan@example.nl")
     other = app.test_client()
     login(other, "jan@example.nl")
     login(client, "jan@example.nl")
     assert logged_in(other)
-    client.get(SETUP + "/app")
-    secret = refreshed(session, user).totp_secret
+    secret = start_app_setup(client)
     post_form(client, SETUP + "/app", {"code": totp_code(secret)})
     assert logged_in(client)
     assert not logged_in(other)
@@ -758,8 +779,7 @@ def test_staff_without_two_step_must_set_it_up_first(app, client, session, make)
     assert htmx.headers["HX-Redirect"] == SETUP
     assert "Kantoorkant" not in text(client.get("/kantoor/", follow_redirects=True))
 
-    client.get(SETUP + "/app")
-    secret = refreshed(session, staff).totp_secret
+    secret = start_app_setup(client)
     post_form(client, SETUP + "/app", {"code": totp_code(secret)})
     assert client.get("/kantoor/").status_code == 200
     # The only method cannot be turned off by staff.

@@ -6,8 +6,11 @@ import re
 import time
 
 import pyotp
+from conftest import PASSWORD, post_form
 
 from app import twostep
+
+APP_SETUP = "/mijn-gegevens/2-staps-verificatie/app"
 
 
 def sms_sent(app):
@@ -47,3 +50,16 @@ def with_sms(session, user, phone="+31612345678"):
     """Turn SMS on for `user`."""
     user.sms_phone, user.sms_enabled = phone, True
     session.commit()
+
+
+def secret_on(page):
+    """The authenticator secret that a set-up page shows, without its spaces."""
+    return re.search(r'id="totp-secret">([^<]+)<', page.get_data(as_text=True))[1].replace(
+        " ", "")
+
+
+def start_app_setup(client):
+    """Give the password to set up the authenticator app; returns the secret shown."""
+    response = post_form(client, APP_SETUP, {"password": PASSWORD})
+    assert response.status_code == 302 and response.location == APP_SETUP, response.status
+    return secret_on(client.get(APP_SETUP))

@@ -11,32 +11,37 @@ from wtforms import (
     TelField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from .. import twostep
+from ..addresses import EmailAddress
+from ..forms import plain_name, single_line, strip
+from ..phone import (
+    EXTENSION,
+    NO_EXTENSION,
+    PhoneError,
+    country_name,
+    country_of,
+    normalise_phone,
+)
 from ..security import PASSWORD_MAX_LENGTH
 
 # Language names are written in their own language on purpose.
 LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class NameForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
-        DataRequired(_l("Enter your name.")),
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter your name.")),
         Length(max=200, message=_l("The name may be at most 200 characters long."))])
     submit = SubmitField(_l("Save name"))
 
 
 class EmailChangeForm(FlaskForm):
     """A new e-mail address takes effect once the link mailed to it is opened."""
-    email = EmailField(_l("New e-mail address"), filters=[_strip], validators=[
+    email = EmailField(_l("New e-mail address"), filters=[single_line], validators=[
         DataRequired(_l("Enter the new e-mail address.")),
-        Email(_l("Enter a valid e-mail address, like name@example.nl."),
-              check_deliverability=False),
+        EmailAddress(),
         Length(max=254, message=_l("The e-mail address may be at most 254 characters "
                                    "long."))])
     password = PasswordField(_l("Your password"), validators=[
@@ -65,25 +70,28 @@ class NotificationsForm(FlaskForm):
 
 
 class PhoneForm(FlaskForm):
-    phone = TelField(_l("Mobile number"), filters=[_strip], validators=[
+    """Setting up SMS (or changing its number) asks for the password again."""
+    phone = TelField(_l("Mobile number"), filters=[single_line], validators=[
         DataRequired(_l("Enter your mobile number.")), Length(max=40)])
+    password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
     submit = SubmitField(_l("Send code"))
 
     def validate_phone(self, field):
-        self.e164 = twostep.normalise_phone(field.data)
-        if self.e164 is None:
-            raise ValidationError(_l("Enter a valid mobile number, like 06 12345678 or "
-                                     "+32 470 12 34 56."))
-
-
-class ChangePhoneForm(PhoneForm):
-    """Changing the number of an SMS set-up that is on asks for the password again."""
-    password = PasswordField(_l("Your password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
+        try:
+            self.e164 = normalise_phone(field.data, mobile=True)
+        except PhoneError as problem:
+            raise ValidationError(NO_EXTENSION if problem.reason == EXTENSION else _l(
+                "Enter a valid mobile number, like 06 12345678 or +32 470 12 34 56.")) from None
+        if not twostep.sms_country_allowed(None, self.e164):
+            raise ValidationError(_l(
+                "We cannot send text messages to mobile numbers from %(country)s. Use a "
+                "number from another country, or the authenticator app.",
+                country=country_name(country_of(self.e164))))
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code"), filters=[_strip], validators=[
+    code = StringField(_l("Code"), filters=[single_line], validators=[
         DataRequired(_l("Enter the code.")), Length(max=40)])
     submit = SubmitField(_l("Confirm"))
 
@@ -95,12 +103,11 @@ class PasswordAgainForm(FlaskForm):
 
 
 class ExtraAccountForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
-        DataRequired(_l("Enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter a name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
         DataRequired(_l("Enter the e-mail address.")),
-        Email(_l("Enter a valid e-mail address, like name@example.nl."),
-              check_deliverability=False),
+        EmailAddress(),
         Length(max=254)])
     language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
                           validators=[DataRequired(_l("Choose a language."))])

@@ -73,8 +73,10 @@ def email_taken(db, email, user):
 
 
 def _to(address, user):
-    """`user` as a mail recipient at another address (queue_mail writes to user.email)."""
-    return SimpleNamespace(email=address, name=user.name, language=user.language)
+    """`user` as a mail recipient at another address (queue_mail writes to user.email); a
+    name the client typed is not shown there (that address is not proved: User.mail_name)."""
+    return SimpleNamespace(email=address, name=user.name, language=user.language,
+                           mail_name=None if user.name_by_client else user.name)
 
 
 def request_email_change(db, user, new_email):
@@ -103,11 +105,7 @@ def _close_email_links(db, user):
 def confirm_email_change(db, user, token):
     """Use up the link and set the address it confirms; tell the old address. Returns None,
     or what stopped it (nothing changed then): "used" or "taken"."""
-    claimed = db.exec(update(OneTimeToken)
-                      .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None))
-                      .values(used_at=utcnow())
-                      .execution_options(synchronize_session=False)).rowcount == 1
-    if not claimed:
+    if not security.claim_token(db, token):  # a parallel request got there first
         return "used"
     if email_taken(db, token.new_email, user):
         return "taken"
@@ -132,6 +130,7 @@ def change_name():
     form = NameForm(name=user.name)
     if form.validate_on_submit():
         old, user.name = user.name, form.name.data
+        user.name_by_client = not user.is_staff  # see User.mail_name
         audit.record(db, "account.name", actor=user, target=user, old_name=old,
                      new_name=user.name)
         db.commit()

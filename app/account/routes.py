@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from .. import audit, twostep
 from ..db import get_session
+from ..phone import display_phone
 from . import bp
 from .accounts import count_extra_accounts
 from .common import me
@@ -30,7 +31,7 @@ def _render_index(db, user, language_form=None, notifications_form=None, status=
             documents=user.notify_documents, questionnaires=user.notify_questionnaires,
             messages=user.notify_messages),
         backup_codes_left=twostep.count_codes(db, user, twostep.KIND_BACKUP),
-        display_phone=twostep.display_phone, extra_accounts=extra_accounts,
+        display_phone=display_phone, extra_accounts=extra_accounts,
         pending_email=pending_email_change(db, user),
         open_sessions=len(open_sessions(db, user))), status
 

@@ -6,15 +6,25 @@ from flask_babel import gettext as _
 from .. import audit, security, sms, twostep
 from ..auth.routes import too_many_attempts
 from ..db import get_session
+from ..phone import display_phone
 from . import bp
 from .common import me, password_again
-from .forms import ChangePhoneForm, CodeForm, PasswordAgainForm, PhoneForm
+from .forms import CodeForm, PasswordAgainForm, PhoneForm
 
 _PENDING_PHONE = "sms_setup_phone"
 WRONG_CODE = {
     "invalid": lambda: _("This code is not correct. Enter the code from the last SMS."),
     "expired": lambda: _("This code has expired. Have a new code sent to you."),
 }
+
+
+def too_many_sms(refused):
+    """What to say when no set-up SMS may go out now (twostep.HOUR or twostep.DAY)."""
+    if refused == twostep.DAY:
+        return _("Too many text messages have been sent to you or to this number today. "
+                 "Try again tomorrow, or set up the authenticator app.")
+    return _("Too many text messages have been sent to you or to this number. Wait an hour "
+             "and try again.")
 
 
 def _changed(db, user, change, **detail):
@@ -32,34 +42,30 @@ def twostep_overview():
     user = me(db)
     return render_template(
         "account/twostep.html",
-        phone=twostep.display_phone(user.sms_phone) if user.sms_phone else None,
+        phone=display_phone(user.sms_phone) if user.sms_phone else None,
         recovery_codes=twostep.count_codes(db, user, twostep.KIND_RECOVERY),
-        backup_codes=twostep.count_codes(db, user, twostep.KIND_BACKUP),
-        backup_version=twostep.codes_version(db, user, twostep.KIND_BACKUP))
+        backup_codes=twostep.count_codes(db, user, twostep.KIND_BACKUP))
 
 
 @bp.route("/mijn-gegevens/2-staps-verificatie/sms", methods=["GET", "POST"])
 def sms_setup():
-    """SMS, step 1: the mobile number (to change it, the password too); a code is sent."""
+    """SMS, step 1: the mobile number and the password; a code is sent."""
     db = get_session()
     user = me(db)
-    form = ChangePhoneForm() if user.sms_enabled else PhoneForm()
-    status = 200
-    if form.validate_on_submit() and (not user.sms_enabled
-                                      or password_again(db, user, form.password)):
+    form, status = PhoneForm(), 200
+    if form.validate_on_submit() and password_again(db, user, form.password):
         try:
-            sent = twostep.send_sms_code(db, user, twostep.SMS_SETUP, form.e164)
+            refused = twostep.send_sms_code(db, user, twostep.SMS_SETUP, form.e164)
         except sms.SmsError:
             form.form_errors.append(_("The SMS could not be sent. Try again in a moment."))
             status = 503
         else:
-            if sent:
+            if not refused:
                 session[_PENDING_PHONE] = form.e164
                 flash(_("We have sent a code by SMS to %(phone)s.",
-                        phone=twostep.display_phone(form.e164)), "info")
+                        phone=display_phone(form.e164)), "info")
                 return redirect(url_for("account.sms_confirm"))
-            form.form_errors.append(_("Too many text messages have been sent to you or to "
-                                      "this number. Wait an hour and try again."))
+            form.form_errors.append(too_many_sms(refused))
             status = 429
     if form.errors and status == 200:
         status = 400
@@ -97,7 +103,7 @@ def sms_confirm():
     elif request.method == "POST":
         status = 400
     return render_template("account/sms_confirm.html", form=form,
-                           phone=twostep.display_phone(phone)), status
+                           phone=display_phone(phone)), status
 
 
 @bp.post("/mijn-gegevens/2-staps-verificatie/sms/opnieuw")
@@ -109,38 +115,37 @@ def sms_resend():
     db = get_session()
     user = me(db)
     try:
-        sent = twostep.send_sms_code(db, user, twostep.SMS_SETUP, phone)
+        refused = twostep.send_sms_code(db, user, twostep.SMS_SETUP, phone)
     except sms.SmsError:
         flash(_("The SMS could not be sent. Try again in a moment."), "error")
     else:
-        if sent:
-            flash(_("We have sent a code by SMS to %(phone)s.",
-                    phone=twostep.display_phone(phone)), "info")
+        if refused:
+            flash(too_many_sms(refused), "error")
         else:
-            flash(_("Too many text messages have been sent to you or to this number. Wait an "
-                    "hour and try again."), "error")
+            flash(_("We have sent a code by SMS to %(phone)s.", phone=display_phone(phone)),
+                  "info")
     return redirect(url_for("account.sms_confirm"))
 
 
 @bp.route("/mijn-gegevens/2-staps-verificatie/app", methods=["GET", "POST"])
 def app_setup():
-    """The authenticator app: a QR code and the secret as text, confirmed by a first code."""
+    """The authenticator app: the password first; then a QR code and the secret as text
+    (fresh for this set-up, kept with this login only), confirmed by a first code."""
     db = get_session()
     user = me(db)
     if user.totp_enabled:
         flash(_("Your authenticator app has already been set up."), "info")
         return redirect(url_for("account.twostep_overview"))
-    if not user.totp_secret:  # a secret waiting for its first code; kept until confirmed
-        user.totp_secret = twostep.new_totp_secret()
-        db.commit()
+    secret = twostep.pending_totp_secret(db)
+    if secret is None or "password" in request.form:
+        return _start_app_setup(db, user)
     form, status = CodeForm(), 200
     if form.validate_on_submit():
         wait = twostep.attempts_blocked(db, user)
         if wait:
             form.form_errors.append(too_many_attempts(wait))
             status = 429
-        elif twostep.accept_totp(db, user, form.code.data):
-            user.totp_enabled = True
+        elif twostep.confirm_totp(db, user, form.code.data):
             twostep.forget_failures(db, user)
             _changed(db, user, "app_on")
             db.commit()
@@ -156,8 +161,27 @@ def app_setup():
     elif request.method == "POST":
         status = 400
     return render_template("account/app_setup.html", form=form,
-                           qr=twostep.qr_svg(twostep.totp_uri(user)),
-                           secret=twostep.grouped_secret(user.totp_secret)), status
+                           qr=twostep.qr_svg(twostep.totp_uri(user, secret)),
+                           secret=twostep.grouped_secret(secret)), status
+
+
+def _start_app_setup(db, user):
+    """Ask for the password; once given, this login gets a fresh secret to set up."""
+    form = PasswordAgainForm()
+    if form.validate_on_submit() and password_again(db, user, form.password):
+        twostep.start_totp_setup(db)
+        db.commit()
+        return redirect(url_for("account.app_setup"))
+    return _password_first(form, _("Set up the authenticator app"),
+                           _("Enter your password to see the QR code for your app."),
+                           _("Continue"))
+
+
+def _password_first(form, title, intro, button, replaces=None):
+    """The page that asks for the password before a two-step change; 400 with errors."""
+    return render_template("account/password_first.html", form=form, title=title,
+                           intro=intro, button=button, replaces=replaces), \
+        400 if form.errors else 200
 
 
 @bp.route("/mijn-gegevens/2-staps-verificatie/uitzetten/<any(sms, app):method>",
@@ -186,21 +210,28 @@ def turn_off(method):
                            last_one=last_one), 400 if form.errors else 200
 
 
-@bp.post("/mijn-gegevens/2-staps-verificatie/back-upcodes")
+@bp.route("/mijn-gegevens/2-staps-verificatie/back-upcodes", methods=["GET", "POST"])
 def backup_codes():
-    """Make a new set of backup codes (the old ones stop working) and show them, once."""
+    """Make a new set of backup codes (the old ones stop working) after asking for the
+    password, and show them, once."""
     db = get_session()
     user = me(db)
     if not user.two_step_enabled:
         flash(_("Set up two-step verification first."), "error")
         return redirect(url_for("account.twostep_overview"))
+    version = twostep.codes_version(db, user, twostep.KIND_BACKUP)
     # The form names the set it replaces: reloading the page of new codes (which sends the
     # form again) or an old tab must not silently replace the codes just saved.
-    if request.form.get("replaces") != twostep.codes_version(db, user, twostep.KIND_BACKUP):
+    if request.method == "POST" and request.form.get("replaces") != version:
         flash(_("Your backup codes have not been replaced, because new ones were made after "
                 "this page was opened. Make new backup codes only if you have lost the ones "
                 "you have."), "info")
         return redirect(url_for("account.twostep_overview"))
+    form = PasswordAgainForm()
+    if not (form.validate_on_submit() and password_again(db, user, form.password)):
+        return _password_first(form, _("Make new backup codes"),
+                               _("New codes replace the codes you have now."),
+                               _("Make new backup codes"), replaces=version)
     codes = twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
     _changed(db, user, "backup_codes")
     db.commit()

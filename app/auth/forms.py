@@ -2,17 +2,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..addresses import EmailAddress
+from ..forms import single_line
 from ..security import PASSWORD_MAX_LENGTH, password_problems
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
         DataRequired(_l("Enter your e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter your password.")),
@@ -24,10 +22,9 @@ class LoginForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
         DataRequired(_l("Enter your e-mail address.")),
-        Email(_l("Enter a valid e-mail address, like name@example.nl."),
-              check_deliverability=False),
+        EmailAddress(),
         Length(max=254)])
     submit = SubmitField(_l("Send"))
 
@@ -51,6 +48,6 @@ class PasswordForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code"), filters=[_strip], validators=[
+    code = StringField(_l("Code"), filters=[single_line], validators=[
         DataRequired(_l("Enter the code.")), Length(max=40)])
     submit = SubmitField(_l("Log in"))

@@ -1,5 +1,8 @@
 """Views of login, logout, the invitation and (forgotten) passwords."""
 import math
+import secrets
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from flask import (
     current_app,
@@ -49,10 +52,16 @@ def retry_after(seconds):
 
 
 def _safe_next(target):
-    """Only same-site paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """`target` when it is a path of this site to go to after login, else None."""
+    # Browsers drop tabs and newlines from a URL and read "\\" as "/": "/\t/evil.example"
+    # becomes "//evil.example", another site. A newline in a Location header is a 500.
+    if not target or "\\" in target or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in target):
+        return None
+    parts = urlsplit(target)
+    # Exactly one "/" first: browsers read "///evil.example" as another host, too.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def _log_in(db, user):
@@ -136,13 +145,19 @@ def _remember_language(response, lang):
     return response
 
 
-def _send_password_link(db, user):
-    """Queue mail 2: the link to set a password."""
-    raw = security.issue_token(db, user, TOKEN_PASSWORD,
-                               current_app.config["PASSWORD_TOKEN_HOURS"])
+def _send_password_link(db, user, keep=True):
+    """Queue mail 2: the link to set a password. With keep=False the same work is done and
+    nothing is kept (for an address without an account, see forgot_password)."""
+    hours = current_app.config["PASSWORD_TOKEN_HOURS"]
+    if keep:
+        raw = security.issue_token(db, user, TOKEN_PASSWORD, hours)
+    else:  # the mail is written to the database too, and taken back
+        raw, undo = secrets.token_urlsafe(32), db.begin_nested()
     queue_mail(db, user, "set_password", _l("Set your password for the client portal"),
-               link=public_url("auth.set_password", token=raw),
-               hours=current_app.config["PASSWORD_TOKEN_HOURS"])
+               link=public_url("auth.set_password", token=raw), hours=hours)
+    db.flush()
+    if not keep:
+        undo.rollback()
 
 
 def _speak_language_of(db, token):
@@ -175,7 +190,8 @@ def invitation(token):
     if form.validate_on_submit():
         user = db.get(User, invite.user_id)
         if security.normalise_email(form.email.data) == user.email:
-            invite.used_at = utcnow()
+            if not security.claim_token(db, invite):  # a parallel request got there first
+                return _link_problem("used")
             _send_password_link(db, user)
             audit.record(db, "invitation.confirmed", actor=user, target=user)
             db.commit()
@@ -211,9 +227,15 @@ def forgot_password():
         if not security.throttled(db, "reset:" + email, limit, 60):
             security.note_event(db, "reset:" + email)
             user = db.exec(select(User).where(User.email == email)).first()
-            if user is not None and user.active:
+            if user is None or not user.active:
+                # The same work as for a known address (the mail is written, then dropped),
+                # so that the time of the answer does not tell whether the address is known.
+                _send_password_link(db, SimpleNamespace(email=email, name=email,
+                                                        language=None), keep=False)
+                user = None
+            else:
                 _send_password_link(db, user)
-                audit.record(db, "password.link_requested", actor=user, target=user)
+            audit.record(db, "password.link_requested", actor=user, target=user, email=email)
         db.commit()
         return redirect(url_for("auth.link_sent"))
     return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
@@ -237,8 +259,10 @@ def set_password(token):
     user = db.get(User, link.user_id)
     form = PasswordForm(email=user.email)
     if form.validate_on_submit():
+        if not security.claim_token(db, link):  # a parallel request got there first
+            return _link_problem("used")
         security.set_password(user, form.password.data)
-        security.void_tokens(db, user)  # this link and every other open one
+        security.void_tokens(db, user)  # every other open link
         security.end_all_logins(db, user)
         # The owner proved the mailbox: failed logins of someone else no longer hold them up.
         # (Wrong two-step codes still count: a link must not buy more guesses at those.)

@@ -35,17 +35,20 @@ def begin(db, user, next_url):
 def _send_code(db, user):
     """Send a login code by SMS and say what happened."""
     try:
-        sent = twostep.send_sms_code(db, user, twostep.SMS_LOGIN, user.sms_phone)
+        refused = twostep.send_sms_code(db, user, twostep.SMS_LOGIN, user.sms_phone)
     except sms.SmsError:
         flash(_("The SMS could not be sent. Try again in a moment, or log in another way."),
               "error")
         return
-    if sent:
-        flash(_("We have sent a code by SMS to your mobile number ending in %(digits)s.",
-                digits=twostep.phone_ending(user.sms_phone)), "info")
-    else:
+    if refused == twostep.DAY:
+        flash(_("Too many text messages have been sent today. Try again tomorrow, or log in "
+                "another way."), "error")
+    elif refused:
         flash(_("Too many text messages have been sent. Wait an hour, or log in another "
                 "way."), "error")
+    else:
+        flash(_("We have sent a code by SMS to your mobile number ending in %(digits)s.",
+                digits=twostep.phone_ending(user.sms_phone)), "info")
 
 
 def _start_again():

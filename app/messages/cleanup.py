@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
 from .. import db
+from ..forms import forget_old_form_keys
 from ..models import Message, utcnow
 from ..ops import integrity
 from . import drafts
@@ -30,6 +31,7 @@ def cleanup_drafts(session, max_age_hours=None, now=None):
     keys = []
     for message in stale:
         keys += drafts.discard(session, message, action="draft.expired")
+    forget_old_form_keys(session, now)  # the one-time keys of forms shown a day ago
     session.commit()
     drafts.remove_files(keys)
     # Files without a row (a crash between storing and committing) and temporary files

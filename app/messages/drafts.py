@@ -1,10 +1,11 @@
 """A message's life: a draft that keeps what was typed and uploaded, sending, reading."""
+from flask import request
 from sqlalchemy import case, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import and_, delete, func, select
 
-from .. import audit, storage
+from .. import audit, quota, storage
 from ..access import message_documents, visible_messages
 from ..models import (
     CAT_PROVIDED,
@@ -27,8 +28,10 @@ def reply_subject(subject):
 
 
 def save_draft(session, user, dossier, draft, reply_to, subject, body):
-    """Keep what was typed: update `draft`, or start one in `dossier`. Not committed."""
+    """Keep what was typed: update `draft`, or start one in `dossier`. Not committed.
+    Raises quota.Exceeded when a client has the most unsent drafts already."""
     if draft is None:
+        quota.check_new_draft(session, user)
         draft = Message(dossier_id=dossier.id, sender_id=user.id, from_client=not user.is_staff,
                         reply_to_id=reply_to.id if reply_to is not None else None,
                         subject="", body="")
@@ -47,11 +50,11 @@ def attachments(session, user, message):
 
 
 def attached_size(session, message):
-    """The total size of the files attached to a message."""
-    return session.exec(
-        select(func.coalesce(func.sum(Document.size), 0))
+    """(number, total size) of the files attached to a message."""
+    return tuple(session.exec(
+        select(func.count(Document.id), func.coalesce(func.sum(Document.size), 0))
         .join(MessageAttachment, MessageAttachment.document_id == Document.id)
-        .where(MessageAttachment.message_id == message.id)).one()
+        .where(MessageAttachment.message_id == message.id)).one())
 
 
 def send(session, user, message):
@@ -108,6 +111,13 @@ def remove_files(keys):
     """Delete stored files whose rows are gone (call after the commit)."""
     for key in keys:
         storage.remove(key)
+
+
+def opened_here():
+    """True unless the browser says this request came from another site (Sec-Fetch-Site):
+    a link or form elsewhere must not mark a message read. Browsers that do not send the
+    header (old ones, scripts) count as here."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
 
 
 def mark_read(session, user, message):

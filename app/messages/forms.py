@@ -6,6 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from ..forms import FormKeyField, multi_line, single_line
 from .drafts import MAX_SUBJECT
 
 MAX_BODY = 4000  # the manual: "U kunt maximaal 4.000 tekens invoeren in een bericht."
@@ -19,21 +20,18 @@ def normalise_newlines(value):
     return value
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def body_length(text):
     """The length of a message text as the counter and the limit count it."""
     return len(normalise_newlines(text or ""))
 
 
 class MessageForm(FlaskForm):
-    subject = StringField(_l("Subject"), filters=[strip], validators=[
+    subject = StringField(_l("Subject"), filters=[single_line], validators=[
         Length(max=MAX_SUBJECT, message=_l("The subject may be at most %(max)d characters "
                                            "long."))])
-    body = TextAreaField(_l("Message"), filters=[normalise_newlines])
+    body = TextAreaField(_l("Message"), filters=[multi_line])
     files = MultipleFileField(_l("Choose files"))
+    form_key = FormKeyField()  # Versturen clicked twice sends once
 
     @property
     def action(self):

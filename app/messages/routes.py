@@ -11,9 +11,10 @@ from flask import (
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
-from .. import firm
+from .. import firm, quota, storage
 from ..access import (
     get_attachment_for,
     get_dossier_for,
@@ -22,6 +23,7 @@ from ..access import (
     visible_messages,
 )
 from ..db import get_session
+from ..forms import claim_form_key
 from ..models import Message, User
 from ..portal.dossiers import tab_counts
 from ..portal.routes import is_htmx, render_dossier_tab, tab_page
@@ -64,7 +66,8 @@ def show(message_id):
     message = get_message_for(db, current_user, message_id)
     if message.sent_at is None:
         return redirect(url_for("messages.draft", draft_id=message.id))
-    drafts.mark_read(db, current_user, message)
+    if drafts.opened_here():  # not from a link or page on another site
+        drafts.mark_read(db, current_user, message)
     dossier = get_dossier_for(db, current_user, message.dossier_id)
     return render_dossier_tab(db, dossier, "berichten", "messages/_message.html",
                               **shown(db, message, dossier))
@@ -85,7 +88,8 @@ def reply(message_id):
     original = get_message_for(db, current_user, message_id)
     if original.sent_at is None:
         abort(404)
-    drafts.mark_read(db, current_user, original)  # answering it means it was read
+    if drafts.opened_here():  # answering it means it was read
+        drafts.mark_read(db, current_user, original)
     dossier = get_dossier_for(db, current_user, original.dossier_id)
     return compose(db, dossier, reply_to=original)
 
@@ -172,20 +176,56 @@ def compose(db, dossier, draft=None, reply_to=None):
             form.ready_to_send()
         return compose_page(db, dossier, form, draft, reply_to,
                             status=400 if form.errors else 200)
-    draft = drafts.save_draft(db, current_user, dossier, draft, reply_to, form.subject.data,
-                              form.body.data)
-    db.commit()  # what was typed is safe before the slow part, and no lock is held during it
-    problems = store(db, draft, files)
+    created = draft is None
+    try:
+        # What was typed is safe before the slow part, and no lock is held during it.
+        draft = save_typed(db, dossier, draft, reply_to, form.subject.data, form.body.data)
+        if created and not sending:  # a new draft: made once, whatever the clicks
+            earlier = claimed_elsewhere(db, form, draft_url(draft), draft)
+            if earlier is not None:
+                return redirect(earlier)
+            db.commit()
+        problems = store(db, draft, files)
+    except (quota.Exceeded, storage.InsufficientStorage) as refused:
+        return storage_refused(db, dossier, form, draft, reply_to, refused)
     if sending and not problems and form.ready_to_send():
+        tab_url = url_for("messages.tab", dossier_id=dossier.id)
+        if claimed_elsewhere(db, form, tab_url, draft if created else None) is not None:
+            return sent_answer(dossier.id)  # the other request of a double click sent it
         if drafts.send(db, current_user, draft):
             db.commit()
         else:  # the other request of a double click sent it
             db.rollback()
         return sent_answer(dossier.id)
     if sending and not problems:  # Onderwerp or Bericht missing; the files are kept
+        if created:
+            earlier = claimed_elsewhere(db, form, draft_url(draft), draft)
+            if earlier is not None:
+                return redirect(earlier)
+            db.commit()
         return compose_page(db, dossier, form, draft, reply_to, status=400)
     flash_outcome(sending, files, problems)
     return redirect(url_for("messages.draft", draft_id=draft.id))
+
+
+def draft_url(draft):
+    """The page of a draft."""
+    return url_for("messages.draft", draft_id=draft.id)
+
+
+def claimed_elsewhere(db, form, result, own_draft=None):
+    """Claim the form's one-time key (app/forms.py), noting `result`; not committed. When
+    the other request of a double click claimed it first, this request's own new draft
+    goes (with its files) and the answer is where that one led; else None."""
+    earlier = claim_form_key(db, current_user, form.form_key.data, result)
+    if earlier is None:
+        return None
+    db.rollback()
+    if own_draft is not None:
+        keys = drafts.discard(db, own_draft, actor=current_user)
+        db.commit()
+        drafts.remove_files(keys)
+    return earlier
 
 
 def sent_answer(dossier_id):
@@ -197,15 +237,51 @@ def sent_answer(dossier_id):
 def keep_refused(db, dossier, form, files, draft, reply_to, sending):
     """A text or subject too long, sent with files (no JavaScript): keep the files on the
     draft and give everything typed back with the message, so nothing is lost."""
-    draft = drafts.save_draft(db, current_user, dossier, draft, reply_to,
-                              (form.subject.data or "")[:drafts.MAX_SUBJECT], form.body.data)
-    db.commit()
-    problems = store(db, draft, files)
+    try:
+        draft = save_typed(db, dossier, draft, reply_to,
+                           (form.subject.data or "")[:drafts.MAX_SUBJECT], form.body.data)
+        problems = store(db, draft, files)
+    except (quota.Exceeded, storage.InsufficientStorage) as refused:
+        return storage_refused(db, dossier, form, draft, reply_to, refused)
     flash_outcome(False, files, problems)
     if sending:
         form.ready_to_send()
         flash(_("Your message has not been sent yet."), "error")
     return compose_page(db, dossier, form, draft, reply_to, status=400)
+
+
+def save_typed(db, dossier, draft, reply_to, subject, body):
+    """Keep what was typed in the draft (a new one when `draft` is None) and commit. Raises
+    quota.Exceeded (too many drafts) or storage.InsufficientStorage (the database's disk is
+    full), saving nothing."""
+    try:
+        draft = drafts.save_draft(db, current_user, dossier, draft, reply_to, subject, body)
+        db.commit()
+    except DBAPIError as error:
+        db.rollback()
+        if storage.is_disk_full(error):
+            raise storage.InsufficientStorage() from error
+        raise
+    except quota.Exceeded:
+        db.rollback()
+        raise
+    return draft
+
+
+def storage_refused(db, dossier, form, draft, reply_to, refused):
+    """The form again with everything typed, saying why nothing (more) was stored: the
+    client's quota (400), or a full disk (507, "Insufficient Storage")."""
+    db.rollback()
+    if isinstance(refused, quota.Exceeded):
+        flash(refused.message, "error")
+    else:
+        flash(_("There is no storage space left on the server right now, so your files have "
+                "not been stored. What you typed is still in the form below; try again "
+                "later."), "error")
+    if form.action == "send":
+        flash(_("Your message has not been sent yet."), "error")
+    return compose_page(db, dossier, form, draft, reply_to,
+                        status=400 if isinstance(refused, quota.Exceeded) else 507)
 
 
 def typed_so_far(draft, reply_to):
@@ -232,14 +308,18 @@ def store(db, draft, files):
     """Stream the uploads to disk, then commit their rows; returns the problems."""
     if not files:
         return []
-    used = drafts.attached_size(db, draft)
+    count, used = drafts.attached_size(db, draft)
+    room = quota.room(db, current_user)
     db.commit()  # end the read transaction before the slow disk work
-    documents, problems = uploads.store_uploads(db, current_user, draft, files, used)
+    documents, problems = uploads.store_uploads(db, current_user, draft, files, used, room,
+                                                count)
     try:
         db.commit()
-    except Exception:
+    except Exception as error:
         db.rollback()
         drafts.remove_files([d.storage_key for d in documents])
+        if storage.is_disk_full(error):
+            raise storage.InsufficientStorage() from error
         raise
     return problems
 

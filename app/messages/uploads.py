@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from .. import audit, filecheck, firm, storage
+from .. import audit, filecheck, firm, quota, storage
 from ..models import CAT_ATTACHMENT, Document, MessageAttachment
 
 MAX_NAME_LENGTH = 150
@@ -61,16 +61,40 @@ def chosen_files(files):
     return [f for f in files if f and f.filename]
 
 
-def store_uploads(session, user, message, files, used):
-    """Store each upload (streamed to disk first) and attach it to `message`; `used` is the
-    size of what the message holds already. Returns (documents, problems): the documents
-    are added to the session, not committed; the problems are messages for the user."""
+def max_files():
+    """How many files one message may carry (MAX_FILES_PER_MESSAGE)."""
+    return current_app.config["MAX_FILES_PER_MESSAGE"]
+
+
+def too_many(count, files):
+    """The message for the user when `files` more would take a message holding `count`
+    past max_files(), else None."""
+    if count + len(files) <= max_files():
+        return None
+    return _("You chose %(chosen)s files; a message may carry at most %(max)s files. No file "
+             "has been added: choose fewer files, or send the rest in another message.",
+             chosen=len(files), max=max_files())
+
+
+def store_uploads(session, user, message, files, used, room=None, count=0):
+    """Store each upload (streamed to disk first) and attach it to `message`; `used` and
+    `count` are the size and number of the files the message holds already, `room` what
+    the uploader may still store today (quota.room; None: no limit). Returns (documents,
+    problems): the documents are added to the session, not committed; the problems are
+    messages for the user. Nothing is kept when there are too many files. Raises
+    quota.Exceeded (a parallel upload took the day's room) or storage.InsufficientStorage
+    (a full disk), keeping no file."""
+    problem = too_many(count, files)
+    if problem is not None:
+        return [], [problem]
     per_file, per_message = limits()
     documents, problems = [], []
     try:
-        used = _store_each(session, user, message, files, used, per_file, per_message,
+        used = _store_each(session, user, message, files, used, per_file, per_message, room,
                            documents, problems)
         session.flush()
+        if documents:
+            quota.charge(session, user)
     except BaseException:
         for document in documents:
             storage.remove(document.storage_key)
@@ -83,7 +107,7 @@ def store_uploads(session, user, message, files, used):
     return documents, problems
 
 
-def _store_each(session, user, message, files, used, per_file, per_message, documents,
+def _store_each(session, user, message, files, used, per_file, per_message, room, documents,
                 problems):
     """Stream each upload to disk, its content checked, and add its row; refused ones
     become problems."""
@@ -95,15 +119,19 @@ def _store_each(session, user, message, files, used, per_file, per_message, docu
                               "allowed. Allowed are: %(types)s.", name=name or "?",
                               types=", ".join(allowed_extensions())))
             continue
-        room = per_message - used
+        limit = min(per_file, per_message - used)
         try:
-            key, digest, size = filecheck.store(upload.stream, name, min(per_file, room))
+            key, digest, size = filecheck.store(
+                upload.stream, name, limit if room is None else min(limit, room))
         except filecheck.Refused as refused:
             problems.append(_("“%(name)s” has not been added. %(reason)s", name=name,
                               reason=refused.reason))
             continue
         except storage.TooLarge as error:
-            if error.args[0] > per_file:
+            if room is not None and room < limit:
+                problems.append(_("“%(name)s” has not been added. %(reason)s", name=name,
+                                  reason=quota.day_message()))
+            elif error.args[0] > per_file:
                 problems.append(_("“%(name)s” is larger than %(max)s MB and has not been "
                                   "added.", name=name,
                                   max=megabytes(firm.current().max_file_mb)))
@@ -117,6 +145,8 @@ def _store_each(session, user, message, files, used, per_file, per_message, docu
             problems.append(_("“%(name)s” is empty and has not been added.", name=name))
             continue
         used += size
+        if room is not None:
+            room -= size
         document = Document(dossier_id=message.dossier_id, category=CAT_ATTACHMENT,
                             title=os.path.splitext(name)[0] or name, filename=name,
                             content_type=content_type, size=size, sha256=digest,

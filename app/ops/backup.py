@@ -58,9 +58,27 @@ def create_backup(output, after_snapshot=None):
     kind = engine.dialect.name
     if kind not in DATABASE_MEMBERS:
         raise BackupError(f"Backups of a {kind} database are not supported.")
+    try:
+        return _create(engine, kind, output, after_snapshot)
+    except OSError as exc:
+        if not storage.is_disk_full(exc):
+            raise
+        # Whatever was written is removed again (the .part archive, the work folders).
+        raise BackupError(
+            f"The disk is full ({exc.strerror}: {exc.filename or output}). The backup was "
+            f"not written and nothing of it was kept. Free space, or write the backup to "
+            f"another disk with --output.") from exc
+
+
+def _create(engine, kind, output, after_snapshot):
+    """create_backup once its arguments were checked; returns the manifest."""
     snapshot = _sqlite_snapshot if kind == "sqlite" else _postgres_snapshot
     work = tempfile.mkdtemp(prefix=".backup-", dir=os.path.dirname(output))
-    pins = _staging_folder("backup")
+    try:
+        pins = _staging_folder("backup")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     try:
         for attempt in range(1, ATTEMPTS + 1):
             with snapshot(engine, work) as (conn, dump, about):
@@ -299,11 +317,11 @@ def restore_backup(archive):
     try:
         try:
             with tarfile.open(archive, "r:") as tar:
-                manifest = _read_manifest(tar, kind)
+                manifest = _read_manifest(tar, kind, _cut_off(archive))
                 _extract_checked(tar, manifest, staging)
         except (tarfile.TarError, EOFError) as exc:
-            raise BackupError(f"{archive} is not a complete tar archive ({exc}); nothing "
-                              f"was restored.") from exc
+            raise BackupError(f"{archive} is damaged or not a complete tar archive ({exc}); "
+                              f"nothing was restored.") from exc
         database_path = os.path.join(staging, manifest["database"]["path"])
         if kind == "sqlite":
             _load_sqlite(engine, database_path)
@@ -318,11 +336,34 @@ def restore_backup(archive):
     return manifest
 
 
-def _read_manifest(tar, kind):
-    """The archive's manifest, checked to fit this instance and this version."""
+def _cut_off(archive):
+    """True when the file does not end as every complete tar archive does (tarfile writes
+    two zero blocks, padded to a whole record): cut off while written or copied."""
+    size = os.path.getsize(archive)
+    if size % tarfile.BLOCKSIZE or size < 2 * tarfile.BLOCKSIZE:
+        return True
+    with open(archive, "rb") as f:
+        f.seek(size - 2 * tarfile.BLOCKSIZE)
+        return f.read() != bytes(2 * tarfile.BLOCKSIZE)
+
+
+def _read_manifest(tar, kind, cut_off=False):
+    """The archive's manifest, checked to fit this instance and this version. A manifest
+    that cannot be read from an archive that was cut off, or that holds the portal's
+    members, means a damaged backup, not a foreign archive."""
     try:
         manifest = json.load(tar.extractfile(MANIFEST))
     except (KeyError, ValueError, tarfile.TarError) as exc:
+        try:
+            ours = any(name in DATABASE_MEMBERS.values() or name.startswith("files/")
+                       for name in tar.getnames())
+        except tarfile.TarError:  # a member's data ends early
+            ours = True
+        if cut_off or ours:
+            raise BackupError(
+                f"The backup archive is damaged{' (it was cut off)' if cut_off else ''}: its "
+                f"manifest cannot be read ({exc}). Nothing was restored; use another copy of "
+                f"the backup.") from exc
         raise BackupError(f"This is not a backup archive of the portal ({exc}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"The archive's manifest is not of format {FORMAT}, the one this "

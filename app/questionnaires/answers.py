@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from .. import quota
 from ..models import (
     QuestionnaireAnswer,
     QuestionnaireAssignment,
@@ -19,7 +20,7 @@ from ..models import (
 )
 from . import uploads
 from .definition import steps, visible_ids
-from .validation import clean, display
+from .validation import clean, display, too_long
 
 
 @dataclass
@@ -144,6 +145,17 @@ def clean_step(step, posted):
     return values, problems
 
 
+def oversized(step, posted):
+    """{question id: message} for posted answers too long to be stored at all (checked on
+    every save, "Vorige" too; the form then keeps what was typed and nothing is saved)."""
+    found = {}
+    for question in step["questions"]:
+        problem = too_long(question, posted.get(question["id"]))
+        if problem is not None:
+            found[question["id"]] = problem
+    return found
+
+
 class Completed(Exception):
     """The assignment was completed in the meantime: its answers can no longer change."""
 
@@ -205,13 +217,15 @@ def save_answers(session, user, filling, number, values, files, revision):
     if revision != filling.revision(number) and (files or values != saved):
         return None
     visible = filling.visible(filling.answers(number, values))
+    room = quota.room(session, user) if files else None  # the client's storage quota
     session.commit()  # end the reading transaction: files are copied without holding it
     stored, problems = {}, {}
     for qid, upload in files.items():
         if qid in visible:
-            item, problem = uploads.store_upload(upload)
+            item, problem = uploads.store_upload(upload, room)
             if problem is None:
                 stored[qid] = item
+                room = None if room is None else room - item.size
             else:
                 problems[qid] = problem
     if not stored and values == saved:

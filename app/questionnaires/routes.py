@@ -14,11 +14,11 @@ from ..messages.uploads import allowed_extensions
 from ..models import Document, Dossier
 from ..portal.routes import is_htmx, page_or_fragment
 from . import bp
-from .answers import Completed, clean_step, load, save_answers
+from .answers import Completed, clean_step, load, oversized, save_answers
 from .completion import AnswersChanged, complete
 from .definition import controlling_ids, options
 from .uploads import chosen
-from .validation import display, input_value, is_iso_date
+from .validation import NOT_SAVED, display, input_value, is_iso_date
 
 
 @bp.before_request
@@ -183,7 +183,12 @@ def save(assignment_id, number):
     revision = request.form.get("revision", type=record_id)
     if revision is None:
         abort(400)
-    values, _problems = clean_step(step_, _posted(step_))
+    posted = _posted(step_)
+    values, _problems = clean_step(step_, posted)
+    too_long = oversized(step_, posted)
+    if too_long:  # never stored, not even by "Vorige": the form keeps what was typed
+        return _render_step(filling, number, values, too_long, status=400,
+                            notice=NOT_SAVED)
     files = {q["id"]: request.files["q_" + q["id"]] for q in step_["questions"]
              if q["type"] == "upload" and chosen(request.files.get("q_" + q["id"]))}
     try:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, filecheck, firm, storage
+from .. import audit, filecheck, firm, quota, storage
 from ..messages.uploads import (
     allowed_extensions,
     clean_filename,
@@ -31,21 +31,30 @@ def chosen(upload):
     return upload is not None and bool(upload.filename)
 
 
-def store_upload(upload):
-    """(Stored, None) for an acceptable file, or (None, a message for the user)."""
+def store_upload(upload, room=None):
+    """(Stored, None) for an acceptable file, or (None, a message for the user). `room` is
+    what the uploader may still store today (quota.room; None: no limit)."""
     name = clean_filename(upload.filename)
     content_type = content_type_for(name)
     if content_type is None:
         return None, _l("Files of this type are not allowed. Allowed are: %(types)s.",
                         types=", ".join(allowed_extensions()))
     limit_mb = firm.current().max_file_mb
+    limit = int(limit_mb * 1024 * 1024)
     try:
-        key, digest, size = filecheck.store(upload.stream, name, int(limit_mb * 1024 * 1024))
+        key, digest, size = filecheck.store(upload.stream, name,
+                                            limit if room is None else min(limit, room))
     except filecheck.Refused as refused:
         return None, refused.reason
     except storage.TooLarge:
+        if room is not None and room < limit:
+            return None, quota.day_message()
         return None, _l("The file is larger than %(max)s MB. Choose a smaller file.",
                         max=megabytes(limit_mb))
+    except storage.InsufficientStorage:  # the other answers are still saved
+        return None, _l("There is no storage space left on the server right now, so the "
+                        "file has not been stored. Your other answers have been saved; try "
+                        "again later.")
     if size == 0:
         storage.remove(key)
         return None, _l("The file is empty. Choose another file.")

@@ -4,20 +4,22 @@
 valid, as typed when it is not, so that nothing typed is lost) and a message or None.
 Upload questions are checked in `uploads.py`; here only whether one is required.
 """
+import math
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
 from babel.numbers import get_group_symbol
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
+from ..forms import multi_line, single_line
+from ..phone import EXTENSION, NO_EXTENSION, PhoneError, display_phone, normalise_phone
 from .definition import options
 
 MAX_LENGTH = {"text": 500, "textarea": 5000}
-PHONE_REGION = "NL"  # numbers without a country code are Dutch
+MAX_OTHER = 500  # a number, date, e-mail address, phone number or IBAN is far shorter
 
 REQUIRED = _l("This question must be answered.")
 BAD_NUMBER = _l("Enter a number, such as 12 or 12,5.")
@@ -28,6 +30,8 @@ BAD_EMAIL = _l("Enter an e-mail address, such as name@example.nl.")
 BAD_PHONE = _l("Enter a phone number, such as 06 12345678 or +31 20 1234567.")
 BAD_IBAN = _l("Enter an IBAN, such as NL91 ABNA 0417 1643 00.")
 IBAN_CHECK = _l("This IBAN is not correct: check the number.")
+NOT_SAVED = _l("Your answers have not been saved: an answer is too long. Shorten it and "
+               "try again.")
 
 # IBAN lengths of the SEPA countries; other countries get the general checks only.
 IBAN_LENGTHS = {
@@ -69,9 +73,13 @@ def clean(question, raw):
             return chosen, BAD_CHOICE
         return [v for v in allowed if v in chosen], None
     if kind == "number" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        # JSON (the preview's carried answers) can hold NaN and Infinity: not numbers.
+        if not math.isfinite(raw):
+            return str(raw), BAD_NUMBER
         return _number_in_range(question, Decimal(str(raw)), raw)
     text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-    text = text.strip()
+    # No control or bidi characters in any answer; line breaks only in a text area.
+    text = (multi_line(text) if kind == "textarea" else single_line(text)).strip()
     if not text:
         return "", (REQUIRED if question.get("required") else None)
     check = CHECKS.get(kind, _text)
@@ -79,10 +87,37 @@ def clean(question, raw):
 
 
 def _text(question, text):
-    limit = int(question.get("max_length") or MAX_LENGTH.get(question["type"], 500))
+    limit = answer_limit(question)
     if len(text) > limit:
-        return text, _l("The answer may be at most %(max)s characters long.", max=limit)
+        return text, too_long_message(limit)
     return text, None
+
+
+def answer_limit(question):
+    """The most characters an answer to `question` may have (a multiple choice: all its
+    chosen values together)."""
+    kind = question["type"]
+    if kind in MAX_LENGTH:
+        return int(question.get("max_length") or MAX_LENGTH[kind])
+    if kind == "multichoice":
+        return max(MAX_OTHER, sum(len(value) + 1 for value, _label in options(question)))
+    return MAX_OTHER
+
+
+def too_long_message(limit):
+    """The message of an answer over its limit."""
+    return _l("The answer may be at most %(max)s characters long.", max=limit)
+
+
+def too_long(question, raw):
+    """The message when `raw` is longer than any answer to `question` may be, else None.
+    Such an answer is refused on every save, "Vorige" included: it is never stored."""
+    if question["type"] == "upload" or raw is None:
+        return None
+    values = raw if isinstance(raw, list) else [raw]
+    size = sum(len(str(value).strip()) for value in values) + len(values) - 1
+    limit = answer_limit(question)
+    return too_long_message(limit) if size > limit else None
 
 
 def parse_number(text, group=None):
@@ -100,9 +135,11 @@ def parse_number(text, group=None):
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", compact):
         return None
     try:
-        return Decimal(compact)
+        number = Decimal(compact)
     except InvalidOperation:
         return None
+    # Only what a float holds: a longer number would be stored as infinity.
+    return number if math.isfinite(float(number)) else None
 
 
 def _group_symbol():
@@ -181,20 +218,11 @@ def _email(question, text):
         return text, BAD_EMAIL
 
 
-def normalise_phone(text):
-    """The number in international format ("+31 6 12345678"), or None when it is not one."""
-    try:
-        number = phonenumbers.parse(text, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def _phone(question, text):
-    normalised = normalise_phone(text)
-    return (normalised, None) if normalised else (text, BAD_PHONE)
+    try:  # stored in international format: "+31 6 12345678"
+        return display_phone(normalise_phone(text)), None
+    except PhoneError as problem:
+        return text, NO_EXTENSION if problem.reason == EXTENSION else BAD_PHONE
 
 
 def iban_checksum_ok(compact):

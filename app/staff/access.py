@@ -2,7 +2,9 @@
 
 An admin sees every dossier; a lawyer or notary the dossiers they handle; a secretary the
 dossiers of the lawyers who delegated to them, and acts on their behalf ("namens").
-Anything a staff member may not see is a 404, exactly as on the client side.
+Anything a staff member may not see is a 404, exactly as on the client side. Who may
+manage a client follows from the dossiers one sees, so linking a client or company to a
+dossier is allowed only to those who may manage it already (get_linkable).
 """
 from datetime import timedelta
 from functools import wraps
@@ -19,6 +21,7 @@ from ..models import (
     ROLE_LAWYER,
     ROLE_SECRETARY,
     AuditEvent,
+    Company,
     Delegation,
     Document,
     Dossier,
@@ -134,10 +137,19 @@ def client_dossier_ids(client):
                      .where(DossierCompany.company_id == client.company_id))
 
 
+def companies_in_dossiers():
+    """A select of the ids of the companies in a dossier: linked themselves, or through one
+    of their accounts."""
+    return select(DossierCompany.company_id).union(
+        select(User.company_id).join(DossierClient, DossierClient.user_id == User.id)
+        .where(User.company_id.is_not(None)))
+
+
 def openable_client_ids(user):
     """A select of the ids of the client accounts whose page `user` may open: an admin every
     one; other staff those in a dossier they see (directly or through the company), and
-    those in no dossier at all yet (so whoever just created a client can go on)."""
+    those in no dossier at all yet, nor their company or its other accounts (so whoever
+    just created a client can go on)."""
     clients = select(User.id).where(User.kind == KIND_CLIENT)
     if user.role == ROLE_ADMIN:
         return clients
@@ -149,12 +161,12 @@ def openable_client_ids(user):
                             .where(DossierCompany.dossier_id.in_(visible))),
         and_(User.id.not_in(select(DossierClient.user_id)),
              or_(User.company_id.is_(None),
-                 User.company_id.not_in(select(DossierCompany.company_id))))))
+                 User.company_id.not_in(companies_in_dossiers())))))
 
 
 def may_manage_client(session, user, client):
     """True when `user` may open the client's page, resend its invitation, deactivate or
-    reactivate it and start a dossier for it (see openable_client_ids)."""
+    reactivate it, start a dossier for it and link it to a dossier (openable_client_ids)."""
     if client is None or client.is_staff:
         return False
     return session.exec(openable_client_ids(user).where(User.id == client.id)).first() \
@@ -170,21 +182,45 @@ def get_staff_client(session, user, client_id):
     return client
 
 
-def may_manage_company(session, user, company):
-    """True when `user` may start a dossier for a company: an admin; a staff member who sees
-    a dossier of the company or of one of its accounts; anyone while neither the company
-    nor any of its accounts is in a dossier."""
+def manageable_company_ids(user):
+    """A select of the ids of the companies `user` may start a dossier for or link: an
+    admin every one; other staff those with a dossier they see (of the company or of one
+    of its accounts), and those in no dossier at all yet."""
+    companies = select(Company.id)
     if user.role == ROLE_ADMIN:
-        return True
-    accounts = select(User.id).where(User.company_id == company.id)
-    linked = or_(
-        Dossier.id.in_(select(DossierCompany.dossier_id)
-                       .where(DossierCompany.company_id == company.id)),
-        Dossier.id.in_(select(DossierClient.dossier_id)
-                       .where(DossierClient.user_id.in_(accounts))))
-    if session.exec(select(Dossier.id).where(linked).limit(1)).first() is None:
-        return True
-    return session.exec(staff_dossier_ids(user).where(linked).limit(1)).first() is not None
+        return companies
+    visible = staff_dossier_ids(user)
+    seen = select(DossierCompany.company_id).where(
+        DossierCompany.dossier_id.in_(visible)).union(
+        select(User.company_id).join(DossierClient, DossierClient.user_id == User.id)
+        .where(DossierClient.dossier_id.in_(visible), User.company_id.is_not(None)))
+    return companies.where(or_(Company.id.in_(seen), Company.id.not_in(companies_in_dossiers())))
+
+
+def may_manage_company(session, user, company):
+    """True when `user` may start a dossier for a company or link it (manageable_company_ids)."""
+    if company is None:
+        return False
+    return session.exec(manageable_company_ids(user).where(Company.id == company.id)).first() \
+        is not None
+
+
+def get_linkable(session, user, *, client_id=None, company_id=None):
+    """The client account or company `user` may share a dossier with, else 404.
+
+    Everyone who sees a dossier may manage its clients, so linking would hand a client over:
+    only who may manage the client or company already may link it; a client of another
+    lawyer's dossier is linked by an admin (issue 14, point 3).
+    """
+    if client_id is not None:
+        client = session.get(User, client_id)
+        if not may_manage_client(session, user, client):
+            abort(404)
+        return client
+    company = session.get(Company, company_id) if company_id is not None else None
+    if not may_manage_company(session, user, company):
+        abort(404)
+    return company
 
 
 def on_behalf(user, dossier):

@@ -49,6 +49,8 @@ ACTIONS = {
     "user.reactivated": _l("Account reactivated"),
     "company.created": _l("Company client created"),
     "company.account_deleted": _l("Extra account deleted"),
+    "company.account_added": _l("Extra account added (by address)"),
+    "company.invitation_withdrawn": _l("Extra account withdrawn before its first login"),
     "account.language": _l("Language changed"),
     "account.notifications": _l("Notifications changed"),
     "account.password_again_failed": _l("Password asked again: wrong"),

@@ -10,7 +10,6 @@ a staff member who sees at least one dossier of that client (directly or through
 company), or anyone while the client is in no dossier yet
 (app/staff/access.may_manage_client); anyone else gets a 404.
 """
-import phonenumbers
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,12 +18,21 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import and_, or_, select
 from wtforms import EmailField, RadioField, StringField, SubmitField, TelField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .. import audit, security
+from .. import security
 from ..account.forms import LANGUAGES
+from ..addresses import EmailAddress
 from ..db import get_session
-from ..invitations import DuplicateEmail, create_company, create_user, send_invitation
+from ..forms import plain_name, single_line, strip
+from ..invitations import (
+    DuplicateEmail,
+    create_company,
+    create_user,
+    deactivate,
+    reactivate,
+    send_invitation,
+)
 from ..models import (
     KIND_CLIENT,
     TOKEN_INVITE,
@@ -35,9 +43,9 @@ from ..models import (
     User,
     utcnow,
 )
+from ..phone import EXTENSION, NO_EXTENSION, PhoneError, display_phone, normalise_phone
 from ..portal.pages import asked_page, page_size, paginate
 from ..portal.routes import page_or_fragment
-from ..twostep import display_phone
 from . import bp
 from .access import (
     client_dossier_ids,
@@ -48,54 +56,39 @@ from .access import (
 )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def like(text):
     """An ILIKE pattern that finds `text` anywhere, with the wildcards in it escaped."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def normalise_contact_phone(text, region="NL"):
-    """A contact number (mobile or fixed line) in E.164 form, or None when it is not valid."""
-    try:
-        number = phonenumbers.parse((text or "").strip(), region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 # ---- forms
 
 class ClientForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
-        DataRequired(_l("Enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter a name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
         DataRequired(_l("Enter the e-mail address.")),
-        Email(_l("Enter a valid e-mail address, like name@example.nl."),
-              check_deliverability=False),
+        EmailAddress(),
         Length(max=254)])
     language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
                           default="nl", validators=[DataRequired(_l("Choose a language."))])
-    phone = TelField(_l("Phone number (optional)"), filters=[_strip], validators=[
+    phone = TelField(_l("Phone number (optional)"), filters=[single_line], validators=[
         Optional(), Length(max=40)])
     submit = SubmitField(_l("Create client and send invitation"))
 
     def validate_phone(self, field):
-        self.e164 = normalise_contact_phone(field.data)
-        if self.e164 is None:
-            raise ValidationError(_l("Enter a valid phone number, like 020 1234567 or "
-                                     "06 12345678."))
+        try:
+            self.e164 = normalise_phone(field.data)
+        except PhoneError as problem:
+            raise ValidationError(NO_EXTENSION if problem.reason == EXTENSION else _l(
+                "Enter a valid phone number, like 020 1234567 or 06 12345678.")) from None
 
 
 class CompanyClientForm(ClientForm):
-    company_name = StringField(_l("Company name"), filters=[_strip], validators=[
-        DataRequired(_l("Enter the name of the company.")), Length(max=200)])
-    name = StringField(_l("Name of the main account"), filters=[_strip], validators=[
-        DataRequired(_l("Enter the name of the person who uses the main account.")),
+    company_name = StringField(_l("Company name"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter the name of the company.")), Length(max=200)])
+    name = StringField(_l("Name of the main account"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter the name of the person who uses the main account.")),
         Length(max=200)])
 
 
@@ -151,17 +144,15 @@ def resend_invitation(db, actor, client):
 
 
 def deactivate_client(db, actor, client):
-    """Switch the account off: its sessions end at once and its open links die with it."""
-    client.active = False
-    security.void_tokens(db, client)
-    security.end_all_logins(db, client)
-    audit.record(db, "user.deactivated", actor=actor, target=client, email=client.email)
+    """Switch the account off: its sessions end at once, its open links, password and
+    two-step die with it."""
+    deactivate(db, client, actor)
 
 
 def reactivate_client(db, actor, client):
-    """Switch the account on again; links voided on deactivation stay void."""
-    client.active = True
-    audit.record(db, "user.reactivated", actor=actor, target=client, email=client.email)
+    """Switch the account on again as a new one: mail 1 goes out, and the person sets a new
+    password (and two-step) as the first time; nothing of before comes back."""
+    reactivate(db, client, actor)
 
 
 def last_invitation(db, client):
@@ -299,11 +290,14 @@ def client_deactivate(user_id):
 
 @bp.post("/clienten/<int:user_id>/activeren")
 def client_reactivate(user_id):
-    """Reactivate the account; invitation links voided before are not restored."""
+    """Reactivate the account through a new invitation (mail 1); old links, password and
+    two-step are not restored."""
     db = get_session()
     found = _managed_client(db, user_id)
     if not found.active:
         reactivate_client(db, current_user, found)
         db.commit()
-    flash(_("The account of %(name)s is active again.", name=found.name), "success")
+    flash(_("The account of %(name)s is active again. An invitation has been sent to "
+            "%(email)s to set a new password.", name=found.name, email=found.email),
+          "success")
     return redirect(url_for("staff.client", user_id=found.id))

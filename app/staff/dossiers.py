@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import audit
 from ..db import as_record_id, get_session, is_whole_number, record_id
+from ..forms import multi_line, single_line, strip
 from ..models import (
     KIND_CLIENT,
     Company,
@@ -34,11 +35,12 @@ from ..portal.pages import asked_page, page_size, paginate
 from ..portal.routes import is_htmx, page_or_fragment
 from . import bp
 from .access import (
+    get_linkable,
     get_staff_dossier,
     lawyers_for,
-    may_manage_client,
-    may_manage_company,
+    manageable_company_ids,
     on_behalf,
+    openable_client_ids,
     record_view,
     staff_dossiers,
 )
@@ -46,10 +48,6 @@ from .clients import like
 
 # How many clients and companies the "link" search shows at most.
 PICK_LIMIT = 10
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _id_or_none(value):
@@ -60,9 +58,9 @@ def _id_or_none(value):
 # ---- forms
 
 class DossierForm(FlaskForm):
-    number = StringField(_l("Dossier number"), filters=[_strip], validators=[
+    number = StringField(_l("Dossier number"), filters=[single_line], validators=[
         DataRequired(_l("Enter the dossier number.")), Length(max=40)])
-    description = TextAreaField(_l("Description"), filters=[_strip], validators=[
+    description = TextAreaField(_l("Description"), filters=[multi_line, strip], validators=[
         DataRequired(_l("Enter a description.")), Length(max=300)])
     status = SelectField(_l("Status"), validators=[DataRequired(_l("Choose a status."))],
                          validate_choice=False)
@@ -90,9 +88,9 @@ class DossierForm(FlaskForm):
 
 
 class StepForm(FlaskForm):
-    title_nl = StringField(_l("Title in Dutch"), filters=[_strip], validators=[
+    title_nl = StringField(_l("Title in Dutch"), filters=[single_line], validators=[
         DataRequired(_l("Enter the title of the step in Dutch.")), Length(max=200)])
-    title_en = StringField(_l("Title in English (optional)"), filters=[_strip], validators=[
+    title_en = StringField(_l("Title in English (optional)"), filters=[single_line], validators=[
         Optional(), Length(max=200)])
     submit = SubmitField(_l("Save"))
 
@@ -173,17 +171,13 @@ def number_taken(db, number, dossier_id=None):
 
 def prefilled_party(db, user, form):
     """(client user, company) the new dossier is shared with from the start, if any; 404
-    for a client or company `user` may not manage (app/staff/access.may_manage_client)."""
+    for a client or company `user` may not link (app/staff/access.get_linkable)."""
     client = company = None
     client_id, company_id = as_record_id(form.client.data), as_record_id(form.company.data)
     if client_id is not None:
-        client = db.get(User, client_id)
-        if not may_manage_client(db, user, client):
-            abort(404)
+        client = get_linkable(db, user, client_id=client_id)
     if company_id is not None:
-        company = db.get(Company, company_id)
-        if company is None or not may_manage_company(db, user, company):
-            abort(404)
+        company = get_linkable(db, user, company_id=company_id)
     return client, company
 
 
@@ -257,9 +251,9 @@ def unlink(db, actor, dossier, *, client_id=None, company_id=None):
     return True
 
 
-def pick_candidates(db, dossier, q):
-    """Clients and companies whose name (or e-mail) matches `q` and that are not linked yet:
-    ([users], [companies]), at most PICK_LIMIT each."""
+def pick_candidates(db, user, dossier, q):
+    """Clients and companies whose name (or e-mail) matches `q`, that `user` may link and
+    that are not linked yet: ([users], [companies]), at most PICK_LIMIT each."""
     q = (q or "").strip()[:100]
     if not q:
         return [], []
@@ -269,10 +263,12 @@ def pick_candidates(db, dossier, q):
         DossierCompany.dossier_id == dossier.id)
     users = db.exec(select(User).where(
         User.kind == KIND_CLIENT, User.active, User.id.not_in(linked_users),
+        User.id.in_(openable_client_ids(user)),
         or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
         .order_by(User.name, User.id).limit(PICK_LIMIT)).all()
     companies = db.exec(select(Company).where(
-        Company.id.not_in(linked_companies), Company.name.ilike(pattern, escape="\\"))
+        Company.id.not_in(linked_companies), Company.id.in_(manageable_company_ids(user)),
+        Company.name.ilike(pattern, escape="\\"))
         .order_by(Company.name, Company.id).limit(PICK_LIMIT)).all()
     return users, companies
 
@@ -455,7 +451,7 @@ def overview_context(db, dossier, **extra):
     lawyer = db.get(User, dossier.lawyer_id) if dossier.lawyer_id else None
     users, companies = linked_parties(db, [dossier.id])[dossier.id]
     q = request.args.get("q", "") if request.endpoint == "staff.dossier_pick" else ""
-    found_users, found_companies = pick_candidates(db, dossier, q)
+    found_users, found_companies = pick_candidates(db, current_user, dossier, q)
     steps = steps_of(db, dossier)
     context = dict(dossier=dossier, status=status, lawyer=lawyer, linked_users=users,
                    linked_companies=companies, q=q.strip(), found_users=found_users,
@@ -508,13 +504,11 @@ def dossier_link(dossier_id):
     user_id = request.form.get("user_id", type=record_id)
     company_id = request.form.get("company_id", type=record_id)
     if user_id:
-        client = db.get(User, user_id)
-        if client is None or client.kind != KIND_CLIENT:
-            abort(404)
+        client = get_linkable(db, current_user, client_id=user_id)
         link_client(db, current_user, found, client)
         message = _("%(name)s can now see this dossier.", name=client.name)
     elif company_id:
-        company = db.get(Company, company_id) or abort(404)
+        company = get_linkable(db, current_user, company_id=company_id)
         link_company(db, current_user, found, company)
         message = _("Every account of %(name)s can now see this dossier.", name=company.name)
     else:

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import audit, firm
 from ..db import get_session, is_whole_number
+from ..forms import claim_form_key
 from ..messages import drafts, uploads
 from ..messages.forms import MAX_BODY, MessageForm, body_length
 from ..models import (
@@ -101,7 +102,7 @@ def message(message_id):
     db = get_session()
     found = sent_message(db, message_id)
     dossier = get_staff_dossier(db, current_user, found.dossier_id)
-    if found.from_client:
+    if found.from_client and drafts.opened_here():  # not from a link on another site
         drafts.mark_read(db, current_user, found)
     return render_template("staff/message.html", dossier=dossier, **shown(db, found, dossier))
 
@@ -112,8 +113,8 @@ def reply(message_id):
     db = get_session()
     original = sent_message(db, message_id)
     dossier = get_staff_dossier(db, current_user, original.dossier_id)
-    if original.from_client:
-        drafts.mark_read(db, current_user, original)  # answering it means it was read
+    if original.from_client and drafts.opened_here():  # answering it means it was read
+        drafts.mark_read(db, current_user, original)
     form = message_form(db, dossier, subject=drafts.reply_subject(original.subject))
     problems = []
     if request.method == "POST":
@@ -222,6 +223,14 @@ def send_from(db, dossier, form, reply_to=None):
             db.rollback()
             drafts.remove_files([d.storage_key for d in documents])
             return [*problems, _("Choose the files again: they have not been kept.")]
+        # Claimed in the sending transaction: of the two requests of a double click, the
+        # second waits here for the first and then sends nothing.
+        if claim_form_key(db, current_user, form.form_key.data, url_for(
+                "staff.dossier_messages", dossier_id=dossier.id)) is not None:
+            db.rollback()
+            drafts.remove_files([d.storage_key for d in documents])
+            flash(_("Your message has been sent."), "success")
+            return None
         audit.record(db, "message.sent", actor=current_user, target=message,
                      dossier_id=dossier.id, on_behalf_of=message.on_behalf_of_id,
                      attachments=[d.id for d in documents], reply_to=message.reply_to_id)

@@ -26,14 +26,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..db import get_session, is_whole_number, record_id
+from ..forms import FormKeyField, claim_form_key, multi_line, single_line, strip
 from ..messages.uploads import clean_filename
 from ..models import Dossier, User
 from ..notifications import dossier_clients
 from ..portal.routes import is_htmx, page_or_fragment
-from ..questionnaires.answers import Filling, clean_step, load
+from ..questionnaires.answers import Filling, clean_step, load, oversized
 from ..questionnaires.definition import CHOICE_TYPES, controlling_ids
 from ..questionnaires.uploads import chosen
-from ..questionnaires.validation import parse_number
+from ..questionnaires.validation import NOT_SAVED, parse_number
 from . import bp, builder
 from .access import (
     get_staff_assignment,
@@ -57,34 +58,32 @@ STALE = _l("Someone else changed this questionnaire after you opened this page, 
 MAX_TEXT_LENGTH = 5000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 # ---- forms
 
 class NewQuestionnaireForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[_strip], validators=[
+    title = StringField(_l("Title"), filters=[single_line], validators=[
         DataRequired(_l("Enter a title.")),
         Length(max=200, message=_l("The title may be at most 200 characters long."))])
+    form_key = FormKeyField()  # a double click creates one questionnaire
 
 
 class DetailsForm(FlaskForm):
     base = HiddenField()
-    title = StringField(_l("Title"), filters=[_strip], validators=[
+    title = StringField(_l("Title"), filters=[single_line], validators=[
         DataRequired(_l("Enter a title.")),
         Length(max=200, message=_l("The title may be at most 200 characters long."))])
-    introduction = TextAreaField(_l("Introduction (optional)"), filters=[_strip], validators=[
+    introduction = TextAreaField(_l("Introduction (optional)"), filters=[multi_line, strip],
+                                 validators=[
         Length(max=5000, message=_l("The introduction may be at most 5000 characters "
                                     "long."))])
 
 
 class StepForm(FlaskForm):
     base = HiddenField()
-    title = StringField(_l("Title of the step"), filters=[_strip], validators=[
+    title = StringField(_l("Title of the step"), filters=[single_line], validators=[
         DataRequired(_l("Enter a title for the step.")),
         Length(max=200, message=_l("The title may be at most 200 characters long."))])
-    text = TextAreaField(_l("Text above the questions (optional)"), filters=[_strip],
+    text = TextAreaField(_l("Text above the questions (optional)"), filters=[multi_line, strip],
                          validators=[Length(max=2000, message=_l(
                              "The text may be at most 2000 characters long."))])
 
@@ -96,18 +95,18 @@ class ButtonForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     base = HiddenField()
-    label = StringField(_l("Question"), filters=[_strip], validators=[
+    label = StringField(_l("Question"), filters=[single_line], validators=[
         DataRequired(_l("Enter the question.")),
         Length(max=500, message=_l("The question may be at most 500 characters long."))])
     type = SelectField(_l("Kind of answer"),
                        choices=[SelectChoice(k, label) for k, label in TYPE_LABELS.items()])
     required = BooleanField(_l("An answer is required"))
-    help = TextAreaField(_l("Help text (optional)"), filters=[_strip], validators=[
+    help = TextAreaField(_l("Help text (optional)"), filters=[multi_line, strip], validators=[
         Length(max=1000, message=_l("The help text may be at most 1000 characters long."))])
-    options = TextAreaField(_l("Options, one per line"), filters=[_strip])
-    minimum = StringField(_l("Lowest number allowed (optional)"), filters=[_strip])
-    maximum = StringField(_l("Highest number allowed (optional)"), filters=[_strip])
-    max_length = StringField(_l("Maximum number of characters (optional)"), filters=[_strip])
+    options = TextAreaField(_l("Options, one per line"), filters=[multi_line, strip])
+    minimum = StringField(_l("Lowest number allowed (optional)"), filters=[single_line])
+    maximum = StringField(_l("Highest number allowed (optional)"), filters=[single_line])
+    max_length = StringField(_l("Maximum number of characters (optional)"), filters=[single_line])
     show_if = SelectField(_l("Show this question"), validate_choice=False)
 
     def __init__(self, *args, earlier=(), **kwargs):
@@ -234,9 +233,14 @@ def create_questionnaire():
         return _list_page(form, 400)
     db = get_session()
     questionnaire = builder.create_questionnaire(db, current_user, form.title.data)
+    url = url_for(".questionnaire_builder", questionnaire_id=questionnaire.id)
+    earlier = claim_form_key(db, current_user, form.form_key.data, url)
+    if earlier is not None:  # the other request of a double click created it
+        db.rollback()
+        return redirect(earlier, 303)
     db.commit()
     flash(_("The questionnaire has been created. Add its first step."), "success")
-    return redirect(url_for(".questionnaire_builder", questionnaire_id=questionnaire.id), 303)
+    return redirect(url, 303)
 
 
 # ---- the builder
@@ -500,7 +504,8 @@ def _preview_filling(version):
     if isinstance(carried, dict):
         for number, answers in carried.items():
             step = filling.step(int(number)) if is_whole_number(number) else None
-            if step is not None and isinstance(answers, dict):
+            if step is not None and isinstance(answers, dict) \
+                    and not oversized(step, answers):
                 # Cleaned again: the field comes from the browser, like any other input.
                 filling.rows[int(number)] = SimpleNamespace(
                     answers=clean_step(step, answers)[0], revision=0)
@@ -600,6 +605,10 @@ def preview_step(questionnaire_id, number):
         return _preview_step(questionnaire_id, version, filling, number,
                              filling.saved(number))
     values = _preview_values(filling, number, step)
+    too_long = oversized(step, _posted(step))
+    if too_long:  # refused as the client's save refuses it: kept in the form only
+        return _preview_step(questionnaire_id, version, filling, number, values, too_long,
+                             status=400, notice=NOT_SAVED)
     filling.rows[number] = SimpleNamespace(answers=values, revision=0)
     visible = filling.visible()
     if request.form.get("action") == "back":
@@ -639,6 +648,7 @@ def preview_conditions(questionnaire_id, number):
 class SendForm(FlaskForm):
     questionnaire = SelectField(_l("Questionnaire"), coerce=record_id, validate_choice=False)
     client = SelectField(_l("Client"), coerce=record_id, validate_choice=False)
+    form_key = FormKeyField()  # a double click sends once and says so once
 
     def validate_questionnaire(self, field):
         if not field.data or field.data not in {c.value for c in field.choices}:
@@ -698,6 +708,10 @@ def send_questionnaire(dossier_id):
         return _dossier_page(dossier, form, 400)
     questionnaire = get_staff_questionnaire(db, current_user, form.questionnaire.data)
     client = db.get(User, form.client.data)
+    sent_url = url_for(".dossier_questionnaires", dossier_id=dossier.id)
+    if claim_form_key(db, current_user, form.form_key.data, sent_url) is not None:
+        db.rollback()  # the other request of a double click sent it (or was refused)
+        return redirect(sent_url, 303)
     try:
         builder.send(db, current_user, questionnaire, dossier, client)
     except NotSendable as error:
@@ -705,7 +719,7 @@ def send_questionnaire(dossier_id):
         return _dossier_page(dossier, form, 400)
     flash(_("The questionnaire has been sent to %(name)s. It is under Actions in the client "
             "portal.", name=client.name), "success")
-    return redirect(url_for(".dossier_questionnaires", dossier_id=dossier.id), 303)
+    return redirect(sent_url, 303)
 
 
 @bp.get("/vragenlijsten/<int:questionnaire_id>/versturen")

@@ -3,7 +3,7 @@ and the list of dossier statuses. The effective values are read through app/firm
 import re
 import unicodedata
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,10 +12,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlmodel import func, select
 from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from .. import audit, firm, storage
+from .. import audit, firm, phone, security, storage
+from ..addresses import EmailAddress
 from ..db import get_session, is_whole_number
+from ..forms import plain_name, single_line, strip
 from ..models import Dossier, DossierStatus, FirmSettings, utcnow
 from . import bp
 from .access import admin_only
@@ -27,10 +29,6 @@ LOGO_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg
 MIN_CONTRAST = 4.5  # WCAG AA for the white text of the header on the firm's colour
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def whole_megabytes(form, field):
     """A whole number of megabytes from 1 up to what one request may carry."""
     ceiling = firm.upload_ceiling_mb()
@@ -40,20 +38,49 @@ def whole_megabytes(form, field):
                                  max=ceiling))
 
 
+def country_codes(form, field):
+    """Country codes such as "NL BE DE" (commas allowed), written back as "NL BE DE";
+    empty means the configuration's list (SMS_COUNTRIES)."""
+    codes = list(dict.fromkeys(re.split(r"[\s,;]+", (field.data or "").upper().strip())))
+    codes = [code for code in codes if code]
+    unknown = [code for code in codes if not phone.is_country(code)]
+    if unknown:
+        raise ValidationError(_l("Enter two-letter country codes separated by spaces, like "
+                                 "NL BE DE. Not a country code: %(codes)s.",
+                                 codes=" ".join(unknown)))
+    field.data = " ".join(codes or current_app.config["SMS_COUNTRIES"])
+
+
+MAX_QUOTA = 1_000_000  # a million megabytes or drafts; more is surely a typing error
+
+
+def quota_number(form, field):
+    """Empty (the configuration's value), or a whole number from 1 to MAX_QUOTA (a client's
+    storage quota)."""
+    text = (field.data or "").strip()
+    if text and (not is_whole_number(text) or not 1 <= int(text) <= MAX_QUOTA):
+        raise ValidationError(_l("Enter a whole number from 1 to %(max)s.", max=MAX_QUOTA))
+
+
 class FirmForm(FlaskForm):
-    name = StringField(_l("Name of the firm"), filters=[_strip], validators=[
-        DataRequired(_l("Enter the name of the firm.")), Length(max=200)])
-    colour = StringField(_l("Colour of the bar at the top"), filters=[_strip],
+    name = StringField(_l("Name of the firm"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter the name of the firm.")), Length(max=200)])
+    colour = StringField(_l("Colour of the bar at the top"), filters=[single_line],
                          validators=[Length(max=20)])
-    mail_sender = EmailField(_l("Sender address of e-mails"), filters=[_strip], validators=[
+    mail_sender = EmailField(_l("Sender address of e-mails"), filters=[single_line], validators=[
         DataRequired(_l("Enter the sender address.")),
-        Email(_l("Enter a valid e-mail address, like name@example.nl."),
-              check_deliverability=False),
+        EmailAddress(),
         Length(max=254)])
-    max_file_mb = StringField(_l("Largest file (MB)"), filters=[_strip],
+    max_file_mb = StringField(_l("Largest file (MB)"), filters=[single_line],
                               validators=[whole_megabytes])
     max_message_mb = StringField(_l("All attachments of one message together (MB)"),
-                                 filters=[_strip], validators=[whole_megabytes])
+                                 filters=[single_line], validators=[whole_megabytes])
+    upload_mb_per_day = StringField(_l("Files a client may upload in 24 hours (MB)"),
+                                    filters=[single_line], validators=[quota_number])
+    max_open_drafts = StringField(_l("Unsent drafts a client may have at once"),
+                                  filters=[single_line], validators=[quota_number])
+    sms_countries = StringField(_l("Countries for codes by SMS"), filters=[single_line],
+                                validators=[Length(max=300), country_codes])
 
     def validate_colour(self, field):
         if not field.data:
@@ -85,9 +112,9 @@ class ConfirmForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    label_nl = StringField(_l("Name in Dutch"), filters=[_strip], validators=[
+    label_nl = StringField(_l("Name in Dutch"), filters=[single_line], validators=[
         DataRequired(_l("Enter the name in Dutch.")), Length(max=100)])
-    label_en = StringField(_l("Name in English"), filters=[_strip], validators=[
+    label_en = StringField(_l("Name in English"), filters=[single_line], validators=[
         DataRequired(_l("Enter the name in English.")), Length(max=100)])
 
 
@@ -107,7 +134,7 @@ def retention_days(form, field):
 
 class StatusEditForm(StatusForm):
     # AVG: how long a dossier keeps this status before its clients may be erased.
-    retention_days = StringField(_l("Retention period in days"), filters=[_strip],
+    retention_days = StringField(_l("Retention period in days"), filters=[single_line],
                                  validators=[retention_days])
 
 
@@ -148,7 +175,10 @@ def _firm_data(db=None):
     return dict(name=current.name, colour=current.colour or "",
                 mail_sender=current.sender_address,
                 max_file_mb=_number(current.max_file_mb),
-                max_message_mb=_number(current.max_message_mb))
+                max_message_mb=_number(current.max_message_mb),
+                upload_mb_per_day=str(current.upload_mb_per_day),
+                max_open_drafts=str(current.max_open_drafts),
+                sms_countries=" ".join(current.sms_countries))
 
 
 def _number(value):
@@ -171,11 +201,17 @@ def save_firm(db, form):
     current = firm.current(db)
     row = settings_row(db)
     new = dict(name=form.name.data, colour=form.colour.data or None,
-               mail_sender=form.mail_sender.data.lower(),
+               mail_sender=security.normalise_email(form.mail_sender.data),
                max_file_mb=int(form.max_file_mb.data),
-               max_message_mb=int(form.max_message_mb.data))
+               max_message_mb=int(form.max_message_mb.data),
+               upload_mb_per_day=int(form.upload_mb_per_day.data or 0) or None,
+               max_open_drafts=int(form.max_open_drafts.data or 0) or None,
+               sms_countries=form.sms_countries.data)
     old = dict(name=current.name, colour=current.colour, mail_sender=current.sender_address,
-               max_file_mb=current.max_file_mb, max_message_mb=current.max_message_mb)
+               max_file_mb=current.max_file_mb, max_message_mb=current.max_message_mb,
+               upload_mb_per_day=current.upload_mb_per_day,
+               max_open_drafts=current.max_open_drafts,
+               sms_countries=" ".join(current.sms_countries))
     for key, value in new.items():
         setattr(row, key, value)
     row.updated_at = utcnow()

@@ -13,10 +13,12 @@ from flask_wtf import FlaskForm
 from sqlmodel import func, select
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 
 from .. import audit, security
+from ..addresses import EmailAddress
 from ..db import get_session, record_id
+from ..forms import plain_name, single_line, strip
 from ..invitations import DuplicateEmail, create_user, send_invitation
 from ..models import (
     KIND_STAFF,
@@ -37,21 +39,16 @@ ROLE_LABELS = {ROLE_ADMIN: _l("Admin"), ROLE_LAWYER: _l("Lawyer or notary"),
 LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _role_choices():
     return [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES]
 
 
 class StaffForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
-        DataRequired(_l("Enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        plain_name, DataRequired(_l("Enter a name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
         DataRequired(_l("Enter the e-mail address.")),
-        Email(_l("Enter a valid e-mail address, like name@example.nl."),
-              check_deliverability=False),
+        EmailAddress(),
         Length(max=254)])
     role = RadioField(_l("Role"), choices=_role_choices(),
                       validators=[DataRequired(_l("Choose a role."))])

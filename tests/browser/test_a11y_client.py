@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from test_questionnaires import assign
 from twostep_helpers import with_app, with_sms
 
-from app import security
+from app import db, security
 from app.models import (
     CAT_CORRESPONDENCE,
     CAT_DOCUMENT,
@@ -233,4 +233,14 @@ def test_portal(page, live_server, app, session, make, lang):
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator("h1")).to_have_count(1)
     audit.check("400 (expired form)")
+    # The page of a database outage (503), made without the database (app/errors.py).
+    working = app.extensions["db_engine"]
+    app.extensions["db_engine"] = db.make_engine("sqlite:////nonexistent/portal.sqlite3")
+    try:
+        page.goto("/dossiers")
+        expect(page.locator("h1")).to_have_count(1)
+        audit.check("503 (database unavailable)")
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["db_engine"] = working
     audit.assert_clean()

@@ -8,6 +8,7 @@ import re
 
 import pyotp
 import pytest
+from conftest import PASSWORD
 from playwright.sync_api import expect
 from test_questionnaires import assign
 from twostep_helpers import last_sms_code
@@ -139,10 +140,12 @@ def test_my_details(page, live_server, app, session, make, lang):
     audit.check("two-step overview")
     page.goto("/mijn-gegevens/2-staps-verificatie/sms")
     page.locator('input[name="phone"]').fill("12")
+    page.locator('input[name="password"]').fill(PASSWORD)
     page.locator("main form button[type=submit]").last.click()
     expect(page.get_by_role("alert").first).to_be_visible()
     audit.check("SMS set-up with an error")
     page.locator('input[name="phone"]').fill("06 12345678")
+    page.locator('input[name="password"]').fill(PASSWORD)
     page.locator("main form button[type=submit]").last.click()
     expect(page).to_have_url(re.compile(r"/sms/code$"))
     audit.check("SMS code")
@@ -153,6 +156,9 @@ def test_my_details(page, live_server, app, session, make, lang):
 
     # The authenticator app, a wrong code first; then backup codes and turning off.
     page.goto("/mijn-gegevens/2-staps-verificatie/app")
+    audit.check("app set-up: the password first")
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
     audit.check("app set-up")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
@@ -164,6 +170,9 @@ def test_my_details(page, live_server, app, session, make, lang):
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator(".flashes")).to_be_visible()
     audit.check("two-step overview with SMS and app on")
+    page.goto("/mijn-gegevens/2-staps-verificatie/back-upcodes")
+    audit.check("new backup codes: the password first")
+    page.locator('input[name="password"]').fill(PASSWORD)
     submit(page, re.compile(r"^(Nieuwe back-upcodes maken|Make new backup codes)$"))
     expect(page.locator("#backup-codes")).to_be_visible()
     audit.check("backup codes")

@@ -32,6 +32,7 @@ DUTCH = {
     "use_code": "Een herstelcode of back-upcode gebruiken",
     "nine_left": "U heeft nog 9 back-upcodes over.",
     "wrong": "Deze code is onjuist.",
+    "password": "Uw wachtwoord", "continue": "Verder",
 }
 ENGLISH = {
     "lang": "en",
@@ -53,6 +54,7 @@ ENGLISH = {
     "use_code": "Use a recovery code or backup code",
     "nine_left": "You have 9 backup codes left.",
     "wrong": "This code is not correct.",
+    "password": "Your password", "continue": "Continue",
 }
 
 
@@ -98,6 +100,7 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
     expect(heading(page)).to_have_text(t["two_step"])
     page.get_by_role("link", name=t["set_up_sms"]).click()
     page.get_by_label(t["mobile"]).fill("06 12345678")
+    page.get_by_label(t["password"]).fill(PASSWORD)  # the password first, every set-up
     page.get_by_role("button", name=t["send_code"]).click()
     fill_code(page, t, last_sms_code(app), t["confirm"])
     expect(heading(page)).to_have_text(t["recovery"])
@@ -107,6 +110,9 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
 
     # The authenticator app: the secret is read from the page, as a person would type it.
     page.get_by_role("link", name=t["set_up_app"]).click()
+    expect(page.locator("svg.qr")).to_have_count(0)  # nothing shown before the password
+    page.get_by_label(t["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=t["continue"]).click()
     expect(page.locator("svg.qr")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
@@ -116,6 +122,8 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
     expect(page.get_by_role("status")).to_contain_text(t["app_done"])
 
     # Backup codes: shown once, and downloadable as a text file.
+    page.get_by_role("link", name=t["make_backup"]).click()
+    page.get_by_label(t["password"]).fill(PASSWORD)
     page.get_by_role("button", name=t["make_backup"]).click()
     expect(heading(page)).to_have_text(t["backup_heading"])
     codes = page.locator("#backup-codes code").all_inner_texts()
@@ -152,13 +160,13 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
 
 ACCOUNT_TEXTS = {
     "nl": {"extra": "Extra accounts", "name": "Naam", "email": "E-mailadres",
-           "add": "Account toevoegen", "added": "Het account van Piet de Wit is toegevoegd.",
+           "add": "Account toevoegen", "added": "Piet de Wit is aan de lijst toegevoegd.",
            "view": "Inzien", "delete": "Verwijderen", "delete_account": "Account verwijderen",
            "confirm": "Het account van Piet de Wit verwijderen?",
            "deleted": "Het account van Piet de Wit is verwijderd.",
            "save_language": "Taal opslaan", "saved": "Uw taalkeuze is opgeslagen."},
     "en": {"extra": "Additional accounts", "name": "Name", "email": "E-mail address",
-           "add": "Add account", "added": "The account of Piet de Wit has been added.",
+           "add": "Add account", "added": "Piet de Wit has been added to the list.",
            "view": "View", "delete": "Delete", "delete_account": "Delete account",
            "confirm": "Delete the account of Piet de Wit?",
            "deleted": "The account of Piet de Wit has been deleted.",

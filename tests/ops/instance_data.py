@@ -20,6 +20,7 @@ from app.models import (
     CAT_PROVIDED,
     KIND_STAFF,
     TOKEN_INVITE,
+    AccountInvitation,
     AuditEvent,
     Company,
     Delegation,
@@ -30,6 +31,7 @@ from app.models import (
     DossierCompany,
     DossierStatus,
     FirmSettings,
+    FormKey,
     LoginSession,
     Message,
     MessageAttachment,
@@ -124,12 +126,14 @@ def fill(app, url):
                    last_login_at=utcnow(), first_login_at=utcnow() - timedelta(days=3),
                    notify_messages=False)
         anna = User(email="anna@bakkerij.nl", name="Anna", company_id=company.id,
-                    is_company_main=True, language="en", active=False)
+                    is_company_main=True, language="en", active=False,
+                    name_by_client=True)
         s.add_all([lawyer, secretary, jan, anna])
         s.flush()
+        anna.deactivated_by_id = lawyer.id
         s.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
         s.add(LoginSession(user_id=jan.id, token_hash="a" * 64, ip="192.0.2.1",
-                           user_agent="Firefox"))
+                           user_agent="Firefox", totp_pending_secret="JBSWY3DPEHPK3PXQ"))
         dossier = Dossier(number="2026-0142", description="Aankoop woning 'Dorpsstraat' 12",
                           status_code="in_progress", lawyer_id=lawyer.id)
         closed = Dossier(number="2025-0311", description="Testament", status_code="closed")
@@ -194,13 +198,17 @@ def fill(app, url):
                          body_text="tekst", body_html="<p>html</p>", attempts=2,
                          last_error="421 try later", sent_at=utcnow()),
             NotificationItem(user_id=jan.id, kind="message"),
+            AccountInvitation(company_id=company.id, user_id=anna.id, added_by_id=lawyer.id,
+                              email="anna@bakkerij.nl", name="Anna"),
+            FormKey(user_id=jan.id, key="k" * 32, result="/berichten/1"),
             AuditEvent(actor_id=lawyer.id, action="document.published",
                        target_type="document", target_id=documents[0].id,
                        dossier_id=dossier.id, ip="192.0.2.9", detail={"title": "Stuk 0"}),
         ])
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
-                           logo_type="image/png", max_file_mb=50))
+                           logo_type="image/png", max_file_mb=50,
+                           upload_mb_per_day=500, max_open_drafts=5, sms_countries="NL BE"))
         s.commit()
     engine.dispose()
     return [d.storage_key for d in documents] + [logo]

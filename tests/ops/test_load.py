@@ -57,8 +57,8 @@ def test_versturen_twice_sends_once(make, session, client):
 
 
 def test_error_page_after_a_database_error(app_config, make):
-    """A statement that fails aborts the transaction on PostgreSQL; the 500 page (with the
-    user's menu and Acties count) is still shown, not gunicorn's bare error."""
+    """A statement that fails aborts the transaction on PostgreSQL; the 500 page (made
+    without the database, app/errors.py) is still shown, not gunicorn's bare error."""
     failing = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False})
 
     @failing.get("/kapot")

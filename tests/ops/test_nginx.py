@@ -76,6 +76,8 @@ def test_the_deploy_files_agree_with_the_app():
     assert "proxy_request_buffering on;" in site  # sync workers: see the comment there
     # The static files get the app's own Content-Security-Policy from nginx.
     assert f'add_header Content-Security-Policy "{security.CSP}" always;' in site
+    # nginx's own pages get the same headers as the app's (issue 14, point 11).
+    assert f'""      "{security.CSP}";' in site
 
 
 def test_systemd_units_are_valid(tmp_path):
@@ -190,9 +192,11 @@ def self_signed(folder):
     return cert, key
 
 
-def for_the_test(site, ports, upstream, cert, key, upload_folder):
+def for_the_test(site, ports, upstream, cert, key, upload_folder, access_log=None):
     """The site file with only its host name, ports, certificate and paths swapped."""
+    access_log = access_log or os.path.join(os.path.dirname(upload_folder), "access.log")
     swaps = [
+        ("/var/log/nginx/klantenportaal.access.log", access_log),
         ("listen 80;", f"listen 127.0.0.1:{ports[0]};"),
         ("listen [::]:80;", ""),  # not every test machine has IPv6 on loopback
         ("listen 443 ssl http2;", f"listen 127.0.0.1:{ports[1]} ssl http2;"),
@@ -287,7 +291,8 @@ def deployed(tmp_path_factory, database_url, smtp_server):
         nginx = Nginx(folder, site, ports[1])
         try:
             yield type("Deployed", (), dict(gunicorn=gunicorn, nginx=nginx, ports=ports,
-                                            cert=cert, uploads=uploads))
+                                            cert=cert, uploads=uploads,
+                                            access_log=str(folder / "access.log")))
         finally:
             nginx.stop()
 
@@ -443,3 +448,85 @@ def test_uploads_up_to_the_limit_through_nginx(app, session, make, browser, jan)
     assert refused.status == 413
     assert "Het bestand is te groot" in page and "nginx" not in page
     assert len(session.exec(select(Document)).all()) == 1
+
+
+# ---- issue 14, point 11: nginx's own pages and its access log
+
+APP_HEADERS = {"Content-Security-Policy": security.CSP, "X-Content-Type-Options": "nosniff",
+               "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
+               "Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
+
+
+def test_nginx_error_pages_carry_the_security_headers(tmp_path):
+    """gunicorn down: nginx's own 502 (also for an upload over the limit, whose 413 page
+    the app would give) carries CSP, nosniff and the rest, once; so does the redirect to
+    https."""
+    if not os.path.exists(NGINX):
+        _missing("nginx not installed: apt-get install nginx")
+    ports = (free_port(), free_port())
+    cert, key = self_signed(str(tmp_path))
+    nobody = free_port()  # nothing listens there: gunicorn is "down"
+    site = for_the_test(site_text(), ports, nobody, cert, key, str(tmp_path / "files"))
+    nginx = Nginx(tmp_path, site, ports[1])
+    try:
+        browser = Browser(ports[1], cert)
+        down = browser.get("/inloggen")
+        assert down.status == 502
+        connection = browser.connect()
+        connection.putrequest("POST", "/inloggen")
+        connection.putheader("Content-Length", str(Default.MAX_CONTENT_LENGTH + 1))
+        connection.endheaders()
+        too_large = connection.getresponse()
+        too_large.read()
+        connection.close()
+        assert too_large.status in (413, 502)
+        plain = http.client.HTTPConnection("127.0.0.1", ports[0], timeout=10)
+        plain.request("GET", "/inloggen")
+        redirect = plain.getresponse()
+        redirect.read()
+        plain.close()
+        assert redirect.status == 301
+        for response in (down, too_large, redirect):
+            for name, value in APP_HEADERS.items():
+                if response is redirect and name == "Strict-Transport-Security":
+                    continue  # browsers ignore it over plain http
+                assert response.headers.get_all(name) == [value], (response.status, name)
+    finally:
+        nginx.stop()
+
+
+def test_app_answers_keep_their_own_headers_once(deployed, browser):
+    """Through nginx an answer of the app has each header once: nginx adds nothing."""
+    response = browser.get("/inloggen")
+    assert response.status == 200
+    for name, value in APP_HEADERS.items():
+        assert response.headers.get_all(name) == [value], name
+
+
+def test_access_log_has_no_tokens_of_mailed_links(deployed, browser):
+    """The links of mails 1 and 2 and of the e-mail change carry a one-time token in the
+    path: nginx's access log keeps neither it nor the Referer that carries it."""
+    secrets = ["inv1tat10nT0ken", "passw0rdT0ken", "ema1lChangeT0ken"]
+    paths = [f"/welkom/{secrets[0]}", f"/wachtwoord/{secrets[1]}?x=1",
+             f"//mijn-gegevens/e-mailadres/{secrets[2]}"]
+    for path in paths:
+        browser.get(path)
+    browser.get("/static/css/portal.css", headers={
+        "Referer": f"{browser.base}/wachtwoord/{secrets[1]}"}, referer=False)
+    plain = http.client.HTTPConnection("127.0.0.1", deployed.ports[0], timeout=10)
+    plain.request("GET", f"/welkom/{secrets[0]}")
+    plain.getresponse().read()
+    plain.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with open(deployed.access_log) as f:
+            log = f.read()
+        if log.count("[token]") >= 5:
+            break
+        time.sleep(0.1)
+    assert log.count("[token]") >= 5, log
+    assert "/welkom/[token]" in log and "/wachtwoord/[token]" in log
+    assert "/mijn-gegevens/e-mailadres/[token]" in log
+    assert "/static/css/portal.css" in log  # other requests are logged as they are
+    for secret in secrets:
+        assert secret not in log

@@ -45,6 +45,7 @@ from app.models import (
     TOKEN_EMAIL,
     TOKEN_INVITE,
     TOKEN_PASSWORD,
+    AccountInvitation,
     Document,
     Message,
     MessageAttachment,
@@ -144,6 +145,10 @@ def build_world(app, make, session):
                        company_main=True)
     w.piet = make.user(email="piet@c.test", name="Piet Extra", company=company, password=None)
     w.rik = make.user(email="rik@c.test", name="Rik Verwijderd", company=company)
+    # An addition still waiting for its first login (listed by its own id).
+    w.waiting = AccountInvitation(company_id=company.id, added_by_id=w.anna.id,
+                                  email="wacht@c.test", name="Wacht Nog")
+    session.add(w.waiting)
     w.kees = make.user(email="kees@b.test", name="Kees Ander")
     other_company = make.company("Ander Bedrijf B.V.")
     w.bert = make.user(email="bert@d.test", name="Bert Ander", company=other_company,
@@ -218,6 +223,7 @@ def build_world(app, make, session):
         "assignment_id": [("jan", open_one.id), ("jan", completed.id),
                           ("anna", company_open.id)],
         "account_id": [("anna", w.piet.id)],
+        "invitation_id": [("anna", w.waiting.id)],
         "token": [("jan", email_token)],
         "number": [(None, 1)],
         # The staff side's own arguments.
@@ -539,7 +545,8 @@ def test_extra_fields_on_the_profile_forms(world):
                                    extra_fields(world, name="Jan Nieuw"))
     assert response.status_code == 302
     assert tables(changes) == {"user"}
-    assert updated_columns(changes, "user") == {key: {"name": "Jan Nieuw"}}
+    assert updated_columns(changes, "user") == {key: {"name": "Jan Nieuw",
+                                                      "name_by_client": 1}}
 
     response, changes = changes_of(world, client, "/mijn-gegevens", extra_fields(world))
     assert response.status_code == 302
@@ -635,7 +642,7 @@ def test_extra_fields_on_the_company_accounts(world):
         "nieuw.account@example.nl", world.anna.company_id, False, "client", None)
     assert new.password_hash is None and not new.totp_enabled and new.active
     assert updated_columns(changes, "user") == {}
-    assert tables(changes) <= {"user", "onetimetoken", "outgoingmail"}
+    assert tables(changes) <= {"user", "onetimetoken", "outgoingmail", "accountinvitation"}
 
     data = extra_fields(world, account_id=str(world.rik.id))
     response, changes = changes_of(world, client,
@@ -643,6 +650,6 @@ def test_extra_fields_on_the_company_accounts(world):
     assert response.status_code == 302
     assert set(updated_columns(changes, "user")) == {(world.piet.id,)}
     assert updated_columns(changes, "user")[(world.piet.id,)].keys() <= {
-        "active", "password_hash"}
+        "active", "password_hash", "deactivated_by_id"}
     assert not world.session.get(User, world.piet.id).active
     assert world.session.get(User, world.rik.id).active

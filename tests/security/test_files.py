@@ -287,12 +287,21 @@ def test_the_check_reads_the_stored_file_and_a_refused_one_never_gets_its_name(
 
 @pytest.fixture
 def no_unpacking(monkeypatch):
-    """Fail if anything reads a zip member's data (writing one stays possible)."""
+    """Fail if anything unpacks a zip member's data beyond its first bytes (which tell
+    whether it is an archive to look into); writing one stays possible."""
     real_open = zipfile.ZipFile.open
 
     def refuse(archive, name, mode="r", **kwargs):
-        assert mode == "w", "a zip member was unpacked"
-        return real_open(archive, name, mode, **kwargs)
+        member = real_open(archive, name, mode, **kwargs)
+        if mode == "w":
+            return member
+        real_read = member.read
+
+        def peek(n=-1):
+            assert 0 <= n <= filecheck.PEEK_SIZE, "a zip member was unpacked"
+            return real_read(n)
+        member.read = peek
+        return member
     monkeypatch.setattr(zipfile.ZipFile, "open", refuse)
 
 

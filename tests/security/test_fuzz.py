@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from conftest import csrf_token, login
+from conftest import PASSWORD, csrf_token, login
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -41,6 +41,7 @@ from app.models import (
     CAT_DOCUMENT,
     TOKEN_EMAIL,
     TOKEN_PASSWORD,
+    AccountInvitation,
     Document,
     FirmSettings,
     Message,
@@ -496,6 +497,9 @@ def world(app, session, make, lawyer=None):
     company = make.company("Bakkerij De Wit B.V.")
     anna = make.user(email="anna@dewit.example", company=company, company_main=True)
     make.user(email="piet@dewit.example", company=company)
+    # An extra account still waiting for its first login: the list's other kind of row.
+    session.add(AccountInvitation(company_id=company.id, added_by_id=anna.id,
+                                  email="nog@dewit.example", name="Nog Niet Ingelogd"))
     dossier = make.dossier(companies=[company], lawyer=lawyer, number="2026-0042")
     make.dossier(clients=[anna], lawyer=lawyer, number="2026-0043")  # two: a list
     with app.app_context():
@@ -559,7 +563,8 @@ def prepare_client(client, session, dossier):
     post_page_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", "/berichten/nieuw",
                    **{"subject": "Concept", "body": "Nog niet af.", "action": "upload",
                       "files": [(io.BytesIO(b"%PDF-1.4 bijlage"), "bijlage.pdf")]})
-    post_page_form(client, "/mijn-gegevens/2-staps-verificatie/sms", phone="0612345678")
+    post_page_form(client, "/mijn-gegevens/2-staps-verificatie/sms", phone="0612345678",
+                   password=PASSWORD)
 
 
 def prepare_staff(client):

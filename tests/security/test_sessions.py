@@ -15,9 +15,9 @@ import pytest
 from conftest import PASSWORD, links_in, login, post_form
 from sqlmodel import select
 from staff.conftest import login_staff
-from twostep_helpers import last_sms_code, totp_code, with_app, with_sms
+from twostep_helpers import last_sms_code, start_app_setup, totp_code, with_app, with_sms
 
-from app.models import LoginSession, User
+from app.models import LoginSession
 from app.security import sha256
 
 from .clock import Clock
@@ -78,9 +78,7 @@ def set_new_password(t):
 
 
 def app_on(t):
-    t.browser.get(SETUP + "/app")
-    t.session.expire_all()
-    secret = t.session.get(User, t.user.id).totp_secret
+    secret = start_app_setup(t.browser)
     assert post_form(t.browser, SETUP + "/app", {"code": totp_code(secret)}).status_code == 302
 
 
@@ -91,7 +89,8 @@ def app_off(t):
 
 
 def sms_on(t):
-    assert post_form(t.browser, SETUP + "/sms", {"phone": "06 12345678"}).status_code == 302
+    assert post_form(t.browser, SETUP + "/sms", {"phone": "06 12345678",
+                                                 "password": PASSWORD}).status_code == 302
     page = post_form(t.browser, SETUP + "/sms/code", {"code": last_sms_code(t.app)})
     assert page.status_code == 200 and 'id="recovery-code"' in page.get_data(as_text=True)
 
@@ -113,10 +112,10 @@ def sms_off(t):
 
 def new_backup_codes(t):
     with_app(t.session, t.user)
-    html = t.browser.get(SETUP).get_data(as_text=True)
+    html = t.browser.get(SETUP + "/back-upcodes").get_data(as_text=True)
     replaces = re.search(r'name="replaces" value="([0-9a-f]+)"', html)[1]
-    assert post_form(t.browser, SETUP + "/back-upcodes", {"replaces": replaces}).status_code \
-        == 200
+    assert post_form(t.browser, SETUP + "/back-upcodes",
+                     {"replaces": replaces, "password": PASSWORD}).status_code == 200
 
 
 def log_out_everywhere_else(t):

@@ -324,7 +324,7 @@ def test_resend_invitation_voids_the_old_link(app, client, session, make, staff,
 
 def test_deactivate_ends_an_open_session_at_once(app, client, session, make, staff, as_staff):
     """The client's browser is logged out on its next request and cannot log in again;
-    reactivating lets the password work again but does not bring back old links."""
+    reactivating sends mail 1 again and brings back neither the password nor old links."""
     person = make.user(email="klant@example.nl")
     make.dossier(clients=[person], lawyer=staff.lawyer)
     token = make.invite(person)
@@ -348,11 +348,12 @@ def test_deactivate_ends_an_open_session_at_once(app, client, session, make, sta
     response = post_form(client, f"/kantoor/clienten/{person.id}/activeren", {})
     assert response.status_code == 302
     page = text_of(client.get(response.headers["Location"]))
-    assert "Het account van Klant Test is weer actief." in page
+    assert ("Het account van Klant Test is weer actief. Er is een uitnodiging gestuurd naar "
+            "klant@example.nl") in page
     assert "Uitnodiging opnieuw versturen" in page
     session.expire_all()
     assert session.get(User, person.id).active is True
-    assert login(browser, "klant@example.nl", PASSWORD).status_code == 302
+    assert login(browser, "klant@example.nl", PASSWORD).status_code == 401
     assert browser.get(f"/welkom/{token}").status_code == 400  # voided, not restored
     assert len(actions(session, "user.reactivated")) == 1
 

@@ -14,16 +14,23 @@ the other lawyer's dossier nor its client's details (phone, company); their POST
 client, a questionnaire) are open to all staff on purpose and are tested in their own
 modules, so only their GET is tried here. The client list is open, but a client's own page
 and resending its invitation are not: the other lawyer's client is a 404 there.
+
+Who may manage a client follows from the dossiers one sees, so a route that links a client
+or company to a dossier changes who may manage it. Every staff POST is therefore also tried
+on the staff member's OWN dossier with the other lawyer's client and company in every field
+that names one: afterwards their pages are still a 404 and no link was made.
 """
 import pytest
 from conftest import csrf_token, login
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 from werkzeug.routing import AnyConverter
 
 from app.models import (
     CAT_CORRESPONDENCE,
     Document,
+    DossierClient,
+    DossierCompany,
     Message,
     OutgoingMail,
     ProgressStep,
@@ -313,3 +320,94 @@ def test_the_admin_and_the_handling_lawyer_open_the_client(app, session, staff, 
         assert f'href="/kantoor/clienten/{other["user_id"]}"' in listing
         assert "Kees Holding" in client.get("/kantoor/clienten?q=holding+geheim").get_data(
             as_text=True)
+
+
+def links_of(session, other):
+    """The dossier links of the other lawyer's client, company account and company."""
+    session.expire_all()
+    users = (other["user_id"], other["company_account"].id)
+    clients = session.exec(select(DossierClient.dossier_id, DossierClient.user_id)
+                           .where(DossierClient.user_id.in_(users))).all()
+    companies = session.exec(select(DossierCompany.dossier_id, DossierCompany.company_id)
+                             .where(DossierCompany.company_id == other["company_id"])).all()
+    session.rollback()
+    return sorted(clients), sorted(companies)
+
+
+@pytest.mark.parametrize("who", ["idle_secretary", "lawyer", "secretary"])
+def test_no_staff_post_hands_the_other_lawyers_client_over(app, session, make, staff, other,
+                                                           who):
+    """Every staff POST (admin pages aside), on a dossier of the staff member's own lawyer,
+    with the other lawyer's client, company account or company in each field that names a
+    client or company (linking, a new dossier for them): the other lawyer's client and its
+    company stay a 404 for this staff member, and no link is made."""
+    mine = make.dossier(lawyer=staff.lawyer, number="2026-0001", description="Eigen dossier")
+    values = {**other, "dossier_id": mine.id}
+    client = app.test_client()
+    login_staff(client, session, getattr(staff, who))
+    before = links_of(session, other)
+    token = csrf_token(client)
+    piet, kees = other["user_id"], other["company_account"].id
+    fields = [{"user_id": piet}, {"user_id": kees}, {"company_id": other["company_id"]},
+              {"client": piet}, {"client": kees}, {"company": other["company_id"]}]
+    problems = []
+    for rule, method in staff_rules(app):
+        if method != "POST" or rule.endpoint.startswith(ADMIN_ONLY_PREFIXES):
+            continue
+        url = url_for_rule(rule, values)
+        for n, field in enumerate(fields):
+            response = client.post(url, data={
+                "csrf_token": token, "number": f"2026-TAKE{n}", "description": "Overname",
+                "status": "in_progress", "lawyer": str(staff.lawyer.id), **field})
+            # Checked after each POST: a later one (unlinking) could undo what one did.
+            if response.status_code >= 500 or links_of(session, other) != before:
+                problems.append(f"{who} POST {url} {field}: {response.status_code}")
+    assert problems == [], "\n".join(problems)
+    for account in (piet, kees):
+        assert client.get(f"/kantoor/clienten/{account}").status_code == 404
+        assert client.get(f"/kantoor/dossiers/nieuw?client={account}").status_code == 404
+    assert client.get(f"/kantoor/dossiers/nieuw?company={other['company_id']}"
+                      ).status_code == 404
+
+
+def test_a_lawyer_links_own_clients_and_an_admin_links_anyone(app, session, make, staff,
+                                                              other):
+    """Not everyone is refused: the lawyer links a client of their own other dossier; only
+    the admin links the other lawyer's client (who then is the lawyer's to manage too)."""
+    own = make.user(email="eigen@example.nl", name="Eigen Klant")
+    make.dossier(clients=[own], lawyer=staff.lawyer)
+    mine = make.dossier(lawyer=staff.lawyer, number="2026-0001")
+    lawyer = app.test_client()
+    login_staff(lawyer, session, staff.lawyer)
+    token = csrf_token(lawyer)
+    url = f"/kantoor/dossiers/{mine.id}/koppelen"
+    assert lawyer.post(url, data={"csrf_token": token, "user_id": own.id}).status_code == 302
+    htmx = {"HX-Request": "true"}  # only the search results
+    found = lawyer.get(f"{url}?q=example", headers=htmx).get_data(as_text=True)
+    assert "eigen@example.nl" not in found  # linked already
+    assert "piet@example.nl" not in found and "alleen een beheerder koppelen" in found
+    assert lawyer.post(url, data={"csrf_token": token,
+                                  "user_id": other["user_id"]}).status_code == 404
+    admin = app.test_client()
+    login_staff(admin, session, staff.admin)
+    assert admin.post(url, data={"csrf_token": csrf_token(admin),
+                                 "user_id": other["user_id"]}).status_code == 302
+    assert lawyer.get(f"/kantoor/clienten/{other['user_id']}").status_code == 200
+
+
+def test_another_account_of_the_other_lawyers_company_is_not_a_way_in(app, session, make,
+                                                                      staff):
+    """A company whose main account is in the other lawyer's dossier: its other account,
+    in no dossier itself, is not "in no dossier yet" — a 404, and it cannot be linked."""
+    family = make.company("Familie Geheim B.V.")
+    main = make.user(email="hoofd@familie.nl", company=family, company_main=True)
+    loose = make.user(email="los@familie.nl", company=family)
+    make.dossier(clients=[main], lawyer=staff.other_lawyer)
+    mine = make.dossier(lawyer=staff.lawyer)
+    lawyer = app.test_client()
+    login_staff(lawyer, session, staff.lawyer)
+    assert lawyer.get(f"/kantoor/clienten/{loose.id}").status_code == 404
+    assert lawyer.get(f"/kantoor/dossiers/nieuw?company={family.id}").status_code == 404
+    response = lawyer.post(f"/kantoor/dossiers/{mine.id}/koppelen",
+                           data={"csrf_token": csrf_token(lawyer), "user_id": loose.id})
+    assert response.status_code == 404
