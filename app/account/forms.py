@@ -85,8 +85,9 @@ class PhoneForm(FlaskForm):
                 "Enter a valid mobile number, like 06 12345678 or +32 470 12 34 56.")) from None
         if not twostep.sms_country_allowed(None, self.e164):
             raise ValidationError(_l(
-                "We cannot send text messages to mobile numbers from %(country)s. Use a "
-                "number from another country, or the authenticator app.",
+                "We cannot send text messages to mobile numbers of this country "
+                "(%(country)s). Use a number from another country, or the authenticator "
+                "app.",
                 country=country_name(country_of(self.e164))))
 
 

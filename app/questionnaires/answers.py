@@ -156,6 +156,28 @@ def oversized(step, posted):
     return found
 
 
+def _file_within_quota(session, user, assignment, questions, stored, saved, values,
+                       problems):
+    """File the stored uploads as Documents (their answers go into `values`) and return
+    them; when together they take the client past the day's quota (saves at the same
+    moment are counted one after another), none is filed, the files are removed and each
+    question gets the quota message in `problems`: the other answers are still saved."""
+    savepoint = session.begin_nested()
+    filed = {qid: uploads.file_document(session, user, assignment, questions[qid], item,
+                                        previous=saved.get(qid))
+             for qid, item in stored.items()}
+    try:
+        quota.charge(session, user)
+    except quota.Exceeded as exceeded:
+        savepoint.rollback()
+        uploads.discard(stored.values())
+        problems.update(dict.fromkeys(stored, exceeded.message))
+        return {}
+    savepoint.commit()
+    values.update(filed)
+    return stored
+
+
 class Completed(Exception):
     """The assignment was completed in the meantime: its answers can no longer change."""
 
@@ -234,10 +256,8 @@ def save_answers(session, user, filling, number, values, files, revision):
     try:
         if stored:  # no document is filed for a questionnaire completed meanwhile
             lock_open(session, filling.assignment.id)
-        for qid, item in stored.items():
-            values[qid] = uploads.file_document(session, user, filling.assignment,
-                                                questions[qid], item,
-                                                previous=saved.get(qid))
+            stored = _file_within_quota(session, user, filling.assignment, questions,
+                                        stored, saved, values, problems)
         revision = save_step(session, filling.assignment.id, number, values,
                              filling.revision(number))
     except Completed:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlmodel import func, select
-from wtforms import EmailField, StringField
+from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .. import audit, firm, phone, security, storage
@@ -79,7 +79,8 @@ class FirmForm(FlaskForm):
                                     filters=[single_line], validators=[quota_number])
     max_open_drafts = StringField(_l("Unsent drafts a client may have at once"),
                                   filters=[single_line], validators=[quota_number])
-    sms_countries = StringField(_l("Countries for codes by SMS"), filters=[single_line],
+    # A text area: the default list of some thirty codes does not fit on one line.
+    sms_countries = TextAreaField(_l("Countries for codes by SMS"), filters=[single_line],
                                 validators=[Length(max=300), country_codes])
 
     def validate_colour(self, field):

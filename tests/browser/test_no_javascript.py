@@ -2,7 +2,10 @@
 invitation → set password → the dossier → tabs as links (whole pages) → a download → a
 message of more than 4,000 characters refused by the server (the text kept, no counter on
 the page) → the message with a file through the plain file input → a questionnaire whose
-steps are page loads → the summary.
+steps are page loads → the summary. A second walk, in Dutch and in English, takes the
+states of issue 14: the password before the authenticator app and new backup codes, SMS
+set-up refusing a number of a country outside the list and a number with an extension, and
+an extra account of a company listed as invited, then deleted.
 
 Pieces that other walks already cover in full are not repeated here: the search form,
 status checkboxes and page links (test_portal_flow.py::test_portal_without_javascript),
@@ -11,13 +14,27 @@ kind of question, Vorige and resuming on another device
 (test_questionnaire_flow.py::test_questionnaire_without_javascript)."""
 import re
 
+import pyotp
 import pytest
+from conftest import PASSWORD
 from playwright.sync_api import expect
 from sqlmodel import select
+from test_i18n import _labels_of_other_language
+from twostep_helpers import APP_SETUP, last_sms_code, sms_sent
 
-from app.models import CAT_PROVIDED, Document, Message
+from app.models import (
+    CAT_PROVIDED,
+    AccountInvitation,
+    Document,
+    LoginSession,
+    Message,
+    RecoveryCode,
+    User,
+)
 from browser import test_keyboard
+from browser import test_twostep_flow as twostep_flow
 from browser.test_keyboard import link_in
+from browser.test_staff_settings import assert_speaks
 
 arranged = test_keyboard.arranged  # the same client, dossier and questionnaire
 
@@ -134,3 +151,218 @@ def test_core_flow_without_javascript(page, live_server, app, session, mailbox, 
     assert sent.sent_at is not None and sent.body == "Hierbij mijn paspoort."
     files = session.exec(select(Document).where(Document.category == CAT_PROVIDED)).all()
     assert [d.filename for d in files] == ["paspoort.pdf", "paspoort.pdf"]
+
+
+# ---- The states that issue 14 added, walked with JavaScript off, in Dutch and in English:
+# the password before the authenticator app and before new backup codes, the SMS set-up
+# refusing a number of another country and a number with an extension, and an extra account
+# listed as invited, then deleted. The English walk must show no Dutch (and the Dutch walk
+# no English) on any of these pages.
+
+HARDENING_TEXTS = {
+    "nl": {
+        "two_step": twostep_flow.DUTCH, "accounts": twostep_flow.ACCOUNT_TEXTS["nl"],
+        "app_intro": "Vul uw wachtwoord in om de QR-code voor uw app te zien.",
+        "enter_password": "Vul uw wachtwoord in.",
+        "wrong_password": "Het wachtwoord is onjuist.",
+        "backup_intro": "Nieuwe codes vervangen de codes die u nu heeft.",
+        "sms_heading": "Code per sms",
+        "us_refused": "Wij kunnen geen sms-berichten sturen naar mobiele nummers uit "
+                      "dit land (Verenigde Staten).",
+        "extension": "Vul het nummer in zonder toestelnummer (zoals “ext 12” of “x12”).",
+        "sent_to": "We hebben een code per sms gestuurd naar",
+        "invited": "Uitgenodigd", "none_yet": "Er zijn nog geen extra accounts.",
+        "add_heading": "Extra account toevoegen",
+        # Words of these pages in the other language: never on them.
+        "foreign_words": ["Your password", "Continue", "Cancel", "Invited", "Delete",
+                          "Back to two-step verification", "Send code", "extension",
+                          "United States", "Mobile number", "Add account"],
+    },
+    "en": {
+        "two_step": twostep_flow.ENGLISH, "accounts": twostep_flow.ACCOUNT_TEXTS["en"],
+        "app_intro": "Enter your password to see the QR code for your app.",
+        "enter_password": "Enter your password.",
+        "wrong_password": "The password is not correct.",
+        "backup_intro": "New codes replace the codes you have now.",
+        "sms_heading": "Code by SMS",
+        "us_refused": ("We cannot send text messages to mobile numbers of this country "
+                       "(United States)."),
+        "extension": "Enter the number without an extension (such as “ext 12” or “x12”).",
+        "sent_to": "We have sent a code by SMS to",
+        "invited": "Invited", "none_yet": "There are no extra accounts yet.",
+        "add_heading": "Add an extra account",
+        "foreign_words": ["wachtwoord", "Verder", "Annuleer", "Uitgenodigd", "Verwijderen",
+                          "Terug naar", "toestelnummer", "Verenigde Staten", "Mobiel nummer",
+                          "Verstuur code", "per sms", "Bevestigen", "Naam", "Taal"],
+    },
+}
+
+
+@pytest.fixture(params=["nl", "en"])
+def texts(request):
+    return HARDENING_TEXTS[request.param]
+
+
+def speaks_only(page, texts):
+    """The page is all in its language: none of the other language's catalogue phrases (as
+    test_staff_settings checks) and none of the words this walk knows to be on these pages."""
+    lang = texts["two_step"]["lang"]
+    # "Extra accounts" is Dutch for "Additional accounts", but good English as well (the
+    # English page says "Extra accounts of <company> see ...").
+    assert_speaks(page, lang, [p for p in _labels_of_other_language(lang)
+                               if p != "Extra accounts"])
+    shown = page.locator("body").inner_text()
+    mixed = [w for w in texts["foreign_words"]
+             if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", shown, re.IGNORECASE)]
+    assert mixed == [], f"{page.url} in {lang} shows {mixed}"
+
+
+def test_password_first_and_sms_countries_without_javascript(page, live_server, app, session,
+                                                              make, texts):
+    t, tt = texts, texts["two_step"]
+    user = make.user(email="jan@example.nl", language=tt["lang"])
+    heading = page.get_by_role("heading", level=1)
+    alert = page.get_by_role("alert")
+    password = page.get_by_label(tt["password"])
+
+    twostep_flow.log_in(page, "jan@example.nl")
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+    with loads_a_page(page):
+        page.get_by_role("link", name=tt["set_up"]).click()
+    expect(heading).to_have_text(tt["two_step"])
+
+    # The authenticator app: the password page comes first and shows no QR code or key.
+    page.get_by_role("link", name=tt["set_up_app"]).click()
+    expect(page).to_have_url(live_server + APP_SETUP)
+    expect(heading).to_have_text(tt["set_up_app"])
+    expect(page.locator("main")).to_contain_text(t["app_intro"])
+    expect(page.locator("svg.qr, #totp-secret")).to_have_count(0)
+    speaks_only(page, t)
+    # Nothing, then a wrong password: an error, the field empty, no secret made or kept.
+    page.get_by_role("button", name=tt["continue"]).click()
+    expect(alert).to_contain_text(t["enter_password"])
+    password.fill("Fout12345")
+    with loads_a_page(page):
+        page.get_by_role("button", name=tt["continue"]).click()
+    expect(alert).to_contain_text(t["wrong_password"])
+    expect(password).to_have_value("")
+    expect(page.locator("svg.qr, #totp-secret")).to_have_count(0)
+    speaks_only(page, t)
+    assert [s.totp_pending_secret for s in session.exec(select(LoginSession))] == [None]
+    page.goto(APP_SETUP)  # the address again: still the password first
+    expect(page.locator("svg.qr, #totp-secret")).to_have_count(0)
+
+    # The right password: the QR code and the key; a code from it turns the app on.
+    password.fill(PASSWORD)
+    page.get_by_role("button", name=tt["continue"]).click()
+    expect(page).to_have_url(live_server + APP_SETUP)
+    expect(page.locator("svg.qr")).to_be_visible()
+    speaks_only(page, t)
+    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text().replace(" ", ""))
+    page.get_by_label(tt["code"], exact=True).fill(totp.now())
+    page.get_by_role("button", name=tt["confirm"], exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(tt["app_done"])
+    expect(heading).to_have_text(tt["two_step"])
+    session.refresh(user)
+    assert user.totp_enabled
+
+    # New backup codes: the password first, a wrong one makes none.
+    page.get_by_role("link", name=tt["make_backup"]).click()
+    expect(heading).to_have_text(tt["make_backup"])
+    expect(page.locator("main")).to_contain_text(t["backup_intro"])
+    expect(page.locator("#backup-codes")).to_have_count(0)
+    speaks_only(page, t)
+    password.fill("Fout12345")
+    page.get_by_role("button", name=tt["make_backup"]).click()
+    expect(alert).to_contain_text(t["wrong_password"])
+    expect(page.locator("#backup-codes")).to_have_count(0)
+    assert session.exec(select(RecoveryCode)).all() == []
+    password.fill(PASSWORD)
+    page.get_by_role("button", name=tt["make_backup"]).click()
+    expect(heading).to_have_text(tt["backup_heading"])
+    expect(page.locator("#backup-codes code")).to_have_count(10)
+    page.get_by_role("link", name=tt["saved_backup"]).click()
+
+    # SMS: a number of a country outside the list, then one with an extension, are refused
+    # with what was typed kept; no SMS goes out. The password is asked for every time.
+    page.get_by_role("link", name=tt["set_up_sms"]).click()
+    expect(heading).to_have_text(t["sms_heading"])
+    mobile = page.get_by_label(tt["mobile"])
+    speaks_only(page, t)
+    for typed, problem in (("+1 202 555 0143", t["us_refused"]),
+                           ("06 12345678 ext 12", t["extension"])):
+        mobile.fill(typed)
+        password.fill(PASSWORD)
+        with loads_a_page(page):
+            page.get_by_role("button", name=tt["send_code"]).click()
+        expect(alert).to_contain_text(problem)
+        expect(mobile).to_have_value(typed)
+        expect(password).to_have_value("")
+        expect(mobile).to_have_attribute("aria-invalid", "true")
+        speaks_only(page, t)
+    assert sms_sent(app) == []
+
+    # A Dutch mobile number without the password: refused too; with it, the code goes out.
+    mobile.fill("06 12345678")
+    page.get_by_role("button", name=tt["send_code"]).click()
+    expect(alert).to_contain_text(t["enter_password"])
+    expect(mobile).to_have_value("06 12345678")
+    assert sms_sent(app) == []
+    password.fill(PASSWORD)
+    page.get_by_role("button", name=tt["send_code"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["sent_to"])
+    page.get_by_label(tt["code"], exact=True).fill(last_sms_code(app))
+    page.get_by_role("button", name=tt["confirm"], exact=True).click()
+    expect(heading).to_have_text(tt["recovery"])
+    session.refresh(user)
+    assert (user.sms_enabled, user.sms_phone) == (True, "+31612345678")
+    assert [to for to, _text in sms_sent(app)] == ["+31612345678"]
+
+
+def test_extra_account_invited_and_deleted_without_javascript(page, live_server, app, session,
+                                                               make, mailbox, texts):
+    t, at = texts, texts["accounts"]
+    lang = texts["two_step"]["lang"]
+    company = make.company("Bakkerij De Wit B.V.")
+    make.user(email="anna@dewit.nl", name="Anna de Wit", company=company, company_main=True,
+              language=lang)
+    heading = page.get_by_role("heading", level=1)
+
+    twostep_flow.log_in(page, "anna@dewit.nl")
+    expect(page).to_have_url(live_server + "/mijn-gegevens")
+    with loads_a_page(page):
+        page.get_by_role("link", name=at["extra"], exact=True).click()
+    expect(heading).to_have_text(at["extra"])
+    expect(page.locator("main")).to_contain_text(t["none_yet"])
+    expect(page.get_by_role("heading", level=2)).to_have_text(t["add_heading"])
+    speaks_only(page, t)
+
+    # Added: listed as invited (not yet active), and mail 1 goes out.
+    page.get_by_label(at["name"], exact=True).fill("Piet de Wit")
+    page.get_by_label(at["email"]).fill("piet@dewit.nl")
+    with loads_a_page(page):
+        page.get_by_role("button", name=at["add"]).click()
+    expect(page).to_have_url(live_server + "/mijn-gegevens/accounts")
+    expect(page.get_by_role("status")).to_contain_text(at["added"])
+    row = page.get_by_role("row").filter(has_text="piet@dewit.nl")
+    expect(row.get_by_role("cell")).to_have_text(["Piet de Wit", "piet@dewit.nl", t["invited"],
+                                                  re.compile(at["view"])])
+    speaks_only(page, t)
+    [mail1] = mailbox.deliver(app)
+    assert mail1["To"] == "piet@dewit.nl"
+    piet = session.exec(select(User).where(User.email == "piet@dewit.nl")).one()
+    assert piet.active and piet.first_login_at is None
+
+    # Deleted from the list, after a confirmation page.
+    with loads_a_page(page):
+        row.get_by_role("link", name=f"{at['delete']} Piet de Wit").click()
+    expect(heading).to_have_text(at["confirm"])
+    speaks_only(page, t)
+    page.get_by_role("button", name=at["delete_account"]).click()
+    expect(page).to_have_url(live_server + "/mijn-gegevens/accounts")
+    expect(page.get_by_role("status")).to_contain_text(at["deleted"])
+    expect(page.get_by_role("row").filter(has_text="piet@dewit.nl")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text(t["none_yet"])
+    session.refresh(piet)
+    assert not piet.active
+    assert session.exec(select(AccountInvitation)).all() == []

@@ -19,7 +19,7 @@ from sample_files import CONTENT_TYPES, DOCX, PDF, XLSX, zipped
 from sqlmodel import select
 from staff.conftest import login_staff
 from test_messages import send_form
-from test_questionnaires import assign, fill
+from test_questionnaires import assign, fill, form_state
 
 from app import storage
 from app.models import CAT_CORRESPONDENCE, Message, QuestionnaireAnswer
@@ -268,6 +268,50 @@ def test_parallel_uploads_cannot_pass_the_daily_quota_together(app, session, mak
                if "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page]
     assert (len(added), len(refused)) == (1, len(clients) - 1), pages
     assert len(stored(session)) == 1
+    spool = os.path.join(app.config["UPLOAD_FOLDER"], "tmp")
+    assert len([p for p in files_on_disk(app) if not p.startswith(spool)]) == 1
+
+
+def test_parallel_questionnaire_uploads_cannot_pass_the_daily_quota_together(
+        app, session, make, quota):
+    """Six questionnaires saved at once, each with a file of 600 kB, against a quota of
+    1 MB: one file is filed; the others are refused with the quota message, their other
+    answers saved all the same."""
+    quota(upload_mb_per_day="1")
+    jan = make.user(email="jan@example.nl")
+    dossier = make.dossier(clients=[jan])
+    prepared = []
+    for n in range(6):
+        assignment = assign(session, jan, dossier, UPLOAD_STEP, title=f"Stukken {n}")
+        browser = app.test_client()
+        login(browser, jan.email, PASSWORD)
+        url = f"/vragenlijsten/{assignment.id}/stap/1"
+        revision, _shown = form_state(browser, url)
+        prepared.append((browser, url, {"csrf_token": csrf_token(browser), "revision": revision,
+                                        "action": "next", "_shown": ["toelichting", "stuk"],
+                                        "q_toelichting": "Mijn paspoort"}))
+    start, answers = threading.Barrier(len(prepared)), []
+
+    def save(browser, url, data):
+        scan = b"%PDF-1.4 " + os.urandom(600 * 1024)
+        start.wait()
+        answers.append((browser, browser.post(
+            url, data={**data, "q_stuk": (io.BytesIO(scan), "paspoort.pdf")})))
+    threads = [threading.Thread(target=save, args=args) for args in prepared]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == len(prepared)
+    pages = [text(answer if answer.status_code >= 400 else browser.get(answer.location))
+             for browser, answer in answers]
+    refused = [page for page in pages
+               if "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page]
+    assert len(refused) == len(prepared) - 1, pages
+    assert len(stored(session)) == 1
+    session.expire_all()
+    for answer in session.exec(select(QuestionnaireAnswer)).all():
+        assert answer.answers["toelichting"] == "Mijn paspoort"  # the text is saved anyway
     spool = os.path.join(app.config["UPLOAD_FOLDER"], "tmp")
     assert len([p for p in files_on_disk(app) if not p.startswith(spool)]) == 1
 

@@ -3,10 +3,10 @@ two-step set-up, and phone numbers with an extension."""
 NL = {
     "Enter the number without an extension (such as “ext 12” or “x12”).":
         "Vul het nummer in zonder toestelnummer (zoals “ext 12” of “x12”).",
-    "We cannot send text messages to mobile numbers from %(country)s. Use a number from "
-    "another country, or the authenticator app.":
-        "Wij kunnen geen sms-berichten sturen naar mobiele nummers uit %(country)s. Gebruik "
-        "een nummer uit een ander land, of de authenticator-app.",
+    "We cannot send text messages to mobile numbers of this country (%(country)s). Use a "
+    "number from another country, or the authenticator app.":
+        "Wij kunnen geen sms-berichten sturen naar mobiele nummers uit dit land "
+        "(%(country)s). Gebruik een nummer uit een ander land, of de authenticator-app.",
     "Too many text messages have been sent to you or to this number today. Try again "
     "tomorrow, or set up the authenticator app.":
         "Er zijn vandaag te veel sms-berichten naar u of naar dit nummer gestuurd. Probeer "

@@ -24,6 +24,7 @@ NL = {
     "A client with this many unsent drafts sends or deletes one before starting another.":
         "Een cliënt met zoveel niet-verstuurde concepten verstuurt of verwijdert er eerst één "
         "voordat hij een nieuw bericht begint.",
+    "Empty: %(num)s, the default.": "Leeg: %(num)s, de standaardwaarde.",
     # A full disk (HTTP 507).
     "No storage space": "Geen opslagruimte",
     "There is no storage space left on the server right now, so nothing has been stored. Try again later; if it keeps happening, tell the firm.":
