@@ -56,14 +56,14 @@ def create_app(test_config=None):
     app.register_blueprint(account_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(staff_bp, url_prefix="/kantoor")
-    from .firm import bp as firm_bp
+    from .branding import bp as firm_bp
     app.register_blueprint(firm_bp)
 
-    from . import cli, errors, outbox, stats
+    from . import cli, errors, stats, worker
     stats.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    outbox.init_app(app)
+    worker.init_app(app)
     return app
 
 

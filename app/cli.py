@@ -15,7 +15,8 @@ from .db import get_session
 from .forms import has_control_characters
 from .invitations import DuplicateEmail, create_company, create_user, send_invitation
 from .models import KIND_STAFF, ROLE_ADMIN, STAFF_ROLES, User
-from .outbox import deliver_pending, start_sender_thread
+from .outbox import deliver_pending
+from .worker import start_sender_thread
 
 db_cli = AppGroup("db", help="Create or upgrade the database schema.")
 

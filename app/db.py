@@ -133,6 +133,12 @@ def as_record_id(text):
         return None
 
 
+def like(text):
+    """An ILIKE pattern that finds `text` anywhere, with the wildcards in it escaped (use it
+    with escape="\\")."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def database_url(app):
     """The configured database URL, or the SQLite file in the instance folder."""
     url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from . import firm, storage
+from .htmx import is_htmx
 from .storage import InsufficientStorage
 
 log = logging.getLogger("klantenportaal.db")
@@ -57,7 +58,7 @@ def render_error(code, text=None):
     (no signed-in user, no Acties count, the firm's settings only if this request read them
     already) and without showing or taking a flash message."""
     _flashes_as_they_came()
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
     shown = g.get("firm") or firm.effective(None)  # effective(None): the configuration
     # jinja_env directly: render_template would run the context processors, which read the
     # signed-in user and the firm's settings from the database. The language is chosen as

@@ -9,28 +9,21 @@ MAX_CONTENT_LENGTH stays a fixed setting: it is the server's hard upper bound fo
 (a reverse proxy in front of the app needs the same bound anyway), and the settings page only
 accepts upload limits below it, so a message with all its attachments always fits.
 
-The colour and logo reach the pages through two public, cacheable URLs: /firm/style.css sets a
-CSS custom property that portal.css uses (the strict CSP forbids inline style), and /firm/logo
-serves the logo. Their URLs carry a version, so a change shows at once.
+The colour and logo reach the pages through two public, cacheable URLs (app/branding.py).
 """
 import hashlib
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
-from flask import Blueprint, abort, current_app, g, request, send_file
+from flask import current_app, g
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
-from . import db, storage
+from . import db
 from .models import FirmSettings
 
 SETTINGS_ID = 1
 MB = 1024 * 1024
-LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
-CACHE_FOREVER = "public, max-age=31536000, immutable"
-
-bp = Blueprint("firm", __name__, url_prefix="/firm")
-
 
 @dataclass(frozen=True)
 class Firm:
@@ -129,44 +122,6 @@ def upload_ceiling_mb():
 
 def _pick(saved, default):
     return saved if saved else default
-
-
-# ---- the colour and the logo, public (the login page shows them) and cacheable
-
-@bp.get("/style.css")
-def stylesheet():
-    """The firm's colour as a CSS custom property that portal.css uses."""
-    firm = current()
-    colour = firm.colour if readable_on(firm.colour) else None
-    css = f":root {{ --firm-colour: {colour}; }}\n" if colour else "/* default colours */\n"
-    response = current_app.response_class(css, mimetype="text/css")
-    _cache(response)
-    return response
-
-
-@bp.get("/logo")
-def logo():
-    """The firm's logo (PNG or JPEG), or 404 when there is none."""
-    firm = current()
-    if not firm.logo_key or firm.logo_type not in LOGO_TYPES:
-        abort(404)
-    try:
-        path = storage.path_for(firm.logo_key)
-        response = send_file(path, mimetype=firm.logo_type, max_age=0, conditional=True,
-                             download_name=f"logo.{LOGO_TYPES[firm.logo_type]}")
-    except (FileNotFoundError, ValueError):
-        abort(404)
-    _cache(response)
-    return response
-
-
-def _cache(response):
-    # A URL with the current version never changes, so browsers may keep it; without the
-    # version (an old link) it must be checked every time.
-    if request.args.get("v") == current().version:
-        response.headers["Cache-Control"] = CACHE_FOREVER
-    else:
-        response.headers["Cache-Control"] = "no-cache"
 
 
 def is_hex_colour(value):

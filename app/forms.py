@@ -1,16 +1,20 @@
 """What the forms of every area share: the filters that clean typed text, the check of
-names, and the one-time key that makes a form's submission count once."""
+names, the fields of a person, the button-only form, and the one-time form key."""
 import re
 import secrets
 import unicodedata
 from datetime import timedelta
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
-from wtforms import HiddenField
-from wtforms.validators import ValidationError
+from wtforms import EmailField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
 
+from .addresses import EmailAddress
 from .models import FormKey, utcnow
 
 # Zero-width (non-)joiners are format characters that Persian, Hindi and emoji need.
@@ -58,6 +62,43 @@ def plain_name(form, field):
     if has_control_characters(field.data):
         raise ValidationError(_l("A name may not contain line breaks, tabs or other "
                                  "invisible control characters."))
+
+
+# ---- the fields of a person: each form keeps its own label and messages
+
+# Language names are written in their own language on purpose.
+LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
+
+
+def name_field(label=_l("Name"), required=_l("Enter a name."), too_long=None):
+    """A name typed by hand (of a person, company or firm): at most 200 characters."""
+    return StringField(label, filters=[strip], validators=[
+        plain_name, DataRequired(required), Length(max=200, message=too_long)])
+
+
+def email_field(label=_l("E-mail address"), required=_l("Enter the e-mail address."),
+                too_long=None):
+    """An e-mail address that mail can be sent to: at most 254 characters."""
+    return EmailField(label, filters=[single_line], validators=[
+        DataRequired(required), EmailAddress(), Length(max=254, message=too_long)])
+
+
+def language_field(**kwargs):
+    """The language of the portal and its e-mails for an account."""
+    return RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
+                      validators=[DataRequired(_l("Choose a language."))], **kwargs)
+
+
+# ---- button-only POSTs
+
+class ButtonForm(FlaskForm):
+    """A form that is just a button: only its CSRF token is checked."""
+
+
+def require_button():
+    """Check the CSRF token of a button's form; 400 when it is missing or stale."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
 
 
 # ---- the one-time form key: a double click acts once

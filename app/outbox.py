@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_mail import Connection, Message
-from sqlalchemy import event, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from . import db, firm
@@ -37,7 +37,6 @@ _STEPS = 12
 # TLS required (530), login refused (534, 535, 538). The operator fixes the configuration;
 # the mail waits and is retried like after a temporary failure.
 _ABOUT_THE_CONNECTION = {530, 534, 535, 538}
-_wake_events = set()  # one per running sender thread, set when a mail is committed
 _LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -69,7 +68,7 @@ def queue_mail(session, user, template, subject, **context):
             body_html=render_template(f"email/{template}.html", **context),
         )
     session.add(row)
-    session.info["mail_queued"] = True
+    session.info["mail_queued"] = True  # its commit wakes the background loop (worker.py)
     return row
 
 
@@ -335,57 +334,3 @@ def _send(app, row):
     links = " ".join(dict.fromkeys(_LINK.findall(row.body_text or ""))) or "none"
     log.info("Mail to %s (%s) written to %s; link: %s", row.recipient, row.subject,
              Path(path).resolve().as_uri(), links)
-
-
-class SenderThread(threading.Thread):
-    """Queues the due notification mails and delivers the outbox until stop() is called."""
-
-    def __init__(self, app):
-        super().__init__(name="mail-sender", daemon=True)
-        self.app = app
-        self.wake = threading.Event()
-        self.stopping = False
-
-    def run(self):
-        from . import notifications  # it imports this module
-        from .messages.cleanup import cleanup_if_due  # stale drafts, at most once an hour
-
-        try:
-            while not self.stopping:
-                self.wake.clear()  # a commit during this round starts the next one at once
-                for task in (notifications.send_due, deliver_pending, cleanup_if_due):
-                    try:
-                        task(self.app)
-                    except Exception:  # keep the thread alive; the mails stay queued
-                        log.exception("mail sender")
-                if not self.stopping:
-                    self.wake.wait(self.app.config["MAIL_POLL_SECONDS"])
-        finally:
-            _wake_events.discard(self.wake)
-
-    def stop(self, timeout=10):
-        """Let the current round finish and end the thread."""
-        self.stopping = True
-        self.wake.set()
-        self.join(timeout)
-
-
-def start_sender_thread(app):
-    """Deliver mail in the background of this process, woken when a mail is committed."""
-    thread = SenderThread(app)
-    _wake_events.add(thread.wake)  # before start, so no commit in between goes unnoticed
-    thread.start()
-    return thread
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.info.pop("mail_queued", False):
-        for wake in list(_wake_events):
-            wake.set()
-
-
-def init_app(app):
-    """Start the sender thread when the configuration asks for it (the dev server)."""
-    if app.config.get("MAIL_SENDER_THREAD"):
-        start_sender_thread(app)

@@ -38,7 +38,6 @@ from sqlmodel import delete, func, select
 
 from . import audit, firm, storage, twostep
 from .access import visible_documents, visible_dossiers, visible_messages
-from .messages.uploads import clean_filename
 from .models import (
     CAT_ATTACHMENT,
     CAT_CORRESPONDENCE,
@@ -68,6 +67,7 @@ from .models import (
     User,
     utcnow,
 )
+from .uploads import clean_filename
 
 ERASED_NAME = "Gewiste cliënt"
 ERASED_DESCRIPTION = "Gewist (AVG)"
@@ -409,8 +409,6 @@ def _export_questionnaires(export):
 
 def _export_events(export):
     """audit.json: the events the client did, or that were about their account."""
-    from .staff.audit_log import action_label  # the labels the staff's audit log shows
-
     db, client = export.db, export.client
     events = db.exec(select(AuditEvent).where(
         (AuditEvent.actor_id == client.id)
@@ -418,7 +416,7 @@ def _export_events(export):
         .order_by(AuditEvent.at, AuditEvent.id)).all()
     numbers = dict(db.exec(select(Dossier.id, Dossier.number).where(
         Dossier.id.in_({e.dossier_id for e in events if e.dossier_id is not None}))).all())
-    data = [{"at": _when(e.at), "action": e.action, "description": action_label(e.action),
+    data = [{"at": _when(e.at), "action": e.action, "description": audit.action_label(e.action),
              "by": _("you") if e.actor_id == client.id else export.name_of(e.actor_id),
              "target_type": e.target_type, "target_id": e.target_id,
              "dossier": numbers.get(e.dossier_id), "ip": e.ip, "detail": e.detail}

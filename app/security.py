@@ -21,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import get_session
 from .extensions import login_manager
+from .htmx import hx_redirect, is_htmx
 from .models import LoginSession, OneTimeToken, ThrottleEvent, User, utcnow
 
 # Compared against when an e-mail address is unknown, so both cases take as long.
@@ -289,8 +290,10 @@ def load_user(raw):
 def unauthorized():
     """Send anonymous visitors to the login page; htmx requests get HX-Redirect."""
     target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-    if request.headers.get("HX-Request"):
-        return "", 401, {"HX-Redirect": target}
+    if is_htmx():
+        response = hx_redirect(target)
+        response.status_code = 401  # says "not signed in"; htmx follows it all the same
+        return response
     flash(str(login_manager.login_message), "info")
     return redirect(target)
 

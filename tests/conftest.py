@@ -1,30 +1,36 @@
 """Fixtures: a fresh database per test (SQLite or TEST_DATABASE_URL), a real SMTP server,
-factories for users and dossiers, and helpers to post forms with their CSRF token."""
+and the `make` factory (tests/factory.py). Plain helpers live in tests/helpers.py."""
 import os
-import re
-import socket
 import tempfile
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
+from factory import Factory
+from helpers import Mailbox, test_config
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
-from werkzeug.security import generate_password_hash
 
 from app import create_app, db
 from app.demo import default_statuses
-from app.invitations import create_company, create_user, send_invitation
-from app.models import KIND_STAFF, Dossier, DossierClient, DossierCompany
-from app.outbox import deliver_pending
-from app.security import set_password
-
-PASSWORD = "Geheim123"
+from app.models import Delegation
 
 
 def pytest_report_header(config):
     return f"database: {_database_url().split('@')[-1]}"
+
+
+# Tests of what the browser gets (HTML, CSS, JavaScript, layout, accessibility, phones) and
+# of the nginx front: the same on SQLite and PostgreSQL. They are marked `front_end`; CI runs
+# them in its SQLite pass only (`-m "not front_end"` on PostgreSQL). `make test` runs all.
+FRONT_END = ("browser/", "ops/test_nginx.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    for item in items:
+        path = os.path.relpath(str(item.path), here).replace(os.sep, "/")
+        if path.startswith(FRONT_END):
+            item.add_marker(pytest.mark.front_end)
 
 
 def _database_url():
@@ -87,31 +93,6 @@ def _empty_all_tables(engine):
                 conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
-def free_port():
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    """A real SMTP server on loopback that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def deliver(self, app):
-        """Run the outbox sender once and return the mails that arrived."""
-        before = len(self.messages)
-        deliver_pending(app)
-        return self.messages[before:]
-
-
 @pytest.fixture(scope="session")
 def smtp_server():
     mailbox = Mailbox()
@@ -126,24 +107,6 @@ def mailbox(smtp_server):
     return smtp_server
 
 
-def test_config(database_url, tmp_path, smtp_port, **extra):
-    """The configuration every test app starts from."""
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "DATABASE_URL": database_url,
-        "UPLOAD_FOLDER": str(tmp_path / "files"),
-        "OUTBOX_FOLDER": str(tmp_path / "outbox"),
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port,
-        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail suppresses mail when TESTING is on
-        "PUBLIC_BASE_URL": "http://portal.test",
-        "FIRM_NAME": "Kantoor Test",
-    }
-    config.update(extra)
-    return config
-
-
 @pytest.fixture
 def app_config(database_url, tmp_path, smtp_server):
     """Override entries of this dict in a test before asking for `app`."""
@@ -151,15 +114,101 @@ def app_config(database_url, tmp_path, smtp_server):
 
 
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+def app(app_config, tmp_path):
+    """The app of `app_config`, its tables emptied. Made once per worker process and
+    configuration (create_app costs 0.13 s) and put back as it was after each test."""
+    app = _APPS.checkout(app_config, str(tmp_path))
     engine = app.extensions["db_engine"]
     _empty_all_tables(engine)
     with Session(engine) as s:
         default_statuses(s)
         s.commit()
     yield app
+    _APPS.checkin(app)
     engine.dispose()
+
+
+class _AppCache:
+    """Apps by configuration, reused test after test like a fresh one.
+
+    A configuration is keyed with the test's tmp_path taken out: only *_FOLDER settings may
+    name it (read at request time; any other setting naming it gets an app of its own, not
+    kept). Before each use the app's config and extensions are put back as create_app left
+    them (so a swapped engine, Flask-Mail set up again or the cleanup's last run do not leak)
+    and the folders point into the new tmp_path. A test that adds routes, hooks or handlers
+    may (Flask's "first request" guard is reset), but then the app is dropped afterwards.
+    """
+
+    TMP = "<tmp_path>"
+
+    def __init__(self):
+        self.apps = {}  # key -> (app, config template, extensions, shape)
+        self.in_use = {}  # id(app) -> key, or None for an app not kept
+
+    def checkout(self, config, tmp):
+        key = self._key(config, tmp)
+        if key is None or key not in self.apps:
+            app = create_app(config)
+            if key is not None:
+                template = {k: v.replace(tmp, self.TMP) if k.endswith("_FOLDER")
+                            and isinstance(v, str) else v for k, v in app.config.items()}
+                self.apps[key] = (app, template, dict(app.extensions), _shape(app))
+            self.in_use[id(app)] = key
+            return app
+        app, template, extensions, _shape_ = self.apps[key]
+        app.config.clear()
+        app.config.update({k: v.replace(self.TMP, tmp) if k.endswith("_FOLDER")
+                           and isinstance(v, str) else v for k, v in template.items()})
+        for name in ("UPLOAD_FOLDER", "OUTBOX_FOLDER"):
+            os.makedirs(app.config[name], exist_ok=True)
+        app.extensions.clear()
+        app.extensions.update(extensions)
+        app._got_first_request = False
+        self.in_use[id(app)] = key
+        return app
+
+    def checkin(self, app):
+        key = self.in_use.pop(id(app))
+        if key is None:
+            return
+        _app, _template, extensions, shape = self.apps[key]
+        if app.extensions.get("db_engine") is not extensions["db_engine"]:
+            app.extensions["db_engine"].dispose()  # a test's own engine
+        if _shape(app) != shape:
+            del self.apps[key]
+            extensions["db_engine"].dispose()
+
+    def _key(self, config, tmp):
+        items = []
+        for name, value in sorted(config.items()):
+            text_ = repr(value)
+            if tmp in text_:
+                if not (name.endswith("_FOLDER") and isinstance(value, str)):
+                    return None
+                text_ = text_.replace(tmp, self.TMP)
+            items.append((name, text_))
+        return tuple(items)
+
+
+def _shape(app):
+    """What a test could add to an app besides config and extensions: routes, hooks,
+    handlers, blueprints, template globals; compared to see whether it is still as made."""
+    def count(spec):  # lookups add empty entries to these defaultdicts: left out
+        return sorted((str(k), len(v)) for k, v in spec.items() if v)
+    return (sorted(app.view_functions), len(list(app.url_map.iter_rules())),
+            count(app.before_request_funcs), count(app.after_request_funcs),
+            count(app.teardown_request_funcs), len(app.teardown_appcontext_funcs),
+            count(app.template_context_processors), count(app.url_value_preprocessors),
+            count(app.url_default_functions),
+            sorted((str(scope), str(code), repr(kind), repr(handler))
+                   for scope, codes in app.error_handler_spec.items()
+                   for code, kinds in codes.items() for kind, handler in kinds.items()),
+            sorted(app.blueprints), sorted(app.jinja_env.globals),
+            sorted(app.jinja_env.filters), id(vars(app).get("wsgi_app")), app.session_interface,
+            app.request_class, app.response_class, app.test_client_class)
+
+
+_APPS = _AppCache()
 
 
 @pytest.fixture
@@ -185,102 +234,23 @@ def session(app, database_url):
     engine.dispose()
 
 
-# ---- factories
-
-_QUICK_HASH = []
-
-
-def _quick_hash():
-    """PASSWORD hashed with scrypt at a low cost, made once: the app checks any scrypt hash
-    by the cost written in it, so logins in tests stay real but take milliseconds instead
-    of the 0.1 s per hash (and per check) of the production cost."""
-    if not _QUICK_HASH:
-        _QUICK_HASH.append(generate_password_hash(PASSWORD, method="scrypt:1024:8:1"))
-    return _QUICK_HASH[0]
-
-
-class Factory:
-    def __init__(self, app, session):
-        self.app = app
-        self.session = session
-        self.n = 0
-
-    def _next(self):
-        self.n += 1
-        return self.n
-
-    def user(self, email=None, name="Klant Test", password=PASSWORD, language="nl", **kw):
-        """A user (client by default) with a password set, committed."""
-        n = self._next()
-        user = create_user(self.session, email=email or f"user{n}@example.nl", name=name,
-                           language=language, **kw)
-        if password == PASSWORD:
-            user.password_hash = _quick_hash()
-        elif password:
-            set_password(user, password)
-        self.session.commit()
-        return user
-
-    def staff(self, role="lawyer", name="mr. Staff", **kw):
-        return self.user(kind=KIND_STAFF, role=role, name=name, **kw)
-
-    def company(self, name="Bedrijf B.V."):
-        company = create_company(self.session, name=name)
-        self.session.commit()
-        return company
-
-    def dossier(self, clients=(), companies=(), status="in_progress", number=None,
-                description="Dossier omschrijving", lawyer=None):
-        n = self._next()
-        dossier = Dossier(number=number or f"2026-{n:04d}", description=description,
-                          status_code=status, lawyer_id=lawyer.id if lawyer else None)
-        self.session.add(dossier)
-        self.session.flush()
-        for user in clients:
-            self.session.add(DossierClient(dossier_id=dossier.id, user_id=user.id))
-        for company in companies:
-            self.session.add(DossierCompany(dossier_id=dossier.id, company_id=company.id))
-        self.session.commit()
-        return dossier
-
-
-    def invite(self, user):
-        """Send mail 1 to `user`; returns the raw invitation token."""
-        with self.app.app_context():
-            raw = send_invitation(self.session, user)
-        self.session.commit()
-        return raw
-
-
 @pytest.fixture
 def make(app, session):
     return Factory(app, session)
 
 
-# ---- posting forms like a browser does
-
-_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                    r'"X-CSRFToken": "([^"]+)"')
-
-
-def csrf_token(client, page="/__no_such_page__"):
-    """The CSRF token of the client's session, read from a rendered page."""
-    html = client.get(page).get_data(as_text=True)
-    match = _TOKEN.search(html)
-    assert match, f"no CSRF token on {page}"
-    return match.group(1) or match.group(2)
-
-
-def post_form(client, url, data, **kw):
-    """POST `data` to `url` with the session's CSRF token, as a browser form would."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client)}, **kw)
-
-
-def login(client, email, password=PASSWORD):
-    return post_form(client, "/inloggen", {"email": email, "password": password})
-
-
-def links_in(message):
-    """The http(s) links in a mail's plain text part."""
-    body = message.get_body(("plain",)).get_content()
-    return re.findall(r"https?://\S+", body)
+@pytest.fixture
+def staff(make, session):
+    """The firm's staff: an admin, two lawyers, a secretary working for the first lawyer
+    and one working for nobody yet."""
+    class Staff:
+        admin = make.staff(role="admin", email="admin@kantoor.test", name="Admin")
+        lawyer = make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen")
+        other_lawyer = make.staff(role="lawyer", email="bakker@kantoor.test",
+                                  name="mr. Bakker")
+        secretary = make.staff(role="secretary", email="secr@kantoor.test", name="Els Secr")
+        idle_secretary = make.staff(role="secretary", email="idle@kantoor.test",
+                                    name="Ilse Idle")
+    session.add(Delegation(lawyer_id=Staff.lawyer.id, secretary_id=Staff.secretary.id))
+    session.commit()
+    return Staff

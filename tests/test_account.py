@@ -4,16 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, links_in, login, post_form
 from flask_babel import force_locale
+from helpers import PASSWORD, links_in, login, post_form, text_of
 from sqlmodel import select
 
 from app.models import AuditEvent, LoginSession, NotificationItem, OneTimeToken, User, utcnow
-
-
-def text(response):
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def checked(response, name):
@@ -41,7 +36,7 @@ def test_page_has_its_sections(client, make, lang, headings):
 def test_first_login_lands_here_and_explains_two_step(client, make):
     make.user(email="jan@example.nl")
     assert login(client, "jan@example.nl").location == "/mijn-gegevens"
-    page = text(client.get("/mijn-gegevens"))
+    page = text_of(client.get("/mijn-gegevens"))
     assert ("Als extra beveiliging voor het inloggen op het klantenportaal kunt u 2-staps "
             "verificatie instellen.") in page
     assert "2-staps verificatie staat uit." in page
@@ -54,7 +49,7 @@ def test_two_step_status_is_shown(client, session, make):
     login(client, "jan@example.nl")
     user.sms_enabled, user.sms_phone = True, "+31612345678"  # as if set up just now
     session.commit()
-    page = text(client.get("/mijn-gegevens"))
+    page = text_of(client.get("/mijn-gegevens"))
     assert "Aan: een code per sms naar +31 6 12345678" in page
     assert "0 ongebruikte back-upcodes" in page
     assert "2-staps verificatie beheren" in page
@@ -73,7 +68,7 @@ def test_notifications_are_on_by_default_and_can_be_switched_off(app, client, se
     user = make.user(email="jan@example.nl")
     login(client, "jan@example.nl")
     page = client.get("/mijn-gegevens")
-    assert "Stuur mij een e-mail als" in text(page)
+    assert "Stuur mij een e-mail als" in text_of(page)
     for name in ("documents", "questionnaires", "messages"):
         assert checked(page, name), name
 
@@ -82,7 +77,7 @@ def test_notifications_are_on_by_default_and_can_be_switched_off(app, client, se
     assert response.status_code == 302
     assert response.location == "/mijn-gegevens#notificaties"
     page = client.get("/mijn-gegevens")
-    assert "Uw notificaties zijn opgeslagen." in text(page)
+    assert "Uw notificaties zijn opgeslagen." in text_of(page)
     assert not checked(page, "documents") and not checked(page, "questionnaires")
     assert checked(page, "messages")
     session.expire_all()
@@ -111,11 +106,11 @@ def test_notifications_without_csrf_token_change_nothing(client, session, make):
 def test_notifications_in_english(client, make):
     make.user(email="sophie@example.nl", language="en")
     login(client, "sophie@example.nl")
-    page = text(client.get("/mijn-gegevens"))
+    page = text_of(client.get("/mijn-gegevens"))
     assert "Send me an e-mail when" in page
     assert "New documents have been made available" in page
     response = post_form(client, "/mijn-gegevens/notificaties", {})
-    assert "Your notification settings have been saved." in text(
+    assert "Your notification settings have been saved." in text_of(
         client.get(response.location.split("#")[0]))
 
 
@@ -142,22 +137,22 @@ def test_change_name(client, session, make):
     login(client, "jan@example.nl")
     page = client.get("/mijn-gegevens")
     assert 'id="profiel"' in page.get_data(as_text=True)
-    assert "Jan Jansen" in text(page) and "Naam wijzigen" in text(page)
+    assert "Jan Jansen" in text_of(page) and "Naam wijzigen" in text_of(page)
     form = client.get("/mijn-gegevens/naam")
     assert 'value="Jan Jansen"' in form.get_data(as_text=True)
 
     empty = post_form(client, "/mijn-gegevens/naam", {"name": "   "})
-    assert empty.status_code == 400 and "Vul uw naam in." in text(empty)
+    assert empty.status_code == 400 and "Vul uw naam in." in text_of(empty)
     long = post_form(client, "/mijn-gegevens/naam", {"name": "J" * 201})
     assert long.status_code == 400
-    assert "De naam mag hoogstens 200 tekens lang zijn." in text(long)
+    assert "De naam mag hoogstens 200 tekens lang zijn." in text_of(long)
     assert 'value="' + "J" * 201 + '"' in long.get_data(as_text=True)  # what was typed stays
     session.refresh(user)
     assert user.name == "Jan Jansen"
 
     saved = post_form(client, "/mijn-gegevens/naam", {"name": "  Jan de Vries "})
     assert saved.status_code == 302 and saved.location == "/mijn-gegevens#profiel"
-    assert "Uw naam is opgeslagen." in text(client.get("/mijn-gegevens"))
+    assert "Uw naam is opgeslagen." in text_of(client.get("/mijn-gegevens"))
     session.refresh(user)
     assert user.name == "Jan de Vries"
     [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "account.name"))
@@ -184,7 +179,7 @@ def test_change_email_through_a_link_to_the_new_address(app, client, session, ma
     login(client, "jan@example.nl")
     response = request_change(client, " Jan.Nieuw@Example.NL ")
     assert response.status_code == 302 and response.location == "/mijn-gegevens#profiel"
-    page = text(client.get("/mijn-gegevens"))
+    page = text_of(client.get("/mijn-gegevens"))
     assert "We hebben een link gestuurd naar jan.nieuw@example.nl." in page
     assert "Wacht op bevestiging" in page
 
@@ -206,14 +201,14 @@ def test_change_email_through_a_link_to_the_new_address(app, client, session, ma
     # Opening the link asks to confirm (a mail scanner's GET changes nothing).
     confirm = client.get(link)
     assert confirm.status_code == 200
-    assert "Bevestig uw nieuwe e-mailadres" in text(confirm)
-    assert "jan.nieuw@example.nl" in text(confirm)
+    assert "Bevestig uw nieuwe e-mailadres" in text_of(confirm)
+    assert "jan.nieuw@example.nl" in text_of(confirm)
     session.refresh(user)
     assert user.email == "jan@example.nl"
     done = post_form(client, link, {})
     assert done.status_code == 302 and done.location == "/mijn-gegevens#profiel"
     assert ("Uw e-mailadres is gewijzigd in jan.nieuw@example.nl. Er is een melding gestuurd "
-            "naar jan@example.nl.") in text(client.get("/mijn-gegevens"))
+            "naar jan@example.nl.") in text_of(client.get("/mijn-gegevens"))
     session.refresh(user)
     assert user.email == "jan.nieuw@example.nl"
 
@@ -227,7 +222,7 @@ def test_change_email_through_a_link_to_the_new_address(app, client, session, ma
 
     # The link worked once; from now on the new address logs in, the old one does not.
     again = post_form(client, link, {})
-    assert again.status_code == 400 and "al gebruikt" in text(again)
+    assert again.status_code == 400 and "al gebruikt" in text_of(again)
     post_form(client, "/uitloggen", {})
     assert login(client, "jan@example.nl").status_code == 401
     assert login(client, "jan.nieuw@example.nl").status_code == 302
@@ -243,7 +238,7 @@ def test_email_change_mails_in_the_users_language(app, client, make, mailbox):
     assert mail["Subject"] == "Confirm your new e-mail address for the client portal"
     assert "Dear Sophie," in mail.get_body(("plain",)).get_content()
     page = client.get(mail_link(mail))
-    assert "Confirm your new e-mail address" in text(page)
+    assert "Confirm your new e-mail address" in text_of(page)
     post_form(client, mail_link(mail), {})
     [notice] = mailbox.deliver(app)
     assert notice["To"] == "sophie@example.nl"
@@ -263,7 +258,7 @@ def test_email_change_errors_keep_what_was_typed(app, client, session, make, mai
     login(client, "jan@example.nl")
     response = request_change(client, typed, password)
     assert response.status_code == 400
-    assert message in text(response)
+    assert message in text_of(response)
     if typed:
         assert f'value="{typed}"' in response.get_data(as_text=True)
     session.refresh(user)
@@ -281,7 +276,7 @@ def test_an_address_of_another_account_is_refused_without_saying_whose(app, clie
     for taken in ("piet@example.nl", "MR@kantoor.nl"):
         response = request_change(client, taken)
         assert response.status_code == 400
-        page = text(response)
+        page = text_of(response)
         assert "Dit e-mailadres kan niet worden gebruikt. Kies een ander adres." in page
         assert "Piet" not in page and "medewerker" not in page.lower()
         assert f'value="{taken}"' in response.get_data(as_text=True)
@@ -299,7 +294,7 @@ def test_email_change_requests_are_throttled(app, client, session, make, mailbox
         assert request_change(client, f"jan{n}@new.example").status_code == 302
     refused = request_change(client, "jan.laatste@new.example")
     assert refused.status_code == 429
-    assert "U heeft te veel links aangevraagd." in text(refused)
+    assert "U heeft te veel links aangevraagd." in text_of(refused)
     assert len(mailbox.deliver(app)) == limit - 1
 
 
@@ -328,7 +323,7 @@ def test_expired_link_is_refused(app, client, session, make, mailbox):
     session.commit()
     for response in (client.get(mail_link(mail)), post_form(client, mail_link(mail), {})):
         assert response.status_code == 400
-        assert "Deze link is verlopen." in text(response)
+        assert "Deze link is verlopen." in text_of(response)
     session.refresh(user)
     assert user.email == "jan@example.nl"
     assert mailbox.deliver(app) == []
@@ -339,7 +334,7 @@ def test_unknown_link_is_refused(client, make):
     login(client, "jan@example.nl")
     response = client.get("/mijn-gegevens/e-mailadres/verzonnen-token")
     assert response.status_code == 400
-    assert "Deze link is ongeldig." in text(response)
+    assert "Deze link is ongeldig." in text_of(response)
 
 
 def test_another_user_cannot_use_the_link(app, client, session, make, mailbox):
@@ -378,7 +373,7 @@ def test_the_link_asks_to_log_in_first(app, client, session, make, mailbox):
     assert response.status_code == 302 and response.location.startswith("/inloggen?next=")
     assert post_form(client, "/inloggen", {"email": "jan@example.nl", "password": PASSWORD,
                                            "next": link}).location == link
-    assert "Bevestig uw nieuwe e-mailadres" in text(client.get(link))
+    assert "Bevestig uw nieuwe e-mailadres" in text_of(client.get(link))
 
 
 def test_an_address_taken_before_the_link_is_opened_is_refused(app, client, session, make,
@@ -390,7 +385,7 @@ def test_an_address_taken_before_the_link_is_opened_is_refused(app, client, sess
     make.user(email="jan.nieuw@example.nl")  # the firm made an account with it meanwhile
     response = post_form(client, mail_link(mail), {})
     assert response.status_code == 409
-    assert "Dit e-mailadres kan niet worden gebruikt." in text(response)
+    assert "Dit e-mailadres kan niet worden gebruikt." in text_of(response)
     session.refresh(user)
     assert user.email == "jan@example.nl"
     assert mailbox.deliver(app) == []
@@ -404,7 +399,7 @@ def test_changing_the_address_voids_links_sent_to_the_old_one(app, client, sessi
     request_change(client, "jan.nieuw@example.nl")
     mails = mailbox.deliver(app)
     post_form(client, mail_link(mails[-1]), {})
-    assert "Deze link is al gebruikt" in text(client.get(f"/welkom/{raw}"))
+    assert "Deze link is al gebruikt" in text_of(client.get(f"/welkom/{raw}"))
 
 
 # ---- Inlogactiviteit: recent logins and open sessions
@@ -426,27 +421,27 @@ def test_recent_logins_and_open_sessions(app, session, make):
     laptop = browser_client(app, FIREFOX, "198.51.100.20")
     login(phone, "jan@example.nl")
     login(laptop, "jan@example.nl")
-    assert "2 open sessies, deze meegeteld." in text(laptop.get("/mijn-gegevens"))
+    assert "2 open sessies, deze meegeteld." in text_of(laptop.get("/mijn-gegevens"))
 
     page = laptop.get("/mijn-gegevens/inlogactiviteit")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    sessions = text_of(html, "open-sessions")
+    sessions = table_text(html, "open-sessions")
     assert "Firefox op Windows (deze browser)" in sessions and "198.51.100.20" in sessions
     assert "Safari op iOS" in sessions and "192.0.2.7" in sessions
-    logins = text_of(html, "recent-logins")
+    logins = table_text(html, "recent-logins")
     assert logins.index("Firefox op Windows") < logins.index("Safari op iOS")  # newest first
     assert "198.51.100.20" in logins and "192.0.2.7" in logins
 
     # Log out everywhere else: the phone's session ends at once, the laptop stays in.
     response = post_form(laptop, "/mijn-gegevens/inlogactiviteit/elders-uitloggen", {})
     assert response.status_code == 302
-    assert "U bent overal anders uitgelogd." in text(laptop.get(response.location))
+    assert "U bent overal anders uitgelogd." in text_of(laptop.get(response.location))
     assert phone.get("/").status_code == 302
     assert laptop.get("/").status_code == 200
     html = laptop.get("/mijn-gegevens/inlogactiviteit").get_data(as_text=True)
-    assert "Safari" not in text_of(html, "open-sessions")
-    assert "Safari op iOS" in text_of(html, "recent-logins")  # history stays
+    assert "Safari" not in table_text(html, "open-sessions")
+    assert "Safari op iOS" in table_text(html, "recent-logins")  # history stays
     assert session.exec(select(AuditEvent).where(
         AuditEvent.action == "account.other_sessions_ended")).one()
 
@@ -468,7 +463,7 @@ def test_logins_only_show_your_own(app, session, make):
     login(piet, "piet@example.nl")
     jan = browser_client(app, FIREFOX, "198.51.100.20")
     login(jan, "jan@example.nl")
-    page = text(jan.get("/mijn-gegevens/inlogactiviteit"))
+    page = text_of(jan.get("/mijn-gegevens/inlogactiviteit"))
     assert "203.0.113.9" not in page and "Safari" not in page
     post_form(jan, "/mijn-gegevens/inlogactiviteit/elders-uitloggen", {})
     assert piet.get("/").status_code == 200  # only your own other sessions end
@@ -478,7 +473,7 @@ def test_login_activity_in_english(app, make):
     make.user(email="sophie@example.nl", language="en")
     client = browser_client(app, FIREFOX, "198.51.100.20")
     login(client, "sophie@example.nl")
-    page = text(client.get("/mijn-gegevens/inlogactiviteit"))
+    page = text_of(client.get("/mijn-gegevens/inlogactiviteit"))
     assert "Login activity" in page and "Recent logins" in page
     assert "Firefox on Windows (this browser)" in page
     assert "Log out everywhere else" in page
@@ -503,7 +498,7 @@ def test_browser_names(app, agent, name):
             assert browser_name(agent) == name
 
 
-def text_of(html, element_id):
-    """The text of the element with this id (a table here)."""
+def table_text(html, element_id):
+    """The text of the table with this id."""
     start = html.index(f'id="{element_id}"')
-    return " ".join(re.sub(r"<[^>]+>", " ", html[start:html.index("</table>", start)]).split())
+    return text_of(html[start:html.index("</table>", start)])

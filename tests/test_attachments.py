@@ -9,14 +9,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from conftest import login
+from helpers import SUBJECT, add_message, attach, login, send_form, text_of
 from sample_files import DOCX
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
-from test_messages import SUBJECT, add_message, attach, send_form, text
 
 from app import storage
-from app.messages.uploads import MAX_NAME_LENGTH, clean_filename
 from app.models import (
     CAT_ATTACHMENT,
     CAT_PROVIDED,
@@ -26,6 +24,7 @@ from app.models import (
     MessageAttachment,
     utcnow,
 )
+from app.uploads import MAX_NAME_LENGTH, clean_filename
 
 PDF = b"%PDF-1.4 " + bytes(range(256)) * 40  # 10 kB and a bit
 
@@ -85,21 +84,21 @@ def test_several_files_upload_to_a_draft_that_keeps_the_text(app, client, sessio
                                                               (draft.id, docx.id)}
     page = client.get(response.location)
     html = page.get_data(as_text=True)
-    assert "2 bestanden zijn toegevoegd." in text(page)
-    assert "akte.pdf" in text(page) and "notitie.docx" in text(page)
+    assert "2 bestanden zijn toegevoegd." in text_of(page)
+    assert "akte.pdf" in text_of(page) and "notitie.docx" in text_of(page)
     assert f"/concepten/{draft.id}/bijlagen/{pdf.id}/verwijderen" in html  # the bin
     assert ">\r\nHierbij zend ik de stukken</textarea>" in html
     assert f'action="/concepten/{draft.id}"' in html
     # The sender may fetch their own draft's files; nothing is "provided" before sending.
     assert client.get(f"/documenten/{pdf.id}/download").data == PDF
-    assert "Door mij aangeleverd (0)" in text(page)
+    assert "Door mij aangeleverd (0)" in text_of(page)
     events = session.exec(select(AuditEvent).where(
         AuditEvent.action == "attachment.uploaded")).all()
     assert {e.target_id for e in events} == {pdf.id, docx.id}
 
 
 def test_limits_are_shown_before_uploading(client, dossier):
-    page = text(client.get(f"/dossiers/{dossier.id}/berichten/nieuw"))
+    page = text_of(client.get(f"/dossiers/{dossier.id}/berichten/nieuw"))
     assert "max. 100 MB per bestand, 250 MB per bericht" in page
     assert "+ Bijlagen" in page and "Bladeren" in page and "+ Meer toevoegen" in page
     assert "Upload 0 bestanden" in page and "Annuleer" in page
@@ -122,12 +121,12 @@ def test_sending_files_them_under_door_mij_aangeleverd(app, client, session, mak
     assert draft.sent_at is not None and draft.body == "Zie bijlagen"
     assert [d.category for d in documents(session)] == [CAT_PROVIDED, CAT_PROVIDED]
     provided = client.get(f"/dossiers/{dossier.id}/aangeleverd")
-    page = text(provided)
+    page = text_of(provided)
     # The two files and the message itself, which links to it in Berichten.
     assert "Door mij aangeleverd (3)" in page and "akte.pdf" in page and "notitie.docx" in page
     assert "Door mij aangeleverd (3) Berichten (1)" in page  # own files are not unread
     assert f'href="/berichten/{draft.id}"' in provided.get_data(as_text=True)
-    shown = text(client.get(f"/berichten/{draft.id}"))
+    shown = text_of(client.get(f"/berichten/{draft.id}"))
     assert "akte.pdf" in shown and "Aan: mr. P. Jansen" in shown
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "message.sent")).one()
     assert sorted(event.detail["attachments"]) == sorted(d.id for d in documents(session))
@@ -147,14 +146,14 @@ def test_without_javascript_files_are_sent_with_the_message_at_once(client, sess
     assert message.sent_at is not None
     [document] = documents(session)
     assert document.category == CAT_PROVIDED and document.filename == "paspoort.pdf"
-    assert "paspoort.pdf" in text(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
+    assert "paspoort.pdf" in text_of(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
 
 
 def test_missing_subject_keeps_the_chosen_files_in_a_draft(client, session, dossier):
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", subject="",
                          files=[("paspoort.pdf", PDF)])
     assert response.status_code == 400
-    assert "Vul een onderwerp in." in text(response) and "paspoort.pdf" in text(response)
+    assert "Vul een onderwerp in." in text_of(response) and "paspoort.pdf" in text_of(response)
     draft = session.exec(select(Message)).one()
     assert draft.sent_at is None and [d.filename for d in documents(session)] == [
         "paspoort.pdf"]
@@ -174,7 +173,7 @@ def test_too_long_text_with_files_keeps_the_files_and_the_text(client, session, 
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", action=action,
                          files=[("paspoort.pdf", PDF), ("akte.pdf", PDF)], **typed)
     assert response.status_code == 400
-    page, html = text(response), response.get_data(as_text=True)
+    page, html = text_of(response), response.get_data(as_text=True)
     assert error in page and "2 bestanden zijn toegevoegd." in page
     draft = session.exec(select(Message)).one()
     assert draft.sent_at is None
@@ -216,7 +215,7 @@ def test_a_company_colleague_sees_sent_files_but_not_draft_files(app, session, m
     draft = session.exec(select(Message)).one()
     assert send_form(anna, f"/concepten/{draft.id}").status_code == 302
     assert piet.get(f"/documenten/{document.id}/download").data == PDF
-    assert "concept.pdf" in text(piet.get(f"/dossiers/{dossier.id}/aangeleverd"))
+    assert "concept.pdf" in text_of(piet.get(f"/dossiers/{dossier.id}/aangeleverd"))
 
 
 # ---- the bin, and deleting a draft
@@ -231,7 +230,7 @@ def test_the_bin_removes_a_file_from_the_draft_and_deletes_it(app, client, sessi
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<div id="attachments"')
-    assert "“akte.pdf” is verwijderd." in text(response) and "notitie.docx" in html
+    assert "“akte.pdf” is verwijderd." in text_of(response) and "notitie.docx" in html
     assert "akte.pdf</a>" not in html
     assert [d.id for d in documents(session)] == [docx_id]
     assert not os.path.exists(pdf_path)
@@ -253,7 +252,7 @@ def test_the_bin_without_javascript_keeps_what_was_typed(app, client, session, d
     session.refresh(draft)
     assert draft.body == "Later getypt" and documents(session) == []
     assert not os.path.exists(pdf_path)
-    assert "“akte.pdf” is verwijderd." in text(client.get(response.location))
+    assert "“akte.pdf” is verwijderd." in text_of(client.get(response.location))
 
 
 def test_the_bin_only_takes_files_of_that_draft(app, client, session, jan, lawyer, dossier):
@@ -277,7 +276,7 @@ def test_deleting_a_draft_removes_its_files(app, client, session, dossier):
     pdf_path = path_of(app, pdf)
     response = send_form(client, f"/concepten/{draft.id}/verwijderen")
     assert response.status_code == 302
-    assert "Het concept is verwijderd." in text(client.get(response.location))
+    assert "Het concept is verwijderd." in text_of(client.get(response.location))
     assert session.exec(select(Message)).all() == [] and documents(session) == []
     assert not os.path.exists(pdf_path)
 
@@ -287,7 +286,7 @@ def test_upload_without_a_file_chosen_only_saves_the_draft(client, session, doss
                          files=[("", b"")])
     assert response.status_code == 302
     assert documents(session) == [] and session.exec(select(Message)).one().body
-    assert "Uw concept is bewaard." in text(client.get(response.location))
+    assert "Uw concept is bewaard." in text_of(client.get(response.location))
 
 
 # ---- limits and types
@@ -303,7 +302,7 @@ MAX_FILE = int(0.01 * 1024 * 1024)  # 10485 bytes
 def test_a_file_too_large_is_refused_with_a_message(app, client, session, dossier, small_limits):
     big = b"x" * (MAX_FILE + 1)
     response = upload(client, dossier, [("groot.pdf", big), ("klein.pdf", b"%PDF small")])
-    page = text(client.get(response.location))
+    page = text_of(client.get(response.location))
     assert "“groot.pdf” is groter dan 0,01 MB en is niet toegevoegd." in page
     assert "1 bestand is toegevoegd." in page
     assert "max. 0,01 MB per bestand, 0,025 MB per bericht" in page
@@ -312,7 +311,7 @@ def test_a_file_too_large_is_refused_with_a_message(app, client, session, dossie
     assert len(leftovers) == 1  # nothing half-written stays behind
     exactly = upload(client, dossier, [("precies.pdf", b"%PDF" + b"y" * (MAX_FILE - 4))],
                      url=response.location)
-    assert "toegevoegd" in text(client.get(exactly.location))
+    assert "toegevoegd" in text_of(client.get(exactly.location))
     assert [d.filename for d in documents(session)] == ["klein.pdf", "precies.pdf"]
 
 
@@ -321,7 +320,7 @@ def test_files_over_the_per_message_limit_are_refused(client, session, dossier, 
     response = upload(client, dossier, [("een.pdf", part), ("twee.pdf", part)])
     assert [d.filename for d in documents(session)] == ["een.pdf", "twee.pdf"]
     later = upload(client, dossier, [("drie.pdf", part)], url=response.location)
-    page = text(client.get(later.location))
+    page = text_of(client.get(later.location))
     assert ("“drie.pdf” is niet toegevoegd: de bijlagen van één bericht mogen samen "
             "maximaal 0,025 MB zijn.") in page
     assert len(documents(session)) == 2
@@ -337,7 +336,7 @@ def test_sending_with_a_refused_file_does_not_send(client, session, dossier, sma
                          files=[("groot.pdf", b"x" * 20 * 1024)])
     message = session.exec(select(Message)).one()
     assert message.sent_at is None and response.location == f"/concepten/{message.id}"
-    page = text(client.get(response.location))
+    page = text_of(client.get(response.location))
     assert "Uw bericht is nog niet verstuurd." in page and "groot.pdf" in page
 
 
@@ -345,7 +344,7 @@ def test_sending_with_a_refused_file_does_not_send(client, session, dossier, sma
                                   "../../etc/passwd", "foto.pdf.exe"])
 def test_refused_types(client, session, dossier, name):
     response = upload(client, dossier, [(name, b"MZ binary")], body="Tekst blijft")
-    page = text(client.get(response.location))
+    page = text_of(client.get(response.location))
     assert "is niet toegevoegd: dit type bestand is niet toegestaan." in page
     assert "Toegestaan zijn: .csv, .doc, .docx" in page
     assert documents(session) == []
@@ -435,7 +434,7 @@ def test_store_stream_copies_in_chunks_and_hashes(app):
 
 
 def test_a_failed_commit_removes_the_stored_files(app, client, session, dossier, monkeypatch):
-    from app.messages import uploads
+    from app import uploads
 
     real = uploads.store_uploads
 
@@ -561,13 +560,13 @@ def test_a_request_over_the_server_limit_gets_a_clear_answer(app, client, sessio
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     response = upload(client, dossier, [("scan.pdf", b"x" * 60_000)])
     assert response.status_code == 413
-    assert "Het bestand is te groot" in text(response)
+    assert "Het bestand is te groot" in text_of(response)
     assert documents(session) == []
 
 
 def test_the_mail_sender_loop_cleans_up_drafts_once_an_hour(app, monkeypatch):
     """`send-mail --loop` and the dev server's sender thread run the cleanup as a step."""
-    from app import outbox
+    from app import worker
     from app.messages import cleanup
 
     calls = []
@@ -576,7 +575,7 @@ def test_the_mail_sender_loop_cleans_up_drafts_once_an_hour(app, monkeypatch):
                         or (0, 0))
     monkeypatch.setattr(cleanup, "clock", lambda: now[0])
     app.config["MAIL_POLL_SECONDS"] = 0.01
-    thread = outbox.start_sender_thread(app)
+    thread = worker.start_sender_thread(app)
     try:
         wait_for(lambda: len(calls) == 1)
         time.sleep(0.3)  # some thirty rounds within the same hour: no second run

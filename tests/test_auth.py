@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, csrf_token, links_in, login, post_form
+from helpers import PASSWORD, csrf_token, links_in, login, post_form
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 

@@ -4,8 +4,8 @@ import pathlib
 from email import message_from_bytes, policy
 
 import pytest
-from conftest import links_in
 from flask.cli import FlaskGroup
+from helpers import links_in
 from sqlmodel import delete, func, select
 
 from app import cli

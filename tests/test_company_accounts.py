@@ -3,17 +3,12 @@ extra accounts; they see the company's dossiers, and nobody else's accounts are 
 import re
 
 import pytest
-from conftest import PASSWORD, links_in, login, post_form
+from helpers import PASSWORD, links_in, login, post_form, text_of
 from sqlmodel import select
 
 from app.models import LoginSession, User
 
 ACCOUNTS = "/mijn-gegevens/accounts"
-
-
-def text(response):
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def path_of(link):
@@ -53,12 +48,12 @@ def test_main_account_has_the_accounts_section(client, make, main, company):
     login(client, "anna@dewit.nl")
     page = client.get("/mijn-gegevens")
     assert 'id="accounts"' in page.get_data(as_text=True)
-    assert "1 extra account" in text(page)
+    assert "1 extra account" in text_of(page)
     listing = client.get(ACCOUNTS)
     assert listing.status_code == 200
-    assert "Accounts | Extra accounts" in text(listing)
-    assert "Piet de Wit" in text(listing) and "piet@dewit.nl" in text(listing)
-    assert "anna@dewit.nl" not in text(listing)  # the main account is not an extra one
+    assert "Accounts | Extra accounts" in text_of(listing)
+    assert "Piet de Wit" in text_of(listing) and "piet@dewit.nl" in text_of(listing)
+    assert "anna@dewit.nl" not in text_of(listing)  # the main account is not an extra one
 
 
 def test_add_an_extra_account_that_then_sees_the_company_dossiers(app, client, session, make,
@@ -70,7 +65,7 @@ def test_add_an_extra_account_that_then_sees_the_company_dossiers(app, client, s
     response = post_form(client, ACCOUNTS, {"name": " Piet de Wit ", "email": "Piet@DeWit.nl",
                                             "language": "nl"})
     assert response.status_code == 302 and response.location == ACCOUNTS
-    page = text(client.get(ACCOUNTS))
+    page = text_of(client.get(ACCOUNTS))
     assert "Piet de Wit is aan de lijst toegevoegd." in page
     assert "Uitgenodigd" in page
     piet = session.exec(select(User).where(User.email == "piet@dewit.nl")).one()
@@ -80,14 +75,14 @@ def test_add_an_extra_account_that_then_sees_the_company_dossiers(app, client, s
     extra = app.test_client()
     mail1 = accept_invitation(app, extra, mailbox, "piet@dewit.nl")
     assert mail1["Subject"] == "Uw account voor ons klantenportaal"
-    dossiers = text(extra.get("/dossiers", follow_redirects=True))
+    dossiers = text_of(extra.get("/dossiers", follow_redirects=True))
     assert "2026-0042" in dossiers and "Huurgeschil winkelpand" in dossiers
     assert "2026-0099" not in dossiers
     assert extra.get(f"/dossiers/{dossier.id}").status_code == 200
     # The extra account does not get this screen.
     assert extra.get(ACCOUNTS).status_code == 404
     assert 'id="accounts"' not in extra.get("/mijn-gegevens").get_data(as_text=True)
-    assert "Actief" in text(client.get(ACCOUNTS))
+    assert "Actief" in text_of(client.get(ACCOUNTS))
 
 
 def test_the_extra_account_is_invited_in_its_own_language(app, client, main, mailbox):
@@ -107,7 +102,7 @@ def test_view_the_details_of_an_extra_account(client, make, main, company):
     for shown in ("Piet de Wit", "piet@dewit.nl", "Nederlands", "Toegevoegd op",
                   "Uitgenodigd, nog niet ingelogd", "Laatst ingelogd", "Nooit",
                   "2-staps verificatie", "Account verwijderen"):
-        assert shown in text(page), shown
+        assert shown in text_of(page), shown
 
 
 def test_delete_asks_to_confirm_and_ends_the_open_session_at_once(app, client, session, make,
@@ -121,12 +116,12 @@ def test_delete_asks_to_confirm_and_ends_the_open_session_at_once(app, client, s
     login(client, "anna@dewit.nl")
     confirm = client.get(f"{ACCOUNTS}/{piet.id}/verwijderen")
     assert confirm.status_code == 200
-    assert "Het account van Piet de Wit verwijderen?" in text(confirm)
+    assert "Het account van Piet de Wit verwijderen?" in text_of(confirm)
     assert session.get(User, piet.id).active  # asking is not deleting
 
     response = post_form(client, f"{ACCOUNTS}/{piet.id}/verwijderen", {})
     assert response.status_code == 302 and response.location == ACCOUNTS
-    page = text(client.get(ACCOUNTS))
+    page = text_of(client.get(ACCOUNTS))
     assert "Het account van Piet de Wit is verwijderd." in page
     assert "piet@dewit.nl" not in page
 
@@ -169,7 +164,7 @@ def test_an_address_in_use_is_not_told_and_gets_no_mail(app, client, session, ma
     response = post_form(client, ACCOUNTS, {"name": "Iemand", "email": "bezet@example.nl",
                                             "language": "nl"})
     assert response.status_code == 302
-    assert "Iemand is aan de lijst toegevoegd." in text(client.get(ACCOUNTS))
+    assert "Iemand is aan de lijst toegevoegd." in text_of(client.get(ACCOUNTS))
     assert mailbox.deliver(app) == []
     session.expire_all()
     assert session.get(User, other.id).company_id is None
@@ -185,16 +180,16 @@ def test_errors_in_the_users_language(client, make, company, lang, messages):
     response = post_form(client, ACCOUNTS, {"name": "", "email": "", "language": lang})
     assert response.status_code == 400
     for message in messages:
-        assert message in text(response)
+        assert message in text_of(response)
 
 
 def test_english_screens(client, make, company):
     make.user(email="anna@dewit.nl", company=company, company_main=True, language="en")
     piet = extra_account(make, company)
     login(client, "anna@dewit.nl")
-    assert "Accounts | Additional accounts" in text(client.get(ACCOUNTS))
-    assert "Added on" in text(client.get(f"{ACCOUNTS}/{piet.id}"))
-    assert "Delete the account of Piet de Wit?" in text(
+    assert "Accounts | Additional accounts" in text_of(client.get(ACCOUNTS))
+    assert "Added on" in text_of(client.get(f"{ACCOUNTS}/{piet.id}"))
+    assert "Delete the account of Piet de Wit?" in text_of(
         client.get(f"{ACCOUNTS}/{piet.id}/verwijderen"))
 
 
@@ -245,4 +240,4 @@ def test_the_count_on_mijn_gegevens_is_what_the_list_shows(app, client, session,
     login(client, "anna@dewit.nl")
     listed = re.findall(r"<tr>\s*<td>([^<]+)</td>", client.get(ACCOUNTS).get_data(as_text=True))
     assert sorted(listed) == ["Kees de Wit", "Piet de Wit"]
-    assert "2 extra accounts" in text(client.get("/mijn-gegevens"))
+    assert "2 extra accounts" in text_of(client.get("/mijn-gegevens"))

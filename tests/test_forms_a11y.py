@@ -6,12 +6,16 @@ from datetime import timedelta
 
 import lxml.html
 import pytest
-from conftest import login, post_form
+from helpers import login, post_form
 from twostep_helpers import totp_code, with_app, with_sms
 
 from app import security
-from app.auth.routes import TOKEN_PASSWORD
-from app.models import DossierStatus, Questionnaire, QuestionnaireAssignment, utcnow
+from app.models import (
+    TOKEN_PASSWORD,
+    DossierStatus,
+    Questionnaire,
+    utcnow,
+)
 from app.questionnaires.definition import new_version
 
 MARK = {"nl": "(verplicht)", "en": "(required)"}
@@ -107,21 +111,6 @@ def check_form_page(html, lang, name):
 
 # ---- the client side
 
-def assign(session, client_user, dossier, definition):
-    """Send a new questionnaire to a client for a dossier."""
-    questionnaire = Questionnaire(title="Alle soorten vragen")
-    session.add(questionnaire)
-    session.flush()
-    version = new_version(session, questionnaire, title=questionnaire.title,
-                          definition=definition)
-    session.flush()
-    assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
-                                         client_id=client_user.id)
-    session.add(assignment)
-    session.commit()
-    return assignment
-
-
 def client_pages(app, client, session, make, lang):
     """Each client-side form sent with mistakes, as (name, html)."""
     def post(url, data, **kw):
@@ -168,7 +157,8 @@ def client_pages(app, client, session, make, lang):
     yield "extra account", post(f"{base}/accounts", {"name": "", "email": "x"})
     url = f"/dossiers/{dossier.id}/berichten/nieuw"
     yield "new message", post(url, {"subject": "", "body": "", "action": "send"})
-    assignment = assign(session, bram, dossier, EVERY_TYPE)
+    assignment = make.assignment(bram, dossier, EVERY_TYPE, title="Alle soorten vragen",
+                                 introduction="")
     step = f"/vragenlijsten/{assignment.id}/stap/1"
     page = client.get(step).get_data(as_text=True)
     revision = lxml.html.fromstring(page).xpath("//input[@name='revision']/@value")[0]

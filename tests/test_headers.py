@@ -1,13 +1,12 @@
 """Security headers on pages, errors and fragments; cookies; the proxy; error pages and the
 script's messages in both languages."""
-import html
 import pathlib
 import re
 
 import pytest
 from babel.messages.mofile import read_mo
-from conftest import PASSWORD, login, post_form
 from flask import abort
+from helpers import PASSWORD, login, post_form, text_of
 from sqlmodel import select
 
 from app import create_app
@@ -158,13 +157,6 @@ def failing_app(app, app_config):
     failing.extensions["db_engine"].dispose()
 
 
-def visible_text(response):
-    """The text a reader sees on a page (tags dropped, entities decoded), on one line."""
-    body = response.get_data(as_text=True)
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
 def _dutch_only_texts():
     """Every Dutch text of the catalog that is not also English (longer than a word or two)."""
     path = pathlib.Path(__file__).parents[1] / "translations/nl/LC_MESSAGES/messages.mo"
@@ -184,7 +176,7 @@ DUTCH_ONLY = _dutch_only_texts()
 
 
 def assert_no_dutch(response):
-    text = visible_text(response)
+    text = text_of(response, unescape=True)
     leaks = sorted(dutch for dutch in DUTCH_ONLY if dutch in text)
     assert leaks == [], leaks
 
@@ -199,14 +191,14 @@ def test_403_page_in_both_languages(failing_app, lang, title, text):
     response = client.get("/verboden")
     assert response.status_code == 403
     assert_security_headers(response)
-    page = visible_text(response)
+    page = text_of(response, unescape=True)
     assert title in page and text in page
     assert f'<html lang="{lang}">' in response.get_data(as_text=True)
     if lang == "en":
         assert_no_dutch(response)
     htmx = client.get("/verboden", headers={"HX-Request": "true"})
     assert htmx.status_code == 403 and "<html" not in htmx.get_data(as_text=True)
-    assert text in visible_text(htmx)
+    assert text in text_of(htmx, unescape=True)
 
 
 def test_error_pages_in_english_have_no_dutch(app, failing_app):
@@ -214,19 +206,19 @@ def test_error_pages_in_english_have_no_dutch(app, failing_app):
     client.set_cookie("lang", "en")
     not_found = client.get("/no-such-page")
     assert not_found.status_code == 404
-    assert "Page not found" in visible_text(not_found)
-    assert "Go to the home page" in visible_text(not_found)
+    assert "Page not found" in text_of(not_found, unescape=True)
+    assert "Go to the home page" in text_of(not_found, unescape=True)
     assert_no_dutch(not_found)
 
     failing_app.config["MAX_CONTENT_LENGTH"] = 1000
     too_large = client.post("/inloggen", data={"email": "x" * 5000})
     assert too_large.status_code == 413
-    assert "The file you sent is larger than allowed." in visible_text(too_large)
+    assert "The file you sent is larger than allowed." in text_of(too_large, unescape=True)
     assert_no_dutch(too_large)
 
     failed = client.get("/boom")
     assert failed.status_code == 500
-    assert "Something went wrong" in visible_text(failed)
+    assert "Something went wrong" in text_of(failed, unescape=True)
     assert_no_dutch(failed)
     assert_nothing_internal(failed)
 
@@ -241,7 +233,7 @@ def assert_nothing_internal(response):
 def test_500_page_shows_nothing_internal(failing_app):
     response = failing_app.test_client().get("/boom")
     assert response.status_code == 500
-    assert "Er ging iets mis" in visible_text(response)
+    assert "Er ging iets mis" in text_of(response, unescape=True)
     assert_nothing_internal(response)
     htmx = failing_app.test_client().get("/boom", headers={"HX-Request": "true"})
     assert htmx.status_code == 500 and "<html" not in htmx.get_data(as_text=True)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import login, post_form
+from helpers import labels_of_other_language, login, post_form, text_of
 
 ROOT = pathlib.Path(__file__).parent.parent
 TEMPLATES = ROOT / "app" / "templates"
@@ -67,23 +67,6 @@ def test_templates_have_no_untranslated_text(path):
     assert words == set(), f"text outside _() in {path.name}"
 
 
-def _text(response):
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def _labels_of_other_language(lang):
-    """Phrases that only the other language uses: they must not show on a `lang` page."""
-    nl = {m.id: m.string for m in catalog("nl") if m.id and isinstance(m.id, str)}
-    phrases = []
-    for msgid, dutch in nl.items():
-        if msgid == dutch or "%(" in msgid:
-            continue
-        phrases.append(msgid if lang == "nl" else dutch)
-    return phrases
-
-
 def _pages(app, make, session, mailbox, client, lang):
     """Every page of the sign-in flow and of the portal, as (name, response)."""
     yield "login", client.get("/inloggen")
@@ -114,11 +97,11 @@ def _pages(app, make, session, mailbox, client, lang):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_page_speaks_one_language(app, make, session, mailbox, client, lang):
     client.set_cookie("lang", lang)
-    foreign = _labels_of_other_language(lang)
+    foreign = labels_of_other_language(lang)
     seen = 0
     for name, response in _pages(app, make, session, mailbox, client, lang):
         assert response.status_code < 500, name
-        text = _text(response)
+        text = text_of(response)
         assert f'<html lang="{lang}">' in response.get_data(as_text=True), name
         mixed = [p for p in foreign if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
         assert mixed == [], f"{name} in {lang} shows the other language"

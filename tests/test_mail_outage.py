@@ -11,7 +11,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import free_port, links_in, post_form
+from helpers import free_port, links_in, post_form
 from sqlalchemy import update
 from sqlmodel import Session, select
 

@@ -1,70 +1,27 @@
 """Berichten, as chapter 2.1.1.5 of the manual: the list, reading, replying, writing with
 Onderwerp and Bericht, the 4000-character limit with its live counter, and who may see what."""
-import io
 import re
 
 import pytest
-from conftest import csrf_token, login, post_form
+from helpers import (
+    BODY,
+    SUBJECT,
+    add_message,
+    attach,
+    csrf_token,
+    login,
+    post_form,
+    send_form,
+    text_of,
+)
 from sqlmodel import select
 
 from app.models import (
-    CAT_ATTACHMENT,
     AuditEvent,
     Document,
     Message,
-    MessageAttachment,
     MessageRead,
-    utcnow,
 )
-from app.storage import store_bytes
-
-SUBJECT, BODY = "kopie stukken", "Beste,\n\nHierbij zend ik "
-
-
-# ---- helpers shared with test_attachments.py
-
-def add_message(session, dossier, sender, from_client=False, sent=True, **kw):
-    """A message in `dossier`, sent now unless `sent` is False (a draft)."""
-    message = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
-                      subject=kw.pop("subject", "Concept akte"),
-                      body=kw.pop("body", "Wilt u de concept akte doornemen?"),
-                      sent_at=utcnow() if sent else None, **kw)
-    session.add(message)
-    session.commit()
-    return message
-
-
-def attach(app, session, message, data=b"%PDF-1.4 bijlage", filename="bijlage.pdf",
-           category=CAT_ATTACHMENT, by=None):
-    """A stored file attached to `message`."""
-    with app.app_context():
-        key, digest, size = store_bytes(data)
-    document = Document(dossier_id=message.dossier_id, category=category,
-                        title=filename.rsplit(".", 1)[0], filename=filename,
-                        content_type="application/pdf", size=size, sha256=digest,
-                        storage_key=key, uploaded_by_id=by.id if by else message.sender_id)
-    session.add(document)
-    session.flush()
-    session.add(MessageAttachment(message_id=message.id, document_id=document.id))
-    session.commit()
-    return document
-
-
-def text(response):
-    """The visible text of a response, whitespace collapsed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def send_form(client, url, subject=SUBJECT, body=BODY, action="send", files=(), token=None,
-              **kw):
-    """Post the message form as a browser does (multipart, with the pressed button)."""
-    data = {"subject": subject, "body": body, "action": action,
-            "csrf_token": token or csrf_token(client)}
-    if files:
-        data["files"] = [(io.BytesIO(content), name) for name, content in files]
-    return client.post(url, data=data, content_type="multipart/form-data", **kw)
 
 
 @pytest.fixture
@@ -95,7 +52,7 @@ def test_list_shows_van_and_aan_with_unread_in_bold(client, session, make, jan, 
     add_message(session, dossier, secretary, on_behalf_of_id=lawyer.id, subject="Huur")
     add_message(session, dossier, jan, from_client=True, subject="kopie stukken")
     response = client.get(f"/dossiers/{dossier.id}/berichten")
-    page = text(response)
+    page = text_of(response)
     assert "Van: mr. P. Jansen Concept akte (ongelezen)" in page
     assert "Van: L. de Boer (namens: mr. P. Jansen) Huur (ongelezen)" in page
     assert "Aan: mr. P. Jansen kopie stukken" in page
@@ -108,11 +65,11 @@ def test_list_shows_van_and_aan_with_unread_in_bold(client, session, make, jan, 
 def test_messages_to_the_firm_without_a_handling_lawyer(client, session, make, jan):
     dossier = make.dossier(clients=[jan])
     add_message(session, dossier, jan, from_client=True, subject="Vraag")
-    assert "Aan: Kantoor Test Vraag" in text(client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "Aan: Kantoor Test Vraag" in text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
 
 
 def test_an_empty_tab_says_so(client, dossier):
-    assert "Er zijn nog geen berichten in dit dossier." in text(
+    assert "Er zijn nog geen berichten in dit dossier." in text_of(
         client.get(f"/dossiers/{dossier.id}/berichten"))
 
 
@@ -130,11 +87,11 @@ def test_every_message_screen_is_a_page_and_a_fragment(client, session, jan, law
     }[which]
     full = client.get(url)
     assert full.status_code == 200 and "<html" in full.get_data(as_text=True)
-    assert "Voortgang" in text(full) and expected in full.get_data(as_text=True)
+    assert "Voortgang" in text_of(full) and expected in full.get_data(as_text=True)
     fragment = client.get(url, headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="dossier-tabs"') and "<html" not in html
-    assert expected in html and "Voortgang" not in text(fragment)
+    assert expected in html and "Voortgang" not in text_of(fragment)
     for response in (full, fragment):
         assert "HX-Request" in response.headers["Vary"]
     restore = client.get(url, headers={"HX-Request": "true",
@@ -148,19 +105,19 @@ def test_opening_marks_read_and_the_unread_count_drops(client, session, jan, law
                                                        dossier):
     first = add_message(session, dossier, lawyer, subject="Eerste", body="Regel 1\nRegel 2")
     add_message(session, dossier, lawyer, subject="Tweede")
-    assert "Berichten (2) 2 ongelezen" in text(client.get(f"/dossiers/{dossier.id}"))
+    assert "Berichten (2) 2 ongelezen" in text_of(client.get(f"/dossiers/{dossier.id}"))
 
     fragment = client.get(f"/berichten/{first.id}", headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "HX-Request" in fragment.headers["Vary"]
     assert html.lstrip().startswith('<div id="dossier-tabs"') and "<html" not in html
-    assert "Berichten (2) 1 ongelezen" in text(fragment)  # the tab bar comes along
-    assert "Van: mr. P. Jansen" in text(fragment) and "Regel 1\nRegel 2" in html
+    assert "Berichten (2) 1 ongelezen" in text_of(fragment)  # the tab bar comes along
+    assert "Van: mr. P. Jansen" in text_of(fragment) and "Regel 1\nRegel 2" in html
     assert session.get(MessageRead, (first.id, jan.id)) is not None
 
     full = client.get(f"/berichten/{first.id}")
     assert "<html" in full.get_data(as_text=True) and "HX-Request" in full.headers["Vary"]
-    assert "Voortgang" in text(full) and "Beantwoorden" in text(full)
+    assert "Voortgang" in text_of(full) and "Beantwoorden" in text_of(full)
     reads = session.exec(select(AuditEvent).where(AuditEvent.action == "message.read")).all()
     assert [e.target_id for e in reads] == [first.id]  # audited once, not on every visit
     page = client.get(f"/dossiers/{dossier.id}/berichten").get_data(as_text=True)
@@ -173,7 +130,7 @@ def test_message_shows_on_behalf_of_and_its_attachments(app, client, session, ma
                           role="secretary", password=None)
     message = add_message(session, dossier, secretary, on_behalf_of_id=lawyer.id)
     document = attach(app, session, message, filename="akte.pdf")
-    page = text(client.get(f"/berichten/{message.id}"))
+    page = text_of(client.get(f"/berichten/{message.id}"))
     assert "Van: L. de Boer (namens: mr. P. Jansen)" in page and "akte.pdf" in page
     download = client.get(f"/documenten/{document.id}/download")
     assert download.status_code == 200 and download.data == b"%PDF-1.4 bijlage"
@@ -185,13 +142,13 @@ def test_reply_shows_the_original_under_it(client, session, jan, lawyer, dossier
     page = client.get(f"/berichten/{original.id}/beantwoorden")
     assert page.status_code == 200
     assert 'value="Re: Concept akte"' in page.get_data(as_text=True)
-    assert "Oorspronkelijk bericht Concept akte Van: mr. P. Jansen" in text(page)
-    assert "Wilt u de akte doornemen?" in text(page)
+    assert "Oorspronkelijk bericht Concept akte Van: mr. P. Jansen" in text_of(page)
+    assert "Wilt u de akte doornemen?" in text_of(page)
     assert session.get(MessageRead, (original.id, jan.id)) is not None  # answering is reading
     fragment = client.get(f"/berichten/{original.id}/beantwoorden",
                           headers={"HX-Request": "true"})
     assert "<html" not in fragment.get_data(as_text=True)
-    assert "Oorspronkelijk bericht" in text(fragment)
+    assert "Oorspronkelijk bericht" in text_of(fragment)
 
     response = send_form(client, f"/berichten/{original.id}/beantwoorden",
                          subject="Re: Concept akte", body="Akkoord.")
@@ -200,10 +157,10 @@ def test_reply_shows_the_original_under_it(client, session, jan, lawyer, dossier
     reply = session.exec(select(Message).where(Message.reply_to_id == original.id)).one()
     assert reply.from_client and reply.sent_at is not None and reply.sender_id == jan.id
     assert reply.body == "Akkoord." and reply.dossier_id == dossier.id
-    page = text(client.get(f"/dossiers/{dossier.id}/berichten"))
+    page = text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
     assert "Uw bericht is verstuurd." in page and "Aan: mr. P. Jansen Re: Concept akte" in page
     # The sent reply shows the message it answers, too.
-    shown = text(client.get(f"/berichten/{reply.id}"))
+    shown = text_of(client.get(f"/berichten/{reply.id}"))
     assert "Akkoord." in shown and "Oorspronkelijk bericht" in shown
     assert "Van: Jan de Vries" in shown and "Aan: mr. P. Jansen" in shown
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "message.sent")).one()
@@ -225,7 +182,7 @@ def test_a_draft_cannot_be_answered_or_opened_by_others(app, client, session, ma
 def test_new_message_is_sent_and_listed(client, session, jan, dossier):
     page = client.get(f"/dossiers/{dossier.id}/berichten/nieuw")
     assert page.status_code == 200
-    page_text = text(page)
+    page_text = text_of(page)
     assert "Nieuw bericht" in page_text and "Aan: mr. P. Jansen" in page_text
     assert "0 van 4000 tekens" in page_text and "Versturen" in page_text
     html = page.get_data(as_text=True)
@@ -240,7 +197,7 @@ def test_new_message_is_sent_and_listed(client, session, jan, dossier):
     message = session.exec(select(Message)).one()
     assert (message.subject, message.body) == (SUBJECT, BODY)
     assert message.from_client and message.sender_id == jan.id and message.sent_at
-    assert "Aan: mr. P. Jansen kopie stukken" in text(client.get(response.location))
+    assert "Aan: mr. P. Jansen kopie stukken" in text_of(client.get(response.location))
 
 
 @pytest.mark.parametrize("language, subject_error, body_error", [
@@ -256,11 +213,11 @@ def test_subject_and_message_are_required(app, session, make, language, subject_
     url = f"/dossiers/{dossier.id}/berichten/nieuw"
     response = send_form(client, url, subject="", body="   ")
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert subject_error in page and body_error in page
     response = send_form(client, url, subject="Alleen een onderwerp", body="")
     assert response.status_code == 400
-    assert body_error in text(response) and subject_error not in text(response)
+    assert body_error in text_of(response) and subject_error not in text_of(response)
     assert 'value="Alleen een onderwerp"' in response.get_data(as_text=True)  # kept
     drafts = session.exec(select(Message)).all()
     assert [(m.subject, m.sent_at) for m in drafts] == [("Alleen een onderwerp", None)]
@@ -290,19 +247,19 @@ def test_4001_characters_are_refused_and_the_text_given_back(app, session, make,
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", body=body,
                          subject="Lang bericht")
     assert response.status_code == 400
-    assert error in text(response)
+    assert error in text_of(response)
     html = response.get_data(as_text=True)
     assert ">\r\n" + body + "</textarea>" in html  # every character typed comes back
     assert 'value="Lang bericht"' in html
     assert session.exec(select(Message)).all() == []
     assert ("4001 van 4000 tekens" if language == "nl" else "4001 of 4000 characters") in \
-        text(response)
+        text_of(response)
 
 
 def test_subject_longer_than_200_is_refused(client, session, dossier):
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", subject="o" * 201)
     assert response.status_code == 400
-    assert "Het onderwerp mag maximaal 200 tekens lang zijn." in text(response)
+    assert "Het onderwerp mag maximaal 200 tekens lang zijn." in text_of(response)
     assert session.exec(select(Message)).all() == []
 
 
@@ -311,9 +268,9 @@ def test_enter_in_a_field_saves_a_draft_and_never_sends(client, session, dossier
     draft = session.exec(select(Message)).one()
     assert response.status_code == 302 and response.location == f"/concepten/{draft.id}"
     assert draft.sent_at is None and draft.body == BODY
-    page = text(client.get(response.location))
+    page = text_of(client.get(response.location))
     assert "Uw concept is bewaard." in page and BODY.split()[0] in page
-    listed = text(client.get(f"/dossiers/{dossier.id}/berichten"))
+    listed = text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
     assert "Concept kopie stukken" in listed
     # The draft is sent from its own page.
     assert send_form(client, f"/concepten/{draft.id}").status_code == 302
@@ -337,12 +294,12 @@ def test_counter_fragment_for_htmx(client, dossier):
                          headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and "<div" not in html
-    assert text(response) == "24 van 4000 tekens"  # the manual's own example
+    assert text_of(response) == "24 van 4000 tekens"  # the manual's own example
     assert "HX-Request" in response.headers["Vary"]
     full = post_form(client, url, {"body": "x" * 3999}, headers={"HX-Request": "true"})
-    assert "Maximum bereikt" not in text(full)
+    assert "Maximum bereikt" not in text_of(full)
     at_limit = post_form(client, url, {"body": "x" * 4000}, headers={"HX-Request": "true"})
-    assert text(at_limit) == ("4000 van 4000 tekens Maximum bereikt — Het maximaal aantal "
+    assert text_of(at_limit) == ("4000 van 4000 tekens Maximum bereikt — Het maximaal aantal "
                               "van 4000 karakters voor een bericht is bereikt. Meer tekst "
                               "zal worden verwijderd.")
 
@@ -352,11 +309,11 @@ def test_counter_url_loaded_directly_gives_the_full_form(client, dossier):
     page = client.get(url)
     assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
     assert "HX-Request" in page.headers["Vary"]
-    assert "Nieuw bericht" in text(page) and "0 van 4000 tekens" in text(page)
+    assert "Nieuw bericht" in text_of(page) and "0 van 4000 tekens" in text_of(page)
     # Without JavaScript the same URL answers with the form, the text kept and counted.
     posted = post_form(client, url, {"subject": "Vraag", "body": "Twaalf tekens"})
     html = posted.get_data(as_text=True)
-    assert "<html" in html and "13 van 4000 tekens" in text(posted)
+    assert "<html" in html and "13 van 4000 tekens" in text_of(posted)
     assert ">\r\nTwaalf tekens</textarea>" in html
 
 
@@ -367,7 +324,7 @@ def test_counter_in_english(app, make):
     login(client, "sophie@example.nl")
     response = post_form(client, f"/dossiers/{dossier.id}/berichten/teller",
                          {"body": "x" * 4000}, headers={"HX-Request": "true"})
-    assert text(response).startswith("4000 of 4000 characters Maximum reached")
+    assert text_of(response).startswith("4000 of 4000 characters Maximum reached")
 
 
 # ---- company dossiers, other clients, staff, CSRF
@@ -385,15 +342,15 @@ def test_every_account_of_a_company_sees_the_dossiers_messages(app, session, mak
                      subject="Re: Huurovereenkomst", body="Bijgevoegd").status_code == 302
     piet = app.test_client()
     login(piet, "piet@bedrijf.nl")
-    page = text(piet.get(f"/dossiers/{dossier.id}/berichten"))
+    page = text_of(piet.get(f"/dossiers/{dossier.id}/berichten"))
     assert "Van: mr. P. Jansen Huurovereenkomst" in page
     assert "Aan: mr. P. Jansen Re: Huurovereenkomst" in page
     assert "Half" not in page  # Anna's draft is hers alone
     # Read marks are per account: Anna answered it, for Piet it is still unread.
     assert "1 ongelezen" in page
-    assert "ongelezen" not in text(anna_client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "ongelezen" not in text_of(anna_client.get(f"/dossiers/{dossier.id}/berichten"))
     assert piet.get(f"/berichten/{incoming.id}").status_code == 200
-    assert "ongelezen" not in text(piet.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "ongelezen" not in text_of(piet.get(f"/dossiers/{dossier.id}/berichten"))
     assert piet.get(f"/concepten/{draft.id}").status_code == 404
 
 
@@ -472,7 +429,7 @@ def test_csrf_is_required(client, session, dossier):
     response = client.post(url, data={"subject": SUBJECT, "body": BODY, "action": "send"},
                            content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "Dit formulier is verlopen" in text(response)
+    assert "Dit formulier is verlopen" in text_of(response)
     counter = client.post(f"/dossiers/{dossier.id}/berichten/teller", data={"body": "x"},
                           headers={"HX-Request": "true"})
     assert counter.status_code == 400
@@ -481,4 +438,4 @@ def test_csrf_is_required(client, session, dossier):
     token = csrf_token(client, url)
     ok = client.post(f"/dossiers/{dossier.id}/berichten/teller", data={"body": "x"},
                      headers={"HX-Request": "true", "X-CSRFToken": token})
-    assert ok.status_code == 200 and text(ok) == "1 van 4000 tekens"
+    assert ok.status_code == 200 and text_of(ok) == "1 van 4000 tekens"

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import free_port
-from conftest import test_config as app_settings  # aliased: pytest would collect test_*
+from helpers import free_port
+from helpers import test_config as app_settings  # aliased: pytest would collect test_*
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel

@@ -1,7 +1,7 @@
 """Notification mails: by preference, without dossier content, batched within minutes."""
 from datetime import timedelta
 
-from conftest import login, post_form
+from helpers import login, post_form
 from sqlmodel import select
 
 from app import notifications

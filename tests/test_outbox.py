@@ -7,7 +7,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from conftest import free_port, links_in
+from helpers import free_port, links_in
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -15,7 +15,8 @@ from app import db, outbox
 from app.extensions import mail
 from app.invitations import send_invitation
 from app.models import Company, NotificationItem, OneTimeToken, OutgoingMail, utcnow
-from app.outbox import backoff, deliver_pending, queue_mail, start_sender_thread
+from app.outbox import backoff, deliver_pending, queue_mail
+from app.worker import start_sender_thread
 
 
 def queue(app, session, user, subject="Onderwerp"):

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import login
+from helpers import login, text_of
 from sqlmodel import delete, select
 
 from app.models import (
@@ -12,10 +12,8 @@ from app.models import (
     CAT_DOCUMENT,
     CAT_PROVIDED,
     AuditEvent,
-    Document,
     DocumentDownload,
     DossierClient,
-    Message,
     MessageRead,
     ProgressStep,
     Questionnaire,
@@ -23,29 +21,6 @@ from app.models import (
     QuestionnaireVersion,
     utcnow,
 )
-from app.storage import store_bytes
-
-
-def add_document(app, session, dossier, category=CAT_CORRESPONDENCE, title="Brief",
-                 filename="brief.pdf", data=b"%PDF-1.4 test", content_type="application/pdf",
-                 by=None, **kw):
-    with app.app_context():
-        key, digest, size = store_bytes(data)
-    document = Document(dossier_id=dossier.id, category=category, title=title,
-                        filename=filename, content_type=content_type, size=size, sha256=digest,
-                        storage_key=key, uploaded_by_id=by.id if by else None, **kw)
-    session.add(document)
-    session.commit()
-    return document
-
-
-def add_message(session, dossier, sender, from_client=False, sent=True, **kw):
-    message = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
-                      subject=kw.pop("subject", "Onderwerp"), body=kw.pop("body", "Tekst"),
-                      sent_at=kw.pop("sent_at", utcnow() if sent else None), **kw)
-    session.add(message)
-    session.commit()
-    return message
 
 
 def open_action(session, client_user, dossier):
@@ -67,21 +42,17 @@ def jan(client, make):
     return user
 
 
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
-
-
 def test_home_counts_match_the_data(client, session, make, jan):
     make.dossier(clients=[jan])
     make.dossier(clients=[jan])
     d3 = make.dossier(clients=[jan], status="closed")
     make.dossier(clients=[make.user()])  # someone else's
     open_action(session, jan, d3)
-    page = text(client.get("/"))
+    page = text_of(client.get("/"))
     assert re.search(r"Dossiers 2 in behandeling · 3 in totaal", page)
     assert re.search(r"Acties 1 vragenlijsten in te vullen", page)
     # The Acties count shows on every page.
-    assert re.search(r"Acties\s+1", text(client.get("/mijn-gegevens")))
+    assert re.search(r"Acties\s+1", text_of(client.get("/mijn-gegevens")))
 
 
 def test_company_accounts_see_company_dossiers(app, client, make):
@@ -106,25 +77,25 @@ def test_search_on_number_and_description(client, make, jan):
     make.dossier(clients=[jan], number="2026-0001", description="Aankoop woning")
     make.dossier(clients=[jan], number="2026-0002", description="Testament")
     make.dossier(clients=[jan], number="2025-0100", description="Huurgeschil")
-    assert "Aankoop woning" in text(client.get("/dossiers"))
-    page = text(client.get("/dossiers?q=testa"))
+    assert "Aankoop woning" in text_of(client.get("/dossiers"))
+    page = text_of(client.get("/dossiers?q=testa"))
     assert "Testament" in page and "Aankoop" not in page and "1 dossier" in page
-    page = text(client.get("/dossiers?q=2025-"))
+    page = text_of(client.get("/dossiers?q=2025-"))
     assert "Huurgeschil" in page and "Testament" not in page
-    assert "Er zijn geen dossiers" in text(client.get("/dossiers?q=%25_%25"))
+    assert "Er zijn geen dossiers" in text_of(client.get("/dossiers?q=%25_%25"))
 
 
 def test_status_filter_only_when_several_statuses(client, make, jan):
     make.dossier(clients=[jan], description="Een")
     make.dossier(clients=[jan], description="Twee")
-    assert "Toon alleen dossiers met status" not in text(client.get("/dossiers"))
+    assert "Toon alleen dossiers met status" not in text_of(client.get("/dossiers"))
     make.dossier(clients=[jan], description="Drie", status="closed")
-    page = text(client.get("/dossiers"))
+    page = text_of(client.get("/dossiers"))
     assert "Toon alleen dossiers met status" in page
     assert "Een" in page and "Drie" in page  # all statuses by default
-    page = text(client.get("/dossiers?status=closed"))
+    page = text_of(client.get("/dossiers?status=closed"))
     assert "Drie" in page and "Een" not in page
-    page = text(client.get("/dossiers?status=closed&status=in_progress"))
+    page = text_of(client.get("/dossiers?status=closed&status=in_progress"))
     assert "Drie" in page and "Een" in page
 
 
@@ -142,9 +113,9 @@ def test_dossier_list_fragment_for_htmx(client, make, jan):
 def test_dossier_list_paginates(client, make, jan):
     for n in range(30):
         make.dossier(clients=[jan], number=f"2026-{n:04d}")
-    first = text(client.get("/dossiers"))
+    first = text_of(client.get("/dossiers"))
     assert "Pagina 1 van 2" in first and "2026-0029" in first and "2026-0004" not in first
-    second = text(client.get("/dossiers?page=2"))
+    second = text_of(client.get("/dossiers?page=2"))
     assert "2026-0004" in second and "2026-0029" not in second
 
 
@@ -161,33 +132,33 @@ def test_progress_four_of_ten(client, session, make, jan):
         session.add(ProgressStep(dossier_id=dossier.id, position=n, title_nl=f"Stap {n}",
                                  done_at=utcnow() if n < 4 else None))
     session.commit()
-    page = text(client.get(f"/dossiers/{dossier.id}"))
+    page = text_of(client.get(f"/dossiers/{dossier.id}"))
     assert "Voortgang (4/10)" in page and "Stap 9" in page
 
 
 def test_tabs_show_counts_and_unread(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
     lawyer = make.staff()
-    add_document(app, session, dossier, CAT_CORRESPONDENCE, title="Brief 1")
-    seen = add_document(app, session, dossier, CAT_CORRESPONDENCE, title="Brief 2")
-    add_document(app, session, dossier, CAT_DOCUMENT, title="Declaratie")
-    add_document(app, session, dossier, CAT_PROVIDED, title="Paspoort", by=jan)
-    add_document(app, session, dossier, CAT_ATTACHMENT, title="Losse bijlage")  # not a tab
-    add_document(app, session, dossier, CAT_DOCUMENT, title="Oud", withdrawn_at=utcnow())
+    make.document(dossier, CAT_CORRESPONDENCE, title="Brief 1")
+    seen = make.document(dossier, CAT_CORRESPONDENCE, title="Brief 2")
+    make.document(dossier, CAT_DOCUMENT, title="Declaratie")
+    make.document(dossier, CAT_PROVIDED, title="Paspoort", by=jan)
+    make.document(dossier, CAT_ATTACHMENT, title="Losse bijlage")  # not a tab
+    make.document(dossier, CAT_DOCUMENT, title="Oud", withdrawn_at=utcnow())
     session.add(DocumentDownload(document_id=seen.id, user_id=jan.id))
-    add_message(session, dossier, lawyer)
-    read = add_message(session, dossier, lawyer)
-    add_message(session, dossier, jan, from_client=True)
-    add_message(session, dossier, lawyer, sent=False)  # someone's draft
+    make.message(dossier, lawyer)
+    read = make.message(dossier, lawyer)
+    make.message(dossier, jan, from_client=True)
+    make.message(dossier, lawyer, sent=False)  # someone's draft
     session.add(MessageRead(message_id=read.id, user_id=jan.id))
     session.commit()
-    page = text(client.get(f"/dossiers/{dossier.id}"))
+    page = text_of(client.get(f"/dossiers/{dossier.id}"))
     assert "Correspondentie (2) 1 ongelezen" in page
     assert "Documenten (1) 1 ongelezen" in page
     # Own upload and own sent message; neither is unread.
     assert "Door mij aangeleverd (2) Berichten" in page
     assert "Berichten (3) 1 ongelezen" in page
-    assert "Oud" not in text(client.get(f"/dossiers/{dossier.id}/documenten"))
+    assert "Oud" not in text_of(client.get(f"/dossiers/{dossier.id}/documenten"))
 
 
 @pytest.mark.parametrize("tab, title", [("correspondentie", "Brief"),
@@ -195,13 +166,13 @@ def test_tabs_show_counts_and_unread(app, client, session, make, jan):
                                         ("aangeleverd", "Paspoort")])
 def test_tab_fragment_and_full_page(app, client, session, make, jan, tab, title):
     dossier = make.dossier(clients=[jan])
-    add_document(app, session, dossier, CAT_CORRESPONDENCE, title="Brief")
-    add_document(app, session, dossier, CAT_DOCUMENT, title="Concept akte")
-    add_document(app, session, dossier, CAT_PROVIDED, title="Paspoort", by=jan)
+    make.document(dossier, CAT_CORRESPONDENCE, title="Brief")
+    make.document(dossier, CAT_DOCUMENT, title="Concept akte")
+    make.document(dossier, CAT_PROVIDED, title="Paspoort", by=jan)
     url = f"/dossiers/{dossier.id}/{tab}"
     full = client.get(url)
-    assert "<html" in full.get_data(as_text=True) and "Voortgang" in text(full)
-    assert title in text(full) and "HX-Request" in full.headers["Vary"]
+    assert "<html" in full.get_data(as_text=True) and "Voortgang" in text_of(full)
+    assert title in text_of(full) and "HX-Request" in full.headers["Vary"]
     fragment = client.get(url, headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and html.lstrip().startswith('<div id="dossier-tabs"')
@@ -213,7 +184,7 @@ def test_tab_fragment_and_full_page(app, client, session, make, jan, tab, title)
 
 def test_document_row_shows_icon_date_and_downloaded_mark(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
-    add_document(app, session, dossier, filename="a.docx", title="Memo",
+    make.document(dossier, filename="a.docx", title="Memo",
                  content_type="application/vnd.openxmlformats-officedocument"
                               ".wordprocessingml.document")
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
@@ -222,7 +193,7 @@ def test_document_row_shows_icon_date_and_downloaded_mark(app, client, session, 
 
 def test_download_headers_mark_and_audit(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
-    document = add_document(app, session, dossier, filename="Brief über € 100.pdf",
+    document = make.document(dossier, filename="Brief über € 100.pdf",
                             data=b"%PDF-1.4 " + b"x" * 1000)
     response = client.get(f"/documenten/{document.id}/download")
     assert response.status_code == 200
@@ -237,14 +208,14 @@ def test_download_headers_mark_and_audit(app, client, session, make, jan):
     assert mark.user_id == jan.id and mark.count == 1
     assert session.exec(select(AuditEvent).where(
         AuditEvent.action == "document.downloaded")).one().target_id == document.id
-    page = text(client.get(f"/dossiers/{dossier.id}"))
+    page = text_of(client.get(f"/dossiers/{dossier.id}"))
     assert "Correspondentie (1) Documenten" in page  # no longer unread
     assert "Gedownload op" in page
 
 
 def test_download_range_request(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
-    document = add_document(app, session, dossier, data=bytes(range(256)) * 4)
+    document = make.document(dossier, data=bytes(range(256)) * 4)
     response = client.get(f"/documenten/{document.id}/download",
                           headers={"Range": "bytes=10-19"})
     assert response.status_code == 206
@@ -254,7 +225,7 @@ def test_download_range_request(app, client, session, make, jan):
 
 def test_download_of_missing_file_is_404_not_500(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
-    document = add_document(app, session, dossier)
+    document = make.document(dossier)
     document.storage_key = "0" * 32
     session.commit()
     assert client.get(f"/documenten/{document.id}/download").status_code == 404
@@ -263,9 +234,9 @@ def test_download_of_missing_file_is_404_not_500(app, client, session, make, jan
 def test_another_client_gets_404_everywhere(app, make, session):
     owner = make.user(email="owner@example.nl")
     dossier = make.dossier(clients=[owner])
-    document = add_document(app, session, dossier)
-    attachment = add_document(app, session, dossier, CAT_ATTACHMENT)
-    withdrawn = add_document(app, session, dossier, withdrawn_at=utcnow() - timedelta(1))
+    document = make.document(dossier)
+    attachment = make.document(dossier, CAT_ATTACHMENT)
+    withdrawn = make.document(dossier, withdrawn_at=utcnow() - timedelta(1))
     company = make.company()
     make.user(email="other@example.nl")
     make.user(email="company@example.nl", company=company, company_main=True)
@@ -309,13 +280,13 @@ def test_a_page_past_the_end_shows_the_last_page(app, client, make, jan):
     for page in ("3", "99", str(10 ** 30)):  # past the last page, and past SQLite's integers
         response = client.get(f"/dossiers?page={page}")
         assert response.status_code == 200, page
-        shown = text(response)
+        shown = text_of(response)
         assert "Pagina 2 van 2" in shown and "2026-0000" in shown and "2026-0011" not in shown
         assert "U heeft nog geen dossiers" not in shown
     for page in ("0", "-5", "een"):
-        assert "Pagina 1 van 2" in text(client.get(f"/dossiers?page={page}"))
+        assert "Pagina 1 van 2" in text_of(client.get(f"/dossiers?page={page}"))
     # A search with no results, on any page, says so.
-    shown = text(client.get(f"/dossiers?q=zzz&page={10 ** 30}"))
+    shown = text_of(client.get(f"/dossiers?q=zzz&page={10 ** 30}"))
     assert "Er zijn geen dossiers die aan uw zoekopdracht voldoen." in shown
 
 
@@ -338,35 +309,31 @@ def test_dossier_list_page_links_keep_search_and_work_with_htmx(app, client, mak
         in fragment  # page 1 has no page=
 
 
-def text_of(html):
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def test_document_tabs_paginate(app, client, session, make, jan):
     app.config["PAGE_SIZE"] = 3
     dossier = make.dossier(clients=[jan])
     now = utcnow()
     for n in range(7):
-        add_document(app, session, dossier, CAT_DOCUMENT, title=f"Stuk {n}",
+        make.document(dossier, CAT_DOCUMENT, title=f"Stuk {n}",
                      created_at=now - timedelta(days=n))
     url = f"/dossiers/{dossier.id}/documenten"
-    first = text(client.get(url))
+    first = text_of(client.get(url))
     assert "Documenten (7) 7 ongelezen" in first  # the count is of the whole tab
     assert "Stuk 0" in first and "Stuk 2" in first and "Stuk 3" not in first
     assert "Pagina 1 van 3" in first
     html = client.get(url).get_data(as_text=True)
     assert (f'<a href="{url}?page=2" rel="next" hx-get="{url}?page=2" '
             'hx-target="#dossier-tabs" hx-swap="outerHTML"') in html
-    last = text(client.get(url + "?page=3"))
+    last = text_of(client.get(url + "?page=3"))
     assert "Stuk 6" in last and "Stuk 5" not in last and "Pagina 3 van 3" in last
-    assert "Stuk 6" in text(client.get(url + f"?page={10 ** 30}"))
+    assert "Stuk 6" in text_of(client.get(url + f"?page={10 ** 30}"))
     fragment = client.get(url + "?page=2", headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
     assert html.lstrip().startswith('<div id="dossier-tabs"') and "Voortgang" not in html
     assert "Stuk 3" in html and "Stuk 5" in html and "Stuk 2" not in html
     assert "HX-Request" in fragment.headers["Vary"]
     # A short tab has no page links.
-    assert "Pagina" not in text(client.get(f"/dossiers/{dossier.id}/correspondentie"))
+    assert "Pagina" not in text_of(client.get(f"/dossiers/{dossier.id}/correspondentie"))
 
 
 def test_berichten_paginate_with_drafts_first(app, client, session, make, jan):
@@ -374,19 +341,19 @@ def test_berichten_paginate_with_drafts_first(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
     lawyer = make.staff()
     for n in range(4):
-        add_message(session, dossier, lawyer, subject=f"Bericht {n}",
+        make.message(dossier, lawyer, subject=f"Bericht {n}",
                     sent_at=utcnow() - timedelta(hours=10 - n))
-    add_message(session, dossier, jan, from_client=True, sent=False, subject="Mijn concept")
+    make.message(dossier, jan, from_client=True, sent=False, subject="Mijn concept")
     url = f"/dossiers/{dossier.id}/berichten"
-    first = text(client.get(url))
+    first = text_of(client.get(url))
     assert "Berichten (5) 4 ongelezen" in first
     assert "Mijn concept" in first and "Bericht 3" in first and "Bericht 2" not in first
     assert "Pagina 1 van 3" in first
     second = client.get(url + "?page=2").get_data(as_text=True)
     assert "Bericht 2" in second and "Bericht 1" in second and "Mijn concept" not in second
     assert f'hx-get="{url}?page=3" hx-target="#dossier-tabs"' in second
-    assert "Bericht 0" in text(client.get(url + "?page=3"))
-    assert "Bericht 0" in text(client.get(url + "?page=40"))
+    assert "Bericht 0" in text_of(client.get(url + "?page=3"))
+    assert "Bericht 0" in text_of(client.get(url + "?page=40"))
 
 
 # ---- Door mij aangeleverd: what the client sent
@@ -395,14 +362,14 @@ def test_sent_messages_are_rows_of_door_mij_aangeleverd(app, client, session, ma
     dossier = make.dossier(clients=[jan])
     lawyer = make.staff()
     now = utcnow()
-    add_document(app, session, dossier, CAT_PROVIDED, title="Paspoort", by=jan,
+    make.document(dossier, CAT_PROVIDED, title="Paspoort", by=jan,
                  created_at=now - timedelta(days=2))
-    sent = add_message(session, dossier, jan, from_client=True, subject="Vraag over de akte",
+    sent = make.message(dossier, jan, from_client=True, subject="Vraag over de akte",
                        sent_at=now - timedelta(days=1))
-    add_message(session, dossier, jan, from_client=True, sent=False, subject="Nog een concept")
-    add_message(session, dossier, lawyer, subject="Van het kantoor")
+    make.message(dossier, jan, from_client=True, sent=False, subject="Nog een concept")
+    make.message(dossier, lawyer, subject="Van het kantoor")
     response = client.get(f"/dossiers/{dossier.id}/aangeleverd")
-    page = text(response)
+    page = text_of(response)
     assert "Door mij aangeleverd (2) Berichten" in page  # the message counts, not unread
     assert "Vraag over de akte" in page and "Paspoort" in page
     assert page.index("Vraag over de akte") < page.index("Paspoort")  # newest first
@@ -419,12 +386,12 @@ def test_door_mij_aangeleverd_pages_mix_files_and_messages(app, client, session,
     dossier = make.dossier(clients=[jan])
     now = utcnow()
     for n in range(3):
-        add_document(app, session, dossier, CAT_PROVIDED, title=f"Stuk {n}", by=jan,
+        make.document(dossier, CAT_PROVIDED, title=f"Stuk {n}", by=jan,
                      created_at=now - timedelta(hours=2 * n))
-        add_message(session, dossier, jan, from_client=True, subject=f"Bericht {n}",
+        make.message(dossier, jan, from_client=True, subject=f"Bericht {n}",
                     sent_at=now - timedelta(hours=2 * n + 1))
     url = f"/dossiers/{dossier.id}/aangeleverd"
-    pages = [text(client.get(f"{url}?page={n}")) for n in (1, 2, 3)]
+    pages = [text_of(client.get(f"{url}?page={n}")) for n in (1, 2, 3)]
     assert "Door mij aangeleverd (6)" in pages[0] and "Pagina 1 van 3" in pages[0]
     order = ["Stuk 0", "Bericht 0", "Stuk 1", "Bericht 1", "Stuk 2", "Bericht 2"]
     for n, shown in enumerate(pages):
@@ -439,19 +406,19 @@ def test_acties_count_follows_dossier_access(client, session, make, jan):
     other = make.dossier(clients=[jan])
     open_action(session, jan, dossier)
     open_action(session, jan, other)
-    acties = text(client.get("/acties"))
+    acties = text_of(client.get("/acties"))
     assert re.search(r"Acties\s+2", acties)
     assert dossier.number in acties and other.number in acties
     # The firm takes the client off one dossier: its questionnaire goes from list and count.
     session.exec(delete(DossierClient).where(DossierClient.dossier_id == dossier.id))
     session.commit()
-    acties = text(client.get("/acties"))
+    acties = text_of(client.get("/acties"))
     assert re.search(r"Acties\s+1", acties)
     assert other.number in acties and dossier.number not in acties
-    assert re.search(r"Acties 1 vragenlijsten in te vullen", text(client.get("/")))
+    assert re.search(r"Acties 1 vragenlijsten in te vullen", text_of(client.get("/")))
     session.exec(delete(DossierClient).where(DossierClient.dossier_id == other.id))
     session.commit()
-    acties = text(client.get("/acties"))
+    acties = text_of(client.get("/acties"))
     assert re.search(r"Acties\s+0", acties) and other.number not in acties
 
 
@@ -459,7 +426,7 @@ def test_acties_count_follows_dossier_access(client, session, make, jan):
 
 def test_only_a_download_from_the_first_byte_counts(app, client, session, make, jan):
     dossier = make.dossier(clients=[jan])
-    document = add_document(app, session, dossier, data=bytes(range(256)) * 4)
+    document = make.document(dossier, data=bytes(range(256)) * 4)
     url = f"/documenten/{document.id}/download"
 
     def counted():
@@ -475,7 +442,7 @@ def test_only_a_download_from_the_first_byte_counts(app, client, session, make, 
     assert client.get(url, headers={"Range": "bytes=10-19"}).status_code == 206
     assert client.get(url, headers={"Range": "bytes=-100"}).status_code == 206
     assert counted() == (0, 0)
-    assert "Correspondentie (1) 1 ongelezen" in text(client.get(f"/dossiers/{dossier.id}"))
+    assert "Correspondentie (1) 1 ongelezen" in text_of(client.get(f"/dossiers/{dossier.id}"))
     # The whole file, or a Range from byte 0, does.
     assert client.get(url).status_code == 200
     assert counted() == (1, 1)
@@ -484,4 +451,4 @@ def test_only_a_download_from_the_first_byte_counts(app, client, session, make, 
     assert counted() == (2, 2)
     assert client.get(url, headers={"Range": "bytes=512-"}).status_code == 206
     assert counted() == (2, 2)
-    assert "Correspondentie (1) Documenten" in text(client.get(f"/dossiers/{dossier.id}"))
+    assert "Correspondentie (1) Documenten" in text_of(client.get(f"/dossiers/{dossier.id}"))

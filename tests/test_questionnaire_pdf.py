@@ -8,10 +8,9 @@ import urllib.request
 from datetime import datetime, timezone
 
 import pytest
-from conftest import login
+from helpers import assign, complete, fill, login, pdf_text
 from pypdf import PdfReader
 from sqlmodel import select
-from test_questionnaires import assign, complete, fill, pdf_text
 
 from app import pdf
 from app.models import Document, QuestionnaireAssignment

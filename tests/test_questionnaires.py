@@ -6,9 +6,19 @@ import threading
 from decimal import Decimal
 
 import pytest
-from conftest import csrf_token, login, post_form
 from flask_babel import force_locale
-from pypdf import PdfReader
+from helpers import (
+    DEFINITION,
+    assign,
+    complete,
+    csrf_token,
+    fill,
+    form_state,
+    login,
+    pdf_text,
+    post_form,
+    text_of,
+)
 from sqlalchemy import update
 from sqlmodel import Session, delete, select
 
@@ -35,88 +45,12 @@ from app.questionnaires.definition import DefinitionError, check_definition, new
 from app.questionnaires.validation import clean, parse_number
 from app.storage import path_for
 
-# Five steps with every question type; "partner" shows only for the married.
-DEFINITION = {"steps": [
-    {"title": "Persoonsgegevens", "questions": [
-        {"id": "naam", "type": "text", "label": "Volledige naam", "required": True},
-        {"id": "geboortedatum", "type": "date", "label": "Geboortedatum", "required": True},
-        {"id": "email", "type": "email", "label": "E-mailadres", "required": True},
-        {"id": "telefoon", "type": "phone", "label": "Telefoonnummer",
-         "help": "Bijvoorbeeld uw mobiele nummer"}]},
-    {"title": "Burgerlijke staat", "questions": [
-        {"id": "gehuwd", "type": "yesno", "label": "Bent u gehuwd?", "required": True},
-        {"id": "partner", "type": "text", "label": "Naam partner", "required": True,
-         "show_if": {"question": "gehuwd", "value": "yes"}}]},
-    {"title": "Financiën", "questions": [
-        {"id": "iban", "type": "iban", "label": "Rekeningnummer", "required": True},
-        {"id": "inkomen", "type": "number", "label": "Bruto jaarinkomen", "min": 0},
-        {"id": "woonvorm", "type": "choice", "label": "Woonvorm", "required": True,
-         "options": [{"value": "koop", "label": "Koopwoning"},
-                     {"value": "huur", "label": "Huurwoning"}]}]},
-    {"title": "Wensen", "questions": [
-        {"id": "wensen", "type": "multichoice", "label": "Wat wilt u regelen?",
-         "options": ["Testament", "Levenstestament", "Samenlevingscontract"]},
-        {"id": "toelichting", "type": "textarea", "label": "Toelichting"}]},
-    {"title": "Stukken", "questions": [
-        {"id": "legitimatie", "type": "upload", "label": "Kopie legitimatiebewijs",
-         "required": True}]},
-]}
-
 STEP1 = {"naam": "Jan de Vries", "geboortedatum": "31-12-1980", "email": "jan@example.nl",
          "telefoon": "06 12345678"}
 STEP2 = {"gehuwd": "yes", "partner": "Els de Vries"}
 STEP3 = {"iban": "nl91 abna 0417 1643 00", "inkomen": "52.000,50", "woonvorm": "koop"}
 STEP4 = {"wensen": ["Testament", "Samenlevingscontract"],
          "toelichting": "Graag voor de zomer.\nBel mij gerust."}
-
-
-def assign(session, client_user, dossier, definition=DEFINITION, title="Intake koper"):
-    """Send a new questionnaire (version 1 of `definition`) to a client for a dossier."""
-    questionnaire = Questionnaire(title=title)
-    session.add(questionnaire)
-    session.flush()
-    version = new_version(session, questionnaire, title=title, definition=definition,
-                          introduction="Wij vragen u enkele gegevens.")
-    session.flush()
-    assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
-                                         client_id=client_user.id)
-    session.add(assignment)
-    session.commit()
-    return assignment
-
-
-def text(response):
-    html = response.get_data(as_text=True) if hasattr(response, "get_data") else response
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def form_state(client, url):
-    """The revision and the `_shown` markers of the form on the page at `url`."""
-    html = client.get(url).get_data(as_text=True)
-    revision = re.search(r'name="revision" value="(\d+)"', html)
-    assert revision, f"no step form at {url}"
-    return revision[1], re.findall(r'name="_shown" value="([^"]+)"', html)
-
-
-def fill(client, assignment, number, answers, action="next", revision=None, headers=None,
-         files=None):
-    """Send step `number` the way a browser with JavaScript sends its form: with the
-    revision (of the page as shown, unless given) and every question answered marked as
-    shown."""
-    url = f"/vragenlijsten/{assignment.id}/stap/{number}"
-    shown = list(answers)
-    if revision is None:
-        revision, _markers = form_state(client, url)
-    data = {f"q_{key}": value for key, value in answers.items()}
-    data.update(files or {})
-    data.update(revision=str(revision), action=action, _shown=shown)
-    return post_form(client, url, data, headers=headers or {})
-
-
-def pdf_text(app, document):
-    with app.app_context(), open(path_for(document.storage_key), "rb") as f:
-        reader = PdfReader(io.BytesIO(f.read()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def upload(name="paspoort.pdf", data=b"%PDF-1.4 kopie paspoort"):
@@ -287,7 +221,7 @@ def test_a_saved_number_reads_the_same_in_every_language(app, client, session, j
     assert session.exec(select(QuestionnaireAnswer)).one().answers == {"bedrag": 1.234}
     html = client.get(f"/vragenlijsten/{assignment.id}/stap/1").get_data(as_text=True)
     assert 'value="1,234"' in html
-    assert "Bedrag 1,234" in text(client.get(f"/vragenlijsten/{assignment.id}/overzicht"))
+    assert "Bedrag 1,234" in text_of(client.get(f"/vragenlijsten/{assignment.id}/overzicht"))
     assert fill(client, assignment, 1, {"bedrag": "1.500"}).status_code == 303
     session.expire_all()
     assert session.exec(select(QuestionnaireAnswer)).one().answers == {"bedrag": 1500}
@@ -317,7 +251,7 @@ def test_a_wrong_answer_shows_its_message_and_keeps_what_was_typed(
     assignment = assign(session, jan, dossier, definition)
     response = fill(client, assignment, 1, {"naam": "Jan <b>de</b> Vries", "v": typed})
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "Er is een probleem" in page and message in page
     html = response.get_data(as_text=True)
     assert 'value="Jan &lt;b&gt;de&lt;/b&gt; Vries"' in html  # kept, and escaped
@@ -338,7 +272,7 @@ def test_a_hidden_question_is_not_asked_checked_or_printed(client, session, jan,
     fill(client, assignment, 3, STEP3)
     fill(client, assignment, 4, STEP4)
     fill(client, assignment, 5, {}, files=upload())
-    summary = text(client.get(f"/vragenlijsten/{assignment.id}/overzicht"))
+    summary = text_of(client.get(f"/vragenlijsten/{assignment.id}/overzicht"))
     assert "Bent u gehuwd? Nee" in summary and "Naam partner" not in summary
     assert "Oude partner" not in summary
 
@@ -351,7 +285,7 @@ def test_without_javascript_a_question_brought_up_is_shown_before_it_is_required
     response = post_form(client, f"/vragenlijsten/{assignment.id}/stap/2",
                          {"q_gehuwd": "yes", "revision": revision, "action": "next"})
     assert response.status_code == 200
-    page = text(response)
+    page = text_of(response)
     assert "Door uw antwoord zijn er vragen bijgekomen" in page
     assert "Er is een probleem" not in page
     html = response.get_data(as_text=True)
@@ -363,7 +297,7 @@ def test_without_javascript_a_question_brought_up_is_shown_before_it_is_required
     response = post_form(client, f"/vragenlijsten/{assignment.id}/stap/2",
                          {"q_gehuwd": "yes", "revision": revision, "action": "next",
                           "_shown": shown})
-    assert response.status_code == 400 and "Naam partner" in text(response)
+    assert response.status_code == 400 and "Naam partner" in text_of(response)
     response = fill(client, assignment, 2, STEP2)
     assert response.status_code == 303 and response.location.endswith("/stap/3")
 
@@ -405,21 +339,21 @@ def test_a_step_without_questions_for_this_client_is_passed_by(client, session, 
     assert response.location.endswith("/stap/3")
     assert client.get(f"{base}/stap/2").location.endswith("/stap/3")
     # Counted among the steps this client sees: no jump from "1 van 3" to "3 van 3".
-    assert "Stap 1 van 2" in text(client.get(f"{base}/stap/1"))
-    assert "Stap 2 van 2" in text(client.get(f"{base}/stap/3"))
+    assert "Stap 1 van 2" in text_of(client.get(f"{base}/stap/1"))
+    assert "Stap 2 van 2" in text_of(client.get(f"{base}/stap/3"))
     # "Vorige" from there goes back past the skipped step.
     response = fill(client, assignment, 3, {}, action="back", headers={"HX-Request": "true"})
     assert response.headers["HX-Push-Url"] == f"{base}/stap/1"
-    assert "Stap 1 van 2" in text(response)
+    assert "Stap 1 van 2" in text_of(response)
     # Changing the answer brings the step (and its required question) back.
     fill(client, assignment, 3, {})
     response = fill(client, assignment, 1, {"kinderen": "yes"}, headers={"HX-Request": "true"})
     assert response.headers["HX-Push-Url"] == f"{base}/stap/2"
-    assert "Stap 2 van 3" in text(response)
+    assert "Stap 2 van 3" in text_of(response)
     assert client.get(base).location.endswith("/stap/2")
-    assert "Stap 1 van 3" in text(client.get(f"{base}/stap/1"))
+    assert "Stap 1 van 3" in text_of(client.get(f"{base}/stap/1"))
     fill(client, assignment, 2, {"aantal": "2"})
-    assert "Stap 3 van 3" in text(client.get(f"{base}/stap/3"))
+    assert "Stap 3 van 3" in text_of(client.get(f"{base}/stap/3"))
 
 
 def test_the_step_count_follows_what_is_typed_on_the_step(client, session, jan, dossier):
@@ -435,9 +369,9 @@ def test_the_step_count_follows_what_is_typed_on_the_step(client, session, jan, 
     assignment = assign(session, jan, dossier, definition)
     # Not saved (the name is missing), but the answer typed already counts step 2 in.
     response = fill(client, assignment, 1, {"naam": "", "kinderen": "yes"})
-    assert response.status_code == 400 and "Stap 1 van 3" in text(response)
+    assert response.status_code == 400 and "Stap 1 van 3" in text_of(response)
     response = fill(client, assignment, 1, {"naam": "", "kinderen": "no"})
-    assert response.status_code == 400 and "Stap 1 van 2" in text(response)
+    assert response.status_code == 400 and "Stap 1 van 2" in text_of(response)
 
 
 # ---- saving, leaving and resuming
@@ -448,7 +382,7 @@ def test_invullen_opens_the_first_step(client, session, jan, assignment):
     assert "Intake koper" in page and "2026-0142" in page
     response = client.get(f"/vragenlijsten/{assignment.id}")
     assert response.location.endswith(f"/vragenlijsten/{assignment.id}/stap/1")
-    page = text(client.get(response.location))
+    page = text_of(client.get(response.location))
     assert "Stap 1 van 5" in page and "Wij vragen u enkele gegevens." in page
     assert "Volledige naam" in page and "Bijvoorbeeld uw mobiele nummer" in page
     assert "Telefoonnummer (niet verplicht)" in page
@@ -483,10 +417,10 @@ def test_leave_and_resume_in_a_new_session_at_the_first_unfinished_step(
 
     other_device = app.test_client()
     login(other_device, "jan@example.nl")
-    assert "Acties 1" in text(other_device.get("/"))
+    assert "Acties 1" in text_of(other_device.get("/"))
     response = other_device.get(f"/vragenlijsten/{assignment.id}")
     assert response.location.endswith(f"/vragenlijsten/{assignment.id}/stap/3")
-    assert "Stap 3 van 5" in text(other_device.get(response.location))
+    assert "Stap 3 van 5" in text_of(other_device.get(response.location))
     # Earlier steps come back with what was saved, and skipping ahead is not possible.
     html = other_device.get(f"/vragenlijsten/{assignment.id}/stap/1").get_data(as_text=True)
     assert 'value="Jan de Vries"' in html and 'value="1980-12-31"' in html
@@ -508,12 +442,12 @@ def test_previous_goes_back_and_keeps_what_was_typed_even_if_not_valid(
     html = client.get(f"/vragenlijsten/{assignment.id}/stap/3").get_data(as_text=True)
     assert 'value="NL00 FOUT"' in html and 'value="veel"' in html
     assert re.search(r'value="huur" checked', html)
-    assert "Er is een probleem" not in text(html)
+    assert "Er is een probleem" not in text_of(html)
     # Typed but not valid: resuming starts at that step.
     assert client.get(f"/vragenlijsten/{assignment.id}").location.endswith("/stap/3")
     response = fill(client, assignment, 3, typed)
     assert response.status_code == 400
-    assert "Vul een IBAN in" in text(response) and "Vul een getal in" in text(response)
+    assert "Vul een IBAN in" in text_of(response) and "Vul een getal in" in text_of(response)
 
 
 def test_htmx_swaps_the_next_step_and_pushes_its_url(client, session, jan, assignment):
@@ -522,17 +456,17 @@ def test_htmx_swaps_the_next_step_and_pushes_its_url(client, session, jan, assig
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="questionnaire"') and "<html" not in html
     assert response.headers["HX-Push-Url"] == f"/vragenlijsten/{assignment.id}/stap/2"
-    assert "Stap 2 van 5" in text(html) and "Bent u gehuwd?" in text(html)
+    assert "Stap 2 van 5" in text_of(html) and "Bent u gehuwd?" in text_of(html)
     assert "autofocus" in html
     # Errors come back as a fragment too (htmx does not swap a 400).
     response = fill(client, assignment, 2, {"gehuwd": ""}, headers={"HX-Request": "true"})
-    assert response.status_code == 200 and "Er is een probleem" in text(response)
+    assert response.status_code == 200 and "Er is een probleem" in text_of(response)
     assert 'id="error-summary" autofocus' in response.get_data(as_text=True)
     # "Vorige" too.
     response = fill(client, assignment, 2, {"gehuwd": "no"}, action="back",
                     headers={"HX-Request": "true"})
     assert response.headers["HX-Push-Url"].endswith("/stap/1")
-    assert "Stap 1 van 5" in text(response)
+    assert "Stap 1 van 5" in text_of(response)
 
 
 def test_a_step_is_a_page_and_a_fragment(client, session, jan, assignment):
@@ -558,9 +492,9 @@ def test_upload_question_files_the_document_under_door_mij_aangeleverd(
         fill(client, assignment, number, answers)
     response = fill(client, assignment, 5, {}, files=upload("kopie.exe", b"MZ"))
     assert response.status_code == 400
-    assert "Bestanden van dit type zijn niet toegestaan" in text(response)
+    assert "Bestanden van dit type zijn niet toegestaan" in text_of(response)
     response = fill(client, assignment, 5, {}, files=upload("leeg.pdf", b""))
-    assert "Het bestand is leeg" in text(response)
+    assert "Het bestand is leeg" in text_of(response)
     assert session.exec(select(Document)).all() == []
 
     response = fill(client, assignment, 5, {}, files=upload("paspoort.pdf"))
@@ -570,13 +504,13 @@ def test_upload_question_files_the_document_under_door_mij_aangeleverd(
     assert document.uploaded_by_id == jan.id and document.dossier_id == dossier.id
     with app.app_context(), open(path_for(document.storage_key), "rb") as f:
         assert f.read() == b"%PDF-1.4 kopie paspoort"
-    tab = text(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
+    tab = text_of(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
     assert "Kopie legitimatiebewijs" in tab
     assert session.exec(select(AuditEvent).where(
         AuditEvent.action == "document.uploaded")).one().target_id == document.id
 
     # Shown again: the current file, kept when no new one is chosen; a new one replaces it.
-    page = text(client.get(f"/vragenlijsten/{assignment.id}/stap/5"))
+    page = text_of(client.get(f"/vragenlijsten/{assignment.id}/stap/5"))
     assert "Huidig bestand: paspoort.pdf" in page
     assert fill(client, assignment, 5, {}).location.endswith("/overzicht")
     fill(client, assignment, 5, {}, files=upload("id-kaart.pdf", b"%PDF-1.4 id"))
@@ -594,7 +528,7 @@ def test_an_upload_over_the_size_limit_is_refused_and_nothing_is_kept(
     too_big = b"%PDF-1.4 " + b"x" * (512 * 1024)
     response = fill(client, assignment, 5, {}, files=upload("groot.pdf", too_big))
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "Er is een probleem" in page
     assert "Kopie legitimatiebewijs: Het bestand is groter dan 0,5 MB. Kies een kleiner " \
            "bestand." in page
@@ -619,7 +553,7 @@ def test_the_size_limit_message_is_in_the_users_language(app, client, session, m
     response = fill(client, assignment, 1, {},
                     files=upload("big.pdf", b"%PDF" + b"x" * (600 * 1024)))
     assert response.status_code == 400
-    assert "The file is larger than 0.5 MB. Choose a smaller file." in text(response)
+    assert "The file is larger than 0.5 MB. Choose a smaller file." in text_of(response)
 
 
 # ---- two browsers
@@ -634,7 +568,7 @@ def test_a_stale_save_shows_the_newer_answers_instead_of_overwriting(
     response = fill(other, assignment, 1, {**STEP1, "naam": "Johannes de Vries"},
                     revision=revision)
     assert response.status_code == 409
-    page = text(response)
+    page = text_of(response)
     assert "in een ander venster of op een ander apparaat gewijzigd" in page
     assert "er is niets overschreven" in page
     html = response.get_data(as_text=True)
@@ -662,7 +596,7 @@ def test_the_stale_message_is_in_the_users_language(app, client, session, make, 
     response = fill(second, assignment, 1, {**STEP1, "naam": "Sophie"}, revision=0,
                     headers={"HX-Request": "true"})
     assert response.status_code == 200  # htmx swaps only 2xx
-    page = text(response)
+    page = text_of(response)
     assert "changed in another window or on another device" in page
     assert "What you typed here (not saved)" in page and "Step 1 of 5" in page
 
@@ -684,26 +618,19 @@ def test_completing_after_a_change_elsewhere_shows_the_summary_again(
     response = post_form(client, f"/vragenlijsten/{assignment.id}/voltooien",
                          {"fingerprint": fingerprint})
     assert response.status_code == 200
-    page = text(response)
+    page = text_of(response)
     assert "De antwoorden zijn in een ander venster" in page and "Toch liever" in page
     assert session.get(QuestionnaireAssignment, assignment.id).completed_at is None
 
 
 # ---- completing
 
-def complete(client, assignment):
-    html = client.get(f"/vragenlijsten/{assignment.id}/overzicht").get_data(as_text=True)
-    fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', html)[1]
-    return post_form(client, f"/vragenlijsten/{assignment.id}/voltooien",
-                     {"fingerprint": fingerprint})
-
-
 def test_the_summary_shows_every_answer_with_print_and_complete(client, session, jan,
                                                                 assignment):
     fill_all(client, assignment)
     response = client.get(f"/vragenlijsten/{assignment.id}/stap/5")
-    assert "Stap 5 van 5" in text(response)
-    page = text(client.get(f"/vragenlijsten/{assignment.id}/overzicht"))
+    assert "Stap 5 van 5" in text_of(response)
+    page = text_of(client.get(f"/vragenlijsten/{assignment.id}/overzicht"))
     for expected in ("Volledige naam Jan de Vries", "Geboortedatum 31 december 1980",
                      "Telefoonnummer +31 6 12345678", "Bent u gehuwd? Ja",
                      "Naam partner Els de Vries", "Rekeningnummer NL91 ABNA 0417 1643 00",
@@ -717,7 +644,7 @@ def test_the_summary_shows_every_answer_with_print_and_complete(client, session,
     assert f'href="/vragenlijsten/{assignment.id}/afdrukken"' in html
     printable = client.get(f"/vragenlijsten/{assignment.id}/afdrukken")
     assert printable.status_code == 200
-    page = text(printable)
+    page = text_of(printable)
     assert "Jan de Vries" in page and "Gebruik de afdrukfunctie van uw browser" in page
     assert "Wijzigen" not in page and "Dossier 2026-0142 · Aankoop woning" in page
 
@@ -728,7 +655,7 @@ def test_completing_files_one_pdf_and_tells_the_lawyer(app, client, session, jan
     response = complete(client, assignment)
     assert response.status_code == 303
     assert response.location.endswith(f"/vragenlijsten/{assignment.id}/voltooid")
-    page = text(client.get(response.location))
+    page = text_of(client.get(response.location))
     assert "Dank u wel. De vragenlijst is voltooid." in page
     assert "onder Door mij aangeleverd" in page and "Download pdf" in page
 
@@ -753,12 +680,12 @@ def test_completing_files_one_pdf_and_tells_the_lawyer(app, client, session, jan
         assert expected in content, expected
 
     # Filed under Door mij aangeleverd, and gone from Acties.
-    assert "Intake koper" in text(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
+    assert "Intake koper" in text_of(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
     assert client.get(f"/documenten/{pdf.id}/download").data.startswith(b"%PDF")
-    actions = text(client.get("/acties"))
+    actions = text_of(client.get("/acties"))
     assert "U hoeft geen vragenlijsten (meer) in te vullen." in actions
     assert "Intake koper" not in actions
-    assert "Acties 0" in text(client.get("/"))
+    assert "Acties 0" in text_of(client.get("/"))
     event = session.exec(select(AuditEvent).where(
         AuditEvent.action == "questionnaire.completed")).one()
     assert event.actor_id == jan.id and event.target_id == assignment.id
@@ -775,7 +702,7 @@ def test_completing_files_one_pdf_and_tells_the_lawyer(app, client, session, jan
     # Completing again changes nothing: still one PDF, no second mail.
     again = post_form(client, f"/vragenlijsten/{assignment.id}/voltooien", {})
     assert again.status_code == 303
-    assert "kan niet meer worden gewijzigd" in text(client.get(again.location))
+    assert "kan niet meer worden gewijzigd" in text_of(client.get(again.location))
     assert session.exec(select(Document).where(
         Document.filename == "Intake koper 2026-0142.pdf")).all() == [pdf]
     assert len(session.exec(select(OutgoingMail)).all()) == 1
@@ -847,7 +774,7 @@ def test_a_save_while_the_pdf_is_made_stops_the_completion(app, client, session,
     monkeypatch.setattr(pdf, "html_to_pdf", render_while_another_browser_saves)
     response = complete(client, assignment)
     assert response.status_code == 200
-    page = text(response)
+    page = text_of(response)
     assert "De antwoorden zijn in een ander venster of op een ander apparaat gewijzigd" in page
     assert "Toelichting Toch liever in het najaar." in page  # the newer answers
     assert "Graag voor de zomer" not in page
@@ -917,7 +844,7 @@ def test_an_upload_saved_while_another_browser_completes_is_refused(
     monkeypatch.setattr(uploads, "store_upload", store_while_another_browser_completes)
     response = fill(client, assignment, 5, {}, files=upload("id-kaart.pdf", b"%PDF-1.4 id"))
     assert response.status_code == 303 and response.location.endswith("/voltooid")
-    assert "kan niet meer worden gewijzigd" in text(client.get(response.location))
+    assert "kan niet meer worden gewijzigd" in text_of(client.get(response.location))
     session.expire_all()
     documents = session.exec(select(Document).order_by(Document.id)).all()
     assert [d.filename for d in documents] == ["paspoort.pdf", "Intake koper 2026-0142.pdf"]
@@ -1005,7 +932,7 @@ def test_a_completed_questionnaire_cannot_be_changed(client, session, jan, assig
     base = f"/vragenlijsten/{assignment.id}"
     response = fill(client, assignment, 1, {**STEP1, "naam": "Iemand anders"}, revision=1)
     assert response.status_code == 303 and response.location.endswith("/voltooid")
-    assert "Deze vragenlijst is voltooid en kan niet meer worden gewijzigd." in text(
+    assert "Deze vragenlijst is voltooid en kan niet meer worden gewijzigd." in text_of(
         client.get(response.location))
     response = fill(client, assignment, 1, {"naam": "X"}, revision=1,
                     headers={"HX-Request": "true"})
@@ -1018,7 +945,7 @@ def test_a_completed_questionnaire_cannot_be_changed(client, session, jan, assig
     assert after == before
     for url in (base, f"{base}/stap/1", f"{base}/overzicht"):
         assert client.get(url).location.endswith("/voltooid")
-    assert "Voltooid op" in text(client.get(f"{base}/afdrukken"))
+    assert "Voltooid op" in text_of(client.get(f"{base}/afdrukken"))
 
 
 @pytest.mark.parametrize("language, expected", [
@@ -1078,7 +1005,7 @@ def test_other_clients_get_404_on_every_questionnaire_url(app, session, make):
                 response = client.post(url, data={"csrf_token": token, "revision": "0",
                                                   "q_naam": "Inbreker"}, headers=headers)
                 assert response.status_code == 404, (email, url, headers)
-        assert "Intake koper" not in text(client.get("/acties"))
+        assert "Intake koper" not in text_of(client.get("/acties"))
     assert session.exec(select(QuestionnaireAnswer)).all() == []
 
 
@@ -1088,10 +1015,10 @@ def test_a_questionnaire_in_a_dossier_no_longer_shared_disappears(client, sessio
 
     dossier = make.dossier(clients=[jan])
     assignment = assign(session, jan, dossier)
-    assert "Intake koper" in text(client.get("/acties"))
+    assert "Intake koper" in text_of(client.get("/acties"))
     session.delete(session.get(DossierClient, (dossier.id, jan.id)))
     session.commit()
-    assert "Intake koper" not in text(client.get("/acties"))
+    assert "Intake koper" not in text_of(client.get("/acties"))
     assert client.get(f"/vragenlijsten/{assignment.id}").status_code == 404
 
 

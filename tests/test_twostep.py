@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
-from conftest import PASSWORD, login, post_form
+from helpers import PASSWORD, login, post_form, text_of
 from sqlmodel import select
 from twostep_helpers import (
     code_in,
@@ -28,12 +28,6 @@ from app.models import LoginSession, OneTimeToken, RecoveryCode, ThrottleEvent, 
 from app.phone import PhoneError, normalise_phone
 
 SETUP = "/mijn-gegevens/2-staps-verificatie"
-
-
-def text(response):
-    """The visible text of a page, on one line."""
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def refreshed(session, user):
@@ -80,7 +74,7 @@ def test_authenticator_app_setup_with_qr_code_and_secret(app, client, session, m
     assert ask.status_code == 200 and 'name="password"' in ask.get_data(as_text=True)
     assert 'class="qr"' not in ask.get_data(as_text=True)
     wrong = post_form(client, SETUP + "/app", {"password": "Fout12345"})
-    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text(wrong)
+    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text_of(wrong)
     response = post_form(client, SETUP + "/app", {"password": PASSWORD})
     assert response.status_code == 302 and response.location == SETUP + "/app"
     page = client.get(SETUP + "/app")
@@ -93,18 +87,18 @@ def test_authenticator_app_setup_with_qr_code_and_secret(app, client, session, m
     assert '<svg viewBox="' in html and 'class="qr"' in html  # inline SVG, no script
     assert "style=" not in html.split('class="qr"')[1].split("</svg>")[0]
     assert twostep.grouped_secret(secret) in html
-    assert "Voeg in de app een account toe en scan deze QR-code." in text(page)
+    assert "Voeg in de app een account toe en scan deze QR-code." in text_of(page)
     # The secret stays the same until it is confirmed, however often the page is opened.
     assert secret_on(client.get(SETUP + "/app")) == secret
 
     wrong = post_form(client, SETUP + "/app", {"code": "000000"})
     assert wrong.status_code == 400
-    assert "Deze code is onjuist." in text(wrong)
+    assert "Deze code is onjuist." in text_of(wrong)
     assert not refreshed(session, user).totp_enabled
 
     response = post_form(client, SETUP + "/app", {"code": totp_code(secret)})
     assert response.status_code == 302 and response.location == SETUP
-    assert "Uw authenticator-app is ingesteld." in text(client.get(SETUP))
+    assert "Uw authenticator-app is ingesteld." in text_of(client.get(SETUP))
     assert refreshed(session, user).totp_enabled
     assert refreshed(session, user).totp_secret == secret
     [mail] = mailbox.deliver(app)
@@ -120,7 +114,7 @@ def test_login_asks_the_app_code_after_the_password(client, session, make):
     assert response.status_code == 302
     assert response.location == "/inloggen/verificatie/app"
     page = client.get(response.location)
-    assert "Open de authenticator-app op uw telefoon" in text(page)
+    assert "Open de authenticator-app op uw telefoon" in text_of(page)
     # Password alone is no login.
     assert not logged_in(client)
     assert client.get("/mijn-gegevens").status_code == 302
@@ -157,7 +151,7 @@ def test_pending_state_expires(app, client, session, make):
     login(client, "jan@example.nl")
     response = post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
     assert response.location == "/inloggen"
-    assert "Uw inlogpoging is verlopen." in text(client.get("/inloggen"))
+    assert "Uw inlogpoging is verlopen." in text_of(client.get("/inloggen"))
     assert not logged_in(client)
 
 
@@ -171,7 +165,7 @@ def test_totp_code_cannot_be_replayed(client, session, make):
     login(client, "jan@example.nl")
     replay = post_form(client, "/inloggen/verificatie/app", {"code": code})
     assert replay.status_code == 401
-    assert "Deze code is onjuist." in text(replay)
+    assert "Deze code is onjuist." in text_of(replay)
     assert not logged_in(client)
     # The code of the next period is still fine.
     assert post_form(client, "/inloggen/verificatie/app",
@@ -202,7 +196,7 @@ def test_wrong_codes_are_throttled(app, client, session, make):
         assert response.status_code == 401
     response = post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
     assert response.status_code == 429  # even the right code
-    assert "Te veel mislukte pogingen" in text(response)
+    assert "Te veel mislukte pogingen" in text_of(response)
     assert not logged_in(client)
     for event in session.exec(select(ThrottleEvent)):
         event.at = utcnow() - timedelta(minutes=app.config["LOGIN_WINDOW_MINUTES"] + 1)
@@ -232,7 +226,7 @@ def test_second_step_without_password_goes_to_login(client, make):
 def setup_sms(client, app, phone="06 12345678"):
     """Walk the SMS set-up; returns the page with the recovery code."""
     response = post_form(client, SETUP + "/sms", {"phone": phone, "password": PASSWORD})
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 302, text_of(response)
     return post_form(client, SETUP + "/sms/code", {"code": last_sms_code(app)})
 
 
@@ -244,11 +238,11 @@ def test_sms_setup_then_recovery_code_shown_once(app, client, session, make, mai
     user = make.user(email="jan@example.nl")
     login(client, "jan@example.nl")
     page = client.get(SETUP + "/sms")
-    assert "Vul uw mobiele nummer in." in text(page)
+    assert "Vul uw mobiele nummer in." in text_of(page)
 
     wrong = post_form(client, SETUP + "/sms", {"phone": "020 123 4567", "password": PASSWORD})
     assert wrong.status_code == 400
-    assert "Vul een geldig mobiel nummer in" in text(wrong)
+    assert "Vul een geldig mobiel nummer in" in text_of(wrong)
     assert 'value="020 123 4567"' in wrong.get_data(as_text=True)  # typed input kept
     assert sms_sent(app) == []
 
@@ -258,18 +252,18 @@ def test_sms_setup_then_recovery_code_shown_once(app, client, session, make, mai
     assert to == "+31612345678"
     assert "is uw code voor het klantenportaal van Kantoor Test" in message
     page = client.get(SETUP + "/sms/code")
-    assert "+31 6 12345678" in text(page)
+    assert "+31 6 12345678" in text_of(page)
 
     bad = post_form(client, SETUP + "/sms/code", {"code": "000000"
                                                    if code_in(message) != "000000"
                                                    else "111111"})
     assert bad.status_code == 400
-    assert "Deze code is onjuist." in text(bad)
+    assert "Deze code is onjuist." in text_of(bad)
     assert not refreshed(session, user).sms_enabled
 
     page = post_form(client, SETUP + "/sms/code", {"code": code_in(message)})
     assert page.status_code == 200
-    assert "Uw herstelcode" in text(page)
+    assert "Uw herstelcode" in text_of(page)
     recovery = recovery_code_on(page)
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", recovery)
     user = refreshed(session, user)
@@ -301,7 +295,7 @@ def test_login_with_sms_code(app, client, session, make):
     response = login(client, "jan@example.nl")
     assert response.location == "/inloggen/verificatie/sms"
     page = client.get(response.location)
-    assert "eindigend op 78" in text(page)
+    assert "eindigend op 78" in text_of(page)
     [(to, _message)] = sms_sent(app)
     assert to == "+31612345678"
     assert not logged_in(client)
@@ -333,7 +327,7 @@ def test_expired_sms_code_is_refused(app, client, session, make):
     session.commit()
     response = post_form(client, "/inloggen/verificatie/sms", {"code": last_sms_code(app)})
     assert response.status_code == 401
-    assert "Deze code is verlopen." in text(response)
+    assert "Deze code is verlopen." in text_of(response)
     assert not logged_in(client)
 
 
@@ -361,7 +355,7 @@ def test_sms_sending_is_throttled_per_user(app, client, session, make):
     assert len(sms_sent(app)) == app.config["SMS_MAX_PER_USER_PER_HOUR"]
     response = post_form(client, "/inloggen/verificatie/sms/versturen", {})
     assert len(sms_sent(app)) == app.config["SMS_MAX_PER_USER_PER_HOUR"]
-    assert "Er zijn te veel sms-berichten gestuurd." in text(client.get(response.location))
+    assert "Er zijn te veel sms-berichten gestuurd." in text_of(client.get(response.location))
     # A recovery or backup code still gets the user in.
     assert "/inloggen/verificatie/code" in client.get(response.location).get_data(
         as_text=True)
@@ -379,7 +373,7 @@ def test_sms_sending_is_throttled_per_number(app, make, session):
     assert post_form(clients[1], SETUP + "/sms", number).status_code == 302
     refused = post_form(clients[2], SETUP + "/sms", number)
     assert refused.status_code == 429
-    assert "Er zijn te veel sms-berichten naar u of naar dit nummer gestuurd." in text(refused)
+    assert "Er zijn te veel sms-berichten naar u of naar dit nummer gestuurd." in text_of(refused)
     assert len(sms_sent(app)) == 2
     # Another number is fine.
     assert post_form(clients[2], SETUP + "/sms",
@@ -443,14 +437,14 @@ def test_sms_gateway_failure_is_told(app, client, session, make, gateway):
     with_sms(session, user)
     response = login(client, "jan@example.nl")
     page = client.get(response.location)
-    assert "Het sms-bericht kon niet worden verstuurd." in text(page)
+    assert "Het sms-bericht kon niet worden verstuurd." in text_of(page)
     assert len(gateway.received) == 1
     make.user(email="piet@example.nl")
     other = app.test_client()
     login(other, "piet@example.nl")
     refused = post_form(other, SETUP + "/sms", {"phone": "0687654321", "password": PASSWORD})
     assert refused.status_code == 503
-    assert "Het sms-bericht kon niet worden verstuurd." in text(refused)
+    assert "Het sms-bericht kon niet worden verstuurd." in text_of(refused)
 
 
 def test_sms_gateway_that_does_not_answer_in_time_is_a_failure(app, gateway):
@@ -510,7 +504,7 @@ def test_setup_code_can_be_sent_again(app, client, session, make):
     second = last_sms_code(app)
     if first != second:
         assert post_form(client, SETUP + "/sms/code", {"code": first}).status_code == 400
-    assert "Uw herstelcode" in text(post_form(client, SETUP + "/sms/code", {"code": second}))
+    assert "Uw herstelcode" in text_of(post_form(client, SETUP + "/sms/code", {"code": second}))
     assert refreshed(session, user).sms_enabled
 
 
@@ -520,13 +514,13 @@ def test_switching_method_during_login(app, client, session, make):
     with_sms(session, user)
     assert login(client, "jan@example.nl").location == "/inloggen/verificatie/app"
     assert sms_sent(app) == []  # the app comes first; no SMS unless asked for
-    page = text(client.get("/inloggen/verificatie/app"))
+    page = text_of(client.get("/inloggen/verificatie/app"))
     assert "Stuur mij een code per sms" in page
     assert "Een herstelcode of back-upcode gebruiken" in page
     response = post_form(client, "/inloggen/verificatie/sms/versturen", {})
     assert response.location == "/inloggen/verificatie/sms"
     assert len(sms_sent(app)) == 1
-    assert "De code uit mijn authenticator-app gebruiken" in text(client.get(response.location))
+    assert "De code uit mijn authenticator-app gebruiken" in text_of(client.get(response.location))
     assert post_form(client, "/inloggen/verificatie/sms",
                      {"code": last_sms_code(app)}).status_code == 302
     assert logged_in(client)
@@ -553,7 +547,7 @@ def test_recovery_code_works_once_and_asks_to_set_up_again(app, client, session,
     typed = " " + recovery.lower().replace("-", " ") + " "  # as someone may type it
     response = post_form(client, "/inloggen/verificatie/code", {"code": typed})
     assert response.status_code == 302 and response.location == SETUP
-    page = text(client.get(SETUP))
+    page = text_of(client.get(SETUP))
     assert "U bent ingelogd met uw herstelcode" in page
     assert "Stel nu opnieuw 2-staps verificatie in." in page
     assert "U heeft geen herstelcode." in page
@@ -564,7 +558,7 @@ def test_recovery_code_works_once_and_asks_to_set_up_again(app, client, session,
     login(client, "jan@example.nl")
     again = post_form(client, "/inloggen/verificatie/code", {"code": recovery})
     assert again.status_code == 401
-    assert "of is al eerder gebruikt" in text(again)
+    assert "of is al eerder gebruikt" in text_of(again)
     assert not logged_in(client)
     assert refreshed(session, user).sms_enabled  # setting up again is up to the user
 
@@ -613,8 +607,8 @@ def test_backup_codes_download_and_single_use(app, client, session, make):
     login(client, "jan@example.nl")
     response = post_form(client, "/inloggen/verificatie/code", {"code": codes[0]})
     assert response.status_code == 302 and response.location == "/"
-    assert "U heeft nog 9 back-upcodes over." in text(client.get("/"))
-    assert "9 ongebruikte back-upcodes" in text(client.get(SETUP))
+    assert "U heeft nog 9 back-upcodes over." in text_of(client.get("/"))
+    assert "9 ongebruikte back-upcodes" in text_of(client.get(SETUP))
     download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
     assert codes[0] not in download.get_data(as_text=True)
     logout(client)
@@ -648,7 +642,7 @@ def test_reloading_the_new_backup_codes_does_not_replace_them(app, client, sessi
     again = post_form(client, SETUP + "/back-upcodes",
                       {"replaces": replaces, "password": PASSWORD})
     assert again.status_code == 302 and again.location == SETUP
-    assert "Uw back-upcodes zijn niet vervangen" in text(client.get(SETUP))
+    assert "Uw back-upcodes zijn niet vervangen" in text_of(client.get(SETUP))
     session.expire_all()
     assert {c.code_hash for c in session.exec(select(RecoveryCode))} == stored
     assert mailbox.deliver(app) == []  # no "new backup codes" mail either
@@ -686,13 +680,13 @@ def test_turning_off_asks_for_the_password(app, client, session, make, mailbox):
     log_in_with_app(client, session, user, "jan@example.nl")
     make_backup_codes(client)
     page = client.get(SETUP + "/uitzetten/app")
-    assert "Vul voor uw veiligheid uw wachtwoord opnieuw in." in text(page)
-    assert "Dit is uw enige methode" in text(page)
+    assert "Vul voor uw veiligheid uw wachtwoord opnieuw in." in text_of(page)
+    assert "Dit is uw enige methode" in text_of(page)
 
     missing = post_form(client, SETUP + "/uitzetten/app", {"password": ""})
-    assert missing.status_code == 400 and "Vul uw wachtwoord in." in text(missing)
+    assert missing.status_code == 400 and "Vul uw wachtwoord in." in text_of(missing)
     wrong = post_form(client, SETUP + "/uitzetten/app", {"password": "Fout12345"})
-    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text(wrong)
+    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text_of(wrong)
     assert refreshed(session, user).totp_enabled
 
     response = post_form(client, SETUP + "/uitzetten/app", {"password": PASSWORD})
@@ -700,7 +694,7 @@ def test_turning_off_asks_for_the_password(app, client, session, make, mailbox):
     user = refreshed(session, user)
     assert not user.totp_enabled and user.totp_secret is None
     assert session.exec(select(RecoveryCode)).all() == []  # no method left: no codes
-    assert "2-staps verificatie met de authenticator-app is uitgezet." in text(
+    assert "2-staps verificatie met de authenticator-app is uitgezet." in text_of(
         client.get(response.location))
     logout(client)
     assert login(client, "jan@example.nl").location == "/"  # the password alone again
@@ -713,7 +707,7 @@ def test_wrong_passwords_when_turning_off_are_throttled(app, client, session, ma
         post_form(client, SETUP + "/uitzetten/app", {"password": "Fout12345"})
     refused = post_form(client, SETUP + "/uitzetten/app", {"password": PASSWORD})
     assert refused.status_code == 400
-    assert "Te veel mislukte pogingen" in text(refused)
+    assert "Te veel mislukte pogingen" in text_of(refused)
     assert refreshed(session, user).totp_enabled
 
 
@@ -725,9 +719,9 @@ def test_changing_the_phone_number_asks_for_the_password(app, client, session, m
     assert 'name="password"' in page.get_data(as_text=True)
 
     missing = post_form(client, SETUP + "/sms", {"phone": "0687654321"})
-    assert missing.status_code == 400 and "Vul uw wachtwoord in." in text(missing)
+    assert missing.status_code == 400 and "Vul uw wachtwoord in." in text_of(missing)
     wrong = post_form(client, SETUP + "/sms", {"phone": "0687654321", "password": "Fout1234"})
-    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text(wrong)
+    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text_of(wrong)
     assert len(sms_sent(app)) == 1
 
     response = post_form(client, SETUP + "/sms", {"phone": "0687654321",
@@ -736,7 +730,7 @@ def test_changing_the_phone_number_asks_for_the_password(app, client, session, m
     assert sms_sent(app)[-1][0] == "+31687654321"
     assert refreshed(session, user).sms_phone == "+31612345678"  # not before the code
     page = post_form(client, SETUP + "/sms/code", {"code": last_sms_code(app)})
-    assert "Uw herstelcode" in text(page)
+    assert "Uw herstelcode" in text_of(page)
     assert refreshed(session, user).sms_phone == "+31687654321"
     assert len(session.exec(select(RecoveryCode)).all()) == 1  # the new one replaced it
 
@@ -773,11 +767,11 @@ def test_staff_without_two_step_must_set_it_up_first(app, client, session, make)
     assert response.location == "/kantoor/"
     response = client.get("/kantoor/")
     assert response.status_code == 302 and response.location == SETUP
-    page = text(client.get(SETUP))
+    page = text_of(client.get(SETUP))
     assert "Stel 2-staps verificatie in voordat u de kantoorkant gebruikt." in page
     htmx = client.get("/kantoor/", headers={"HX-Request": "true"})
     assert htmx.headers["HX-Redirect"] == SETUP
-    assert "Kantoorkant" not in text(client.get("/kantoor/", follow_redirects=True))
+    assert "Kantoorkant" not in text_of(client.get("/kantoor/", follow_redirects=True))
 
     secret = start_app_setup(client)
     post_form(client, SETUP + "/app", {"code": totp_code(secret)})
@@ -786,7 +780,7 @@ def test_staff_without_two_step_must_set_it_up_first(app, client, session, make)
     response = post_form(client, SETUP + "/uitzetten/app", {"password": PASSWORD})
     assert response.location == SETUP
     assert refreshed(session, staff).totp_enabled
-    assert "Medewerkers gebruiken altijd 2-staps verificatie." in text(client.get(SETUP))
+    assert "Medewerkers gebruiken altijd 2-staps verificatie." in text_of(client.get(SETUP))
 
 
 def test_staff_with_two_step_log_in_to_the_staff_side(client, session, make):
@@ -805,14 +799,14 @@ def test_two_step_in_english(app, client, session, make):
     user = make.user(email="sophie@example.nl", language="en")
     with_sms(session, user)
     login(client, "sophie@example.nl")
-    page = text(client.get("/inloggen/verificatie/sms"))
+    page = text_of(client.get("/inloggen/verificatie/sms"))
     assert "Two-step verification" in page
     assert "Enter the 6-digit code from the SMS" in page
     assert "is your code for the client portal of Kantoor Test" in sms_sent(app)[-1][1]
     wrong = post_form(client, "/inloggen/verificatie/sms", {"code": "12"})
-    assert "This code is not correct." in text(wrong)
+    assert "This code is not correct." in text_of(wrong)
     post_form(client, "/inloggen/verificatie/sms", {"code": last_sms_code(app)})
-    page = text(client.get(SETUP))
+    page = text_of(client.get(SETUP))
     assert "Code by SMS" in page and "Authenticator app" in page and "Backup codes" in page
     bad_phone = post_form(client, SETUP + "/sms", {"phone": "123", "password": PASSWORD})
-    assert "Enter a valid mobile number" in text(bad_phone)
+    assert "Enter a valid mobile number" in text_of(bad_phone)

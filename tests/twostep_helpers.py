@@ -1,12 +1,13 @@
 """Helpers of the two-step tests: the SMS that the file provider wrote, TOTP codes made with
-pyotp as an authenticator app would, and users with a method already on."""
+pyotp as an authenticator app would, users with a method already on, and staff logged in
+with their second step."""
 import glob
 import os
 import re
 import time
 
 import pyotp
-from conftest import PASSWORD, post_form
+from helpers import PASSWORD, login, post_form
 
 from app import twostep
 
@@ -63,3 +64,13 @@ def start_app_setup(client):
     response = post_form(client, APP_SETUP, {"password": PASSWORD})
     assert response.status_code == 302 and response.location == APP_SETUP, response.status
     return secret_on(client.get(APP_SETUP))
+
+
+def login_staff(client, session, user):
+    """Log `user` in with password and authenticator code; returns the final response."""
+    secret = user.totp_secret or with_app(session, user)
+    response = login(client, user.email)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response = post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

@@ -14,11 +14,12 @@ from sqlmodel import delete, select
 
 from .. import audit, security
 from ..db import get_session
+from ..forms import ButtonForm
 from ..invitations import create_user, deactivate, reactivate, send_invitation
 from ..models import KIND_CLIENT, AccountInvitation, Company, User
 from . import bp
 from .common import me
-from .forms import ExtraAccountDeleteForm, ExtraAccountForm
+from .forms import ExtraAccountForm
 
 
 def main_account(db):
@@ -201,7 +202,7 @@ def account_delete(account_id):
     db = get_session()
     main = main_account(db)
     account = get_extra_account_for(db, main, account_id)
-    form = ExtraAccountDeleteForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         delete_extra_account(db, main, account)
         db.commit()
@@ -228,7 +229,7 @@ def invitation_delete(invitation_id):
     db = get_session()
     main = main_account(db)
     invitation = get_invitation_for(db, main, invitation_id)
-    form = ExtraAccountDeleteForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         withdraw_invitation(db, main, invitation)
         db.commit()

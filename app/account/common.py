@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit, security
-from ..auth.routes import too_many_attempts
+from ..auth.login import too_many_attempts
 
 
 def me(db):

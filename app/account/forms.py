@@ -3,19 +3,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     PasswordField,
     RadioField,
     StringField,
     SubmitField,
     TelField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .. import twostep
-from ..addresses import EmailAddress
-from ..forms import plain_name, single_line, strip
+from ..forms import LANGUAGES, email_field, language_field, name_field, single_line
 from ..phone import (
     EXTENSION,
     NO_EXTENSION,
@@ -26,35 +23,20 @@ from ..phone import (
 )
 from ..security import PASSWORD_MAX_LENGTH
 
-# Language names are written in their own language on purpose.
-LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
-
 
 class NameForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter your name.")),
-        Length(max=200, message=_l("The name may be at most 200 characters long."))])
+    name = name_field(required=_l("Enter your name."),
+                      too_long=_l("The name may be at most 200 characters long."))
     submit = SubmitField(_l("Save name"))
 
 
 class EmailChangeForm(FlaskForm):
     """A new e-mail address takes effect once the link mailed to it is opened."""
-    email = EmailField(_l("New e-mail address"), filters=[single_line], validators=[
-        DataRequired(_l("Enter the new e-mail address.")),
-        EmailAddress(),
-        Length(max=254, message=_l("The e-mail address may be at most 254 characters "
-                                   "long."))])
+    email = email_field(_l("New e-mail address"), _l("Enter the new e-mail address."),
+                        too_long=_l("The e-mail address may be at most 254 characters long."))
     password = PasswordField(_l("Your password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
     submit = SubmitField(_l("Send confirmation link"))
-
-
-class ConfirmEmailForm(FlaskForm):
-    submit = SubmitField(_l("Confirm e-mail address"))
-
-
-class EndOtherSessionsForm(FlaskForm):
-    submit = SubmitField(_l("Log out everywhere else"))
 
 
 class LanguageForm(FlaskForm):
@@ -104,16 +86,7 @@ class PasswordAgainForm(FlaskForm):
 
 
 class ExtraAccountForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
-        DataRequired(_l("Enter the e-mail address.")),
-        EmailAddress(),
-        Length(max=254)])
-    language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
-                          validators=[DataRequired(_l("Choose a language."))])
+    name = name_field()
+    email = email_field()
+    language = language_field()
     submit = SubmitField(_l("Add account"))
-
-
-class ExtraAccountDeleteForm(FlaskForm):
-    submit = SubmitField(_l("Delete account"))

@@ -13,11 +13,12 @@ from sqlmodel import select
 
 from .. import audit, security
 from ..db import get_session
+from ..forms import ButtonForm
 from ..models import TOKEN_EMAIL, AuditEvent, LoginSession, OneTimeToken, User, utcnow
 from ..outbox import public_url, queue_mail
 from . import bp
 from .common import me, password_again
-from .forms import ConfirmEmailForm, EmailChangeForm, EndOtherSessionsForm, NameForm
+from .forms import EmailChangeForm, NameForm
 
 RECENT_LOGINS = 10
 # (pattern, name) in the order they must be tried: Edge and Opera also say "Chrome", and
@@ -185,7 +186,7 @@ def confirm_email(token):
         abort(404)  # someone else's link changes nothing, for nobody
     if problem:
         return render_template("account/email_link_problem.html", problem=problem), 400
-    form = ConfirmEmailForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         old = user.email
         try:
@@ -213,7 +214,7 @@ def logins():
         "account/logins.html", sessions=open_sessions(db, user),
         logins=recent_logins(db, user), browser_name=browser_name,
         this_session=security.sha256(g.get("login_token") or ""),
-        form=EndOtherSessionsForm())
+        form=ButtonForm())
 
 
 @bp.post("/mijn-gegevens/inlogactiviteit/elders-uitloggen")
@@ -221,7 +222,7 @@ def end_other_sessions():
     """Log out on every other device and browser; this one stays logged in."""
     db = get_session()
     user = me(db)
-    form = EndOtherSessionsForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         flash(_("This form has expired. Please send it again."), "error")
         return redirect(url_for("account.logins"))

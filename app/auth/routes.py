@@ -17,38 +17,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, refresh
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlmodel import select
 
 from .. import audit, security
 from ..db import get_session
-from ..models import TOKEN_INVITE, TOKEN_PASSWORD, User, utcnow
+from ..models import TOKEN_INVITE, TOKEN_PASSWORD, User
 from ..outbox import public_url, queue_mail
 from . import bp, second_step
 from .forms import EmailForm, LoginForm, PasswordForm
-
-
-def landing_for(user, first_time=False):
-    """Where a user goes after logging in: staff side, Mijn gegevens the first time, or Home."""
-    if user.is_staff:
-        return url_for("staff.index")
-    if first_time:
-        return url_for("account.index")
-    return url_for("portal.home")
-
-
-def too_many_attempts(seconds=None):
-    """The message shown while logins or codes are throttled, for a pause of `seconds`
-    (the throttles with a fixed window: LOGIN_WINDOW_MINUTES)."""
-    minutes = (math.ceil(seconds / 60) if seconds
-               else current_app.config["LOGIN_WINDOW_MINUTES"])
-    return ngettext("Too many failed attempts. Wait %(num)s minute and try again.",
-                    "Too many failed attempts. Wait %(num)s minutes and try again.", minutes)
-
-
-def retry_after(seconds):
-    """The header that tells a client how long a 429 lasts."""
-    return {"Retry-After": str(seconds)} if seconds else {}
+from .login import landing_for, log_in, remember_language, retry_after, too_many_attempts
 
 
 def _safe_next(target):
@@ -62,19 +40,6 @@ def _safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def _log_in(db, user):
-    """Start a fresh session for `user` and return where to go."""
-    session.clear()  # no state from before the login survives it
-    security.start_login(db, user)
-    login_user(user)
-    session["lang"] = user.language
-    first_time = user.first_login_at is None
-    now = utcnow()
-    user.first_login_at = user.first_login_at or now
-    user.last_login_at = now
-    return landing_for(user, first_time)
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -98,12 +63,12 @@ def login():
                 security.forget_events(db, "login:" + email)
                 if user.two_step_enabled:  # not logged in until the second step passes
                     return second_step.begin(db, user, _safe_next(form.next.data))
-                target = _log_in(db, user)
+                target = log_in(db, user)
                 audit.record(db, "login", actor=user, target=user,
                              browser=request.user_agent.string[:300])
                 db.commit()
-                return _remember_language(redirect(_safe_next(form.next.data) or target),
-                                          user.language)
+                return remember_language(redirect(_safe_next(form.next.data) or target),
+                                         user.language)
             security.note_event(db, "login:" + email)
             security.note_event(db, "login-ip:" + ip)
             audit.record(db, "login.failed", target=user, email=email)
@@ -128,21 +93,13 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "info")
     # A language chosen in Mijn gegevens takes effect now, as the manual says.
-    return _remember_language(redirect(url_for("auth.login")), language)
+    return remember_language(redirect(url_for("auth.login")), language)
 
 
 @bp.post("/taal")
 def language():
     """Choose the language of the login page (signed-in users choose it in Mijn gegevens)."""
-    return _remember_language(redirect(url_for("auth.login")), request.form.get("lang"))
-
-
-def _remember_language(response, lang):
-    """Keep the language of the login page in a cookie."""
-    if lang in current_app.config["LANGUAGES"]:
-        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    return remember_language(redirect(url_for("auth.login")), request.form.get("lang"))
 
 
 def _send_password_link(db, user, keep=True):
@@ -275,7 +232,7 @@ def set_password(token):
             flash(_("Your password has been set. Complete the second step to log in."),
                   "success")
             return response
-        target = _log_in(db, user)
+        target = log_in(db, user)
         db.commit()
         flash(_("Your password has been set. You are now logged in."), "success")
         return redirect(target)

@@ -2,23 +2,14 @@
 recovery or backup code. Until it passes, the browser is not logged in."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import audit, sms, twostep
 from ..db import get_session
-from . import bp, routes
+from . import bp
 from .forms import CodeForm
-
-WRONG = {
-    twostep.METHOD_APP: _l("This code is not correct. Enter the code that your "
-                           "authenticator app shows now."),
-    twostep.METHOD_SMS: _l("This code is not correct. Enter the code from the last SMS."),
-    twostep.METHOD_CODE: _l("This recovery or backup code is not correct, or it has been "
-                            "used before."),
-}
-EXPIRED = _l("This code has expired. Have a new code sent to you.")
+from .login import check_code, landing_for, log_in, remember_language, retry_after
 
 
 def begin(db, user, next_url):
@@ -60,7 +51,7 @@ def _start_again():
 def second_step(method):
     """Ask for the code of the second step, by the chosen method."""
     if current_user.is_authenticated:
-        return redirect(routes.landing_for(current_user))
+        return redirect(landing_for(current_user))
     db = get_session()
     user = twostep.pending_user(db)
     if user is None:
@@ -68,26 +59,15 @@ def second_step(method):
     methods = twostep.methods_of(user)
     if method not in methods:
         return redirect(url_for("auth.second_step", method=methods[0]))
-    form, status, wait = CodeForm(), 200, 0
-    if form.validate_on_submit():
-        wait = twostep.attempts_blocked(db, user)
-        if wait:  # not counted, not even checked: the pause ends by itself
-            form.form_errors.append(routes.too_many_attempts(wait))
-            status = 429
-        else:
-            proved = twostep.verify_login(db, user, method, form.code.data)
-            if proved not in ("invalid", "expired"):
-                return _finish(db, user, proved)
-            twostep.note_failure(db, user)
-            audit.record(db, "login.two_step_failed", target=user, method=method)
-            db.commit()
-            form.code.errors.append(EXPIRED if proved == "expired" else WRONG[method])
-            status = 401
-    elif request.method == "POST":
-        status = 400
+    form = CodeForm()
+    proved, status, wait = check_code(
+        db, user, form, method, lambda code: twostep.verify_login(db, user, method, code),
+        wrong_status=401, failure_event="login.two_step_failed")
+    if proved:
+        return _finish(db, user, proved)
     return render_template("auth/second_step.html", form=form, method=method, methods=methods,
                            digits=twostep.phone_ending(user.sms_phone)), status, \
-        routes.retry_after(wait)
+        retry_after(wait)
 
 
 @bp.post("/inloggen/verificatie/sms/versturen")
@@ -106,8 +86,7 @@ def send_login_code():
 def _finish(db, user, proved):
     """The second step passed: log in for real, and say what a used code means."""
     next_url = (twostep.pending() or {}).get("next")
-    twostep.forget_failures(db, user)
-    target = routes._log_in(db, user)  # clears the pending state with the old session
+    target = log_in(db, user)  # clears the pending state with the old session
     audit.record(db, "login", actor=user, target=user, method=proved,
                  browser=request.user_agent.string[:300])
     if proved == twostep.KIND_RECOVERY:
@@ -122,5 +101,5 @@ def _finish(db, user, proved):
                        "You have logged in with a backup code. You have %(num)s backup codes "
                        "left.", left), "warning" if left < 3 else "info")
     db.commit()
-    return routes._remember_language(redirect(next_url or target), user.language)
+    return remember_language(redirect(next_url or target), user.language)
 

@@ -14,7 +14,8 @@ from ..models import Message, utcnow
 from ..ops import integrity
 from . import drafts
 
-# The mail sender loop calls cleanup_if_due every few seconds; it runs at most this often.
+# The background loop (app/worker.py) calls cleanup_if_due every few seconds; it runs at
+# most this often.
 CLEANUP_EVERY_SECONDS = 3600
 clock = time.monotonic  # tests move it on
 log = logging.getLogger("klantenportaal.cleanup")

@@ -2,9 +2,7 @@
 from flask import (
     abort,
     flash,
-    make_response,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -14,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
-from .. import firm, quota, storage
+from .. import firm, quota, storage, uploads
 from ..access import (
     get_attachment_for,
     get_dossier_for,
@@ -24,10 +22,10 @@ from ..access import (
 )
 from ..db import get_session
 from ..forms import claim_form_key
+from ..htmx import fragment, is_htmx
 from ..models import Message, User
-from ..portal.dossiers import tab_counts
-from ..portal.routes import is_htmx, render_dossier_tab, tab_page
-from . import bp, drafts, uploads
+from ..portal.dossiers import render_dossier_tab, tab_counts, tab_page
+from . import bp, drafts
 from .forms import MAX_BODY, MessageForm, body_length
 
 
@@ -126,8 +124,8 @@ def remove_attachment(draft_id, document_id):
     db.commit()
     drafts.remove_files(keys)
     if is_htmx():
-        return render_template("messages/_attachments.html", removed=document.filename,
-                               **attachment_context(db, message))
+        return fragment("messages/_attachments.html", removed=document.filename,
+                        **attachment_context(db, message))
     flash(_("“%(name)s” has been removed.", name=document.filename), "success")
     return redirect(url_for("messages.draft", draft_id=message.id))
 
@@ -152,10 +150,8 @@ def counter(dossier_id):
     form = MessageForm()
     if not is_htmx():
         return compose_page(db, dossier, form)
-    response = make_response(render_template("messages/_counter.html", maximum=MAX_BODY,
-                                             count=body_length(form.body.data)))
-    response.vary.add("HX-Request")
-    return response
+    return fragment("messages/_counter.html", maximum=MAX_BODY,
+                    count=body_length(form.body.data))
 
 
 # ---- helpers of the views above

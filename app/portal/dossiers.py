@@ -1,11 +1,15 @@
-"""Queries behind the dossier screens: search, counts per tab, document rows."""
+"""The dossier screens: search, counts per tab, document rows, and a tab shown as the whole
+dossier page or (htmx) only the tab."""
 from datetime import datetime
 from typing import NamedTuple
 
+from flask_login import current_user
 from sqlalchemy import case, literal_column, union_all
 from sqlmodel import and_, func, or_, select
 
 from ..access import visible_documents, visible_dossier_ids, visible_messages
+from ..db import like
+from ..htmx import is_htmx, page_or_fragment
 from ..models import (
     CAT_CORRESPONDENCE,
     CAT_DOCUMENT,
@@ -18,7 +22,7 @@ from ..models import (
     MessageRead,
     ProgressStep,
 )
-from .pages import paginate
+from ..pages import Page, asked_page, page_size, paginate
 
 # The four tabs of a dossier: URL slug, label key, document category (None: messages).
 TABS = (("correspondentie", CAT_CORRESPONDENCE), ("documenten", CAT_DOCUMENT),
@@ -31,7 +35,7 @@ def search_dossiers(session, user, q="", statuses=(), page=1, size=25):
     query = select(Dossier).where(Dossier.id.in_(visible_dossier_ids(user)))
     q = (q or "").strip()[:100]
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like(q)
         query = query.where(or_(Dossier.number.ilike(pattern, escape="\\"),
                                 Dossier.description.ilike(pattern, escape="\\")))
     if statuses:
@@ -148,6 +152,23 @@ ICONS = {
     "message/rfc822": "mail",
     "application/vnd.ms-outlook": "mail",
 }
+
+
+def tab_page(counts, tab):
+    """The page of a dossier tab asked for by ?page=, within the rows the tab counts."""
+    return Page.clamped(asked_page(), page_size(), counts[tab][0])
+
+
+def render_dossier_tab(db, item, tab, fragment, counts=None, **context):
+    """A dossier tab: the whole dossier page, or only the tab for htmx."""
+    context.update(dossier=item, tab=tab, tab_template=fragment,
+                   counts=counts or tab_counts(db, current_user, item))
+    if is_htmx():
+        return page_or_fragment("portal/dossier.html", "portal/_tab.html", **context)
+    done, total, steps = progress(db, item)
+    status = db.get(DossierStatus, item.status_code)
+    return page_or_fragment("portal/dossier.html", "portal/_tab.html", status=status,
+                            done=done, total=total, steps=steps, **context)
 
 
 def icon_for(content_type):

@@ -5,7 +5,6 @@ from flask import (
     abort,
     g,
     has_request_context,
-    make_response,
     redirect,
     render_template,
     request,
@@ -24,6 +23,7 @@ from ..access import (
     visible_dossiers,
 )
 from ..db import get_session
+from ..htmx import page_or_fragment
 from ..models import (
     DocumentDownload,
     Dossier,
@@ -32,17 +32,18 @@ from ..models import (
     QuestionnaireVersion,
     utcnow,
 )
+from ..pages import asked_page, page_size
 from . import bp
 from .dossiers import (
     TABS,
     document_rows,
     icon_for,
-    progress,
+    render_dossier_tab,
     search_dossiers,
     statuses_in_use,
     tab_counts,
+    tab_page,
 )
-from .pages import Page, asked_page, page_size
 
 
 @bp.before_request
@@ -70,20 +71,6 @@ def _actions_badge():
 @bp.app_template_filter("doc_icon")
 def _doc_icon(content_type):
     return icon_for(content_type)
-
-
-def is_htmx():
-    """True for an htmx request that wants a fragment (not a history restore)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
-
-
-def page_or_fragment(page_template, fragment_template, **context):
-    """The full page, or only its fragment for htmx; caches keep the two apart."""
-    template = fragment_template if is_htmx() else page_template
-    response = make_response(render_template(template, **context))
-    response.vary.add("HX-Request")
-    return response
 
 
 @bp.get("/")
@@ -126,23 +113,6 @@ def dossier(dossier_id, tab="correspondentie"):
     rows = document_rows(db, current_user, item, dict(TABS)[tab], page)
     return render_dossier_tab(db, item, tab, "portal/_documents.html", counts=counts,
                               documents=rows, page=page)
-
-
-def tab_page(counts, tab):
-    """The page of a dossier tab asked for by ?page=, within the rows the tab counts."""
-    return Page.clamped(asked_page(), page_size(), counts[tab][0])
-
-
-def render_dossier_tab(db, item, tab, fragment, counts=None, **context):
-    """A dossier tab: the whole dossier page, or only the tab for htmx."""
-    context.update(dossier=item, tab=tab, tab_template=fragment,
-                   counts=counts or tab_counts(db, current_user, item))
-    if is_htmx():
-        return page_or_fragment("portal/dossier.html", "portal/_tab.html", **context)
-    done, total, steps = progress(db, item)
-    status = db.get(DossierStatus, item.status_code)
-    return page_or_fragment("portal/dossier.html", "portal/_tab.html", status=status,
-                            done=done, total=total, steps=steps, **context)
 
 
 @bp.get("/documenten/<int:document_id>/download")

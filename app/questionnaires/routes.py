@@ -3,16 +3,16 @@
 With htmx a step's form swaps the next screen into #questionnaire and pushes its URL;
 without JavaScript the same URLs answer POST → redirect → GET.
 """
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from ..access import get_assignment_for
 from ..db import get_session, record_id
-from ..messages.uploads import allowed_extensions
+from ..htmx import hx_redirect, is_htmx, page_or_fragment
 from ..models import Document, Dossier
-from ..portal.routes import is_htmx, page_or_fragment
+from ..uploads import allowed_extensions
 from . import bp
 from .answers import Completed, clean_step, load, oversized, save_answers
 from .completion import AnswersChanged, complete
@@ -54,7 +54,7 @@ def _filling(assignment_id):
 def _go(url):
     """Go to `url`: a redirect, or for htmx a full page load of it."""
     if is_htmx():
-        return make_response("", 200, {"HX-Redirect": url})
+        return hx_redirect(url)
     return redirect(url, 303)
 
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, filecheck, firm, quota, storage
-from ..messages.uploads import (
+from ..models import CAT_PROVIDED, Document, utcnow
+from ..uploads import (
     allowed_extensions,
     clean_filename,
     content_type_for,
     megabytes,
 )
-from ..models import CAT_PROVIDED, Document, utcnow
 
 
 @dataclass

@@ -23,9 +23,10 @@ from sqlalchemy import event as orm_event
 from sqlmodel import func, or_, select
 
 from .. import audit
+from ..audit import action_label
 from ..db import get_session
 from ..models import ROLE_ADMIN, AuditEvent, Company, Document, Dossier, User
-from ..portal.pages import Page, asked_page, paginate
+from ..pages import Page, asked_page, paginate
 from . import bp
 from .access import staff_dossier_ids
 
@@ -34,86 +35,6 @@ EXPORT_MAX = 100_000  # rows in one CSV; more asks for a narrower filter
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-ACTIONS = {
-    "login": _l("Logged in"),
-    "login.failed": _l("Login failed"),
-    "login.password_ok": _l("Password accepted, second step asked"),
-    "login.two_step_failed": _l("Wrong two-step code"),
-    "logout": _l("Logged out"),
-    "invitation.sent": _l("Invitation sent"),
-    "invitation.confirmed": _l("Invitation confirmed"),
-    "password.link_requested": _l("Password link requested"),
-    "password.set": _l("Password set"),
-    "user.created": _l("Account created"),
-    "user.deactivated": _l("Account deactivated"),
-    "user.reactivated": _l("Account reactivated"),
-    "company.created": _l("Company client created"),
-    "company.account_deleted": _l("Extra account deleted"),
-    "company.account_added": _l("Extra account added (by address)"),
-    "company.invitation_withdrawn": _l("Extra account withdrawn before its first login"),
-    "account.language": _l("Language changed"),
-    "account.notifications": _l("Notifications changed"),
-    "account.password_again_failed": _l("Password asked again: wrong"),
-    "account.name": _l("Name changed"),
-    "account.email_change_requested": _l("E-mail address change requested"),
-    "account.email_changed": _l("E-mail address changed"),
-    "account.other_sessions_ended": _l("Logged out on other devices"),
-    "two_step.app_on": _l("Authenticator app turned on"),
-    "two_step.app_off": _l("Authenticator app turned off"),
-    "two_step.sms_on": _l("SMS codes turned on"),
-    "two_step.sms_off": _l("SMS codes turned off"),
-    "two_step.backup_codes": _l("New backup codes made"),
-    "two_step.sms_changed": _l("Mobile number for SMS codes changed"),
-    "dossier.created": _l("Dossier created"),
-    "dossier.updated": _l("Dossier changed"),
-    "dossier.client_linked": _l("Client linked to dossier"),
-    "dossier.client_unlinked": _l("Client unlinked from dossier"),
-    "dossier.company_linked": _l("Company linked to dossier"),
-    "dossier.company_unlinked": _l("Company unlinked from dossier"),
-    "dossier.viewed": _l("Dossier viewed"),
-    "step.added": _l("Progress step added"),
-    "step.renamed": _l("Progress step renamed"),
-    "step.moved": _l("Progress step moved"),
-    "step.done": _l("Progress step marked done"),
-    "step.undone": _l("Progress step marked not done"),
-    "step.deleted": _l("Progress step deleted"),
-    "document.published": _l("Document published"),
-    "document.withdrawn": _l("Document withdrawn"),
-    "document.downloaded": _l("Document downloaded"),
-    "document.uploaded": _l("Document uploaded"),
-    "attachment.uploaded": _l("Attachment uploaded"),
-    "attachment.removed": _l("Attachment removed"),
-    "message.sent": _l("Message sent"),
-    "message.read": _l("Message read"),
-    "draft.deleted": _l("Draft deleted"),
-    "draft.expired": _l("Old draft removed"),
-    "questionnaire.created": _l("Questionnaire created"),
-    "questionnaire.changed": _l("Questionnaire changed"),
-    "questionnaire.sent": _l("Questionnaire sent"),
-    "questionnaire.completed": _l("Questionnaire completed"),
-    "questionnaire.answers_viewed": _l("Questionnaire answers viewed"),
-    "settings.changed": _l("Firm settings changed"),
-    "settings.logo_changed": _l("Logo changed"),
-    "settings.logo_removed": _l("Logo removed"),
-    "status.added": _l("Dossier status added"),
-    "status.renamed": _l("Dossier status renamed"),
-    "status.moved": _l("Dossier statuses reordered"),
-    "status.in_progress": _l("Status in progress chosen"),
-    "status.deleted": _l("Dossier status deleted"),
-    "staff.role_changed": _l("Role changed"),
-    "staff.deactivated": _l("Staff account deactivated"),
-    "staff.reactivated": _l("Staff account reactivated"),
-    "delegation.granted": _l("Delegation granted"),
-    "delegation.revoked": _l("Delegation revoked"),
-    "audit.exported": _l("Audit log exported"),
-    "client.exported": _l("Client's data exported"),
-    "client.erased": _l("Client erased"),
-    "dossier.erased": _l("Dossier emptied: its only client was erased"),
-    "status.retention": _l("Retention period of a dossier status changed"),
-    "mail.retried": _l("Undelivered e-mail tried again"),
-    "mail.retried_all": _l("Every undelivered e-mail tried again"),
-    "mail.deleted": _l("Undelivered e-mail deleted"),
-}
 TARGETS = {
     "user": _l("Account"),
     "company": _l("Company"),
@@ -133,11 +54,6 @@ TARGETS = {
 @orm_event.listens_for(AuditEvent, "before_delete")
 def _events_are_final(_mapper, _connection, target):
     raise PermissionError(f"audit event {target.id} cannot be changed or deleted")
-
-
-def action_label(action):
-    """The action in the reader's language; an action without a label shows its code."""
-    return str(ACTIONS[action]) if action in ACTIONS else action
 
 
 def visible_events(user):

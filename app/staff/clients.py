@@ -10,21 +10,20 @@ a staff member who sees at least one dossier of that client (directly or through
 company), or anyone while the client is in no dossier yet
 (app/staff/access.may_manage_client); anyone else gets a 404.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import and_, or_, select
-from wtforms import EmailField, RadioField, StringField, SubmitField, TelField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import SubmitField, TelField
+from wtforms.validators import Length, Optional, ValidationError
 
 from .. import security
-from ..account.forms import LANGUAGES
-from ..addresses import EmailAddress
-from ..db import get_session
-from ..forms import plain_name, single_line, strip
+from ..db import get_session, like
+from ..forms import email_field, language_field, name_field, require_button, single_line
+from ..htmx import page_or_fragment
 from ..invitations import (
     DuplicateEmail,
     create_company,
@@ -43,9 +42,8 @@ from ..models import (
     User,
     utcnow,
 )
+from ..pages import asked_page, page_size, paginate
 from ..phone import EXTENSION, NO_EXTENSION, PhoneError, display_phone, normalise_phone
-from ..portal.pages import asked_page, page_size, paginate
-from ..portal.routes import page_or_fragment
 from . import bp
 from .access import (
     client_dossier_ids,
@@ -55,23 +53,12 @@ from .access import (
     staff_dossier_ids,
 )
 
-
-def like(text):
-    """An ILIKE pattern that finds `text` anywhere, with the wildcards in it escaped."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 # ---- forms
 
 class ClientForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
-        DataRequired(_l("Enter the e-mail address.")),
-        EmailAddress(),
-        Length(max=254)])
-    language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
-                          default="nl", validators=[DataRequired(_l("Choose a language."))])
+    name = name_field()
+    email = email_field()
+    language = language_field(default="nl")
     phone = TelField(_l("Phone number (optional)"), filters=[single_line], validators=[
         Optional(), Length(max=40)])
     submit = SubmitField(_l("Create client and send invitation"))
@@ -85,15 +72,9 @@ class ClientForm(FlaskForm):
 
 
 class CompanyClientForm(ClientForm):
-    company_name = StringField(_l("Company name"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter the name of the company.")), Length(max=200)])
-    name = StringField(_l("Name of the main account"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter the name of the person who uses the main account.")),
-        Length(max=200)])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes an account (CSRF only)."""
+    company_name = name_field(_l("Company name"), _l("Enter the name of the company."))
+    name = name_field(_l("Name of the main account"),
+                      _l("Enter the name of the person who uses the main account."))
 
 
 # ---- what the views do, as plain functions
@@ -246,8 +227,7 @@ def client(user_id):
         invitation=invitation, invitation_state=invitation_state(invitation),
         phone=display_phone(found.phone) if found.phone else None,
         openable=openable_among(db, current_user, accounts),
-        for_company=company is not None and may_manage_company(db, current_user, company),
-        form=ActionForm())
+        for_company=company is not None and may_manage_company(db, current_user, company))
 
 
 @bp.post("/clienten/<int:user_id>/uitnodiging")
@@ -255,8 +235,7 @@ def client_invite(user_id):
     """Send mail 1 again (older invitation links stop working)."""
     db = get_session()
     found = get_staff_client(db, current_user, user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     if not found.active:
         flash(_("This account is deactivated. Reactivate it before you send an invitation."),
               "error")
@@ -270,8 +249,7 @@ def client_invite(user_id):
 def _managed_client(db, user_id):
     """The client if the staff member may switch the account off or on, else 404."""
     found = get_staff_client(db, current_user, user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     return found
 
 

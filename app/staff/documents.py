@@ -21,9 +21,9 @@ from sqlmodel import select
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
-from .. import audit, filecheck, firm, storage
+from .. import audit, filecheck, firm, storage, uploads
 from ..db import get_session
-from ..messages import uploads
+from ..htmx import fragment, is_htmx
 from ..models import (
     CAT_ATTACHMENT,
     CAT_CORRESPONDENCE,
@@ -248,12 +248,9 @@ def publishable(db, document_id):
 def changed(db, document, notice):
     """After withdrawing or publishing again: the list for htmx, else back to the page."""
     dossier = get_staff_dossier(db, current_user, document.dossier_id)
-    if request.headers.get("HX-Request") == "true":
-        response = make_response(render_template(
-            "staff/_documents.html", dossier=dossier, notice=notice,
-            sections=document_sections(db, current_user, dossier)))
-        response.vary.add("HX-Request")
-        return response
+    if is_htmx():
+        return fragment("staff/_documents.html", dossier=dossier, notice=notice,
+                        sections=document_sections(db, current_user, dossier))
     flash(notice, "success")
     return redirect(url_for("staff.dossier_documents", dossier_id=dossier.id))
 

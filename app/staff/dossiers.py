@@ -18,8 +18,9 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import audit
-from ..db import as_record_id, get_session, is_whole_number, record_id
-from ..forms import multi_line, single_line, strip
+from ..db import as_record_id, get_session, is_whole_number, like, record_id
+from ..forms import multi_line, require_button, single_line, strip
+from ..htmx import is_htmx, page_or_fragment
 from ..models import (
     KIND_CLIENT,
     Company,
@@ -31,8 +32,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..portal.pages import asked_page, page_size, paginate
-from ..portal.routes import is_htmx, page_or_fragment
+from ..pages import asked_page, page_size, paginate
 from . import bp
 from .access import (
     get_linkable,
@@ -44,7 +44,6 @@ from .access import (
     record_view,
     staff_dossiers,
 )
-from .clients import like
 
 # How many clients and companies the "link" search shows at most.
 PICK_LIMIT = 10
@@ -93,10 +92,6 @@ class StepForm(FlaskForm):
     title_en = StringField(_l("Title in English (optional)"), filters=[single_line], validators=[
         Optional(), Length(max=200)])
     submit = SubmitField(_l("Save"))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes the dossier (CSRF only)."""
 
 
 # ---- what the views do, as plain functions
@@ -456,7 +451,7 @@ def overview_context(db, dossier, **extra):
     context = dict(dossier=dossier, status=status, lawyer=lawyer, linked_users=users,
                    linked_companies=companies, q=q.strip(), found_users=found_users,
                    found_companies=found_companies, steps=steps,
-                   done=sum(1 for s in steps if s.done_at), action_form=ActionForm(),
+                   done=sum(1 for s in steps if s.done_at),
                    step_form=StepForm(prefix="new", formdata=None), editing=None, edit_form=None,
                    dossier_part="staff.dossier")
     context.update(extra)
@@ -499,8 +494,7 @@ def dossier_link(dossier_id):
     """Link a client account or a company to the dossier."""
     db = get_session()
     found = get_staff_dossier(db, current_user, dossier_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     user_id = request.form.get("user_id", type=record_id)
     company_id = request.form.get("company_id", type=record_id)
     if user_id:
@@ -525,8 +519,7 @@ def dossier_unlink(dossier_id):
     """Stop sharing the dossier with a client account or a company."""
     db = get_session()
     found = get_staff_dossier(db, current_user, dossier_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     user_id = request.form.get("user_id", type=record_id)
     company_id = request.form.get("company_id", type=record_id)
     if not (user_id or company_id):
@@ -592,8 +585,7 @@ def step_move(dossier_id, step_id, direction):
     db = get_session()
     found = get_staff_dossier(db, current_user, dossier_id)
     step = get_step(db, found, step_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     move_step(db, current_user, found, step, -1 if direction == "omhoog" else 1)
     db.commit()
     return fragment_or_overview(db, found, "staff/_dossier_steps.html", "steps")
@@ -605,8 +597,7 @@ def step_toggle(dossier_id, step_id):
     db = get_session()
     found = get_staff_dossier(db, current_user, dossier_id)
     step = get_step(db, found, step_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     toggle_step(db, current_user, found, step)
     db.commit()
     return fragment_or_overview(db, found, "staff/_dossier_steps.html", "steps")
@@ -618,8 +609,7 @@ def step_delete(dossier_id, step_id):
     db = get_session()
     found = get_staff_dossier(db, current_user, dossier_id)
     step = get_step(db, found, step_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_button()
     delete_step(db, current_user, found, step)
     db.commit()
     return fragment_or_overview(db, found, "staff/_dossier_steps.html", "steps")

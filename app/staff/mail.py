@@ -14,10 +14,10 @@ from sqlmodel import func, select
 
 from .. import audit, outbox
 from ..db import get_session
+from ..forms import require_button
 from ..models import OutgoingMail
 from . import bp
 from .access import admin_only
-from .settings import _confirmed
 
 LIST_MAX = 200  # rows per list; a longer list says how many more there are
 
@@ -65,7 +65,7 @@ def settings_mail():
 def settings_mail_retry(mail_id):
     """Try one mail again now, with a fresh count of attempts."""
     db = get_session()
-    _confirmed()
+    require_button()
     row = get_mail(db, mail_id)
     if row.sent_at is not None:
         flash(_("This e-mail has been sent in the meantime."), "success")
@@ -84,7 +84,7 @@ def settings_mail_retry(mail_id):
 def settings_mail_retry_all():
     """Try every mail that was given up on again (after the mail settings were fixed)."""
     db = get_session()
-    _confirmed()
+    require_button()
     rows = db.exec(given_up()).all()
     for row in rows:
         outbox.retry(db, row)
@@ -101,7 +101,7 @@ def settings_mail_retry_all():
 def settings_mail_delete(mail_id):
     """Delete a mail that was given up on: nobody will try it again."""
     db = get_session()
-    _confirmed()
+    require_button()
     row = get_mail(db, mail_id)
     if row.failed_at is None or row.sent_at is not None:
         flash(_("Only an e-mail that has been given up on can be deleted."), "error")

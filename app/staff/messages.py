@@ -17,10 +17,11 @@ from sqlmodel import and_, func, select
 from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from .. import audit, firm
+from .. import audit, firm, uploads
 from ..db import get_session, is_whole_number
 from ..forms import claim_form_key
-from ..messages import drafts, uploads
+from ..htmx import fragment, is_htmx, page_or_fragment
+from ..messages import drafts
 from ..messages.forms import MAX_BODY, MessageForm, body_length
 from ..models import (
     ROLE_ADMIN,
@@ -34,7 +35,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications import notify_dossier
-from ..portal.pages import Page, asked_page, page_size
+from ..pages import Page, asked_page, page_size
 from . import bp
 from .access import (
     get_staff_dossier,
@@ -74,11 +75,8 @@ def inbox():
     rows = db.execute(query.order_by(case((MessageRead.read_at.is_(None), 0), else_=1),
                                      Message.sent_at.desc(), Message.id.desc())
                       .offset(page.offset).limit(page.size)).all()
-    template = "staff/_inbox.html" if is_htmx() else "staff/inbox.html"
-    response = make_response(render_template(template, rows=rows, page=page,
-                                             unread=int(unread or 0)))
-    response.vary.add("HX-Request")
-    return response
+    return page_or_fragment("staff/inbox.html", "staff/_inbox.html", rows=rows, page=page,
+                            unread=int(unread or 0))
 
 
 @bp.route("/dossiers/<int:dossier_id>/berichten", methods=["GET", "POST"])
@@ -135,19 +133,11 @@ def message_counter():
     if not is_htmx():
         return redirect(url_for("staff.inbox"))
     form = MessageForm()
-    response = make_response(render_template("messages/_counter.html", maximum=MAX_BODY,
-                                             count=body_length(form.body.data)))
-    response.vary.add("HX-Request")
-    return response
+    return fragment("messages/_counter.html", maximum=MAX_BODY,
+                    count=body_length(form.body.data))
 
 
 # ---- helpers of the views above
-
-def is_htmx():
-    """True for an htmx request that wants a fragment (not a history restore)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
-
 
 def inbox_query(user):
     """A select of (message, dossier number, sender name, read by `user` at) for every
@@ -268,13 +258,12 @@ def thread_page(db, dossier, form, problems=(), status=200):
     # The page links swap only the list; a direct load gets the whole page.
     template = ("staff/_messages_list.html" if is_htmx() and request.method == "GET"
                 else "staff/messages.html")
-    response = make_response(render_template(
+    response = fragment(
         template, dossier=dossier, rows=rows, page=page, form=form,
         problems=problems, names=drafts.names(db, [m for m, _read in rows]),
         action=url_for("staff.dossier_messages", dossier_id=dossier.id),
-        **compose_context(form)))
+        **compose_context(form))
     response.status_code = status
-    response.vary.add("HX-Request")
     return response
 
 

@@ -7,7 +7,7 @@ logins: more than a lawyer or a secretary may see (app/staff/access.py), and a p
 export would not answer the client's request. Both are audited with ids and counts only.
 The work itself is in app/privacy.py.
 """
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -18,13 +18,10 @@ from wtforms.validators import DataRequired
 
 from .. import audit, privacy, security
 from ..db import get_session
+from ..forms import require_button
 from ..models import utcnow
 from . import bp
 from .access import admin_only, get_staff_client
-
-
-class ExportForm(FlaskForm):
-    """The export button (CSRF only)."""
 
 
 class EraseForm(FlaskForm):
@@ -35,7 +32,7 @@ class EraseForm(FlaskForm):
 def _page(db, client, form=None, status=200):
     """The data protection page of a client."""
     return render_template("staff/client_privacy.html", client=client,
-                           check=privacy.erasable(db, client), export_form=ExportForm(),
+                           check=privacy.erasable(db, client),
                            form=form or EraseForm(formdata=None),
                            erased=privacy.is_erased(client)), status
 
@@ -54,8 +51,7 @@ def client_export(user_id):
     """Everything about the client as one zip file (audited before it is sent)."""
     db = get_session()
     client = get_staff_client(db, current_user, user_id)
-    if not ExportForm().validate_on_submit():
-        abort(400)
+    require_button()
     archive, counts = privacy.export_client(db, client)
     audit.record(db, "client.exported", actor=current_user, target=client, **counts)
     try:

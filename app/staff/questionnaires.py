@@ -27,14 +27,14 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..db import get_session, is_whole_number, record_id
 from ..forms import FormKeyField, claim_form_key, multi_line, single_line, strip
-from ..messages.uploads import clean_filename
+from ..htmx import is_htmx, page_or_fragment
 from ..models import Dossier, User
 from ..notifications import dossier_clients
-from ..portal.routes import is_htmx, page_or_fragment
 from ..questionnaires.answers import Filling, clean_step, load, oversized
 from ..questionnaires.definition import CHOICE_TYPES, controlling_ids
 from ..questionnaires.uploads import chosen
 from ..questionnaires.validation import NOT_SAVED, parse_number
+from ..uploads import clean_filename
 from . import bp, builder
 from .access import (
     get_staff_assignment,
@@ -88,7 +88,7 @@ class StepForm(FlaskForm):
                              "The text may be at most 2000 characters long."))])
 
 
-class ButtonForm(FlaskForm):
+class BuilderButtonForm(FlaskForm):
     """The move and delete buttons: only the fingerprint of the page they were on."""
     base = HiddenField()
 
@@ -365,7 +365,7 @@ def edit_step(questionnaire_id, number):
 
 def _button(questionnaire_id, change, what, done, anchor=None):
     """A move or delete button: apply it, or say why not; back to the builder either way."""
-    form = ButtonForm()
+    form = BuilderButtonForm()
     if not form.validate_on_submit():
         abort(400)
     _result, refused = _edit(questionnaire_id, form, change, what)
@@ -398,7 +398,7 @@ def delete_step(questionnaire_id, number):
     """Delete a step and its questions, after a confirmation."""
     if request.method == "GET":
         return _step_page(questionnaire_id, number, "staff/builder_step_delete.html",
-                          ButtonForm(formdata=None))
+                          BuilderButtonForm(formdata=None))
     return _button(questionnaire_id, builder.delete_step(number), "step_deleted",
                    _("The step has been deleted."))
 

@@ -1,10 +1,11 @@
 """Views of the staff side: the gate in front of every staff URL, and the start page."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import func, select
 
 from ..db import get_session
+from ..htmx import hx_redirect, is_htmx
 from ..models import (
     ROLE_ADMIN,
     Dossier,
@@ -27,8 +28,8 @@ def _staff_only():
     # Staff always use two-step verification: without it, they set it up first.
     if not current_user.two_step_enabled:
         target = url_for("account.twostep_overview")
-        if request.headers.get("HX-Request"):
-            return "", 204, {"HX-Redirect": target}
+        if is_htmx():
+            return hx_redirect(target)
         flash(_("Set up two-step verification before you use the staff side."), "warning")
         return redirect(target)
 

@@ -11,13 +11,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlmodel import func, select
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .. import audit, firm, phone, security, storage
-from ..addresses import EmailAddress
 from ..db import get_session, is_whole_number
-from ..forms import plain_name, single_line, strip
+from ..forms import email_field, name_field, require_button, single_line
 from ..models import Dossier, DossierStatus, FirmSettings, utcnow
 from . import bp
 from .access import admin_only
@@ -63,14 +62,10 @@ def quota_number(form, field):
 
 
 class FirmForm(FlaskForm):
-    name = StringField(_l("Name of the firm"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter the name of the firm.")), Length(max=200)])
+    name = name_field(_l("Name of the firm"), _l("Enter the name of the firm."))
     colour = StringField(_l("Colour of the bar at the top"), filters=[single_line],
                          validators=[Length(max=20)])
-    mail_sender = EmailField(_l("Sender address of e-mails"), filters=[single_line], validators=[
-        DataRequired(_l("Enter the sender address.")),
-        EmailAddress(),
-        Length(max=254)])
+    mail_sender = email_field(_l("Sender address of e-mails"), _l("Enter the sender address."))
     max_file_mb = StringField(_l("Largest file (MB)"), filters=[single_line],
                               validators=[whole_megabytes])
     max_message_mb = StringField(_l("All attachments of one message together (MB)"),
@@ -106,10 +101,6 @@ class FirmForm(FlaskForm):
 
 class LogoForm(FlaskForm):
     logo = FileField(_l("Logo (PNG or JPEG, at most 512 KB)"))
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only its CSRF token is checked."""
 
 
 class StatusForm(FlaskForm):
@@ -268,7 +259,7 @@ def read_logo(upload):
 def settings_logo_remove():
     """Remove the logo: the portal shows the firm's name only."""
     db = get_session()
-    _confirmed()
+    require_button()
     row = settings_row(db)
     old_key = row.logo_key
     if old_key:
@@ -280,12 +271,6 @@ def settings_logo_remove():
     firm.forget()
     flash(_("The logo has been removed."), "success")
     return redirect(url_for("staff.settings"))
-
-
-def _confirmed():
-    """Check the CSRF token of a button's form; 400 when it is missing or stale."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 # ---- dossier statuses
@@ -355,7 +340,7 @@ def settings_statuses():
         flash(_("The status “%(name)s” has been added.", name=_label(status)), "success")
         return redirect(url_for("staff.settings_statuses"))
     return render_template("staff/settings_statuses.html", form=form, statuses=statuses(db),
-                           use=status_use(db), confirm=ConfirmForm()), \
+                           use=status_use(db)), \
         400 if form.errors else 200
 
 
@@ -382,7 +367,7 @@ def settings_status(code):
         flash(_("The status has been saved."), "success")
         return redirect(url_for("staff.settings_statuses"))
     return render_template("staff/settings_status.html", form=form, status=status,
-                           used=status_use(db).get(status.code, 0), confirm=ConfirmForm()), \
+                           used=status_use(db).get(status.code, 0)), \
         400 if form.errors else 200
 
 
@@ -391,7 +376,7 @@ def settings_status(code):
 def settings_status_move(code):
     """Move a status one place up or down in the list."""
     db = get_session()
-    _confirmed()
+    require_button()
     status = get_status(db, code)
     rows = list(statuses(db))
     index = rows.index(status)
@@ -412,7 +397,7 @@ def settings_status_move(code):
 def settings_status_in_progress(code):
     """Make this status the one that counts as "in progress" (exactly one does)."""
     db = get_session()
-    _confirmed()
+    require_button()
     status = get_status(db, code)
     for row in statuses(db):
         row.in_progress = row.code == status.code
@@ -428,7 +413,7 @@ def settings_status_in_progress(code):
 def settings_status_delete(code):
     """Delete a status that no dossier has and that is not the "in progress" one."""
     db = get_session()
-    _confirmed()
+    require_button()
     status = get_status(db, code)
     used = status_use(db).get(status.code, 0)
     if used:

@@ -11,14 +11,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import func, select
-from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from .. import audit, security
-from ..addresses import EmailAddress
 from ..db import get_session, record_id
-from ..forms import plain_name, single_line, strip
+from ..forms import email_field, language_field, name_field, require_button
 from ..invitations import DuplicateEmail, create_user, send_invitation
 from ..models import (
     KIND_STAFF,
@@ -35,8 +34,6 @@ from .access import admin_only
 
 ROLE_LABELS = {ROLE_ADMIN: _l("Admin"), ROLE_LAWYER: _l("Lawyer or notary"),
                ROLE_SECRETARY: _l("Secretary")}
-# Language names are written in their own language on purpose.
-LANGUAGES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
 
 def _role_choices():
@@ -44,25 +41,16 @@ def _role_choices():
 
 
 class StaffForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip], validators=[
-        plain_name, DataRequired(_l("Enter a name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[single_line], validators=[
-        DataRequired(_l("Enter the e-mail address.")),
-        EmailAddress(),
-        Length(max=254)])
+    name = name_field()
+    email = email_field()
     role = RadioField(_l("Role"), choices=_role_choices(),
                       validators=[DataRequired(_l("Choose a role."))])
-    language = RadioField(_l("Language of the portal and its e-mails"), choices=LANGUAGES,
-                          validators=[DataRequired(_l("Choose a language."))])
+    language = language_field()
 
 
 class RoleForm(FlaskForm):
     role = RadioField(_l("Role"), choices=_role_choices(),
                       validators=[DataRequired(_l("Choose a role."))])
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes something: only its CSRF token is checked."""
 
 
 class DelegationForm(FlaskForm):
@@ -186,7 +174,7 @@ def staff_account_deactivate(user_id):
     """Deactivate a staff account: its sessions and open links end at once."""
     db = get_session()
     user = get_staff_account(db, user_id)
-    _confirmed()
+    require_button()
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("staff.staff_account", user_id=user.id))
@@ -214,7 +202,7 @@ def staff_account_reactivate(user_id):
     """Reactivate a staff account: they can log in again with their password."""
     db = get_session()
     user = get_staff_account(db, user_id)
-    _confirmed()
+    require_button()
     if not user.active:
         user.active = True
         audit.record(db, "staff.reactivated", actor=current_user, target=user)
@@ -229,19 +217,13 @@ def staff_account_invite(user_id):
     """Send mail 1 again to a staff member who has not set a password yet."""
     db = get_session()
     user = get_staff_account(db, user_id)
-    _confirmed()
+    require_button()
     if user.active and not user.password_hash:
         send_invitation(db, user, actor=current_user)
         db.commit()
         flash(_("The invitation has been sent again to %(email)s.", email=user.email),
               "success")
     return redirect(url_for("staff.staff_account", user_id=user.id))
-
-
-def _confirmed():
-    """Check the CSRF token of a button's form; 400 when it is missing or stale."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
 
 
 # ---- delegations
@@ -318,7 +300,7 @@ def delegation_revoke():
     db = get_session()
     if not may_manage_delegations(current_user):
         abort(404)
-    _confirmed()
+    require_button()
     lawyer_id = request.form.get("lawyer_id", type=record_id)
     secretary_id = request.form.get("secretary_id", type=record_id)
     delegation = db.exec(delegations_query(current_user).where(

@@ -19,6 +19,7 @@ from app.models import (
     utcnow,
 )
 from app.storage import path_for, store_bytes
+from browser.helpers import log_in
 
 PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
@@ -131,10 +132,7 @@ def _long_reply(session, demo):
 
 def client_log_in(page, email="jan@example.nl"):
     """Log a client in with the demo password."""
-    page.goto("/inloggen")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
+    log_in(page, email, PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/inloggen"))
 
 
@@ -142,10 +140,7 @@ def staff_log_in(page, session, user, steps_ahead=0):
     """Password, then the authenticator code, as a staff member always logs in; a second
     device uses the next code (`steps_ahead=1`), since a code is accepted only once."""
     secret = user.totp_secret or with_app(session, user)
-    page.goto("/inloggen")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
+    log_in(page, user, PASSWORD)
     expect(page).to_have_url(re.compile(r"/inloggen/verificatie/"))
     page.goto("/inloggen/verificatie/app")
     page.locator("input[name=code]").fill(totp_code(secret, steps_ahead))

@@ -9,9 +9,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
+from helpers import assign
 from playwright.sync_api import expect
-from test_questionnaires import assign
 from twostep_helpers import with_app, with_sms
 
 from app import db, security
@@ -27,8 +26,8 @@ from app.models import (
 )
 from app.storage import store_bytes
 from browser.a11y import AXE_FILE, AXE_VERSION, Audit
+from browser.helpers import LOG_IN, log_in
 
-LOG_IN = re.compile(r"^(Inloggen|Log in)$")
 LOG_OUT = re.compile(r"^(Uitloggen|Log out)$")
 
 
@@ -40,14 +39,6 @@ def lang(request):
 def speak(page, live_server, lang):
     """Pages before login speak the language of the `lang` cookie (the login page's switch)."""
     page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
-
-
-def log_in(page, email, password=PASSWORD):
-    """Fill in the login form (in whichever language it speaks) and send it."""
-    page.goto("/inloggen")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(password)
-    page.get_by_role("button", name=LOG_IN).click()
 
 
 def a_document(app, session, dossier, category, title, uploader, age_days=1):

@@ -8,14 +8,14 @@ import re
 
 import pyotp
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD, assign
 from playwright.sync_api import expect
-from test_questionnaires import assign
 from twostep_helpers import last_sms_code
 
 from app.models import utcnow
 from browser.a11y import Audit
-from browser.test_a11y_client import LOG_OUT, log_in, speak
+from browser.helpers import log_in
+from browser.test_a11y_client import LOG_OUT, speak
 
 NEXT = re.compile(r"^(Volgende|Next)$")
 # What step 1 gets typed once its errors have been audited.

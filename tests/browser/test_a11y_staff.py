@@ -7,9 +7,8 @@ is test_a11y_staff_admin.py."""
 import re
 
 import pytest
-from conftest import PASSWORD
+from helpers import assign
 from playwright.sync_api import expect
-from test_questionnaires import assign
 from twostep_helpers import totp_code, with_app
 
 from app.models import (
@@ -22,7 +21,8 @@ from app.models import (
     utcnow,
 )
 from browser.a11y import Audit
-from browser.test_a11y_client import LOG_IN, a_document, speak
+from browser.helpers import log_in
+from browser.test_a11y_client import a_document, speak
 from browser.test_staff_clients import drop_files
 
 SUBMIT = "main form button[type=submit]"
@@ -75,10 +75,7 @@ def arrange_firm(app, session, make, lang):
 
 def staff_log_in(page, user, audit=None):
     """Password, then the code of the authenticator app (the prompt audited on the way)."""
-    page.goto("/inloggen")
-    page.locator('input[name="email"]').fill(user.email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name=LOG_IN).click()
+    log_in(page, user)
     expect(page).to_have_url(re.compile(r"/inloggen/verificatie/app$"))
     if audit:
         audit.check("staff two-step prompt")

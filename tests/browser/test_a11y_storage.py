@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from twostep_helpers import with_app
 
 from browser.a11y import Audit
-from browser.test_a11y_client import lang, log_in, speak  # noqa: F401
+from browser.helpers import log_in
+from browser.test_a11y_client import lang, speak  # noqa: F401
 from browser.test_a11y_staff import SUBMIT, staff_log_in
 
 NO_SPACE = re.compile(r"(geen opslagruimte meer|no storage space left)")

@@ -5,12 +5,13 @@ code, then turning SMS off, which asks for the password."""
 import re
 
 import pytest
-from conftest import PASSWORD, links_in
+from helpers import PASSWORD, links_in
 from playwright.sync_api import expect
 from twostep_helpers import last_sms_code, sms_sent, with_sms
 
 from app import twostep
 from app.models import utcnow
+from browser.helpers import log_in
 
 TEXTS = {
     "nl": {
@@ -70,14 +71,6 @@ TEXTS = {
 
 def heading(page):
     return page.get_by_role("heading", level=1)
-
-
-def log_in(page, email):
-    """The login page speaks the language last used in this browser: fill it in by name."""
-    page.goto("/inloggen")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name=re.compile(r"^(Inloggen|Log in)$")).click()
 
 
 def log_out(page, t):

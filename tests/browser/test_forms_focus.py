@@ -3,7 +3,7 @@ the error summary (full page and htmx swap), a summary link puts it on the field
 message counter speaks through live regions while focus stays in the text, and an htmx
 tab swap keeps focus on the tab and says what changed."""
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from playwright.sync_api import expect
 
 from app.models import Questionnaire, QuestionnaireAssignment

@@ -7,10 +7,9 @@ element must show a visible focus indicator, also on the firm's colour."""
 import re
 
 import pytest
-from conftest import links_in
+from helpers import assign, links_in
 from playwright.sync_api import expect
 from sqlmodel import select
-from test_questionnaires import assign
 
 from app.models import (
     CAT_CORRESPONDENCE,

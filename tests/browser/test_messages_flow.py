@@ -5,19 +5,11 @@ the same without JavaScript."""
 import re
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import CAT_PROVIDED, Document, Message, utcnow
-
-
-def log_in(page, email):
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+from browser.helpers import log_in
 
 
 def pdf(name, size=2000):
@@ -67,7 +59,7 @@ def open_berichten(page):
 
 def test_reply_with_attachments_in_chromium(page, live_server, app, session, arranged):
     dossier, message = arranged
-    log_in(page, "jan@example.nl")
+    log_in(page, "jan@example.nl", wait=True)
     open_berichten(page)
     tab = page.get_by_role("link", name=re.compile(r"^Berichten"))
     expect(tab).to_contain_text("1 ongelezen")
@@ -172,7 +164,7 @@ def test_reply_with_attachments_in_chromium(page, live_server, app, session, arr
 def test_dialog_keyboard_cancel_checks_and_bin(page, live_server, app, session, arranged):
     dossier, _message = arranged
     app.config["MAX_FILE_MB"] = 0.01  # 10485 bytes, so a too-large file is quick to make
-    log_in(page, "jan@example.nl")
+    log_in(page, "jan@example.nl", wait=True)
     page.goto(f"/dossiers/{dossier.id}/berichten/nieuw")
     page.get_by_label("Onderwerp").fill("kopie stukken")
     opener = page.get_by_role("button", name="+ Bijlagen")
@@ -227,7 +219,7 @@ def test_new_message_without_javascript(browser, live_server, app, session, arra
                                   base_url=live_server)
     page = context.new_page()
     try:
-        log_in(page, "jan@example.nl")
+        log_in(page, "jan@example.nl", wait=True)
         page.goto(f"/dossiers/{dossier.id}/berichten")
         page.get_by_role("link", name="Nieuw bericht").click()
         expect(page).to_have_url(f"{live_server}/dossiers/{dossier.id}/berichten/nieuw")

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import PASSWORD
 from playwright.sync_api import expect
 from sqlmodel import select
 
@@ -24,6 +23,7 @@ from app.models import (
     utcnow,
 )
 from app.storage import store_bytes
+from browser.helpers import log_in, speaks
 
 ROOT = pathlib.Path(__file__).parents[2]
 
@@ -69,24 +69,6 @@ def phrases_of_other_language(lang):
         if message.id != message.string and "%(" not in message.id:
             phrases.add(message.id if lang == "nl" else message.string)
     return sorted(phrases - TYPE_BADGES)
-
-
-def assert_speaks(page, lang):
-    """The page is in `lang`: its html lang, and no phrase of the other language shows."""
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    text = page.locator("body").inner_text()
-    mixed = [p for p in phrases_of_other_language(lang)
-             if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
-    assert mixed == [], f"{page.url} in {lang} shows {mixed}"
-
-
-def log_in(page, email):
-    """The login page speaks Dutch until the client's own language takes over."""
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    expect(page.get_by_role("button", name=re.compile(r"^(Uitloggen|Log out)$"))).to_be_visible()
 
 
 def pdf(name, size=2000):
@@ -143,10 +125,10 @@ def arranged(app, session, make, lang):
 def test_portal_with_javascript(page, live_server, app, session, arranged, lang):
     house, documents = arranged
     t = TEXTS[lang]
-    log_in(page, "klant@example.nl")
+    log_in(page, "klant@example.nl", wait=True)
     page.goto("/dossiers")
     expect(page.get_by_text(t["dossiers"].format(5))).to_be_visible()
-    assert_speaks(page, lang)
+    speaks(page, lang, phrases_of_other_language(lang))
     page.evaluate("window.sameDocument = true")  # survives htmx swaps, not page loads
 
     # Live search: one request once typing pauses (the debounce), the URL follows.
@@ -181,7 +163,7 @@ def test_portal_with_javascript(page, live_server, app, session, arranged, lang)
     summary.click()
     expect(steps).to_have_count(10)
     expect(steps.nth(3)).to_contain_text(f"({t['step_done']})")
-    assert_speaks(page, lang)
+    speaks(page, lang, phrases_of_other_language(lang))
 
     # Tabs: htmx swaps the tab and pushes its URL; back returns to the tab before.
     page.evaluate("window.sameDocument = true")
@@ -193,7 +175,7 @@ def test_portal_with_javascript(page, live_server, app, session, arranged, lang)
     expect(panel).to_contain_text("Declaratie")
     expect(tab(page, t["documents"])).to_have_attribute("aria-current", "page")
     assert page.evaluate("window.sameDocument === true"), "the tab loaded a whole page"
-    assert_speaks(page, lang)
+    speaks(page, lang, phrases_of_other_language(lang))
     page.go_back()
     expect(page).to_have_url(f"{live_server}/dossiers/{house.id}")
     expect(panel).to_contain_text("Offerte 1")
@@ -219,7 +201,7 @@ def test_portal_with_javascript(page, live_server, app, session, arranged, lang)
     expect(tab(page, t["correspondence"])).to_contain_text(t["unread"].format(1))
     expect(page.locator(f"#download-{letter.id}")).to_be_focused()
     expect(panel.locator("tr", has_text="Offerte 2")).to_contain_text(t["not_downloaded"])
-    assert_speaks(page, lang)
+    speaks(page, lang, phrases_of_other_language(lang))
 
 
 def test_portal_without_javascript(browser, live_server, app, session, arranged, lang):
@@ -231,11 +213,11 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
     context.set_default_timeout(10000)
     page = context.new_page()
     try:
-        log_in(page, "klant@example.nl")
+        log_in(page, "klant@example.nl", wait=True)
         page.goto("/dossiers")
         results = page.locator("#dossier-results")
         expect(results).to_contain_text(t["page"].format(1, 3))
-        assert_speaks(page, lang)
+        speaks(page, lang, phrases_of_other_language(lang))
 
         # Page links.
         results.get_by_role("link", name=t["next"]).click()
@@ -259,7 +241,7 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         expect(results).to_contain_text("Testament opstellen")
         expect(results).not_to_contain_text("Aankoop woning")
         expect(page.get_by_role("checkbox", name=t["closed"])).to_be_checked()
-        assert_speaks(page, lang)
+        speaks(page, lang, phrases_of_other_language(lang))
 
         # The dossier: Voortgang opens without script (a <details>); tabs are links.
         page.goto("/dossiers")
@@ -270,13 +252,13 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         expect(page).to_have_url(f"{live_server}/dossiers/{house.id}/documenten")
         expect(page.locator(".tab-panel")).to_contain_text("Declaratie")
         expect(page.locator("details.progress summary")).to_have_text(t["progress"])
-        assert_speaks(page, lang)
+        speaks(page, lang, phrases_of_other_language(lang))
 
         # A new message with two files through the plain multiple file input.
         tab(page, t["messages"]).click()
         expect(page).to_have_url(f"{live_server}/dossiers/{house.id}/berichten")
         page.get_by_role("link", name=t["new_message"]).click()
-        assert_speaks(page, lang)
+        speaks(page, lang, phrases_of_other_language(lang))
         page.get_by_label(t["subject"]).fill("Stukken koopakte")
         page.get_by_label(t["message"], exact=True).fill("Hierbij de stukken.")
         files = page.get_by_label(t["choose_files"])
@@ -298,7 +280,7 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         expect(rows.first).to_contain_text("Stukken koopakte")
         expect(rows.first).to_contain_text(t["sent_by_you"])
         first_file = rows.nth(1).inner_text()
-        assert_speaks(page, lang)
+        speaks(page, lang, phrases_of_other_language(lang))
         panel.get_by_role("link", name=t["next"]).click()
         expect(page).to_have_url(f"{live_server}/dossiers/{house.id}/aangeleverd?page=2")
         expect(rows).to_have_count(1)

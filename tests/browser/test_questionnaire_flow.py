@@ -5,13 +5,13 @@ import io
 import re
 
 import pytest
-from conftest import PASSWORD
+from helpers import assign
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import select
-from test_questionnaires import assign
 
 from app.models import QuestionnaireAnswer
+from browser.helpers import log_in
 
 TEXTS = {
     "nl": {"actions": "Acties", "fill_in": "Invullen", "next": "Volgende",
@@ -30,15 +30,6 @@ TEXTS = {
            "completed_on": "Completed on", "print_hint": "Use the print function of your browser",
            "no_actions": "You have no questionnaires to fill in."},
 }
-
-
-def log_in(page, email):
-    """The login page in whichever language it speaks now."""
-    page.goto("/inloggen")
-    page.get_by_label(re.compile(r"^(E-mailadres|E-mail address)$")).fill(email)
-    page.get_by_label(re.compile(r"^(Wachtwoord|Password)$")).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile(r"^(Inloggen|Log in)$")).click()
-    expect(page.get_by_role("button", name=re.compile(r"^(Uitloggen|Log out)$"))).to_be_visible()
 
 
 def open_from_acties(page, t):
@@ -85,7 +76,7 @@ def walk(open_device, t, js, live_server, app, session, make, mailbox):
     dossier = make.dossier(clients=[client], lawyer=lawyer, number="2026-0142",
                            description="Aankoop woning")
     assignment = assign(session, client, dossier)
-    log_in(page, "klant@example.nl")
+    log_in(page, "klant@example.nl", wait=True)
     open_from_acties(page, t)
     expect_step(page, t, 1, live_server, assignment)
     if js:  # marks this document: it survives htmx swaps, not page loads
@@ -121,7 +112,7 @@ def walk(open_device, t, js, live_server, app, session, make, mailbox):
     page.context.close()
     page = open_device(js)
     assert page.context.cookies() == []
-    log_in(page, "klant@example.nl")
+    log_in(page, "klant@example.nl", wait=True)
     open_from_acties(page, t)
     expect_step(page, t, 3, live_server, assignment)
     # What was saved on the first device is there.

@@ -5,13 +5,13 @@ download mark on the staff side; the plain form without JavaScript; a message wr
 import re
 
 import pytest
-from conftest import PASSWORD
 from playwright.sync_api import expect
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
 from app import storage
 from app.models import CAT_CORRESPONDENCE, CAT_DOCUMENT, Delegation, Document, Message
+from browser.helpers import log_in
 
 TEXTS = {
     "nl": {"publish_heading": "Documenten publiceren", "documents": "Documenten",
@@ -60,10 +60,7 @@ def arranged(session, make):
 def staff_log_in(page, session, user):
     """Password, then the authenticator code, as a staff member always logs in."""
     secret = with_app(session, user)
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
+    log_in(page, user)
     expect(page).to_have_url(re.compile(r"/inloggen/verificatie/app$"))
     page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("main form button[type=submit]").first.click()
@@ -72,10 +69,7 @@ def staff_log_in(page, session, user):
 
 
 def client_log_in(page, email):
-    page.goto("/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
+    log_in(page, email)
     expect(page).not_to_have_url(re.compile(r"/inloggen"))
 
 

@@ -6,12 +6,13 @@ import time
 
 import pyotp
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from playwright.sync_api import expect
 from sqlmodel import select
 from twostep_helpers import last_sms_code
 
 from app.models import RecoveryCode
+from browser.helpers import log_in
 
 DUTCH = {
     "lang": "nl",
@@ -60,14 +61,6 @@ ENGLISH = {
 
 def heading(page):
     return page.get_by_role("heading", level=1)
-
-
-def log_in(page, email):
-    """The login page speaks the language last used in this browser: fill it in by name."""
-    page.goto("/inloggen")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name=re.compile(r"^(Inloggen|Log in)$")).click()
 
 
 def fill_code(page, t, code, button):

@@ -6,8 +6,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from conftest import free_port
-from conftest import test_config as app_settings  # aliased: pytest would collect test_*
+from helpers import free_port
+from helpers import test_config as app_settings  # aliased: pytest would collect test_*
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel

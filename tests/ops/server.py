@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import free_port
+from helpers import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")

@@ -9,7 +9,7 @@ import tarfile
 import threading
 
 import pytest
-from conftest import csrf_token, login
+from helpers import csrf_token, login
 from sqlmodel import SQLModel
 
 from app import storage

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pyotp
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from sqlmodel import select
 
 from app.messages import cleanup

@@ -14,8 +14,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import PASSWORD, Factory, csrf_token, free_port, login, post_form
+from factory import Factory
 from flask import flash
+from helpers import PASSWORD, csrf_token, free_port, login, post_form
 from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select

@@ -4,7 +4,7 @@ and the fixes that load brought about, each on its own.
 
 The driver is bench/load.py; `make bench-load` runs it for minutes on both databases.
 """
-from conftest import login, post_form
+from helpers import login, post_form
 from sqlalchemy import text
 from sqlmodel import select
 

@@ -15,9 +15,8 @@ import time
 import urllib.parse
 
 import pytest
-from conftest import PASSWORD, free_port
+from helpers import PASSWORD, free_port
 from sqlmodel import select
-from test_portal import add_document
 
 from app import security
 from app.config import Default
@@ -327,7 +326,7 @@ def test_login_static_files_and_a_download_through_nginx(app, session, make, dep
                                                          browser, jan):
     dossier = make.dossier(clients=[jan])
     data = b"%PDF-1.4 " + os.urandom(300_000)
-    document = add_document(app, session, dossier, filename="Akte über.pdf", data=data)
+    document = make.document(dossier, filename="Akte über.pdf", data=data)
     # Plain http only redirects.
     plain = http.client.HTTPConnection("127.0.0.1", deployed.ports[0], timeout=10)
     plain.request("GET", "/inloggen")

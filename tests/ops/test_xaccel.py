@@ -5,10 +5,9 @@ import os
 import stat
 
 import pytest
-from conftest import login
+from helpers import login
 from sqlmodel import select
-from staff.conftest import login_staff
-from test_portal import add_document
+from twostep_helpers import login_staff
 
 from app import storage
 from app.models import AuditEvent, DocumentDownload
@@ -34,7 +33,7 @@ def lawyer(make):
 @pytest.fixture
 def document(app, session, make, jan, lawyer):
     dossier = make.dossier(clients=[jan], lawyer=lawyer)
-    return add_document(app, session, dossier, filename=NAME, data=DATA)
+    return make.document(dossier, filename=NAME, data=DATA)
 
 
 def accel(app, on=True):

@@ -4,7 +4,7 @@ from datetime import timedelta
 from app.models import utcnow
 
 # The modules that read the time of login sessions and throttles.
-MODULES = ("app.security", "app.account.profile", "app.auth.routes")
+MODULES = ("app.security", "app.account.profile", "app.auth.login")
 
 
 class Clock:

@@ -29,11 +29,11 @@ import itertools
 import json
 
 import pytest
-from conftest import PASSWORD, csrf_token, login, post_form
+from helpers import PASSWORD, csrf_token, login, post_form
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
-from staff.conftest import login_staff
 from staff.test_role_matrix import ADMIN_ONLY_PREFIXES, OPEN_TO_STAFF, VOLATILE
+from twostep_helpers import login_staff
 from werkzeug.routing import AnyConverter
 
 from app import security, storage

@@ -14,11 +14,9 @@ from types import SimpleNamespace
 
 import pyotp
 import pytest
-from conftest import PASSWORD, csrf_token, links_in, login, post_form
+from helpers import PASSWORD, csrf_token, links_in, login, post_form
 from sqlmodel import func, select
-from staff.conftest import login_staff
-from staff.conftest import staff as staff  # noqa: F401 (a fixture)
-from twostep_helpers import start_app_setup
+from twostep_helpers import login_staff, start_app_setup
 
 from app import audit
 from app.models import (
@@ -27,12 +25,9 @@ from app.models import (
     AccountInvitation,
     AuditEvent,
     Document,
-    Questionnaire,
-    QuestionnaireAssignment,
     User,
     utcnow,
 )
-from app.questionnaires.definition import new_version
 from app.storage import store_bytes
 
 CLIENT_IP, STAFF_IP = "198.51.100.23", "203.0.113.45"
@@ -99,19 +94,6 @@ def trail(session):
     return Trail(session)
 
 
-def assign(session, client_user, dossier):
-    questionnaire = Questionnaire(title="Intake")
-    session.add(questionnaire)
-    session.flush()
-    version = new_version(session, questionnaire, title="Intake", definition=DEFINITION)
-    session.flush()
-    assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
-                                         client_id=client_user.id)
-    session.add(assignment)
-    session.commit()
-    return assignment
-
-
 def fill_step(client, assignment, number, data):
     url = f"/vragenlijsten/{assignment.id}/stap/{number}"
     revision = re.search(r'name="revision" value="(\d+)"',
@@ -160,7 +142,7 @@ def test_a_clients_actions_are_audited(app, client, session, make, mailbox, trai
     assert sent.detail["attachments"]
     trail.mark()
 
-    assignment = assign(session, jan, dossier)
+    assignment = make.assignment(jan, dossier, DEFINITION, title="Intake", introduction="")
     fill_step(client, assignment, 1, {"q_naam": "Jan de Vries"})
     fill_step(client, assignment, 2, {"q_stuk": pdf("paspoort.pdf")})
     trail.expect("document.uploaded", jan, CLIENT_IP, dossier_id=dossier.id)

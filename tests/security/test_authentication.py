@@ -22,11 +22,10 @@ Already proved elsewhere (not repeated here):
 - SMS sending is throttled per user and per number: tests/test_twostep.py::
   test_sms_sending_is_throttled_per_user, ::test_sms_sending_is_throttled_per_number.
 """
-import re
 
 import pytest
-from conftest import PASSWORD, links_in, login, post_form
 from flask.cli import FlaskGroup
+from helpers import PASSWORD, links_in, login, post_form, text_of
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
@@ -43,11 +42,6 @@ TOO_MANY = "Te veel mislukte pogingen."
 @pytest.fixture
 def clock(monkeypatch):
     return Clock(monkeypatch)
-
-
-def text(response):
-    """The visible text of a page, on one line."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def from_ip(app, ip):
@@ -91,7 +85,7 @@ def test_a_common_password_is_refused_whatever_its_case(app, client, session, ma
     link = password_link(app, mailbox, user.email)
     response = choose(client, link, password)
     assert response.status_code == 400
-    assert COMMON in text(response)
+    assert COMMON in text_of(response)
     assert 'value="' + password not in response.get_data(as_text=True)  # never echoed
     assert not check_password(stored(session, user), password)
     assert client.get(link).status_code == 200  # the link still works
@@ -101,11 +95,11 @@ def test_a_common_password_is_refused_whatever_its_case(app, client, session, ma
 def test_the_messages_in_english(app, client, make, mailbox):
     make.user(email="sophie@example.nl", language="en")
     link = password_link(app, mailbox, "sophie@example.nl")
-    common = text(choose(client, link, "Password1"))
+    common = text_of(choose(client, link, "Password1"))
     assert "This password is one of the most commonly used passwords." in common
-    own = text(choose(client, link, "Sophie2026!"))
+    own = text_of(choose(client, link, "Sophie2026!"))
     assert "The password may not contain your e-mail address or the part before the @." in own
-    long = text(choose(client, link, "A1" + "x" * PASSWORD_MAX_LENGTH))
+    long = text_of(choose(client, link, "A1" + "x" * PASSWORD_MAX_LENGTH))
     assert "The password may be at most 1000 characters long." in long
 
 
@@ -121,7 +115,7 @@ def test_a_password_with_the_email_address_in_it_is_refused(app, client, session
     user = make.user(email=email)
     link = password_link(app, mailbox, email)
     response = choose(client, link, password)
-    assert response.status_code == 400 and HAS_EMAIL in text(response)
+    assert response.status_code == 400 and HAS_EMAIL in text_of(response)
     assert not check_password(stored(session, user), password)
 
 
@@ -169,10 +163,10 @@ def test_a_password_over_1000_characters_is_refused_with_a_message(app, client, 
     link = password_link(app, mailbox, user.email)
     response = choose(client, link, "A1" + "x" * (PASSWORD_MAX_LENGTH - 1))
     assert response.status_code == 400
-    assert "Het wachtwoord mag maximaal 1000 tekens lang zijn." in text(response)
+    assert "Het wachtwoord mag maximaal 1000 tekens lang zijn." in text_of(response)
     login_try = login(client, user.email, "A1" + "x" * 5000)
     assert login_try.status_code == 400  # refused before any hashing
-    assert "Het wachtwoord mag maximaal 1000 tekens lang zijn." in text(login_try)
+    assert "Het wachtwoord mag maximaal 1000 tekens lang zijn." in text_of(login_try)
 
 
 # ---- throttling of logins, with a growing pause
@@ -180,7 +174,7 @@ def test_a_password_over_1000_characters_is_refused_with_a_message(app, client, 
 def assert_paused(response, seconds):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) == seconds
-    assert TOO_MANY in text(response)
+    assert TOO_MANY in text_of(response)
 
 
 def test_failed_logins_pause_longer_each_time_and_the_pause_ends(app, client, make, clock):
@@ -189,7 +183,7 @@ def test_failed_logins_pause_longer_each_time_and_the_pause_ends(app, client, ma
         assert login(client, "jan@example.nl", "Fout12345").status_code == 401
     response = login(client, "jan@example.nl", PASSWORD)  # even the right password
     assert_paused(response, 60)
-    assert "Wacht 1 minuut" in text(response)
+    assert "Wacht 1 minuut" in text_of(response)
     for _ in range(10):  # hammering during the pause neither counts nor lengthens it
         assert_paused(login(client, "jan@example.nl", "Fout12345"), 60)
     clock.advance(seconds=30)
@@ -202,7 +196,7 @@ def test_failed_logins_pause_longer_each_time_and_the_pause_ends(app, client, ma
         assert_paused(login(client, "jan@example.nl", PASSWORD), expected)
         clock.advance(seconds=expected - 1)
         assert_paused(login(client, "jan@example.nl", PASSWORD), 1)
-    assert "Wacht 1 minuut" in text(login(client, "jan@example.nl", PASSWORD))
+    assert "Wacht 1 minuut" in text_of(login(client, "jan@example.nl", PASSWORD))
 
     # The pause always ends by itself, and a success forgets the failures.
     clock.advance(seconds=2)
@@ -216,9 +210,9 @@ def test_the_pause_is_told_in_minutes(app, client, make, clock):
     make.user(email="jan@example.nl")
     for _ in range(5):
         login(client, "jan@example.nl", "Fout12345")
-    assert "Wacht 5 minuten" in text(login(client, "jan@example.nl", PASSWORD))
+    assert "Wacht 5 minuten" in text_of(login(client, "jan@example.nl", PASSWORD))
     clock.advance(seconds=4 * 60 + 1)
-    assert "Wacht 1 minuut" in text(login(client, "jan@example.nl", PASSWORD))
+    assert "Wacht 1 minuut" in text_of(login(client, "jan@example.nl", PASSWORD))
 
 
 def test_failed_logins_are_forgotten_after_a_day(app, client, session, make, clock):
@@ -298,7 +292,7 @@ def test_password_link_requests_from_one_address_are_paused(app, make, mailbox, 
     for email in ("jan@example.nl", "niemand@example.nl"):  # known or not: the same answer
         response = post_form(attacker, "/wachtwoord-instellen", {"email": email})
         assert response.status_code == 429 and response.headers["Retry-After"] == "60"
-        assert "Te veel verzoeken. Wacht 1 minuut" in text(response)
+        assert "Te veel verzoeken. Wacht 1 minuut" in text_of(response)
         assert 'value="' + email + '"' in response.get_data(as_text=True)  # kept
     assert mailbox.deliver(app) == []
     # Another address is not held up; the attacker's pause grows after the next request.

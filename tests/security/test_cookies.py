@@ -12,8 +12,8 @@ one is worth no more than the login session it names.
 import re
 
 import pytest
-from conftest import PASSWORD, login, post_form
 from flask_login.utils import encode_cookie
+from helpers import PASSWORD, login, post_form
 from twostep_helpers import totp_code, with_app
 
 from app import create_app

@@ -12,13 +12,12 @@ import json
 import re
 
 import pytest
-from conftest import PASSWORD, csrf_token, login
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from helpers import PASSWORD, csrf_token, login
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import text
-from staff.conftest import login_staff
-from twostep_helpers import start_app_setup
+from twostep_helpers import login_staff, start_app_setup
 
 from .test_access_matrix import (
     build_world,

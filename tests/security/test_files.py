@@ -12,7 +12,6 @@ extensions (test_refused_types), files streamed to disk and spooled to the uploa
 the Dutch 413 page on the message form (test_a_request_over_the_server_limit_gets_a_clear_
 answer), Range requests checked for access (tests/security/test_access_matrix.py).
 """
-import html
 import io
 import os
 import re
@@ -24,12 +23,10 @@ import zipfile
 from functools import cache
 
 import pytest
-from conftest import csrf_token, free_port, login
+from helpers import assign, complete, csrf_token, fill, free_port, login, send_form, text_of
 from sample_files import CONTENT_TYPES, DOCX, PDF, SAMPLES, zipped
 from sqlmodel import select
-from staff.conftest import login_staff
-from test_messages import send_form
-from test_questionnaires import assign, complete, fill
+from twostep_helpers import login_staff
 
 from app import filecheck, storage, virusscan
 from app.config import Default
@@ -71,13 +68,6 @@ REFUSED = {
     ("questionnaire", "nl"): "",  # the reason stands under the question itself
     ("questionnaire", "en"): "",
 }
-
-
-def text(response):
-    """The visible text of a response, whitespace collapsed and entities decoded."""
-    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True),
-                  flags=re.S)
-    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
 
 
 def files_on_disk(app):
@@ -243,7 +233,7 @@ def test_every_upload_path_refuses_the_attack_and_keeps_nothing(
         app, session, uploads, path, name, data, code):
     upload = uploads(path)
     response = upload(name, data)
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert REFUSED[path, "nl"].format(name=name) + " " + REASONS[code][0] in " " + page
     assert stored(session) == [] and files_on_disk(app) == []
     # The same path still takes a real file afterwards.
@@ -255,7 +245,7 @@ def test_every_upload_path_refuses_the_attack_and_keeps_nothing(
 def test_the_refusal_is_in_english_for_english_users(app, session, uploads, path):
     response = uploads(path, "en")("factuur.pdf", PROGRAM)
     assert (REFUSED[path, "en"].format(name="factuur.pdf") + " " + REASONS["program"][1]
-            in " " + text(response))
+            in " " + text_of(response, unescape=True))
     assert stored(session) == [] and files_on_disk(app) == []
 
 
@@ -395,7 +385,7 @@ def test_hostile_names_are_stored_under_a_key_shown_clean_and_downloaded_by_rfc_
                 for n, (name, clean) in enumerate(NAMES.items())}
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw",
                          files=list(contents.items()))
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 302, text_of(response, unescape=True)
     documents = stored(session)
     assert [d.filename for d in documents] == list(NAMES.values())
 
@@ -413,7 +403,7 @@ def test_hostile_names_are_stored_under_a_key_shown_clean_and_downloaded_by_rfc_
             assert name not in NAMES and name not in NAMES.values(), (folder, name)
 
     # Shown as cleaned: no path, no NUL, at most 150 characters.
-    tab = text(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
+    tab = text_of(client.get(f"/dossiers/{dossier.id}/aangeleverd"), unescape=True)
     for clean in NAMES.values():
         assert clean in tab
     assert "../" not in tab and "a" * 147 not in tab
@@ -477,7 +467,7 @@ def test_a_request_past_the_limit_gets_the_413_page(app, session, uploads, path,
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     response = upload("scan.pdf", PDF + b"x" * 60_000)
     assert response.status_code == 413
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert title in page and explanation in page
     assert "<html" in response.get_data(as_text=True)  # the site's page, not Werkzeug's
     assert stored(session) == [] and files_on_disk(app) == []
@@ -599,8 +589,8 @@ def test_a_file_clamd_finds_something_in_is_refused(app, session, uploads, clamd
     server = clamd("found")
     response = uploads(path, language)("akte.pdf", PDF)
     reason = REASONS["virus"][language == "en"]
-    assert REFUSED[path, language].format(name="akte.pdf") + " " + reason in " " + text(
-        response)
+    assert REFUSED[path, language].format(name="akte.pdf") + " " + reason in " " + text_of(
+        response, unescape=True)
     assert len(server.received) == 1
     assert stored(session) == [] and files_on_disk(app) == []
 
@@ -614,7 +604,8 @@ def test_a_configured_clamd_that_cannot_answer_refuses_every_upload(
         clamd(mode)
     app.config["CLAMD_TIMEOUT"] = 1
     response = uploads("message")("akte.pdf", PDF)
-    assert "“akte.pdf” is niet toegevoegd. " + REASONS["unscanned"][0] in text(response)
+    assert "“akte.pdf” is niet toegevoegd. " + REASONS["unscanned"][0] in text_of(
+        response, unescape=True)
     assert stored(session) == [] and files_on_disk(app) == []
 
 
@@ -628,7 +619,7 @@ def test_clamd_over_a_unix_socket(app, session, uploads, clamd, tmp_path):
 def test_content_is_checked_before_the_scan(app, session, uploads, clamd):
     server = clamd("ok")
     response = uploads("message")("factuur.pdf", PROGRAM)
-    assert REASONS["program"][0] in text(response)
+    assert REASONS["program"][0] in text_of(response, unescape=True)
     assert server.commands == []
 
 

@@ -9,10 +9,9 @@ import urllib.parse
 from collections import Counter
 
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD, add_message
 from ops.server import Gunicorn
 from sqlmodel import select
-from test_messages import add_message
 from twostep_helpers import totp_code, with_app
 
 from app.models import AuditEvent, Document, FormKey, Message

@@ -14,17 +14,25 @@ import zipfile
 import zlib
 
 import pytest
-from conftest import PASSWORD, csrf_token, login, post_form
+from helpers import (
+    PASSWORD,
+    assign,
+    csrf_token,
+    fill,
+    form_state,
+    login,
+    post_form,
+    send_form,
+    text_of,
+)
 from sample_files import CONTENT_TYPES, DOCX, PDF, XLSX, zipped
 from sqlmodel import select
-from staff.conftest import login_staff
-from test_messages import send_form
-from test_questionnaires import assign, fill, form_state
+from twostep_helpers import login_staff
 
 from app import storage
 from app.models import CAT_CORRESPONDENCE, Message, QuestionnaireAnswer
 from security import test_files
-from security.test_files import REASONS, bomb, files_on_disk, stored, text
+from security.test_files import REASONS, bomb, files_on_disk, stored
 
 uploads = test_files.uploads  # the fixture: upload(name, data) on each upload path
 MB = 1024 * 1024
@@ -84,7 +92,8 @@ def test_a_thousand_members_of_a_megabyte_of_zeros_are_refused(app, session, upl
     assert len(data) < 1.2 * MB
     upload = uploads("message")
     response = upload("scans.zip", data)
-    assert "“scans.zip” is niet toegevoegd. " + REASONS["bomb"][0] in text(response)
+    assert "“scans.zip” is niet toegevoegd. " + REASONS["bomb"][0] in text_of(
+        response, unescape=True)
     assert stored(session) == []
     assert os.listdir(os.path.join(app.config["UPLOAD_FOLDER"], "tmp")) == []
 
@@ -99,17 +108,17 @@ def test_bombs_inside_an_archive_are_looked_into(app, session, uploads, path):
     upload = uploads(path)
     response = upload("mappen.zip", data)
     assert response.status_code in (200, 400)
-    assert REASONS["bomb"][0] in text(response)
+    assert REASONS["bomb"][0] in text_of(response, unescape=True)
     assert stored(session) == []
 
 
 def test_archives_nested_deeper_than_the_limit_are_refused(app, session, uploads):
     upload = uploads("message")
     response = upload("diep.zip", nested(20))
-    assert "“diep.zip” is niet toegevoegd. " + NESTED in text(response)
+    assert "“diep.zip” is niet toegevoegd. " + NESTED in text_of(response, unescape=True)
     assert stored(session) == []
     response = upload("ondiep.zip", nested(4))  # the upload and three levels inside it
-    assert "is niet toegevoegd" not in text(response)
+    assert "is niet toegevoegd" not in text_of(response, unescape=True)
     assert [d.filename for d in stored(session)] == ["ondiep.zip"]
 
 
@@ -118,13 +127,13 @@ def test_a_docx_is_a_zip_too_and_its_inside_is_looked_into(app, session, uploads
     hidden = zipped({"[Content_Types].xml": CONTENT_TYPES,
                      "word/embeddings/blad.xlsx": bomb(".docx")}, zipfile.ZIP_STORED)
     response = upload("brief.docx", hidden)
-    assert REASONS["bomb"][0] in text(response)
+    assert REASONS["bomb"][0] in text_of(response, unescape=True)
     real = zipped({"[Content_Types].xml": CONTENT_TYPES,
                    "word/document.xml": "<w:document>Zie de tabel</w:document>",
                    "word/embeddings/tabel.xlsx": XLSX})
     folder = zipped({"brief.docx": real, "concept.docx": DOCX, "scan.pdf": PDF})
     response = upload("stukken.zip", folder)  # a zip of Word files with a sheet in one
-    assert "is niet toegevoegd" not in text(response)
+    assert "is niet toegevoegd" not in text_of(response, unescape=True)
     assert [d.filename for d in stored(session)] == ["stukken.zip"]
 
 
@@ -137,7 +146,7 @@ def test_twelve_hundred_files_on_one_message_say_how_many_may_go(app, client, se
     files = [(f"scan-{n:04d}.pdf", PDF) for n in range(1200)]
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", subject=SUBJECT,
                          body=BODY, action="send", files=files, follow_redirects=True)
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert response.status_code == 200
     assert ("U koos 1200 bestanden; bij één bericht passen maximaal 20 bestanden. Er is geen "
             "bestand toegevoegd") in page
@@ -151,10 +160,10 @@ def test_twelve_hundred_files_on_one_message_say_how_many_may_go(app, client, se
 
     response = send_form(client, f"/concepten/{draft.id}", subject=SUBJECT, body=BODY,
                          action="upload", files=files[:20], follow_redirects=True)
-    assert "20 bestanden zijn toegevoegd." in text(response)
+    assert "20 bestanden zijn toegevoegd." in text_of(response, unescape=True)
     response = send_form(client, f"/concepten/{draft.id}", subject=SUBJECT, body=BODY,
                          action="upload", files=files[:1], follow_redirects=True)
-    assert "bij één bericht passen maximaal 20 bestanden" in text(response)
+    assert "bij één bericht passen maximaal 20 bestanden" in text_of(response, unescape=True)
     assert len(stored(session)) == 20
 
 
@@ -172,8 +181,8 @@ def quota(app, make, session):
             "name": "Advocatenkantoor Voorbeeld", "colour": "", "max_file_mb": "100",
             "mail_sender": "portaal@example.nl", "max_message_mb": "250",
             "upload_mb_per_day": upload_mb_per_day, "max_open_drafts": max_open_drafts})
-        assert response.status_code == 302, text(response)
-        page = text(browser.get("/kantoor/instellingen"))
+        assert response.status_code == 302, text_of(response, unescape=True)
+        page = text_of(browser.get("/kantoor/instellingen"), unescape=True)
         assert "Bestanden die een cliënt in 24 uur mag uploaden (MB)" in page
     return set_quota
 
@@ -188,10 +197,10 @@ def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, 
     url = f"/dossiers/{dossier.id}/berichten/nieuw"
     response = send_form(client, url, action="upload", files=[("een.pdf", scan)],
                          follow_redirects=True)
-    assert "1 bestand is toegevoegd." in text(response)
+    assert "1 bestand is toegevoegd." in text_of(response, unescape=True)
     response = send_form(client, url, subject=SUBJECT, body=BODY, action="upload",
                          files=[("twee.pdf", scan)], follow_redirects=True)
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert ("“twee.pdf” is niet toegevoegd. U hebt vandaag het maximum van 1 MB aan "
             "bestanden geüpload.") in page
     assert kept_the_text(response)
@@ -200,7 +209,8 @@ def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, 
     assignment = assign(session, jan, dossier, UPLOAD_STEP)
     response = fill(client, assignment, 1, {"toelichting": "Mijn paspoort"},
                     files={"q_stuk": (io.BytesIO(scan), "paspoort.pdf")})
-    page = text(client.get(response.location) if response.status_code == 302 else response)
+    page = text_of(client.get(response.location) if response.status_code == 302 else response,
+                   unescape=True)
     assert "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page
     assert [d.filename for d in stored(session)] == ["een.pdf"]
     session.expire_all()
@@ -210,7 +220,7 @@ def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, 
     quota(upload_mb_per_day="")  # empty: the configuration's 1,000 MB again
     response = send_form(client, url, action="upload", files=[("drie.pdf", scan)],
                          follow_redirects=True)
-    assert "1 bestand is toegevoegd." in text(response)
+    assert "1 bestand is toegevoegd." in text_of(response, unescape=True)
 
 
 def test_the_admin_limits_unsent_drafts_and_the_form_keeps_the_text(app, client, session,
@@ -225,7 +235,7 @@ def test_the_admin_limits_unsent_drafts_and_the_form_keeps_the_text(app, client,
         assert response.status_code == 302
     response = send_form(client, url, subject=SUBJECT, body=BODY, action="upload")
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert "U hebt 2 niet-verstuurde concepten, het maximum." in page
     assert kept_the_text(response)
     session.expire_all()
@@ -261,7 +271,8 @@ def test_parallel_uploads_cannot_pass_the_daily_quota_together(app, session, mak
         thread.start()
     for thread in threads:
         thread.join(60)
-    pages = [text(answer if answer.status_code == 400 else browser.get(answer.location))
+    pages = [text_of(answer if answer.status_code == 400 else browser.get(answer.location),
+                     unescape=True)
              for browser, answer in answers]
     added = [page for page in pages if "1 bestand is toegevoegd." in page]
     refused = [page for page in pages
@@ -303,7 +314,8 @@ def test_parallel_questionnaire_uploads_cannot_pass_the_daily_quota_together(
     for thread in threads:
         thread.join(60)
     assert len(answers) == len(prepared)
-    pages = [text(answer if answer.status_code >= 400 else browser.get(answer.location))
+    pages = [text_of(answer if answer.status_code >= 400 else browser.get(answer.location),
+                     unescape=True)
              for browser, answer in answers]
     refused = [page for page in pages
                if "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page]
@@ -372,7 +384,7 @@ def test_a_full_disk_while_the_upload_is_read_answers_507_and_keeps_the_text(
     finally:
         gc.enable()
     assert response.status_code == 507
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert NO_SPACE + ", dus uw bestanden zijn niet bewaard." in page
     assert "Uw bericht is nog niet verstuurd." in page
     assert kept_the_text(response)  # in the form, and in the draft
@@ -391,7 +403,7 @@ def test_a_full_disk_while_the_file_is_stored_answers_507_and_leaves_no_part(
                          files=[("akte.pdf", b"%PDF-1.4 " + os.urandom(300 * 1024)),
                                 ("brief.pdf", PDF)])
     assert response.status_code == 507
-    page = text(response)
+    page = text_of(response, unescape=True)
     assert NO_SPACE in page and kept_the_text(response)
     assert stored(session) == []  # not even the small second one: nothing half
     assert [p for p in files_on_disk(app) if not p.endswith("vulling")] == []
@@ -402,7 +414,8 @@ def test_a_full_disk_while_the_file_is_stored_answers_507_and_leaves_no_part(
     response = fill(client, assignment, 1, {"toelichting": "Mijn paspoort"},
                     files={"q_stuk": (io.BytesIO(b"%PDF-1.4 " + os.urandom(300 * 1024)),
                                       "paspoort.pdf")})
-    page = text(client.get(response.location) if response.status_code == 302 else response)
+    page = text_of(client.get(response.location) if response.status_code == 302 else response,
+                   unescape=True)
     assert NO_SPACE + ", dus het bestand is niet bewaard. Uw andere antwoorden zijn bewaard" \
         in page
     session.expire_all()
@@ -428,7 +441,7 @@ def test_other_uploads_on_a_full_disk_get_the_507_page(app, client, session, mak
     assert response.status_code == 507
     expected = {"nl": ("Geen opslagruimte", NO_SPACE),
                 "en": ("No storage space", "There is no storage space left on the server")}
-    assert all(part in text(response) for part in expected[language])
+    assert all(part in text_of(response, unescape=True) for part in expected[language])
     png = b"\x89PNG\r\n\x1a\n" + os.urandom(300 * 1024)
     response = client.post("/kantoor/instellingen/logo", data={
         "csrf_token": csrf_token(client), "logo": (io.BytesIO(png), "logo.png")},

@@ -4,10 +4,9 @@ import json
 import re
 
 import pytest
-from conftest import login, post_form
+from helpers import assign, fill, login, post_form, text_of
 from sqlmodel import select
-from staff.conftest import login_staff
-from test_questionnaires import assign, fill
+from twostep_helpers import login_staff
 
 from app.models import Company, FirmSettings, Message, Questionnaire, QuestionnaireAnswer, User
 from app.questionnaires.definition import new_version
@@ -20,10 +19,6 @@ NUMBERS = {"steps": [
         {"id": "kort", "type": "text", "label": "Korte vraag"},
         {"id": "lang", "type": "textarea", "label": "Lange vraag"}]},
 ]}
-
-
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 @pytest.fixture
@@ -69,14 +64,14 @@ def test_staff_preview_with_nan_in_a_number_answer(client, session, make, carrie
     # "Volgende" on the step itself says what is wrong with it.
     response = post_form(client, f"{url}/1", {"q_bedrag": carried, "action": "next",
                                               "_preview": "{}"})
-    assert response.status_code == 400 and "Vul een getal in" in text(response)
+    assert response.status_code == 400 and "Vul een getal in" in text_of(response)
 
 
 def test_client_number_answer_nan_is_refused(client, session, jan, assignment):
     for typed in ("NaN", "Infinity", "-inf"):
         response = fill(client, assignment, 1, {"bedrag": typed})
         assert response.status_code == 400
-        assert "Vul een getal in" in text(response)
+        assert "Vul een getal in" in text_of(response)
 
 
 # ---- 18: an answer over its limit is never stored, "Vorige" included
@@ -87,7 +82,7 @@ def test_a_huge_answer_is_refused_on_every_save(client, session, jan, assignment
     huge = "x" * 1_000_000
     response = fill(client, assignment, 2, {"kort": huge, "lang": "kort"}, action=action)
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "niet opgeslagen" in page and "maximaal 500 tekens" in page
     assert huge in response.get_data(as_text=True)  # kept in the form, this once
     stored = session.exec(select(QuestionnaireAnswer)
@@ -117,7 +112,7 @@ def test_a_huge_answer_is_refused_in_the_staff_preview(client, session, make):
     response = post_form(client, url, {"q_kort": "x" * 100_000, "q_lang": "",
                                         "action": "back", "_preview": "{}"})
     assert response.status_code == 400
-    assert "niet opgeslagen" in text(response)
+    assert "niet opgeslagen" in text_of(response)
     carried = re.search(r'name="_preview" value="([^"]*)"', response.get_data(as_text=True))
     assert carried is None or "x" * 1000 not in carried[1]
     # A huge carried answer is dropped, not shown back on every page.
@@ -170,7 +165,7 @@ def test_every_name_field_refuses_control_characters(app, client, session, make,
                                                    "language": "nl"})):
         response = post_form(client, url, data)
         assert response.status_code == 400, url
-        assert NAME_REFUSED in text(response), url
+        assert NAME_REFUSED in text_of(response), url
     admin = make.staff(role="admin", email="admin@kantoor.test")
     client = app.test_client()  # the firm's admin, in a browser of their own
     login_staff(client, session, admin)
@@ -188,7 +183,7 @@ def test_every_name_field_refuses_control_characters(app, client, session, make,
             ("/kantoor/instellingen", {"name": name})):
         response = post_form(client, url, data)
         assert response.status_code == 400, url
-        assert NAME_REFUSED in text(response), url
+        assert NAME_REFUSED in text_of(response), url
     session.expire_all()
     assert {u.name for u in session.exec(select(User)).all()} == {"Anna", admin.name}
     assert {c.name for c in session.exec(select(Company)).all()} == {"Bakkerij B.V."}

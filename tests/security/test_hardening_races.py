@@ -9,7 +9,7 @@ import urllib.parse
 from collections import Counter
 
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from ops.server import Gunicorn
 from sqlmodel import select
 from twostep_helpers import with_app

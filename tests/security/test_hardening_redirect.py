@@ -3,7 +3,7 @@ site, or the landing page; never another site, never a 500."""
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import PASSWORD, post_form
+from helpers import PASSWORD, post_form
 from twostep_helpers import totp_code, with_app
 
 BAD_NEXT = [

@@ -4,11 +4,10 @@ import http.client
 import threading
 
 import pytest
-from conftest import login
+from helpers import add_message, login
 from sqlmodel import select
-from staff.conftest import login_staff
 from test_cli import run
-from test_messages import add_message
+from twostep_helpers import login_staff
 from werkzeug.serving import make_server
 
 from app import cli

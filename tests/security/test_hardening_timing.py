@@ -4,7 +4,7 @@ import statistics
 import time
 
 import pytest
-from conftest import csrf_token
+from helpers import csrf_token
 
 ROUNDS = 50
 

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, login, post_form
+from helpers import PASSWORD, login, post_form, text_of
 from sqlmodel import select
 from twostep_helpers import (
     last_sms_code,
@@ -21,11 +21,6 @@ from app.models import FirmSettings, RecoveryCode, ThrottleEvent, User, utcnow
 
 SETUP = "/mijn-gegevens/2-staps-verificatie"
 OWNER_PHONE = "+31612345678"
-
-
-def text(response):
-    """The visible text of a page, on one line."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def to(app, number):
@@ -68,7 +63,7 @@ def test_a_strangers_setups_never_block_the_owners_login_code(app, session, make
     owner_client = app.test_client()
     response = login(owner_client, "mr@kantoor.nl")
     assert response.location == "/inloggen/verificatie/sms"
-    page = text(owner_client.get(response.location))
+    page = text_of(owner_client.get(response.location))
     assert "te veel sms-berichten" not in page
     assert to(app, OWNER_PHONE) == sent_by_stranger + 1
     done = post_form(owner_client, "/inloggen/verificatie/sms", {"code": last_sms_code(app)})
@@ -91,7 +86,7 @@ def test_daily_caps_per_account_and_per_number(app, session, make):
     refused = post_form(jan, SETUP + "/sms", {"phone": numbers[3], "password": PASSWORD})
     assert refused.status_code == 429
     assert "Er zijn vandaag te veel sms-berichten naar u of naar dit nummer gestuurd." in \
-        text(refused)
+        text_of(refused)
     assert len(sms_sent(app)) == 3
 
     # Per number: three other accounts, one number, over more than an hour.
@@ -105,7 +100,7 @@ def test_daily_caps_per_account_and_per_number(app, session, make):
             age_throttle_events(session, 2)
     age_throttle_events(session, 2)
     refused = post_form(others[3], SETUP + "/sms", same)
-    assert refused.status_code == 429 and "vandaag" in text(refused)
+    assert refused.status_code == 429 and "vandaag" in text_of(refused)
     assert to(app, "+31655555555") == 3
 
 
@@ -120,7 +115,7 @@ def test_login_codes_have_their_own_daily_cap(app, session, make):
     post_form(client, "/inloggen/verificatie/sms/versturen", {})
     age_throttle_events(session, 2)
     response = post_form(client, "/inloggen/verificatie/sms/versturen", {})
-    assert "Er zijn vandaag te veel sms-berichten gestuurd." in text(
+    assert "Er zijn vandaag te veel sms-berichten gestuurd." in text_of(
         client.get(response.location))
     assert len(sms_sent(app)) == 3
 
@@ -132,9 +127,9 @@ def test_sms_setup_asks_for_the_password_first(app, client, session, make):
     login(client, "jan@example.nl")
     assert 'name="password"' in client.get(SETUP + "/sms").get_data(as_text=True)
     missing = post_form(client, SETUP + "/sms", {"phone": "0612345678"})
-    assert missing.status_code == 400 and "Vul uw wachtwoord in." in text(missing)
+    assert missing.status_code == 400 and "Vul uw wachtwoord in." in text_of(missing)
     wrong = post_form(client, SETUP + "/sms", {"phone": "0612345678", "password": "Fout1234"})
-    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text(wrong)
+    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text_of(wrong)
     assert 'value="0612345678"' in wrong.get_data(as_text=True)  # what was typed is kept
     assert sms_sent(app) == []
     ok = post_form(client, SETUP + "/sms", {"phone": "0612345678", "password": PASSWORD})
@@ -155,7 +150,7 @@ def test_app_setup_asks_for_the_password_first(client, session, make):
     refused = post_form(client, SETUP + "/app", {"code": "123456"})
     assert refused.status_code == 400
     wrong = post_form(client, SETUP + "/app", {"password": "Fout1234"})
-    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text(wrong)
+    assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text_of(wrong)
     assert 'id="totp-secret"' not in wrong.get_data(as_text=True)
     session.expire_all()
     assert not session.get(User, user.id).totp_enabled
@@ -177,7 +172,7 @@ def test_new_backup_codes_ask_for_the_password_first(client, session, make):
     assert session.exec(select(RecoveryCode)).all() == []
     made = post_form(client, SETUP + "/back-upcodes", {"replaces": replaces,
                                                         "password": PASSWORD})
-    assert made.status_code == 200 and "Uw back-upcodes" in text(made)
+    assert made.status_code == 200 and "Uw back-upcodes" in text_of(made)
     assert len(session.exec(select(RecoveryCode)).all()) == 10
 
 
@@ -189,7 +184,7 @@ def test_numbers_outside_the_allowed_countries_are_refused(app, client, session,
     uk = post_form(client, SETUP + "/sms", {"phone": "+44 7400 123456", "password": PASSWORD})
     assert uk.status_code == 400
     assert ("Wij kunnen geen sms-berichten sturen naar mobiele nummers uit dit land "
-            "(Verenigd Koninkrijk).") in text(uk)
+            "(Verenigd Koninkrijk).") in text_of(uk)
     assert 'value="+44 7400 123456"' in uk.get_data(as_text=True)
     assert sms_sent(app) == []
     # EU/EEA numbers are fine by default.
@@ -205,12 +200,12 @@ def test_admin_sets_the_countries_under_instellingen(app, client, session, make)
     login(client, "admin@kantoor.nl")
     post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
     page = client.get("/kantoor/instellingen")
-    assert "Landen voor codes per sms" in text(page)
+    assert "Landen voor codes per sms" in text_of(page)
     assert re.search(r">\s*NL AT BE", page.get_data(as_text=True))  # the default list is shown
     form = {"name": "Kantoor Test", "mail_sender": "portaal@kantoor.nl", "max_file_mb": "20",
             "max_message_mb": "60"}
     bad = post_form(client, "/kantoor/instellingen", {**form, "sms_countries": "NL XX"})
-    assert bad.status_code == 400 and "Geen landcode: XX." in text(bad)
+    assert bad.status_code == 400 and "Geen landcode: XX." in text_of(bad)
     ok = post_form(client, "/kantoor/instellingen", {**form, "sms_countries": "nl, gb"})
     assert ok.status_code == 302
     session.expire_all()
@@ -222,7 +217,7 @@ def test_admin_sets_the_countries_under_instellingen(app, client, session, make)
                      ).status_code == 302
     refused = post_form(jan, SETUP + "/sms", {"phone": "+32 470 12 34 56",
                                               "password": PASSWORD})
-    assert refused.status_code == 400 and "België" in text(refused)
+    assert refused.status_code == 400 and "België" in text_of(refused)
 
 
 # ---- point 9: a fresh secret per set-up, kept with that login only
@@ -259,7 +254,7 @@ def test_sms_number_with_an_extension_is_refused(app, client, make, typed):
     login(client, "jan@example.nl")
     response = post_form(client, SETUP + "/sms", {"phone": typed, "password": PASSWORD})
     assert response.status_code == 400
-    assert "Vul het nummer in zonder toestelnummer" in text(response)
+    assert "Vul het nummer in zonder toestelnummer" in text_of(response)
     assert f'value="{typed}"' in response.get_data(as_text=True)
     assert sms_sent(app) == []
 
@@ -273,7 +268,7 @@ def test_client_phone_with_an_extension_is_refused(client, session, make):
         "name": "Sophie Smit", "email": "sophie@example.com", "language": "nl",
         "phone": "020 1234567 x12"})
     assert response.status_code == 400
-    assert "Vul het nummer in zonder toestelnummer" in text(response)
+    assert "Vul het nummer in zonder toestelnummer" in text_of(response)
     assert session.exec(select(User).where(User.email == "sophie@example.com")).first() is None
 
 

@@ -1,6 +1,6 @@
 """Issue 14 point 2 under real parallel requests (gunicorn, SQLite and PostgreSQL): the SMS
 caps hold when many "send a new code" requests arrive at the same moment."""
-from conftest import PASSWORD
+from helpers import PASSWORD
 from sqlmodel import func, select
 from twostep_helpers import with_sms
 

@@ -10,9 +10,9 @@ so that a new route is covered by itself.
 import os
 
 import pytest
-from conftest import login, post_form
 from flask import Flask, abort
-from test_headers import assert_nothing_internal, visible_text
+from helpers import login, post_form, text_of
+from test_headers import assert_nothing_internal
 
 from app import create_app
 
@@ -194,6 +194,6 @@ def test_debug_is_off_in_the_production_configuration(production, tmp_path):
 
     response = production.test_client().get("/boom")
     assert response.status_code == 500
-    assert "Er ging iets mis" in visible_text(response)
+    assert "Er ging iets mis" in text_of(response, unescape=True)
     assert_nothing_internal(response)
     assert check_headers(response, "/boom") == []

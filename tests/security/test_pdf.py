@@ -20,10 +20,9 @@ import sysconfig
 import threading
 
 import pytest
-from conftest import login
+from helpers import assign, complete, fill, login
 from pypdf import PdfReader
 from sqlmodel import select
-from test_questionnaires import assign, complete, fill
 
 from app import pdf
 from app.models import Document

@@ -12,10 +12,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, links_in, login, post_form
+from helpers import PASSWORD, links_in, login, post_form
 from sqlmodel import select
-from staff.conftest import login_staff
-from twostep_helpers import last_sms_code, start_app_setup, totp_code, with_app, with_sms
+from twostep_helpers import (
+    last_sms_code,
+    login_staff,
+    start_app_setup,
+    totp_code,
+    with_app,
+    with_sms,
+)
 
 from app.models import LoginSession
 from app.security import sha256

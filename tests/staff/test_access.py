@@ -1,5 +1,5 @@
 """The staff side's gate and the rules of who sees which dossier."""
-from conftest import login
+from helpers import login
 from sqlmodel import select
 
 from app.models import Dossier

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from helpers import html_of
 from sqlmodel import func, select
 
 from app.models import AuditEvent, Document, utcnow
@@ -25,10 +26,6 @@ def add_event(session, action, actor=None, dossier=None, at=None, ip="192.0.2.7"
     session.add(event)
     session.commit()
     return event
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
 
 
 def rows_of(page):
@@ -65,7 +62,7 @@ def test_admin_sees_every_event_with_its_columns(client, session, make, staff, a
     """When (local time), who (and on behalf of whom), action, target, dossier, IP."""
     world(session, make, staff)
     as_staff(staff.admin)
-    rows = rows_of(text_of(client.get("/kantoor/auditlog?dossier=2026-0001")))
+    rows = rows_of(html_of(client.get("/kantoor/auditlog?dossier=2026-0001")))
     assert len(rows) == 2
     sent, downloaded = rows  # newest first
     assert "14:00" in sent[0] and "15-01-2026" in sent[0].replace("/", "-")
@@ -73,7 +70,7 @@ def test_admin_sees_every_event_with_its_columns(client, session, make, staff, a
     assert sent[2] == "Bericht verstuurd"
     assert downloaded[1:] == ["Jan Klant", "Document gedownload", "Document: Koopakte",
                               "2026-0001", "192.0.2.7"]
-    everything = rows_of(text_of(client.get("/kantoor/auditlog")))
+    everything = rows_of(html_of(client.get("/kantoor/auditlog")))
     assert len(everything) == session.exec(select(func.count()).select_from(AuditEvent)).one()
 
 
@@ -82,7 +79,7 @@ def test_a_lawyer_sees_their_dossiers_and_own_actions_only(client, session, make
     """Not the other lawyer's dossier, not other people's logins."""
     own, other, jan, piet = world(session, make, staff)
     as_staff(staff.lawyer)
-    page = text_of(client.get("/kantoor/auditlog"))
+    page = html_of(client.get("/kantoor/auditlog"))
     assert "2026-0001" in page
     assert "2026-0999" not in page and "Piet Ander" not in page and "calc" not in page
     actions = {row[2] for row in rows_of(page)}
@@ -94,19 +91,19 @@ def test_a_secretary_sees_the_events_of_the_lawyers_who_delegated(client, sessio
     """Delegated: the lawyer's dossier; without delegation: only their own actions."""
     world(session, make, staff)
     as_staff(staff.secretary)
-    page = text_of(client.get("/kantoor/auditlog"))
+    page = html_of(client.get("/kantoor/auditlog"))
     assert "2026-0001" in page and "2026-0999" not in page
 
 
 def test_an_idle_secretary_sees_no_dossier_events(app, session, make, staff):
     """Without delegation no dossier's events show, and the export holds none either."""
-    from .conftest import login_staff
+    from twostep_helpers import login_staff
     world(session, make, staff)
     client = app.test_client()
     login_staff(client, session, staff.idle_secretary)
-    page = text_of(client.get("/kantoor/auditlog"))
+    page = html_of(client.get("/kantoor/auditlog"))
     assert "2026-0001" not in page and "2026-0999" not in page
-    export = text_of(client.get("/kantoor/auditlog/export.csv"))
+    export = html_of(client.get("/kantoor/auditlog/export.csv"))
     assert "2026-0001" not in export and "2026-0999" not in export
 
 
@@ -116,7 +113,7 @@ def test_filter_by_person_dossier_and_dates(client, session, make, staff, as_sta
     as_staff(staff.admin)
 
     def actions(query):
-        return [(row[1], row[4]) for row in rows_of(text_of(client.get("/kantoor/auditlog?"
+        return [(row[1], row[4]) for row in rows_of(html_of(client.get("/kantoor/auditlog?"
                                                                       + query)))]
     assert actions("person=piet") == [("Piet Ander", ""), ("Piet Ander", "2026-0999")]
     assert actions("person=JAN%40example") == [("Jan Klant", "2026-0001")]
@@ -134,12 +131,12 @@ def test_a_bad_date_is_explained_and_kept(client, session, make, staff, as_staff
     as_staff(staff.admin)
     response = client.get("/kantoor/auditlog?from=gisteren&person=jan")
     assert response.status_code == 400
-    page = text_of(response)
+    page = html_of(response)
     assert "Vul een datum in zoals 24-11-2026." in page
     assert 'value="gisteren"' in page and 'value="jan"' in page
     assert rows_of(page) == []
     wrong_way = client.get("/kantoor/auditlog?from=2026-02-01&to=2026-01-01")
-    assert "De einddatum ligt vóór de begindatum." in text_of(wrong_way)
+    assert "De einddatum ligt vóór de begindatum." in html_of(wrong_way)
     assert client.get("/kantoor/auditlog/export.csv?from=x").status_code == 400
 
 
@@ -148,11 +145,11 @@ def test_the_log_is_paginated(client, session, staff, as_staff):
     for n in range(60):
         add_event(session, "message.read", staff.lawyer, at=NOON_UTC + timedelta(minutes=n))
     as_staff(staff.admin)
-    first = text_of(client.get("/kantoor/auditlog?person=jansen"))
+    first = html_of(client.get("/kantoor/auditlog?person=jansen"))
     assert len(rows_of(first)) == 50
     assert "Pagina 1 van 2" in first
     assert 'href="/kantoor/auditlog?page=2&amp;person=jansen"' in first
-    second = text_of(client.get("/kantoor/auditlog?page=2&person=jansen"))
+    second = html_of(client.get("/kantoor/auditlog?page=2&person=jansen"))
     assert len(rows_of(second)) == 10
     assert client.get("/kantoor/auditlog?page=999&person=jansen").status_code == 200
 
@@ -241,7 +238,7 @@ def login_events(session):
 
 def test_a_real_two_step_login_is_audited(app, session, staff):
     """Password right, a wrong code, then the right one: who, what and IP 127.0.0.1."""
-    from conftest import login, post_form
+    from helpers import login, post_form
     from twostep_helpers import totp_code, with_app
 
     secret = with_app(session, staff.lawyer)
@@ -263,9 +260,8 @@ def test_a_real_two_step_login_is_audited(app, session, staff):
 def test_a_failed_and_a_plain_login_are_audited(app, session, make, staff):
     """A wrong password (no actor: nobody proved who they are) and a client's login without
     two-step; the admin reads them in the log with their Dutch labels."""
-    from conftest import login
-
-    from .conftest import login_staff
+    from helpers import login
+    from twostep_helpers import login_staff
     jan = make.user(email="jan@example.nl", name="Jan Klant")
     browser = app.test_client()
     assert login(browser, "jan@example.nl", "verkeerd").status_code == 401
@@ -280,7 +276,7 @@ def test_a_failed_and_a_plain_login_are_audited(app, session, make, staff):
 
     admin = app.test_client()
     login_staff(admin, session, staff.admin)
-    rows = rows_of(text_of(admin.get("/kantoor/auditlog")))
+    rows = rows_of(html_of(admin.get("/kantoor/auditlog")))
     seen = [(row[1], row[2], row[5]) for row in rows]
     assert ("Jan Klant", "Ingelogd", "127.0.0.1") in seen
     assert ("Admin", "Wachtwoord juist, tweede stap gevraagd", "127.0.0.1") in seen
@@ -294,7 +290,7 @@ def test_every_action_the_app_writes_has_a_translated_label(app):
 
     from flask_babel import force_locale
 
-    from app.staff.audit_log import ACTIONS, action_label
+    from app.audit import ACTIONS, action_label
     written = {"step.added", "step.renamed", "step.moved", "step.done", "step.undone",
                "step.deleted", "draft.expired", "two_step.sms_changed"}
     for path in pathlib.Path(app.root_path).rglob("*.py"):

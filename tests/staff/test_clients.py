@@ -4,12 +4,11 @@ ends open sessions at once) and reactivating; and who may do what."""
 import re
 
 import pytest
-from conftest import PASSWORD, links_in, login, post_form
+from helpers import PASSWORD, events, links_in, login, post_form, text_of
 from sqlmodel import select
 
 from app.models import (
     TOKEN_INVITE,
-    AuditEvent,
     Company,
     LoginSession,
     OneTimeToken,
@@ -19,19 +18,6 @@ from app.models import (
 from app.security import sha256
 
 HTMX = {"HX-Request": "true"}
-
-
-def text_of(response):
-    """The visible text of an HTML response, in one line."""
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def actions(session, action):
-    """The audit events of one kind, oldest first."""
-    session.expire_all()
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)
-                        .order_by(AuditEvent.id)).all()
 
 
 def user_by_email(session, email):
@@ -67,8 +53,8 @@ def test_creating_a_person_client_sends_mail_1(app, client, session, staff, as_s
     assert "Sophie Smit is toegevoegd. Er is een uitnodiging verstuurd naar " \
            "sophie@example.com." in text_of(page)
     assert "+31 6 12345678" in text_of(page)
-    [created] = [e for e in actions(session, "user.created") if e.target_id == user.id]
-    [invited] = actions(session, "invitation.sent")
+    [created] = [e for e in events(session, "user.created") if e.target_id == user.id]
+    [invited] = events(session, "invitation.sent")
     assert created.actor_id == invited.actor_id == staff.lawyer.id
     assert created.target_id == invited.target_id == user.id
 
@@ -87,7 +73,7 @@ def test_creating_a_company_client(app, client, session, staff, as_staff, mailbo
     [mail] = mailbox.deliver(app)
     assert (mail["To"], mail["Subject"]) == ("anna@dewit.nl",
                                              "Uw account voor ons klantenportaal")
-    [event] = actions(session, "company.created")
+    [event] = events(session, "company.created")
     assert (event.actor_id, event.target_id) == (staff.secretary.id, company.id)
 
     page = text_of(client.get(f"/kantoor/clienten/{user.id}"))
@@ -251,7 +237,7 @@ def test_who_may_open_the_page_and_resend(app, client, session, make, staff, as_
     response = post_form(client, f"/kantoor/clienten/{person.id}/uitnodiging", {})
     assert response.status_code == (302 if allowed else 404)
     assert len(mailbox.deliver(app)) == (1 if allowed else 0)
-    assert len(actions(session, "invitation.sent")) == (1 if allowed else 0)
+    assert len(events(session, "invitation.sent")) == (1 if allowed else 0)
 
 
 def test_a_client_in_no_dossier_yet_is_open_to_every_staff_member(client, session, staff,
@@ -318,7 +304,7 @@ def test_resend_invitation_voids_the_old_link(app, client, session, make, staff,
     assert client.get(f"/welkom/{old}").status_code == 400
     [link] = [url for url in links_in(mail) if "/welkom/" in url]
     assert client.get(link.replace("http://portal.test", "")).status_code == 200
-    assert [e.actor_id for e in actions(session, "invitation.sent")][-1] == \
+    assert [e.actor_id for e in events(session, "invitation.sent")][-1] == \
         staff.other_lawyer.id
 
 
@@ -342,7 +328,7 @@ def test_deactivate_ends_an_open_session_at_once(app, client, session, make, sta
     assert browser.get("/").status_code == 302  # logged out at once
     assert login(browser, "klant@example.nl").status_code == 401
     assert "Dit account is gedeactiveerd" in text_of(client.get(f"/kantoor/clienten/{person.id}"))
-    [event] = actions(session, "user.deactivated")
+    [event] = events(session, "user.deactivated")
     assert (event.actor_id, event.target_id) == (staff.secretary.id, person.id)
 
     response = post_form(client, f"/kantoor/clienten/{person.id}/activeren", {})
@@ -355,7 +341,7 @@ def test_deactivate_ends_an_open_session_at_once(app, client, session, make, sta
     assert session.get(User, person.id).active is True
     assert login(browser, "klant@example.nl", PASSWORD).status_code == 401
     assert browser.get(f"/welkom/{token}").status_code == 400  # voided, not restored
-    assert len(actions(session, "user.reactivated")) == 1
+    assert len(events(session, "user.reactivated")) == 1
 
 
 def test_resend_is_refused_for_a_deactivated_account(app, client, session, make, staff,

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_token, login
+from helpers import csrf_token, login, text_of
 from sample_files import DOCX
 from sqlmodel import select
 
@@ -24,10 +24,6 @@ from app.models import (
     NotificationItem,
     utcnow,
 )
-
-
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def pdf(name, size=100):
@@ -73,7 +69,7 @@ def arranged(make, staff):
 def test_the_page_shows_the_publishing_form(client, staff, as_staff, arranged):
     _jan, _marie, dossier = arranged
     as_staff(staff.lawyer)
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     assert "Documenten publiceren" in page
     assert "Correspondentie" in page and "Documenten" in page
     assert "Sleep één of meer bestanden hierheen, of" in page
@@ -93,7 +89,7 @@ def test_publish_many_files_the_client_sees_them_and_gets_one_mail(
     response = publish(client, dossier, [pdf("Concept akte.pdf"), pdf("declaratie.pdf")],
                        category=CAT_DOCUMENT)  # no titles: the plain form without JavaScript
     assert response.status_code == 302
-    assert "2 documenten zijn gepubliceerd." in text(client.get(response.headers["Location"]))
+    assert "2 documenten zijn gepubliceerd." in text_of(client.get(response.headers["Location"]))
 
     documents = session.exec(select(Document).order_by(Document.id)).all()
     assert [(d.category, d.title) for d in documents] == [
@@ -118,11 +114,11 @@ def test_publish_many_files_the_client_sees_them_and_gets_one_mail(
 
     # The client sees them, counted per tab and unread.
     login(jan_client := app.test_client(), "jan@example.nl")
-    page = text(jan_client.get(f"/dossiers/{dossier.id}"))
+    page = text_of(jan_client.get(f"/dossiers/{dossier.id}"))
     assert "Correspondentie (3) 3 ongelezen" in page
     assert "Documenten (2) 2 ongelezen" in page
     assert "Brief aan de wederpartij" in page and "Memo over de zaak" in page
-    page = text(jan_client.get(f"/dossiers/{dossier.id}/documenten"))
+    page = text_of(jan_client.get(f"/dossiers/{dossier.id}/documenten"))
     assert "Concept akte" in page and "declaratie" in page
 
     # Exactly one mail, once the items are due, and it names nothing of the dossier.
@@ -143,7 +139,7 @@ def test_nothing_chosen_is_refused(client, session, staff, as_staff, arranged):
     as_staff(staff.lawyer)
     response = publish(client, dossier, [])
     assert response.status_code == 400
-    assert "Kies één of meer bestanden om te publiceren." in text(response)
+    assert "Kies één of meer bestanden om te publiceren." in text_of(response)
     assert session.exec(select(Document)).all() == []
 
 
@@ -153,7 +149,7 @@ def test_a_refused_type_publishes_nothing(app, client, session, staff, as_staff,
     response = publish(client, dossier, [pdf("goed.pdf"), pdf("virus.exe"), pdf("leeg.pdf", 0)],
                        category=CAT_DOCUMENT, titles=["Goed", "Virus", "Leeg"])
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "Er is niets gepubliceerd" in page
     assert "“virus.exe” kan niet worden gepubliceerd: dit type bestand is niet toegestaan." in page
     assert ".pdf" in page  # the allowed types are named
@@ -170,9 +166,10 @@ def test_too_large_and_empty_files_are_refused(app, client, session, staff, as_s
     as_staff(staff.lawyer)
     response = publish(client, dossier, [pdf("groot.pdf", 5000)])
     assert response.status_code == 400
-    assert "“groot.pdf” is groter dan 0,001 MB en kan niet worden gepubliceerd." in text(response)
+    assert ("“groot.pdf” is groter dan 0,001 MB en kan niet worden gepubliceerd."
+            in text_of(response))
     response = publish(client, dossier, [(io.BytesIO(b""), "leeg.pdf")])
-    assert "“leeg.pdf” is leeg en kan niet worden gepubliceerd." in text(response)
+    assert "“leeg.pdf” is leeg en kan niet worden gepubliceerd." in text_of(response)
     assert session.exec(select(Document)).all() == []
     assert files_on_disk(app) == []
 
@@ -185,7 +182,7 @@ def test_the_files_of_one_publication_together_have_a_limit(app, client, session
     response = publish(client, dossier, [pdf("a.pdf", 1500), pdf("b.pdf", 1500)])
     assert response.status_code == 400
     assert "“b.pdf” kan niet worden gepubliceerd: de bestanden van één publicatie mogen " \
-           "samen hoogstens 0,002 MB zijn." in text(response)
+           "samen hoogstens 0,002 MB zijn." in text_of(response)
     assert session.exec(select(Document)).all() == []
 
 
@@ -194,7 +191,7 @@ def test_a_title_too_long_is_refused(client, session, staff, as_staff, arranged)
     as_staff(staff.lawyer)
     response = publish(client, dossier, [pdf("a.pdf")], titles=["x" * 256])
     assert response.status_code == 400
-    assert "De titel van “a.pdf” mag hoogstens 255 tekens lang zijn." in text(response)
+    assert "De titel van “a.pdf” mag hoogstens 255 tekens lang zijn." in text_of(response)
 
 
 def test_english_messages_for_english_staff(client, session, staff, as_staff, arranged):
@@ -202,12 +199,12 @@ def test_english_messages_for_english_staff(client, session, staff, as_staff, ar
     staff.lawyer.language = "en"
     session.commit()
     as_staff(staff.lawyer)
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     assert "Publish documents" in page and "Correspondence" in page
     response = publish(client, dossier, [pdf("virus.exe")])
-    assert "Nothing has been published" in text(response)
+    assert "Nothing has been published" in text_of(response)
     assert "“virus.exe” cannot be published: files of this type are not allowed." in \
-        text(response)
+        text_of(response)
 
 
 def test_withdraw_and_publish_again(app, client, session, staff, as_staff, arranged):
@@ -217,16 +214,16 @@ def test_withdraw_and_publish_again(app, client, session, staff, as_staff, arran
     document = session.exec(select(Document)).one()
     response = post(client, f"/kantoor/documenten/{document.id}/intrekken")
     assert response.status_code == 302
-    assert "“brief” is ingetrokken: cliënten zien het niet meer." in text(
+    assert "“brief” is ingetrokken: cliënten zien het niet meer." in text_of(
         client.get(response.headers["Location"]))
     session.refresh(document)
     assert document.withdrawn_at is not None
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     assert "Ingetrokken op" in page and "Opnieuw publiceren" in page
 
     jan_client = app.test_client()
     login(jan_client, "jan@example.nl")
-    assert "Correspondentie (0)" in text(jan_client.get(f"/dossiers/{dossier.id}"))
+    assert "Correspondentie (0)" in text_of(jan_client.get(f"/dossiers/{dossier.id}"))
     assert jan_client.get(f"/documenten/{document.id}/download").status_code == 404
 
     # Publishing again, by htmx: the list comes back with the change.
@@ -235,10 +232,10 @@ def test_withdraw_and_publish_again(app, client, session, staff, as_staff, arran
                                     "X-CSRFToken": csrf_token(client)})
     assert response.status_code == 200
     assert 'id="documents"' in response.get_data(as_text=True)
-    assert "“brief” is opnieuw gepubliceerd." in text(response)
+    assert "“brief” is opnieuw gepubliceerd." in text_of(response)
     session.refresh(document)
     assert document.withdrawn_at is None
-    assert "Correspondentie (1)" in text(jan_client.get(f"/dossiers/{dossier.id}"))
+    assert "Correspondentie (1)" in text_of(jan_client.get(f"/dossiers/{dossier.id}"))
     actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))
                if e.action.startswith("document.")]
     assert actions == ["document.published", "document.withdrawn", "document.published"]
@@ -256,7 +253,7 @@ def test_download_tracking_is_shown_to_staff(app, client, session, staff, as_sta
     as_staff(staff.lawyer)
     publish(client, dossier, [pdf("brief.pdf")])
     document = session.exec(select(Document)).one()
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     assert "Jan de Vries: niet gedownload" in page
     assert "Marie de Vries: niet gedownload" in page
 
@@ -265,7 +262,7 @@ def test_download_tracking_is_shown_to_staff(app, client, session, staff, as_sta
     assert jan_client.get(f"/documenten/{document.id}/download").status_code == 200
     assert jan_client.get(f"/documenten/{document.id}/download").status_code == 200
 
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     assert "Jan de Vries: 2 keer gedownload (eerst" in page
     assert "Marie de Vries: niet gedownload" in page
 
@@ -329,7 +326,7 @@ def test_the_list_shows_every_kind_of_document(app, client, session, staff, as_s
     session.commit()
 
     as_staff(staff.lawyer)
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     for title in ("Brief van kantoor", "Ingevulde vragenlijst Intake", "Bijlage bij bericht"):
         assert title in page
     assert "Aangeleverd door de cliënt (1)" in page
@@ -404,5 +401,5 @@ def test_a_secretary_publishes_and_withdraws_on_behalf_of_the_lawyer(client, ses
     # The audit log shows it as "Els Secr (namens mr. Jansen)".
     post(client, "/uitloggen")
     as_staff(staff.admin)
-    log = text(client.get("/kantoor/auditlog?dossier=2026-0042"))
+    log = text_of(client.get("/kantoor/auditlog?dossier=2026-0042"))
     assert log.count("Els Secr (namens mr. Jansen)") >= 3

@@ -6,12 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import login, post_form
+from helpers import events, login, post_form, text_of
 from sqlmodel import select
 
 from app.access import visible_dossier_ids
 from app.models import (
-    AuditEvent,
     Dossier,
     DossierClient,
     DossierCompany,
@@ -24,18 +23,6 @@ from app.models import (
 )
 
 HTMX = {"HX-Request": "true"}
-
-
-def text_of(response):
-    """The visible text of an HTML response, in one line."""
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def events(session, action):
-    session.expire_all()
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)
-                        .order_by(AuditEvent.id)).all()
 
 
 def dossier_by_number(session, number):

@@ -4,23 +4,16 @@ one's own. All through HTTP, as the main account of a company (or the firm) woul
 import re
 
 import pytest
-from conftest import PASSWORD, links_in, login, post_form
+from helpers import PASSWORD, links_in, login, post_form, text_of
 from sqlmodel import select
-from twostep_helpers import totp_code, with_app
+from twostep_helpers import login_staff, totp_code, with_app
 
 from app import privacy
 from app.models import AccountInvitation, RecoveryCode, User
 from app.twostep import KIND_RECOVERY, new_codes
 
-from .conftest import login_staff
-
 ACCOUNTS = "/mijn-gegevens/accounts"
 EVIL_NAME = "Piet - uw account is geblokkeerd, bel 0900-1234 of kijk op https://evil.example"
-
-
-def text(response):
-    """The visible text of a page, on one line."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 @pytest.fixture
@@ -94,7 +87,7 @@ def test_the_firm_switches_it_on_again_through_mail_1(app, session, make, staff,
     post_form(firm, f"/kantoor/clienten/{piet.id}/deactiveren", {})
     response = post_form(firm, f"/kantoor/clienten/{piet.id}/activeren", {})
     assert response.status_code == 302
-    assert "Er is een uitnodiging gestuurd naar piet@dewit.nl" in text(
+    assert "Er is een uitnodiging gestuurd naar piet@dewit.nl" in text_of(
         firm.get(response.location))
     session.expire_all()
     again = session.get(User, piet.id)
@@ -180,10 +173,10 @@ def test_known_and_unknown_addresses_get_the_same_answer(app, session, make, sta
         pages.append([normalised(page, email, name) for page in (
             listing, main.get("/mijn-gegevens"), main.get(view),
             main.get(view + "/verwijderen"))])
-        assert "Uitgenodigd" in text(listing)
+        assert "Uitgenodigd" in text_of(listing)
         # Withdraw it again, so the next round starts from the same list.
         assert post_form(main, view + "/verwijderen", {}).status_code == 302
-        assert "Er zijn nog geen extra accounts." in text(main.get(ACCOUNTS))
+        assert "Er zijn nog geen extra accounts." in text_of(main.get(ACCOUNTS))
     assert pages[0] == pages[1]
     assert [m["To"] for m in mailbox.deliver(app)] == ["nieuw@example.nl"]
 
@@ -200,7 +193,7 @@ def test_additions_are_capped_per_main_account(app, client, session, anna, mailb
         post_form(client, view + "/verwijderen", {})
     refused = add(client, "slachtoffer@example.nl", name="Nog Eens")
     assert refused.status_code == 429
-    assert f"U hebt vandaag {cap} accounts toegevoegd" in text(refused)
+    assert f"U hebt vandaag {cap} accounts toegevoegd" in text_of(refused)
     assert 'value="Nog Eens"' in refused.get_data(as_text=True)
     assert len(mails_to(app, mailbox, "slachtoffer@example.nl")) <= cap
 
@@ -251,4 +244,4 @@ def test_erasing_the_person_forgets_what_the_main_account_typed(app, client, ses
     with app.test_request_context():
         privacy.erase_client(session, staff.admin, person)
     assert [i.email for i in session.exec(select(AccountInvitation))] == ["nog.een@example.nl"]
-    assert "Nieuw Persoon" not in text(client.get(ACCOUNTS))
+    assert "Nieuw Persoon" not in text_of(client.get(ACCOUNTS))

@@ -4,7 +4,7 @@ account holds against a real gunicorn (4 workers of 4 threads), on SQLite and Po
 from collections import Counter
 
 import pytest
-from conftest import PASSWORD
+from helpers import PASSWORD
 from ops.server import Gunicorn
 from security.test_hardening_races import Browser
 from sqlmodel import select

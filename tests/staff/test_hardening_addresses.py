@@ -3,22 +3,20 @@ domain in punycode, lower case), so its Unicode, NFD and punycode spellings are 
 account; an address with non-ASCII before the @ is refused when typed, in every form that
 stores or mails to one; a mail that cannot be encoded for SMTP is given up at once and
 shown to admins, whether or not the server offers SMTPUTF8."""
-import re
 import unicodedata
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PASSWORD, free_port, links_in, login, post_form
 from flask.cli import FlaskGroup
+from helpers import PASSWORD, free_port, links_in, login, post_form, text_of
 from sqlmodel import Session, func, select
+from twostep_helpers import login_staff
 
 from app.addresses import renormalise_stored
 from app.extensions import mail
 from app.models import TOKEN_EMAIL, FirmSettings, OneTimeToken, OutgoingMail, User, utcnow
 from app.outbox import deliver_pending
 from app.security import normalise_email
-
-from .conftest import login_staff
 
 # Three spellings of one address: NFC as typed on most keyboards, NFD, and punycode.
 UNICODE = "Joran@Exämple.nl"
@@ -28,12 +26,6 @@ STORED = "joran@xn--exmple-cua.nl"
 NON_ASCII = "jöran@exämple.nl"  # non-ASCII before the @: refused
 REFUSED = ("E-mailadressen met accenten of andere bijzondere tekens vóór de @ kunnen niet "
            "worden gebruikt")
-
-
-def text_of(response):
-    """The visible text of an HTML response, in one line."""
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def count(session, model, *where):

@@ -4,13 +4,12 @@ page. Everyone else gets 404, and every button needs its CSRF token."""
 from datetime import timedelta
 
 import pytest
-from conftest import login, post_form
+from helpers import html_of, login, post_form
 from sqlmodel import select
+from twostep_helpers import login_staff
 
 from app.models import AuditEvent, OutgoingMail, utcnow
 from app.outbox import deliver_pending
-
-from .conftest import login_staff
 
 PAGE = "/kantoor/instellingen/e-mail"
 REFUSED = "SMTPRecipientsRefused: 550 5.1.1 <anna@example.nl>: Mailbox does not exist"
@@ -51,13 +50,9 @@ def events(session, action):
     return session.exec(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
 def test_admin_sees_what_was_given_up_on_and_what_waits(client, staff, as_staff, mails):
     as_staff(staff.admin)
-    page = text_of(client.get(PAGE))
+    page = html_of(client.get(PAGE))
     assert "<h1>Niet verzonden e-mails</h1>" in page
     assert 'aria-current="page">Niet verzonden e-mails</a>' in page  # in the settings' menu
     given_up, waiting = page.split('id="waiting-heading"')
@@ -76,11 +71,11 @@ def test_the_page_in_english_and_no_notice_while_nothing_was_given_up_on(client,
     staff.admin.language = "en"
     session.commit()
     as_staff(staff.admin)
-    page = text_of(client.get(PAGE))
+    page = html_of(client.get(PAGE))
     assert "<h1>Undelivered e-mails</h1>" in page
     assert "No e-mail has been given up on." in page
     assert "Waiting for another try (1)" in page and "bert@example.nl" in page
-    start = text_of(client.get("/kantoor/"))
+    start = html_of(client.get("/kantoor/"))
     assert "could not be delivered" not in start and PAGE not in start
 
 
@@ -96,7 +91,7 @@ def test_try_again_clears_the_failure_and_the_mail_goes_out(app, client, session
         staff.admin.id, "outgoingmail", row.id)
     assert event.detail["recipient"] == "anna@example.nl"
     assert event.detail["last_error"] == REFUSED
-    page = text_of(client.get(PAGE))
+    page = html_of(client.get(PAGE))
     assert "De e-mail aan anna@example.nl wordt zo meteen opnieuw verzonden." in page
     assert "Opgegeven (0)" in page
 
@@ -115,7 +110,7 @@ def test_try_all_again(client, session, staff, as_staff, mails):
                      last_error=DOWN)
     as_staff(staff.admin)
     response = post_form(client, f"{PAGE}/opnieuw", {}, follow_redirects=True)
-    assert "2 e-mails worden zo meteen opnieuw verzonden." in text_of(response)
+    assert "2 e-mails worden zo meteen opnieuw verzonden." in html_of(response)
     for row in (mails.failed, other):
         assert stored(session, row).failed_at is None
     assert stored(session, mails.waiting).attempts == 2  # only those given up on
@@ -127,7 +122,7 @@ def test_delete_a_mail_given_up_on(client, session, staff, as_staff, mails):
     as_staff(staff.admin)
     response = post_form(client, f"{PAGE}/{mails.failed.id}/verwijderen", {},
                          follow_redirects=True)
-    assert "De e-mail aan anna@example.nl is verwijderd." in text_of(response)
+    assert "De e-mail aan anna@example.nl is verwijderd." in html_of(response)
     assert stored(session, mails.failed) is None
     [event] = events(session, "mail.deleted")
     assert event.detail["recipient"] == "anna@example.nl"
@@ -135,7 +130,7 @@ def test_delete_a_mail_given_up_on(client, session, staff, as_staff, mails):
     for row in (mails.waiting, mails.fresh, mails.sent):  # they may still go, or went
         response = post_form(client, f"{PAGE}/{row.id}/verwijderen", {},
                              follow_redirects=True)
-        assert "Alleen een opgegeven e-mail kan worden verwijderd." in text_of(response)
+        assert "Alleen een opgegeven e-mail kan worden verwijderd." in html_of(response)
         assert stored(session, row) is not None
     assert len(events(session, "mail.deleted")) == 1
 
@@ -144,7 +139,7 @@ def test_a_mail_sent_meanwhile_or_unknown(client, session, staff,
                                                             as_staff, mails):
     as_staff(staff.admin)
     response = post_form(client, f"{PAGE}/{mails.sent.id}/opnieuw", {}, follow_redirects=True)
-    assert "Deze e-mail is inmiddels verzonden." in text_of(response)
+    assert "Deze e-mail is inmiddels verzonden." in html_of(response)
     row = stored(session, mails.sent)
     assert row.sent_at is not None and row.attempts == 1
     assert events(session, "mail.retried") == []
@@ -193,15 +188,15 @@ def test_the_buttons_need_the_csrf_token(client, session, staff, as_staff, mails
 
 def test_admins_see_a_notice_on_the_start_page(app, client, session, staff, mails):
     login_staff(client, session, staff.admin)
-    page = text_of(client.get("/kantoor/"))
+    page = html_of(client.get("/kantoor/"))
     assert "1 e-mail kon niet worden verzonden." in page
     assert f'<a href="{PAGE}">Bekijk de niet verzonden e-mails</a>' in page
 
     add_mail(session, "erik@example.nl", attempts=12, failed_at=utcnow(), last_error=DOWN)
     staff.lawyer.language = "en"
     session.commit()
-    assert "2 e-mails konden niet worden verzonden." in text_of(client.get("/kantoor/"))
+    assert "2 e-mails konden niet worden verzonden." in html_of(client.get("/kantoor/"))
 
     lawyer = app.test_client()
     login_staff(lawyer, session, staff.lawyer)
-    assert "could not be delivered" not in text_of(lawyer.get("/kantoor/"))
+    assert "could not be delivered" not in html_of(lawyer.get("/kantoor/"))

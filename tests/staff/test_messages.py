@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_token, login
+from helpers import csrf_token, login, text_of
 from sample_files import DOCX
 from sqlmodel import select
 
@@ -21,10 +21,6 @@ from app.models import (
     NotificationItem,
     utcnow,
 )
-
-
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def post(client, url, files=None, **data):
@@ -84,7 +80,7 @@ def test_inbox_lists_client_messages_unread_first(app, client, session, staff, a
     session.commit()
 
     as_staff(staff.lawyer)
-    page = text(client.get("/kantoor/berichten"))
+    page = text_of(client.get("/kantoor/berichten"))
     assert "1 ongelezen bericht" in page
     # Unread first, though older; read ones after; only this lawyer's dossiers.
     assert page.index("Oude vraag") < page.index("Nieuwe vraag")
@@ -96,10 +92,10 @@ def test_inbox_lists_client_messages_unread_first(app, client, session, staff, a
     # Read is per staff member: the secretary still has both unread.
     client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
     as_staff(staff.secretary)
-    assert "2 ongelezen berichten" in text(client.get("/kantoor/berichten"))
+    assert "2 ongelezen berichten" in text_of(client.get("/kantoor/berichten"))
     client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
     as_staff(staff.admin)
-    page = text(client.get("/kantoor/berichten"))
+    page = text_of(client.get("/kantoor/berichten"))
     assert "Vraag van Kees" in page and "Oude vraag" in page
     assert old.id  # listed for the admin across every dossier
 
@@ -110,7 +106,7 @@ def test_inbox_pages_and_its_fragment(app, client, session, staff, as_staff, arr
     for n in range(5):
         client_message(session, dossier, jan, subject=f"Vraag {n}", minutes=n)
     as_staff(staff.lawyer)
-    page = text(client.get("/kantoor/berichten"))
+    page = text_of(client.get("/kantoor/berichten"))
     assert "Pagina 1 van 3" in page and "Vraag 0" in page and "Vraag 2" not in page
     response = client.get("/kantoor/berichten?page=3", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
@@ -126,7 +122,7 @@ def test_the_dossier_thread_pages_and_its_fragment(app, client, session, staff, 
         client_message(session, dossier, jan, subject=f"Vraag {n}", minutes=n)
     as_staff(staff.lawyer)
     url = f"/kantoor/dossiers/{dossier.id}/berichten"
-    page = text(client.get(url))
+    page = text_of(client.get(url))
     assert "Pagina 1 van 2" in page and "Vraag 0" in page and "Vraag 2" not in page
     assert "Nieuw bericht" in page
     response = client.get(url + "?page=2", headers={"HX-Request": "true"})
@@ -156,7 +152,7 @@ def test_opening_marks_read_for_this_staff_member_and_shows_attachments(
     html = page.get_data(as_text=True)
     assert "Hierbij mijn paspoort." in html and "paspoort.pdf" in html
     assert f'href="/kantoor/documenten/{document.id}"' in html
-    assert "Van: Jan de Vries" in text(page) and "Aan: mr. Jansen" in text(page)
+    assert "Van: Jan de Vries" in text_of(page) and "Aan: mr. Jansen" in text_of(page)
     reads = session.exec(select(MessageRead)).all()
     assert [(r.message_id, r.user_id) for r in reads] == [(message.id, staff.secretary.id)]
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "message.read")).one()
@@ -169,17 +165,17 @@ def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
     as_staff(staff.secretary)
     page = client.get(f"/kantoor/dossiers/{dossier.id}/berichten")
     html = page.get_data(as_text=True)
-    assert "Versturen namens" in text(page)
+    assert "Versturen namens" in text_of(page)
     assert re.search(rf'<option selected value="{staff.lawyer.id}">mr. Jansen</option>', html)
     assert f'value="{staff.other_lawyer.id}"' not in html  # not delegated by him
-    assert "0 van 4000 tekens" in text(page)
+    assert "0 van 4000 tekens" in text_of(page)
 
     response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten",
                     sender=staff.lawyer.id, subject="Concept akte",
                     body="Beste Jan,\r\nHierbij de concept akte.",
                     files=[pdf("akte.pdf"), (io.BytesIO(DOCX), "bijlage.docx")])
     assert response.status_code == 302
-    assert "Uw bericht is verstuurd." in text(client.get(response.headers["Location"]))
+    assert "Uw bericht is verstuurd." in text_of(client.get(response.headers["Location"]))
     message = session.exec(select(Message)).one()
     assert (message.sender_id, message.on_behalf_of_id, message.from_client) == (
         staff.secretary.id, staff.lawyer.id, False)
@@ -194,12 +190,12 @@ def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
 
     # The client: "Van: Els Secr (namens: mr. Jansen)" in the list and in the message.
     jan_client = as_client(app, "jan@example.nl")
-    listed = text(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
+    listed = text_of(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
     assert "Van: Els Secr (namens: mr. Jansen)" in listed
     assert "Berichten (1) 1 ongelezen" in listed
     opened = jan_client.get(f"/berichten/{message.id}")
-    assert "Van: Els Secr (namens: mr. Jansen)" in text(opened)
-    assert "Hierbij de concept akte." in text(opened)
+    assert "Van: Els Secr (namens: mr. Jansen)" in text_of(opened)
+    assert "Hierbij de concept akte." in text_of(opened)
     assert jan_client.get(f"/documenten/{documents[0].id}/download").status_code == 200
 
     # And one mail that names nothing of it.
@@ -231,7 +227,7 @@ def test_a_lawyer_writes_as_themself_and_an_admin_may_choose(app, client, sessio
     _jan, _kees, dossier, _other = arranged
     as_staff(staff.lawyer)
     page = client.get(f"/kantoor/dossiers/{dossier.id}/berichten")
-    assert "Versturen namens" not in text(page) and "Van: mr. Jansen" in text(page)
+    assert "Versturen namens" not in text_of(page) and "Van: mr. Jansen" in text_of(page)
     post(client, f"/kantoor/dossiers/{dossier.id}/berichten", subject="Van de advocaat",
          body="Tekst")
     # A sender smuggled into a lawyer's form was added by hand: refused, nothing sent.
@@ -252,7 +248,7 @@ def test_a_lawyer_writes_as_themself_and_an_admin_may_choose(app, client, sessio
         refused = post(client, f"/kantoor/dossiers/{dossier.id}/berichten", sender=tampered,
                        subject="Namens een ander", body="Tekst")
         assert refused.status_code == 400
-        assert "U mag in dit dossier niet namens deze persoon schrijven." in text(refused)
+        assert "U mag in dit dossier niet namens deze persoon schrijven." in text_of(refused)
         assert 'value="Namens een ander"' in refused.get_data(as_text=True)  # kept
     sent = {m.subject: (m.sender_id, m.on_behalf_of_id)
             for m in session.exec(select(Message))}
@@ -282,7 +278,7 @@ def test_the_sender_is_tied_to_the_dossier(app, client, session, make, staff, as
         refused = post(client, url, sender=staff.other_lawyer.id, subject="Verkeerd",
                        body="Tekst", files=[pdf("akte.pdf")])
         assert refused.status_code == 400, url
-        assert "Kies een afzender uit de lijst." in text(refused)
+        assert "Kies een afzender uit de lijst." in text_of(refused)
     assert session.exec(select(Message).where(Message.from_client.is_(False))).all() == []
     assert session.exec(select(Document)).all() == []
     assert session.exec(select(NotificationItem)).all() == []
@@ -299,7 +295,7 @@ def test_reply_shows_the_original_under_it(app, client, session, staff, as_staff
     as_staff(staff.lawyer)
     page = client.get(f"/kantoor/berichten/{question.id}/beantwoorden")
     assert page.status_code == 200
-    shown = text(page)
+    shown = text_of(page)
     assert "Oorspronkelijk bericht" in shown and "Wanneer is de overdracht?" in shown
     assert 'value="Re: Vraag over de akte"' in page.get_data(as_text=True)
     assert session.exec(select(MessageRead)).one().user_id == staff.lawyer.id
@@ -311,11 +307,12 @@ def test_reply_shows_the_original_under_it(app, client, session, staff, as_staff
     assert reply.reply_to_id == question.id and reply.from_client is False
 
     # The staff member sees the thread; the client sees the reply with its original.
-    assert "Re: Vraag over de akte" in text(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
-    staff_view = text(client.get(f"/kantoor/berichten/{reply.id}"))
+    assert "Re: Vraag over de akte" in text_of(
+        client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+    staff_view = text_of(client.get(f"/kantoor/berichten/{reply.id}"))
     assert "Op 1 mei." in staff_view and "Wanneer is de overdracht?" in staff_view
     jan_client = as_client(app, "jan@example.nl")
-    opened = text(jan_client.get(f"/berichten/{reply.id}"))
+    opened = text_of(jan_client.get(f"/berichten/{reply.id}"))
     assert "Op 1 mei." in opened and "Oorspronkelijk bericht" in opened
     assert "Wanneer is de overdracht?" in opened
 
@@ -328,7 +325,7 @@ def test_4000_characters_are_sent_4001_are_refused_keeping_the_text(
     too_long = "a" * 3990 + "\r\n" + "b" * 10  # 4001: a line break counts as one
     response = post(client, url, subject="Lang", body=too_long)
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "Een bericht mag maximaal 4000 tekens bevatten; uw bericht heeft er 4001." in page
     assert "a" * 3990 + "\n" + "b" * 10 in response.get_data(as_text=True)  # kept
     assert 'value="Lang"' in response.get_data(as_text=True)
@@ -345,7 +342,7 @@ def test_subject_and_text_are_required(client, session, staff, as_staff, arrange
     response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten", subject="",
                     body="  ", files=[pdf("akte.pdf")])
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "Vul een onderwerp in." in page and "Vul een bericht in." in page
     assert "Kies de bijlagen opnieuw: ze zijn niet bewaard." in page
     assert session.exec(select(Message)).all() == []
@@ -359,7 +356,7 @@ def test_a_refused_attachment_sends_nothing_and_keeps_the_text(app, client, sess
     response = post(client, f"/kantoor/dossiers/{dossier.id}/berichten", subject="Stukken",
                     body="Zie bijlagen", files=[pdf("akte.pdf"), pdf("virus.exe")])
     assert response.status_code == 400
-    page = text(response)
+    page = text_of(response)
     assert "Uw bericht is niet verstuurd" in page
     assert "“virus.exe” is niet toegevoegd: dit type bestand is niet toegestaan." in page
     assert "Zie bijlagen" in page
@@ -373,10 +370,10 @@ def test_the_live_counter(client, staff, as_staff, arranged):
     token = csrf_token(client)
     response = client.post("/kantoor/berichten/teller", data={"body": "Beste,\r\n\r\nHierbij "},
                            headers={"HX-Request": "true", "X-CSRFToken": token})
-    assert text(response) == "16 van 4000 tekens"
+    assert text_of(response) == "16 van 4000 tekens"
     response = client.post("/kantoor/berichten/teller", data={"body": "x" * 4000},
                            headers={"HX-Request": "true", "X-CSRFToken": token})
-    assert "4000 van 4000 tekens" in text(response) and "Maximum bereikt" in text(response)
+    assert "4000 van 4000 tekens" in text_of(response) and "Maximum bereikt" in text_of(response)
 
 
 def test_english_staff_see_english(client, session, staff, as_staff, arranged):
@@ -384,7 +381,7 @@ def test_english_staff_see_english(client, session, staff, as_staff, arranged):
     staff.secretary.language = "en"
     session.commit()
     as_staff(staff.secretary)
-    page = text(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
     assert "Send on behalf of" in page and "New message" in page
     assert "0 of 4000 characters" in page
 
@@ -397,7 +394,7 @@ def test_a_clients_draft_stays_private(app, client, session, staff, as_staff, ar
     as_staff(staff.lawyer)
     assert client.get(f"/kantoor/berichten/{draft.id}").status_code == 404
     assert client.get(f"/kantoor/berichten/{draft.id}/beantwoorden").status_code == 404
-    assert "geheim" not in text(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+    assert "geheim" not in text_of(client.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
 
 
 @pytest.mark.parametrize("who", ["client", "idle_secretary", "other_lawyer"])
@@ -423,7 +420,7 @@ def test_others_get_404_everywhere_and_nothing_is_stored(app, client, session, s
         assert client.post("/kantoor/berichten/teller", data={"body": "x"}, headers={
             "HX-Request": "true", "X-CSRFToken": csrf_token(client)}).status_code == 404
     else:
-        assert inbox.status_code == 200 and "Vertrouwelijke vraag" not in text(inbox)
+        assert inbox.status_code == 200 and "Vertrouwelijke vraag" not in text_of(inbox)
     assert [m.id for m in session.exec(select(Message))] == [message.id]
     assert session.exec(select(MessageRead)).all() == []
     assert session.exec(select(Document)).all() == []
@@ -463,7 +460,7 @@ def test_a_reply_with_attachments_reaches_the_client(app, client, session, staff
     response = post(client, f"/kantoor/berichten/{question.id}/beantwoorden",
                     subject="Re: Stukken?", body="Hierbij de stukken.",
                     files=[(io.BytesIO(PDF), "akte.pdf"), (io.BytesIO(DOCX), "notitie.docx")])
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 302, text_of(response)
     session.expire_all()
     reply = session.exec(select(Message).where(Message.reply_to_id == question.id)).one()
     documents = session.exec(select(Document).join(
@@ -475,24 +472,24 @@ def test_a_reply_with_attachments_reaches_the_client(app, client, session, staff
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "message.sent")).one()
     assert event.detail["attachments"] == [d.id for d in documents]
     assert event.detail["reply_to"] == question.id
-    staff_page = text(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
+    staff_page = text_of(client.get(f"/kantoor/dossiers/{dossier.id}/documenten"))
     assert "Bijlagen bij berichten van het kantoor" in staff_page
     assert "akte.pdf" in staff_page and "notitie.docx" in staff_page
 
     jan_client = as_client(app, "jan@example.nl")
     opened = jan_client.get(f"/berichten/{reply.id}")
     html = opened.get_data(as_text=True)
-    assert "Hierbij de stukken." in text(opened) and "Graag de akte." in text(opened)
+    assert "Hierbij de stukken." in text_of(opened) and "Graag de akte." in text_of(opened)
     for document in documents:
         assert f'href="/documenten/{document.id}/download"' in html
     assert jan_client.get(f"/documenten/{documents[0].id}/download").data == PDF
     assert jan_client.get(f"/documenten/{documents[1].id}/download").data == DOCX
-    overview = text(jan_client.get(f"/dossiers/{dossier.id}"))
+    overview = text_of(jan_client.get(f"/dossiers/{dossier.id}"))
     assert "Correspondentie (0)" in overview and "Documenten (0)" in overview
     assert "Door mij aangeleverd (1)" in overview  # only Jan's own question
-    assert "Berichten (2)" in text(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "Berichten (2)" in text_of(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
     for tab in ("correspondentie", "documenten", "aangeleverd"):
-        assert "akte.pdf" not in text(jan_client.get(f"/dossiers/{dossier.id}/{tab}")), tab
+        assert "akte.pdf" not in text_of(jan_client.get(f"/dossiers/{dossier.id}/{tab}")), tab
     # Kees, a client of another dossier, cannot fetch them.
     kees_client = as_client(app, kees.email)
     assert kees_client.get(f"/documenten/{documents[0].id}/download").status_code == 404

@@ -6,14 +6,14 @@ retention period on the status form and the date a dossier got its status."""
 import io
 import json
 import os
-import re
 import zipfile
 from datetime import timedelta
 
 import pytest
-from conftest import csrf_token, login, post_form
+from helpers import csrf_token, events, login, post_form, text_of
 from sqlalchemy import event
 from sqlmodel import Session, select
+from twostep_helpers import login_staff
 
 from app import privacy, storage
 from app.models import (
@@ -44,22 +44,10 @@ from app.models import (
 )
 from app.questionnaires.definition import new_version
 
-from .conftest import login_staff
-
 SECRET = "GEHEIM-JAN"  # in everything of Jan's
 OTHER = "PIET-PRIVE"  # in everything of Piet's own dossier: never in Jan's export
 DEFINITION = {"steps": [{"title": "Gegevens", "questions": [
     {"id": "naam", "type": "text", "label": "Uw naam", "required": True}]}]}
-
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
-
-
-def events(session, action):
-    session.expire_all()
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)
-                        .order_by(AuditEvent.id)).all()
 
 
 def stored(app, session, dossier, category, title, by, data, filename="stuk.pdf", **kw):

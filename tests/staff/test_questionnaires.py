@@ -3,7 +3,7 @@ import io
 import re
 
 import pytest
-from conftest import login, post_form
+from helpers import login, post_form, text_of
 from sqlmodel import func, select, update
 
 from app import notifications
@@ -23,11 +23,6 @@ from app.staff.builder import slug, unique_id
 STAFF = "/kantoor/vragenlijsten"
 
 
-def text(response):
-    html = response.get_data(as_text=True)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def base_of(client, url):
     """The fingerprint the builder's forms on the page at `url` carry."""
     html = client.get(url).get_data(as_text=True)
@@ -39,7 +34,7 @@ def base_of(client, url):
 def create(client, title="Intake koper"):
     """Start a questionnaire through the form; returns its id."""
     response = post_form(client, STAFF, {"title": title})
-    assert response.status_code == 303, text(response)
+    assert response.status_code == 303, text_of(response)
     return int(response.headers["Location"].rsplit("/", 1)[-1])
 
 
@@ -85,7 +80,7 @@ def build_intake(client):
                         required=True).status_code == 303
     response = add_question(client, qid, 2, label="Naam partner", required=True,
                             show_if="bent_u_gehuwd=yes")
-    assert response.status_code == 303, text(response)
+    assert response.status_code == 303, text_of(response)
     return qid
 
 
@@ -172,19 +167,19 @@ def test_builder_round_trip(app, client, session, staff, as_staff, case, mailbox
             {"id": "naam_partner", "type": "text", "label": "Naam partner", "required": True,
              "show_if": {"question": "bent_u_gehuwd", "value": "yes"}}]}]}
     check_definition(version.definition)
-    page = text(client.get(f"{STAFF}/{qid}"))
+    page = text_of(client.get(f"{STAFF}/{qid}"))
     assert "Deze vragenlijst is compleet en kan worden verstuurd." in page
     assert "Alleen zichtbaar als het antwoord op “Bent u gehuwd?” “Ja” is" in page
 
     preview = client.get(f"{STAFF}/{qid}/voorbeeld")
     assert preview.status_code == 200
-    assert "Stap 1 van 2" in text(preview) and "Volledige naam" in text(preview)
+    assert "Stap 1 van 2" in text_of(preview) and "Volledige naam" in text_of(preview)
 
     # Send to an account of the company client: only that account gets the Actie and a mail.
     page = client.get(f"/kantoor/dossiers/{case.dossier.id}/vragenlijsten")
-    assert "Piet de Wit (piet@dewit.nl), Bakkerij De Wit B.V." in text(page)
+    assert "Piet de Wit (piet@dewit.nl), Bakkerij De Wit B.V." in text_of(page)
     response = send(client, case.dossier, qid, case.extra)
-    assert response.status_code == 303, text(response)
+    assert response.status_code == 303, text_of(response)
     [assignment] = assignments(session)
     assert (assignment.version_id, assignment.client_id, assignment.sent_by_id) == (
         version.id, case.extra.id, staff.lawyer.id)
@@ -199,16 +194,16 @@ def test_builder_round_trip(app, client, session, staff, as_staff, case, mailbox
     notifications.send_due(app)
     mails = mailbox.deliver(app)
     assert [m["To"] for m in mails] == ["piet@dewit.nl"]
-    page = text(client.get(f"/kantoor/dossiers/{case.dossier.id}/vragenlijsten"))
+    page = text_of(client.get(f"/kantoor/dossiers/{case.dossier.id}/vragenlijsten"))
     assert "Piet de Wit" in page and "Niet begonnen" in page
 
     # The client fills it in through the client's own routes.
     piet = app.test_client()
     login(piet, "piet@dewit.nl")
-    assert "Intake koper" in text(piet.get("/acties"))
+    assert "Intake koper" in text_of(piet.get("/acties"))
     assert client_fill(piet, assignment.id, 1, {"volledige_naam": "Piet de Wit"}
                        ).status_code == 303
-    assert "Stap 2 van 2" in text(client.get(f"/kantoor/dossiers/{case.dossier.id}"
+    assert "Stap 2 van 2" in text_of(client.get(f"/kantoor/dossiers/{case.dossier.id}"
                                              "/vragenlijsten"))
     assert client_fill(piet, assignment.id, 2, {"bent_u_gehuwd": "yes",
                                                 "naam_partner": "Els de Wit"},
@@ -217,16 +212,16 @@ def test_builder_round_trip(app, client, session, staff, as_staff, case, mailbox
     fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', summary)[1]
     done = post_form(piet, f"/vragenlijsten/{assignment.id}/voltooien",
                      {"fingerprint": fingerprint})
-    assert done.status_code in (302, 303), text(done)
+    assert done.status_code in (302, 303), text_of(done)
 
     assignment = assignments(session)[0]
     assert assignment.completed_at is not None and assignment.document_id
     page = client.get(f"/kantoor/dossiers/{case.dossier.id}/vragenlijsten")
-    assert "Voltooid op" in text(page)
+    assert "Voltooid op" in text_of(page)
     pdf_link = f"/kantoor/documenten/{assignment.document_id}"
     assert f'href="{pdf_link}"' in page.get_data(as_text=True)
     answers = client.get(f"{STAFF}/verstuurd/{assignment.id}")
-    assert "Els de Wit" in text(answers) and f'href="{pdf_link}"' in answers.get_data(
+    assert "Els de Wit" in text_of(answers) and f'href="{pdf_link}"' in answers.get_data(
         as_text=True)
     pdf = client.get(pdf_link)
     assert pdf.status_code == 200
@@ -248,37 +243,37 @@ def test_bad_question_input_keeps_what_was_typed(client, session, staff, as_staf
 
     response = add_question(client, qid, 1, label="  ", help="Getypte uitleg")
     assert response.status_code == 400
-    assert "Vul de vraag in." in text(response)
+    assert "Vul de vraag in." in text_of(response)
     assert "Getypte uitleg" in response.get_data(as_text=True)
 
     response = add_question(client, qid, 1, label="Woonvorm", type="choice", options="\n \n")
     assert response.status_code == 400
-    assert "Vul de mogelijkheden in waaruit gekozen wordt, één per regel." in text(response)
+    assert "Vul de mogelijkheden in waaruit gekozen wordt, één per regel." in text_of(response)
     assert 'value="Woonvorm"' in response.get_data(as_text=True)
 
     response = add_question(client, qid, 1, label="Toelichting", type="textarea",
                             show_if="latere_vraag=yes")
     assert response.status_code == 400
-    assert "Een vraag kan alleen afhangen van een eerdere vraag." in text(response)
+    assert "Een vraag kan alleen afhangen van een eerdere vraag." in text_of(response)
     assert 'value="Toelichting"' in response.get_data(as_text=True)
 
     response = edit_question(client, qid, "eerste_vraag", label="Eerste vraag", type="yesno",
                              show_if="latere_vraag=no")
     assert response.status_code == 400
-    assert "Een vraag kan alleen afhangen van een eerdere vraag." in text(response)
+    assert "Een vraag kan alleen afhangen van een eerdere vraag." in text_of(response)
 
     response = add_question(client, qid, 2, label="Bedrag", type="number", minimum="10",
                             maximum="5")
     assert response.status_code == 400
-    assert "Het hoogste getal mag niet lager zijn dan het laagste." in text(response)
+    assert "Het hoogste getal mag niet lager zijn dan het laagste." in text_of(response)
 
     response = add_question(client, qid, 2, label="Partner", show_if="eerste_vraag=misschien")
     assert response.status_code == 400
-    assert "“Eerste vraag” kan dat antwoord niet hebben." in text(response)
+    assert "“Eerste vraag” kan dat antwoord niet hebben." in text_of(response)
 
     response = add_step(client, qid, "")
     assert response.status_code == 400
-    assert "Vul een titel in voor de stap." in text(response)
+    assert "Vul een titel in voor de stap." in text_of(response)
     assert latest(session, qid).definition == before
 
 
@@ -291,13 +286,13 @@ def test_the_builder_refuses_orders_that_break_a_condition(client, session, staf
     move = f"{STAFF}/{qid}/vragen/naam_partner/verplaatsen"
     response = button(client, qid, move, direction="up")
     assert response.status_code == 303
-    assert "moet daarom na die vraag komen" in text(client.get(response.headers["Location"]))
+    assert "moet daarom na die vraag komen" in text_of(client.get(response.headers["Location"]))
     response = button(client, qid, f"{STAFF}/{qid}/vragen/bent_u_gehuwd/verwijderen")
-    assert "Pas eerst die voorwaarde aan" in text(client.get(response.headers["Location"]))
+    assert "Pas eerst die voorwaarde aan" in text_of(client.get(response.headers["Location"]))
     response = edit_question(client, qid, "bent_u_gehuwd", label="Bent u gehuwd?",
                              type="text")
     assert response.status_code == 400
-    assert "Naam partner" in text(response)
+    assert "Naam partner" in text_of(response)
     response = edit_question(client, qid, "bent_u_gehuwd", label="Gehuwd?", type="choice",
                              options="Nee\nJa")
     assert response.status_code == 400
@@ -325,8 +320,8 @@ def test_steps_are_renamed_and_deleted_after_confirmation(client, session, staff
     assert response.status_code == 303
     assert latest(session, qid).definition["steps"][0]["text"] == "Over u zelf."
     confirm = client.get(f"{url}/verwijderen")
-    assert "Stap 1 verwijderen: Uw gegevens?" in text(confirm)
-    assert "Volledige naam" in text(confirm)
+    assert "Stap 1 verwijderen: Uw gegevens?" in text_of(confirm)
+    assert "Volledige naam" in text_of(confirm)
     response = post_form(client, f"{url}/verwijderen", {"base": base_of(client, url)})
     assert response.status_code == 303
     assert [s["title"] for s in latest(session, qid).definition["steps"]] == [
@@ -339,15 +334,15 @@ def test_an_unfinished_questionnaire_says_why_and_cannot_be_sent(client, session
     """A step without questions is saved, named in the builder, and blocks sending."""
     as_staff(staff.lawyer)
     qid = create(client)
-    assert "Voeg ten minste één stap met een vraag toe." in text(client.get(f"{STAFF}/{qid}"))
+    assert "Voeg ten minste één stap met een vraag toe." in text_of(client.get(f"{STAFF}/{qid}"))
     add_step(client, qid, "Lege stap")
-    page = text(client.get(f"{STAFF}/{qid}"))
+    page = text_of(client.get(f"{STAFF}/{qid}"))
     assert "Stap 1 (Lege stap) heeft nog geen vragen." in page
-    assert "Intake koper" not in text(client.get(
+    assert "Intake koper" not in text_of(client.get(
         f"/kantoor/dossiers/{case.dossier.id}/vragenlijsten")).split("Vragenlijst versturen")[1]
     response = send(client, case.dossier, qid, case.person)
     assert response.status_code == 400
-    assert "Kies een vragenlijst." in text(response)
+    assert "Kies een vragenlijst." in text_of(response)
     assert assignments(session) == []
 
 
@@ -360,7 +355,7 @@ def test_an_edit_on_an_outdated_page_is_refused_and_kept(client, session, staff,
     add_question(client, qid, 1, label="Geboortedatum", type="date")
     response = add_question(client, qid, 1, base=old_base, label="Woonplaats")
     assert response.status_code == 409
-    assert "Iemand anders heeft deze vragenlijst gewijzigd" in text(response)
+    assert "Iemand anders heeft deze vragenlijst gewijzigd" in text_of(response)
     assert 'value="Woonplaats"' in response.get_data(as_text=True)
     ids = [q["id"] for q in latest(session, qid).definition["steps"][0]["questions"]]
     assert ids == ["volledige_naam", "geboortedatum"]
@@ -377,7 +372,7 @@ def test_editing_a_sent_version_makes_a_new_one(client, session, staff, as_staff
     send(client, case.dossier, qid, case.person)
     first = latest(session, qid)
     sent_definition = first.definition
-    page = text(client.get(f"{STAFF}/{qid}"))
+    page = text_of(client.get(f"{STAFF}/{qid}"))
     assert "Versie 1 is naar een cliënt verstuurd." in page
     assert "worden bewaard als versie 2" in page
     response = edit_question(client, qid, "volledige_naam", label="Naam", required=True)
@@ -390,7 +385,7 @@ def test_editing_a_sent_version_makes_a_new_one(client, session, staff, as_staff
     assert latest(session, qid).definition["steps"][0]["questions"][0]["label"] == "Naam"
     add_step(client, qid, "Stukken")
     assert versions(session, qid) == [1, 2]
-    assert "Versie 2, nog niet verstuurd" in text(client.get(f"{STAFF}/{qid}"))
+    assert "Versie 2, nog niet verstuurd" in text_of(client.get(f"{STAFF}/{qid}"))
     # A new send uses version 2; the client still fills in version 1 of the first one.
     add_question(client, qid, 3, label="Kopie paspoort", type="upload")
     send(client, case.dossier, qid, case.main)
@@ -407,12 +402,12 @@ def test_preview_is_a_dry_run(client, session, staff, as_staff):
     response = post_form(client, f"{url}/1", {"q_volledige_naam": "", "action": "next",
                                               "_preview": "{}"})
     assert response.status_code == 400
-    assert "Er is een probleem" in text(response)
+    assert "Er is een probleem" in text_of(response)
     response = post_form(client, f"{url}/1", {"q_volledige_naam": "Jan", "action": "next",
                                               "_preview": "{}"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Stap 2 van 2" in text(response)
+    assert "Stap 2 van 2" in text_of(response)
     assert f'action="{url}/2"' in html
     carried = re.search(r'name="_preview" value="([^"]*)"', html)[1]
     assert "Jan" in carried
@@ -420,7 +415,7 @@ def test_preview_is_a_dry_run(client, session, staff, as_staff):
     # Without JavaScript, "yes" first brings up the partner question.
     response = post_form(client, f"{url}/2", {"q_bent_u_gehuwd": "yes", "action": "next",
                                               "_preview": carried})
-    assert "Door uw antwoord zijn er vragen bijgekomen" in text(response)
+    assert "Door uw antwoord zijn er vragen bijgekomen" in text_of(response)
     # With htmx, the condition is shown as soon as the answer changes.
     response = post_form(client, f"{url}/2/voorwaarden", {"q_bent_u_gehuwd": "yes",
                                                            "_preview": carried},
@@ -434,7 +429,8 @@ def test_preview_is_a_dry_run(client, session, staff, as_staff):
                          headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.get_data(as_text=True)
-    assert "Overzicht" in text(response) and "Els" in text(response) and "Jan" in text(response)
+    assert ("Overzicht" in text_of(response) and "Els" in text_of(response)
+            and "Jan" in text_of(response))
     assert session.exec(select(func.count()).select_from(QuestionnaireAnswer)).one() == 0
     assert session.exec(select(func.count()).select_from(QuestionnaireAssignment)).one() == 0
     assert "HX-Request" in client.get(url).headers.get("Vary")
@@ -450,11 +446,11 @@ def test_sending_checks_the_client_and_duplicates(client, session, staff, as_sta
     stranger = make.user(email="vreemd@example.nl", name="Vreemde")
     response = send(client, case.dossier, qid, stranger)
     assert response.status_code == 400
-    assert "Kies een cliëntaccount van dit dossier." in text(response)
+    assert "Kies een cliëntaccount van dit dossier." in text_of(response)
     assert send(client, case.dossier, qid, case.person).status_code == 303
     response = send(client, case.dossier, qid, case.person)
     assert response.status_code == 400
-    assert "Klaas Klant heeft deze vragenlijst al openstaan voor dit dossier." in text(response)
+    assert "Klaas Klant heeft deze vragenlijst al openstaan voor dit dossier." in text_of(response)
     assert len(assignments(session)) == 1
 
 
@@ -462,7 +458,7 @@ def test_send_from_the_builder_goes_through_the_dossier(client, staff, as_staff,
     """"Versturen" in the builder: choose a dossier, then the client on its page."""
     as_staff(staff.lawyer)
     qid = build_intake(client)
-    page = text(client.get(f"{STAFF}/{qid}/versturen"))
+    page = text_of(client.get(f"{STAFF}/{qid}/versturen"))
     assert "2026-0142 · Aankoop woning" in page
     response = client.get(f"{STAFF}/{qid}/versturen?dossier={case.dossier.id}")
     assert response.status_code == 303
@@ -512,7 +508,7 @@ def test_others_get_404_on_sent_questionnaires(client, session, staff, as_staff,
     assert send(client, case.dossier, qid, case.main).status_code == 404
     assert len(assignments(session)) == 1
     if who != "client":
-        listing = text(client.get(f"{STAFF}/verstuurd"))
+        listing = text_of(client.get(f"{STAFF}/verstuurd"))
         assert "Klaas Klant" not in listing
         assert "Nog geen vragenlijsten verstuurd." in listing
         # Anyone on the staff may build and preview the firm's questionnaires.
@@ -530,13 +526,13 @@ def test_the_lawyer_follows_progress_everywhere(client, session, staff, as_staff
     session.execute(update(User).where(User.id == staff.lawyer.id).values(totp_last_step=0))
     session.commit()
     as_staff(staff.lawyer)
-    listing = text(client.get(f"{STAFF}/verstuurd"))
+    listing = text_of(client.get(f"{STAFF}/verstuurd"))
     assert "Klaas Klant" in listing and "2026-0142" in listing and "Niet begonnen" in listing
-    assert "Klaas Klant" not in text(client.get(f"{STAFF}/verstuurd?status=completed"))
-    assert "Klaas Klant" in text(client.get(f"{STAFF}/verstuurd?status=open&vragenlijst={qid}"))
-    overview = text(client.get(STAFF))
+    assert "Klaas Klant" not in text_of(client.get(f"{STAFF}/verstuurd?status=completed"))
+    assert "Klaas Klant" in text_of(client.get(f"{STAFF}/verstuurd?status=open&vragenlijst={qid}"))
+    overview = text_of(client.get(STAFF))
     assert "Intake koper versie 1 1 keer verstuurd: Intake koper 0" in overview
-    answers = text(client.get(f"{STAFF}/verstuurd/{assignment.id}"))
+    answers = text_of(client.get(f"{STAFF}/verstuurd/{assignment.id}"))
     assert "De cliënt heeft nog niets ingevuld." in answers
     assert session.exec(select(Document)).all() == []
 
@@ -547,13 +543,13 @@ def test_staff_pages_in_english(client, make, session, staff, as_staff, case):
     session.commit()
     as_staff(staff.lawyer)
     qid = build_intake(client)
-    page = text(client.get(f"{STAFF}/{qid}"))
+    page = text_of(client.get(f"{STAFF}/{qid}"))
     assert "Steps and questions" in page
     assert "Shown only if the answer to “Bent u gehuwd?” is “Yes”" in page
     response = add_question(client, qid, 1, label="")
-    assert "Enter the question." in text(response)
+    assert "Enter the question." in text_of(response)
     send(client, case.dossier, qid, case.person)
-    assert "Not started" in text(client.get(f"/kantoor/dossiers/{case.dossier.id}"
+    assert "Not started" in text_of(client.get(f"/kantoor/dossiers/{case.dossier.id}"
                                             "/vragenlijsten"))
     assert session.exec(select(Questionnaire)).one().title == "Intake koper"
 
@@ -574,7 +570,7 @@ def test_reading_the_answers_is_audited(client, session, staff, as_staff, case, 
             event.ip) == (staff.secretary.id, case.dossier.id, "questionnaireassignment",
                           assignment.id, "127.0.0.1")
     assert event.detail["client_id"] == case.person.id
-    log = text(client.get("/kantoor/auditlog?dossier=2026-0142"))
+    log = text_of(client.get("/kantoor/auditlog?dossier=2026-0142"))
     assert "Antwoorden vragenlijst bekeken" in log
 
 
@@ -613,7 +609,7 @@ def test_every_question_type_round_trip(app, client, session, staff, as_staff, c
     for label, kind, extra, _typed, _stored in EVERY_TYPE:
         response = add_question(client, qid, 1, label=label, type=kind, required=True,
                                 help=f"Uitleg bij {label}", **extra)
-        assert response.status_code == 303, (kind, text(response))
+        assert response.status_code == 303, (kind, text_of(response))
     version = latest(session, qid)
     questions = version.definition["steps"][0]["questions"]
     check_definition(version.definition)
@@ -638,7 +634,7 @@ def test_every_question_type_round_trip(app, client, session, staff, as_staff, c
                if typed is not None}
     answers[by_label["Kopie paspoort"]["id"]] = (io.BytesIO(PDF), "paspoort.pdf")
     response = client_fill(klaas, assignment.id, 1, answers)
-    assert response.status_code == 303, text(response)
+    assert response.status_code == 303, text_of(response)
 
     session.expire_all()
     stored = session.exec(select(QuestionnaireAnswer)).one().answers
@@ -653,9 +649,9 @@ def test_every_question_type_round_trip(app, client, session, staff, as_staff, c
     fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', summary)[1]
     done = post_form(klaas, f"/vragenlijsten/{assignment.id}/voltooien",
                      {"fingerprint": fingerprint})
-    assert done.status_code in (302, 303), text(done)
+    assert done.status_code in (302, 303), text_of(done)
 
-    shown = text(client.get(f"{STAFF}/verstuurd/{assignment.id}"))
+    shown = text_of(client.get(f"{STAFF}/verstuurd/{assignment.id}"))
     for words in ("Klaas Klant", "Regel een", "1.250,5", "31 december 1980", "Ja", "Huur",
                   "Auto, Boot", "klaas@example.nl", "+31 6 12345678",
                   "NL91 ABNA 0417 1643 00", "paspoort.pdf"):

@@ -21,9 +21,10 @@ on the staff member's OWN dossier with the other lawyer's client and company in 
 that names one: afterwards their pages are still a 404 and no link was made.
 """
 import pytest
-from conftest import csrf_token, login
+from helpers import csrf_token, login
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
+from twostep_helpers import login_staff
 from werkzeug.routing import AnyConverter
 
 from app.models import (
@@ -39,8 +40,6 @@ from app.models import (
     utcnow,
 )
 from app.questionnaires.definition import new_version
-
-from .conftest import login_staff
 
 OTHER_NUMBER = "2026-0999"
 SECRET_WORDS = (OTHER_NUMBER, "Geheime koopakte", "Vertrouwelijk onderwerp",

@@ -6,12 +6,12 @@ import struct
 import zlib
 
 import pytest
-from conftest import csrf_token, post_form
 from flask import render_template_string
+from helpers import csrf_token, html_of, post_form
 from sqlmodel import select
+from twostep_helpers import login_staff
 
-from app import firm, storage
-from app.messages import uploads
+from app import firm, storage, uploads
 from app.models import (
     KIND_STAFF,
     AuditEvent,
@@ -22,8 +22,6 @@ from app.models import (
     User,
 )
 from app.staff.access import staff_dossier_ids
-
-from .conftest import login_staff
 
 SETTINGS = {"name": "Advocaten De Vries & Co", "colour": "#7a1f2b",
             "mail_sender": "Portaal@DeVries.example", "max_file_mb": "20",
@@ -42,10 +40,6 @@ def png_bytes():
 def events(session, action):
     return session.exec(select(AuditEvent).where(AuditEvent.action == action)
                         .order_by(AuditEvent.id)).all()
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
 
 
 def english(session, user):
@@ -84,14 +78,14 @@ def test_admin_saves_the_firm_settings(app, client, session, staff, as_staff):
     assert event.detail["changes"]["name"] == ["Kantoor Test", "Advocaten De Vries & Co"]
     assert event.detail["changes"]["max_file_mb"] == [100, 20]
 
-    page = text_of(client.get("/kantoor/instellingen"))
+    page = html_of(client.get("/kantoor/instellingen"))
     assert 'value="Advocaten De Vries &amp; Co"' in page and 'value="#7a1f2b"' in page
     with app.test_request_context():
         assert uploads.limits() == (20 * 1024 * 1024, 60 * 1024 * 1024)
         assert firm.current().name == "Advocaten De Vries & Co"
 
     anonymous = app.test_client()
-    login_page = text_of(anonymous.get("/inloggen"))
+    login_page = html_of(anonymous.get("/inloggen"))
     assert "Advocaten De Vries &amp; Co" in login_page
     assert "Kantoor Test" not in login_page
 
@@ -101,14 +95,14 @@ def test_the_colour_comes_from_a_stylesheet_not_inline_style(app, client, sessio
     """The CSP forbids inline style: /firm/style.css sets the colour, versioned and cached."""
     as_staff(staff.admin)
     post_form(client, "/kantoor/instellingen", SETTINGS)
-    page = text_of(app.test_client().get("/inloggen"))
+    page = html_of(app.test_client().get("/inloggen"))
     assert "style=" not in page
     with app.test_request_context():
         version = firm.current().version
     assert f'href="/firm/style.css?v={version}"' in page
     css = app.test_client().get(f"/firm/style.css?v={version}")
     assert css.status_code == 200 and css.mimetype == "text/css"
-    assert "--firm-colour: #7a1f2b;" in text_of(css)
+    assert "--firm-colour: #7a1f2b;" in html_of(css)
     assert "immutable" in css.headers["Cache-Control"]
     stale = app.test_client().get("/firm/style.css?v=old")
     assert stale.headers["Cache-Control"] == "no-cache"
@@ -132,7 +126,7 @@ def test_bad_settings_are_refused_and_kept(client, session, staff, as_staff, fie
     as_staff(staff.admin)
     response = post_form(client, "/kantoor/instellingen", {**SETTINGS, field: value})
     assert response.status_code == 400
-    page = text_of(response)
+    page = html_of(response)
     assert message in page.replace("&#39;", "'")
     assert 'value="Advocaten De Vries &amp; Co"' in page or field == "name"
     assert saved(session) is None
@@ -208,7 +202,7 @@ def test_a_png_logo_is_stored_and_served(app, client, session, staff, as_staff):
     assert event.detail["content_type"] == "image/png"
 
     anonymous = app.test_client()
-    assert f'src="/firm/logo?v={version}"' in text_of(anonymous.get("/inloggen"))
+    assert f'src="/firm/logo?v={version}"' in html_of(anonymous.get("/inloggen"))
     logo = anonymous.get(f"/firm/logo?v={version}")
     assert logo.status_code == 200 and logo.mimetype == "image/png"
     assert logo.data == png_bytes()
@@ -240,7 +234,7 @@ def test_other_files_are_refused_as_logo(client, session, staff, as_staff, data,
     as_staff(staff.admin)
     response = upload_logo(client, data, name)
     assert response.status_code == 400
-    assert message in text_of(response)
+    assert message in html_of(response)
     assert saved(session) is None
 
 
@@ -264,7 +258,7 @@ def test_statuses_add_rename_reorder_and_choose_in_progress(client, session, sta
     duplicate = post_form(client, "/kantoor/instellingen/statussen",
                           {"label_nl": "wacht op stukken", "label_en": "Other"})
     assert duplicate.status_code == 400
-    assert "Er is al een status met deze naam." in text_of(duplicate)
+    assert "Er is al een status met deze naam." in html_of(duplicate)
 
     assert post_form(client, f"/kantoor/instellingen/statussen/{added.code}",
                      {"label_nl": "Wacht op documenten", "label_en": "Waiting for documents"}
@@ -289,10 +283,10 @@ def test_a_status_in_use_cannot_be_deleted(client, session, make, staff, as_staf
     make.dossier(status="waiting", lawyer=staff.lawyer)
     response = post_form(client, "/kantoor/instellingen/statussen/waiting/verwijderen", {})
     assert response.status_code == 302
-    page = text_of(client.get("/kantoor/instellingen/statussen"))
+    page = html_of(client.get("/kantoor/instellingen/statussen"))
     assert "1 dossier heeft deze status" in page
     post_form(client, "/kantoor/instellingen/statussen/in_progress/verwijderen", {})
-    assert "het is de status van dossiers in behandeling" in text_of(
+    assert "het is de status van dossiers in behandeling" in html_of(
         client.get("/kantoor/instellingen/statussen"))
     assert post_form(client, "/kantoor/instellingen/statussen/closed/verwijderen",
                      {}).status_code == 302
@@ -318,13 +312,13 @@ def test_admin_adds_a_staff_member_who_gets_mail_1(app, client, session, staff, 
     assert mail["To"] == "sanne@kantoor.example.nl"
     assert events(session, "user.created")[-1].actor_id == staff.admin.id
     assert events(session, "invitation.sent")[-1].target_id == user.id
-    assert "Sanne Secr" in text_of(client.get("/kantoor/medewerkers"))
+    assert "Sanne Secr" in html_of(client.get("/kantoor/medewerkers"))
 
     again = post_form(client, "/kantoor/medewerkers", {
         "name": "Other", "email": "sanne@kantoor.example.nl", "role": "lawyer", "language": "nl"})
     assert again.status_code == 400
-    assert "Er is al een account met dit e-mailadres." in text_of(again)
-    assert 'value="Other"' in text_of(again)
+    assert "Er is al een account met dit e-mailadres." in html_of(again)
+    assert 'value="Other"' in html_of(again)
 
 
 def test_admin_changes_a_role(client, session, make, staff, as_staff):
@@ -343,7 +337,7 @@ def test_admin_changes_a_role(client, session, make, staff, as_staff):
     refused = post_form(client, f"/kantoor/medewerkers/{staff.other_lawyer.id}/rol",
                         {"role": "secretary"})
     assert refused.status_code == 400
-    assert "behandelt nog dossiers" in text_of(refused)
+    assert "behandelt nog dossiers" in html_of(refused)
     own = post_form(client, f"/kantoor/medewerkers/{staff.admin.id}/rol", {"role": "lawyer"})
     assert own.status_code == 400
     session.expire_all()
@@ -413,7 +407,7 @@ def test_admin_grants_and_revokes_a_delegation(client, session, make, staff, as_
 def test_a_lawyer_grants_delegation_for_themself_only(client, session, staff, as_staff):
     """A lawyer cannot grant or revoke on behalf of another lawyer."""
     as_staff(staff.lawyer)
-    page = text_of(client.get("/kantoor/delegaties"))
+    page = html_of(client.get("/kantoor/delegaties"))
     assert "Els Secr" in page
     response = post_form(client, "/kantoor/delegaties", {
         "lawyer_id": staff.other_lawyer.id, "secretary_id": staff.idle_secretary.id})
@@ -437,7 +431,7 @@ def test_a_secretary_sees_whom_they_act_for_but_grants_nothing(client, session, 
                                                                as_staff):
     """Read only: the list of their lawyers; a POST is a 404."""
     as_staff(staff.secretary)
-    page = text_of(client.get("/kantoor/delegaties"))
+    page = html_of(client.get("/kantoor/delegaties"))
     assert "mr. Jansen" in page and "<form method=\"post\" novalidate" not in page
     response = post_form(client, "/kantoor/delegaties", {
         "lawyer_id": staff.other_lawyer.id, "secretary_id": staff.secretary.id})

@@ -1,4 +1,4 @@
-"""Pages of a long list: the dossier list, the document tabs and Berichten."""
+"""Pages of a long list (?page=): which page is asked for and shown, and its rows."""
 from dataclasses import dataclass
 
 from flask import current_app, request

@@ -4,7 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_babel import gettext as _
 
 from .. import audit, security, sms, twostep
-from ..auth.routes import too_many_attempts
+from ..auth.login import check_code
 from ..db import get_session
 from ..phone import display_phone
 from . import bp
@@ -12,10 +12,6 @@ from .common import me, password_again
 from .forms import CodeForm, PasswordAgainForm, PhoneForm
 
 _PENDING_PHONE = "sms_setup_phone"
-WRONG_CODE = {
-    "invalid": lambda: _("This code is not correct. Enter the code from the last SMS."),
-    "expired": lambda: _("This code has expired. Have a new code sent to you."),
-}
 
 
 def too_many_sms(refused):
@@ -80,28 +76,18 @@ def sms_confirm():
         return redirect(url_for("account.sms_setup"))
     db = get_session()
     user = me(db)
-    form, status = CodeForm(), 200
-    if form.validate_on_submit():
-        wait = twostep.attempts_blocked(db, user)
-        if wait:
-            form.form_errors.append(too_many_attempts(wait))
-            status = 429
-        else:
-            problem = twostep.check_sms_code(db, user, twostep.SMS_SETUP, phone, form.code.data)
-            if problem is None:
-                change = "sms_changed" if user.sms_enabled else "sms_on"
-                recovery_code = twostep.enable_sms(db, user, phone)
-                twostep.forget_failures(db, user)
-                _changed(db, user, change, phone=phone)
-                db.commit()
-                session.pop(_PENDING_PHONE, None)
-                return render_template("account/recovery_code.html", code=recovery_code)
-            twostep.note_failure(db, user)
-            db.commit()
-            form.code.errors.append(WRONG_CODE[problem]())
-            status = 400
-    elif request.method == "POST":
-        status = 400
+    form = CodeForm()
+    proved, status, _wait = check_code(
+        db, user, form, twostep.METHOD_SMS,
+        lambda code: twostep.check_sms_code(db, user, twostep.SMS_SETUP, phone, code)
+        or twostep.METHOD_SMS)
+    if proved:
+        change = "sms_changed" if user.sms_enabled else "sms_on"
+        recovery_code = twostep.enable_sms(db, user, phone)
+        _changed(db, user, change, phone=phone)
+        db.commit()
+        session.pop(_PENDING_PHONE, None)
+        return render_template("account/recovery_code.html", code=recovery_code)
     return render_template("account/sms_confirm.html", form=form,
                            phone=display_phone(phone)), status
 
@@ -139,27 +125,16 @@ def app_setup():
     secret = twostep.pending_totp_secret(db)
     if secret is None or "password" in request.form:
         return _start_app_setup(db, user)
-    form, status = CodeForm(), 200
-    if form.validate_on_submit():
-        wait = twostep.attempts_blocked(db, user)
-        if wait:
-            form.form_errors.append(too_many_attempts(wait))
-            status = 429
-        elif twostep.confirm_totp(db, user, form.code.data):
-            twostep.forget_failures(db, user)
-            _changed(db, user, "app_on")
-            db.commit()
-            flash(_("Your authenticator app has been set up. From now on you log in with a "
-                    "code from the app."), "success")
-            return redirect(url_for("account.twostep_overview"))
-        else:
-            twostep.note_failure(db, user)
-            db.commit()
-            form.code.errors.append(_("This code is not correct. Enter the code that your "
-                                      "authenticator app shows now."))
-            status = 400
-    elif request.method == "POST":
-        status = 400
+    form = CodeForm()
+    proved, status, _wait = check_code(
+        db, user, form, twostep.METHOD_APP,
+        lambda code: twostep.METHOD_APP if twostep.confirm_totp(db, user, code) else "invalid")
+    if proved:
+        _changed(db, user, "app_on")
+        db.commit()
+        flash(_("Your authenticator app has been set up. From now on you log in with a "
+                "code from the app."), "success")
+        return redirect(url_for("account.twostep_overview"))
     return render_template("account/app_setup.html", form=form,
                            qr=twostep.qr_svg(twostep.totp_uri(user, secret)),
                            secret=twostep.grouped_secret(secret)), status

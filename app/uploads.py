@@ -1,4 +1,5 @@
-"""Attachments: safe display names, allowed types, size limits, and storing uploads."""
+"""Uploaded files: safe display names, allowed types, size limits, and storing a message's
+attachments."""
 import os
 import unicodedata
 
@@ -6,8 +7,8 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from .. import audit, filecheck, firm, quota, storage
-from ..models import CAT_ATTACHMENT, Document, MessageAttachment
+from . import audit, filecheck, firm, quota, storage
+from .models import CAT_ATTACHMENT, Document, MessageAttachment
 
 MAX_NAME_LENGTH = 150
 MAX_EXTENSION_LENGTH = 16

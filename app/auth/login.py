@@ -1,0 +1,89 @@
+"""Logging a user in, and what the login pages share with Mijn gegevens: where to land, the
+language cookie, the messages of a pause, and checking a two-step code (no views here)."""
+import math
+
+from flask import current_app, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import login_user
+
+from .. import audit, security, twostep
+from ..models import utcnow
+
+WRONG = {
+    twostep.METHOD_APP: _l("This code is not correct. Enter the code that your "
+                           "authenticator app shows now."),
+    twostep.METHOD_SMS: _l("This code is not correct. Enter the code from the last SMS."),
+    twostep.METHOD_CODE: _l("This recovery or backup code is not correct, or it has been "
+                            "used before."),
+}
+EXPIRED = _l("This code has expired. Have a new code sent to you.")
+
+
+def landing_for(user, first_time=False):
+    """Where a user goes after logging in: staff side, Mijn gegevens the first time, or Home."""
+    if user.is_staff:
+        return url_for("staff.index")
+    if first_time:
+        return url_for("account.index")
+    return url_for("portal.home")
+
+
+def log_in(db, user):
+    """Start a fresh session for `user` and return where to go."""
+    session.clear()  # no state from before the login survives it
+    security.start_login(db, user)
+    login_user(user)
+    session["lang"] = user.language
+    first_time = user.first_login_at is None
+    now = utcnow()
+    user.first_login_at = user.first_login_at or now
+    user.last_login_at = now
+    return landing_for(user, first_time)
+
+
+def remember_language(response, lang):
+    """Keep the language of the login page in a cookie."""
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def too_many_attempts(seconds=None):
+    """The message shown while logins or codes are throttled, for a pause of `seconds`
+    (the throttles with a fixed window: LOGIN_WINDOW_MINUTES)."""
+    minutes = (math.ceil(seconds / 60) if seconds
+               else current_app.config["LOGIN_WINDOW_MINUTES"])
+    return ngettext("Too many failed attempts. Wait %(num)s minute and try again.",
+                    "Too many failed attempts. Wait %(num)s minutes and try again.", minutes)
+
+
+def retry_after(seconds):
+    """The header that tells a client how long a 429 lasts."""
+    return {"Retry-After": str(seconds)} if seconds else {}
+
+
+def check_code(db, user, form, method, verify, *, wrong_status=400, failure_event=None):
+    """A two-step code posted in `form` (at login, or to set a method up): paused → 429,
+    else `verify(code)` → what it proved ("app", "sms", "recovery", "backup"), or "invalid"
+    or "expired" → counted, `failure_event` audited, committed, `wrong_status`.
+
+    Returns (proved, status, wait): proved is None unless the code was right (then the
+    failures are forgotten and nothing is committed); wait is the pause in seconds."""
+    if not form.validate_on_submit():
+        return None, 400 if request.method == "POST" else 200, 0
+    wait = twostep.attempts_blocked(db, user)
+    if wait:  # not counted, not even checked: the pause ends by itself
+        form.form_errors.append(too_many_attempts(wait))
+        return None, 429, wait
+    proved = verify(form.code.data)
+    if proved not in ("invalid", "expired"):
+        twostep.forget_failures(db, user)
+        return proved, 200, 0
+    twostep.note_failure(db, user)
+    if failure_event:
+        audit.record(db, failure_event, target=user, method=method)
+    db.commit()
+    form.code.errors.append(EXPIRED if proved == "expired" else WRONG[method])
+    return None, wrong_status, 0

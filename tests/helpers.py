@@ -1,0 +1,271 @@
+"""Plain helpers the tests share: the test password and configuration, a free port, a real
+SMTP mailbox, posting forms, logging in, reading pages and mails, and messages and
+questionnaires as a browser sends them."""
+import html as html_
+import io
+import re
+import socket
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+from sqlmodel import select
+
+from app.models import (
+    CAT_ATTACHMENT,
+    AuditEvent,
+    Document,
+    Message,
+    MessageAttachment,
+    Questionnaire,
+    QuestionnaireAssignment,
+    utcnow,
+)
+from app.outbox import deliver_pending
+from app.questionnaires.definition import new_version
+from app.storage import path_for, store_bytes
+
+PASSWORD = "Geheim123"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def deliver(self, app):
+        """Run the outbox sender once and return the mails that arrived."""
+        before = len(self.messages)
+        deliver_pending(app)
+        return self.messages[before:]
+
+
+def test_config(database_url, tmp_path, smtp_port, **extra):
+    """The configuration every test app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "UPLOAD_FOLDER": str(tmp_path / "files"),
+        "OUTBOX_FOLDER": str(tmp_path / "outbox"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail suppresses mail when TESTING is on
+        "PUBLIC_BASE_URL": "http://portal.test",
+        "FIRM_NAME": "Kantoor Test",
+    }
+    config.update(extra)
+    return config
+
+
+test_config.__test__ = False  # a helper, not a test, wherever it is imported
+
+
+# ---- posting forms like a browser does
+
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                    r'"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_token(client, page="/__no_such_page__"):
+    """The CSRF token of the client's session, read from a rendered page."""
+    html = client.get(page).get_data(as_text=True)
+    match = _TOKEN.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url, data, **kw):
+    """POST `data` to `url` with the session's CSRF token, as a browser form would."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client)}, **kw)
+
+
+def login(client, email, password=PASSWORD):
+    return post_form(client, "/inloggen", {"email": email, "password": password})
+
+
+# ---- reading pages and mails
+
+_HIDDEN = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_of(response):
+    """The HTML of a response, as it came."""
+    return response.get_data(as_text=True)
+
+
+def text_of(page, unescape=False):
+    """The visible text of a response or an HTML string, on one line: tags dropped (script
+    and style with what they hold), whitespace collapsed; `unescape` decodes entities too."""
+    html = page.get_data(as_text=True) if hasattr(page, "get_data") else page
+    html = _TAG.sub(" ", _HIDDEN.sub(" ", html))
+    if unescape:
+        html = html_.unescape(html)
+    return " ".join(html.split())
+
+
+def events(session, action):
+    """The audit events of one kind, oldest first, as the database has them now."""
+    session.expire_all()
+    return session.exec(select(AuditEvent).where(AuditEvent.action == action)
+                        .order_by(AuditEvent.id)).all()
+
+
+def links_in(message):
+    """The http(s) links in a mail's plain text part."""
+    body = message.get_body(("plain",)).get_content()
+    return re.findall(r"https?://\S+", body)
+
+
+def labels_of_other_language(lang):
+    """Phrases that only the other language uses: they must not show on a `lang` page."""
+    path = ROOT / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as f:
+        nl = {m.id: m.string for m in read_po(f, locale="nl") if m.id and isinstance(m.id, str)}
+    phrases = []
+    for msgid, dutch in nl.items():
+        if msgid == dutch or "%(" in msgid:
+            continue
+        phrases.append(msgid if lang == "nl" else dutch)
+    return phrases
+
+
+# ---- messages
+
+SUBJECT, BODY = "kopie stukken", "Beste,\n\nHierbij zend ik "
+
+
+def add_message(session, dossier, sender, from_client=False, sent=True, **kw):
+    """A message in `dossier`, sent now unless `sent` is False (a draft)."""
+    message = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
+                      subject=kw.pop("subject", "Concept akte"),
+                      body=kw.pop("body", "Wilt u de concept akte doornemen?"),
+                      sent_at=utcnow() if sent else None, **kw)
+    session.add(message)
+    session.commit()
+    return message
+
+
+def attach(app, session, message, data=b"%PDF-1.4 bijlage", filename="bijlage.pdf",
+           category=CAT_ATTACHMENT, by=None):
+    """A stored file attached to `message`."""
+    with app.app_context():
+        key, digest, size = store_bytes(data)
+    document = Document(dossier_id=message.dossier_id, category=category,
+                        title=filename.rsplit(".", 1)[0], filename=filename,
+                        content_type="application/pdf", size=size, sha256=digest,
+                        storage_key=key, uploaded_by_id=by.id if by else message.sender_id)
+    session.add(document)
+    session.flush()
+    session.add(MessageAttachment(message_id=message.id, document_id=document.id))
+    session.commit()
+    return document
+
+
+def send_form(client, url, subject=SUBJECT, body=BODY, action="send", files=(), token=None,
+              **kw):
+    """Post the message form as a browser does (multipart, with the pressed button)."""
+    data = {"subject": subject, "body": body, "action": action,
+            "csrf_token": token or csrf_token(client)}
+    if files:
+        data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post(url, data=data, content_type="multipart/form-data", **kw)
+
+
+# ---- questionnaires
+
+# Five steps with every question type; "partner" shows only for the married.
+DEFINITION = {"steps": [
+    {"title": "Persoonsgegevens", "questions": [
+        {"id": "naam", "type": "text", "label": "Volledige naam", "required": True},
+        {"id": "geboortedatum", "type": "date", "label": "Geboortedatum", "required": True},
+        {"id": "email", "type": "email", "label": "E-mailadres", "required": True},
+        {"id": "telefoon", "type": "phone", "label": "Telefoonnummer",
+         "help": "Bijvoorbeeld uw mobiele nummer"}]},
+    {"title": "Burgerlijke staat", "questions": [
+        {"id": "gehuwd", "type": "yesno", "label": "Bent u gehuwd?", "required": True},
+        {"id": "partner", "type": "text", "label": "Naam partner", "required": True,
+         "show_if": {"question": "gehuwd", "value": "yes"}}]},
+    {"title": "Financiën", "questions": [
+        {"id": "iban", "type": "iban", "label": "Rekeningnummer", "required": True},
+        {"id": "inkomen", "type": "number", "label": "Bruto jaarinkomen", "min": 0},
+        {"id": "woonvorm", "type": "choice", "label": "Woonvorm", "required": True,
+         "options": [{"value": "koop", "label": "Koopwoning"},
+                     {"value": "huur", "label": "Huurwoning"}]}]},
+    {"title": "Wensen", "questions": [
+        {"id": "wensen", "type": "multichoice", "label": "Wat wilt u regelen?",
+         "options": ["Testament", "Levenstestament", "Samenlevingscontract"]},
+        {"id": "toelichting", "type": "textarea", "label": "Toelichting"}]},
+    {"title": "Stukken", "questions": [
+        {"id": "legitimatie", "type": "upload", "label": "Kopie legitimatiebewijs",
+         "required": True}]},
+]}
+
+
+def assign(session, client_user, dossier, definition=DEFINITION, title="Intake koper",
+           introduction="Wij vragen u enkele gegevens."):
+    """Send a new questionnaire (version 1 of `definition`) to a client for a dossier."""
+    questionnaire = Questionnaire(title=title)
+    session.add(questionnaire)
+    session.flush()
+    version = new_version(session, questionnaire, title=title, definition=definition,
+                          introduction=introduction)
+    session.flush()
+    assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
+                                         client_id=client_user.id)
+    session.add(assignment)
+    session.commit()
+    return assignment
+
+
+def form_state(client, url):
+    """The revision and the `_shown` markers of the form on the page at `url`."""
+    html = client.get(url).get_data(as_text=True)
+    revision = re.search(r'name="revision" value="(\d+)"', html)
+    assert revision, f"no step form at {url}"
+    return revision[1], re.findall(r'name="_shown" value="([^"]+)"', html)
+
+
+def fill(client, assignment, number, answers, action="next", revision=None, headers=None,
+         files=None):
+    """Send step `number` the way a browser with JavaScript sends its form: with the
+    revision (of the page as shown, unless given) and every question answered marked as
+    shown."""
+    url = f"/vragenlijsten/{assignment.id}/stap/{number}"
+    shown = list(answers)
+    if revision is None:
+        revision, _markers = form_state(client, url)
+    data = {f"q_{key}": value for key, value in answers.items()}
+    data.update(files or {})
+    data.update(revision=str(revision), action=action, _shown=shown)
+    return post_form(client, url, data, headers=headers or {})
+
+
+def complete(client, assignment):
+    html = client.get(f"/vragenlijsten/{assignment.id}/overzicht").get_data(as_text=True)
+    fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', html)[1]
+    return post_form(client, f"/vragenlijsten/{assignment.id}/voltooien",
+                     {"fingerprint": fingerprint})
+
+
+def pdf_text(app, document):
+    with app.app_context(), open(path_for(document.storage_key), "rb") as f:
+        reader = PdfReader(io.BytesIO(f.read()))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
