@@ -2,82 +2,24 @@
 once. Real parallel requests against a real gunicorn (4 workers of 4 threads), on SQLite
 and on PostgreSQL (TEST_DATABASE_URL), for the client's new message, reply and draft and
 the staff member's new message and reply."""
-import http.client
-import re
-import threading
-import urllib.parse
 from collections import Counter
 
 import pytest
 from helpers import PASSWORD, add_message
-from ops.server import Gunicorn
+from ops.server import Browser, threaded
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
 from app.models import AuditEvent, Document, FormKey, Message
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-FORM_KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
 CLICKS = 6
-
-
-class Browser:
-    """One browser session over http.client: its cookies, CSRF token and the form key of
-    the last page shown."""
-
-    def __init__(self, port):
-        self.port = port
-        self.cookies = {}
-        self.token = self.form_key = None
-
-    def request(self, method, path, fields=None):
-        """(status, Location) of one request; keeps cookies, CSRF token and form key."""
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if fields is not None:
-            body = urllib.parse.urlencode({"csrf_token": self.token, **fields})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read().decode()
-        finally:
-            conn.close()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, value = cookie.split(";", 1)[0].partition("=")
-            self.cookies[name] = value
-        if match := TOKEN.search(content):
-            self.token = match[1]
-        self.form_key = (match := FORM_KEY.search(content)) and match[1]
-        return response.status, response.headers.get("Location", "")
-
-    def at_once(self, count, path, fields):
-        """POST `fields` to `path` `count` times at the same moment: [(status, Location)]."""
-        barrier, answers = threading.Barrier(count), []
-
-        def post():
-            other = Browser(self.port)
-            other.cookies, other.token = dict(self.cookies), self.token
-            barrier.wait()
-            answers.append(other.request("POST", path, fields))
-
-        threads = [threading.Thread(target=post) for _ in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        return answers
 
 
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """A real gunicorn on the test database for every test here (each test's `app` empties
     the tables first)."""
-    folder = tmp_path_factory.mktemp("double-submit")
-    settings = {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                "UPLOAD_FOLDER": str(folder / "files"), "OUTBOX_FOLDER": str(folder / "outbox")}
-    with Gunicorn(settings, workers=4, args=["--preload", "--threads", "4"]) as gunicorn:
+    with threaded(database_url, tmp_path_factory.mktemp("double-submit")) as gunicorn:
         yield gunicorn
 
 

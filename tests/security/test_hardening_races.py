@@ -2,15 +2,11 @@
 against a real gunicorn (4 workers of 4 threads), on SQLite and on PostgreSQL
 (TEST_DATABASE_URL): a link is used once, and no more wrong passwords or codes are checked
 than the limit allows."""
-import http.client
-import re
-import threading
-import urllib.parse
 from collections import Counter
 
 import pytest
 from helpers import PASSWORD
-from ops.server import Gunicorn
+from ops.server import Browser, threaded
 from sqlmodel import select
 from twostep_helpers import with_app
 
@@ -19,66 +15,14 @@ from app.account.profile import request_email_change
 from app.models import TOKEN_PASSWORD, OneTimeToken, OutgoingMail, User
 from app.security import issue_token, set_password
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 NEW_PASSWORD = "Parallel2026x"
-
-
-class Browser:
-    """One browser session over http.client: its cookies and CSRF token."""
-
-    def __init__(self, port):
-        self.port = port
-        self.cookies = {}
-        self.token = None
-
-    def request(self, method, path, fields=None):
-        """(status, Location) of one request; keeps cookies and the page's CSRF token."""
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if fields is not None:
-            body = urllib.parse.urlencode({**fields, "csrf_token": self.token})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read().decode()
-        finally:
-            conn.close()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, value = cookie.split(";", 1)[0].partition("=")
-            self.cookies[name] = value
-        if match := TOKEN.search(content):
-            self.token = match[1]
-        return response.status, response.headers.get("Location", "")
-
-    def at_once(self, count, path, fields):
-        """POST `fields` to `path` `count` times at the same moment; the statuses."""
-        barrier, statuses = threading.Barrier(count), []
-
-        def post():
-            cookies, token = dict(self.cookies), self.token  # as the page left them
-            other = Browser(self.port)
-            other.cookies, other.token = cookies, token
-            barrier.wait()
-            statuses.append(other.request("POST", path, fields)[0])
-
-        threads = [threading.Thread(target=post) for _ in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        return Counter(statuses)
 
 
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """A real gunicorn on the test database, for every test of this file (each test's `app`
     empties the tables first)."""
-    folder = tmp_path_factory.mktemp("races")
-    settings = {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                "UPLOAD_FOLDER": str(folder / "files"), "OUTBOX_FOLDER": str(folder / "outbox")}
-    with Gunicorn(settings, workers=4, args=["--preload", "--threads", "4"]) as gunicorn:
+    with threaded(database_url, tmp_path_factory.mktemp("races")) as gunicorn:
         yield gunicorn
 
 
@@ -91,7 +35,7 @@ def test_a_password_link_posted_ten_times_at_once_works_once(app, session, make,
     session.commit()
     browser = Browser(server.port)
     assert browser.request("GET", f"/wachtwoord/{raw}")[0] == 200
-    statuses = browser.at_once(10, f"/wachtwoord/{raw}",
+    statuses = browser.statuses_at_once(10, f"/wachtwoord/{raw}",
                                {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert statuses == Counter({302: 1, 400: 9}), statuses
     session.expire_all()
@@ -105,7 +49,7 @@ def test_an_invitation_confirmed_ten_times_at_once_sends_one_link(app, session, 
     raw = make.invite(user)
     browser = Browser(server.port)
     assert browser.request("GET", f"/welkom/{raw}")[0] == 200
-    statuses = browser.at_once(10, f"/welkom/{raw}", {"email": user.email})
+    statuses = browser.statuses_at_once(10, f"/welkom/{raw}", {"email": user.email})
     assert statuses == Counter({302: 1, 400: 9}), statuses
     links = session.exec(select(OneTimeToken).where(OneTimeToken.user_id == user.id,
                                                     OneTimeToken.purpose == TOKEN_PASSWORD))
@@ -126,7 +70,7 @@ def test_an_email_change_link_posted_ten_times_at_once_works_once(app, session, 
     session.commit()
     path = f"/mijn-gegevens/e-mailadres/{raw}"
     assert browser.request("GET", path)[0] == 200
-    statuses = browser.at_once(10, path, {})
+    statuses = browser.statuses_at_once(10, path, {})
     assert statuses[302] == 1 and sum(statuses.values()) == 10, statuses
     assert set(statuses) <= {302, 400, 409}, statuses
     notices = session.exec(select(OutgoingMail).where(OutgoingMail.recipient == user.email))
@@ -142,7 +86,8 @@ def test_parallel_wrong_passwords_are_checked_no_more_than_the_limit(app, sessio
     session.commit()
     browser = Browser(server.port)
     browser.request("GET", "/inloggen")
-    statuses = browser.at_once(24, "/inloggen", {"email": user.email, "password": "Fout12345"})
+    statuses = browser.statuses_at_once(24, "/inloggen",
+                                        {"email": user.email, "password": "Fout12345"})
     limit = app.config["LOGIN_MAX_FAILURES_ACCOUNT"]
     assert statuses == Counter({401: limit, 429: 24 - limit}), statuses
 
@@ -160,6 +105,7 @@ def test_parallel_wrong_codes_are_checked_no_more_than_the_limit(app, session, m
                                        {"email": user.email, "password": PASSWORD})
     assert status == 302 and location.endswith("/inloggen/verificatie/app"), (status, location)
     assert browser.request("GET", "/inloggen/verificatie/code")[0] == 200
-    statuses = browser.at_once(24, "/inloggen/verificatie/code", {"code": "AAAA-BBBB-CCCC"})
+    statuses = browser.statuses_at_once(24, "/inloggen/verificatie/code",
+                                        {"code": "AAAA-BBBB-CCCC"})
     limit = app.config["TWO_STEP_MAX_FAILURES"]
     assert statuses == Counter({401: limit, 429: 24 - limit}), statuses

@@ -1,12 +1,13 @@
 """Issue 14 point 2 under real parallel requests (gunicorn, SQLite and PostgreSQL): the SMS
 caps hold when many "send a new code" requests arrive at the same moment."""
 from helpers import PASSWORD
+from ops.server import Browser
 from sqlmodel import func, select
 from twostep_helpers import with_sms
 
 from app.models import ThrottleEvent
 
-from .test_hardening_races import Browser, server  # noqa: F401 (server is a fixture)
+from .test_hardening_races import server  # noqa: F401 (server is a fixture)
 
 
 def test_parallel_login_code_requests_send_no_more_than_the_cap(app, session, make, server):  # noqa: F811
@@ -20,7 +21,7 @@ def test_parallel_login_code_requests_send_no_more_than_the_cap(app, session, ma
                                        {"email": user.email, "password": PASSWORD})
     assert status == 302 and location.endswith("/inloggen/verificatie/sms"), (status, location)
     assert browser.request("GET", "/inloggen/verificatie/sms")[0] == 200
-    statuses = browser.at_once(12, "/inloggen/verificatie/sms/versturen", {})
+    statuses = browser.statuses_at_once(12, "/inloggen/verificatie/sms/versturen", {})
     assert set(statuses) == {302}, statuses
     session.expire_all()
     sent = session.exec(select(func.count()).select_from(ThrottleEvent).where(

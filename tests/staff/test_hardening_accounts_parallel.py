@@ -5,8 +5,7 @@ from collections import Counter
 
 import pytest
 from helpers import PASSWORD
-from ops.server import Gunicorn
-from security.test_hardening_races import Browser
+from ops.server import Browser, threaded
 from sqlmodel import select
 
 from app.models import AccountInvitation, OutgoingMail
@@ -15,10 +14,7 @@ from app.models import AccountInvitation, OutgoingMail
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """A real gunicorn on the test database (each test's `app` empties the tables first)."""
-    folder = tmp_path_factory.mktemp("accounts")
-    settings = {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                "UPLOAD_FOLDER": str(folder / "files"), "OUTBOX_FOLDER": str(folder / "outbox")}
-    with Gunicorn(settings, workers=4, args=["--preload", "--threads", "4"]) as gunicorn:
+    with threaded(database_url, tmp_path_factory.mktemp("accounts")) as gunicorn:
         yield gunicorn
 
 
@@ -33,7 +29,7 @@ def test_twenty_additions_at_once_stop_at_the_daily_cap(app, session, make, serv
                                                  "password": PASSWORD})[0] == 302
     assert browser.request("GET", "/mijn-gegevens/accounts")[0] == 200
     cap = app.config["EXTRA_ACCOUNTS_MAX_PER_DAY"]
-    statuses = browser.at_once(2 * cap, "/mijn-gegevens/accounts",
+    statuses = browser.statuses_at_once(2 * cap, "/mijn-gegevens/accounts",
                                {"name": "Iemand", "email": "doelwit@example.nl",
                                 "language": "nl"})
     assert statuses == Counter({302: cap, 429: cap}), statuses
