@@ -159,6 +159,7 @@ def test_my_details(page, live_server, app, session, make, lang):
     audit.check("app set-up: the password first")
     page.locator('input[name="password"]').fill(PASSWORD)
     page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("#totp-secret")).to_be_visible()  # the next page, not the old one
     audit.check("app set-up")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
