@@ -1,19 +1,10 @@
-"""${message}
-
-Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
-Create Date: ${create_date}
-"""
+"""${up_revision}, after ${down_revision | comma,n} (${create_date.date()}): ${message}."""
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
 import app.models
 ${imports if imports else ""}
-
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
-branch_labels = ${repr(branch_labels)}
-depends_on = ${repr(depends_on)}
 
 
 def upgrade():

@@ -1,18 +1,10 @@
-"""account: the new address an e-mail-change link confirms
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-24 21:30:00.000000
-"""
+"""0003, after 0002 (2026-11-24): Account: the new address an e-mail-change link confirms."""
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-
-revision = '0003'
-down_revision = '0002'
-branch_labels = None
-depends_on = None
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade():

@@ -1,19 +1,12 @@
-"""firm settings: name, logo, colour, mail sender and upload limits made by an admin
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-25 09:00:00.000000
-"""
+"""0004, after 0003 (2026-11-25): Firm settings: name, logo, colour, mail sender
+and upload limits made by an admin."""
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 import app.models
 
-
-revision = '0004'
-down_revision = '0003'
-branch_labels = None
-depends_on = None
+revision = "0004"
+down_revision = "0003"
 
 
 def upgrade():

@@ -1,18 +1,11 @@
-"""operations: mails given up on, when a dossier got its status, retention per status
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-25 01:00:00.000000
-"""
+"""0005, after 0004 (2026-11-25): Operations: mails given up on, when a dossier
+got its status, retention per status."""
 from alembic import op
 import sqlalchemy as sa
 import app.models
 
-
-revision = '0005'
-down_revision = '0004'
-branch_labels = None
-depends_on = None
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade():

@@ -1,21 +1,13 @@
-"""hardening: who deactivated an account, invitations of extra accounts, one-time form keys,
-a login's pending authenticator secret, upload quota and SMS countries; e-mail addresses
-brought to their one normal form
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-06 23:30:00.000000
-"""
+"""0006, after 0005 (2026-12-06): Hardening: who deactivated an account, invitations of
+extra accounts, one-time form keys, a login's pending authenticator secret, upload quota and
+SMS countries; e-mail addresses brought to their one normal form."""
 from alembic import op
 import sqlalchemy as sa
 import app.models
 from app.addresses import renormalise_stored
 
-
-revision = '0006'
-down_revision = '0005'
-branch_labels = None
-depends_on = None
+revision = "0006"
+down_revision = "0005"
 
 
 def upgrade():
