@@ -5,7 +5,8 @@ import logging
 import os
 import secrets
 
-from flask import Flask, abort, current_app, g, request, session
+from flask import Flask, abort, current_app, g, request
+from flask import session as cookie
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import safe_join
@@ -137,7 +138,7 @@ def select_locale():
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    for choice in (getattr(g, "force_locale", None), session.get("lang"),
+    for choice in (getattr(g, "force_locale", None), cookie.get("lang"),
                    request.cookies.get("lang")):
         if choice in languages:
             return choice

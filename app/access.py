@@ -1,7 +1,7 @@
 """Access control in one place: which records a user may see, fetched with the check."""
-from flask import abort
-from sqlmodel import and_, or_, select
+from sqlmodel import or_, select
 
+from .db import one_or_404
 from .models import (
     CAT_ATTACHMENT,
     Document,
@@ -15,9 +15,9 @@ from .models import (
 
 
 def visible_dossier_ids(user):
-    """A select of the ids of the dossiers a client may see: their own and their company's."""
+    """A select of the ids of the dossiers a client reaches: directly or through its company.
+    None for a staff account (the staff's rules: app/staff/access.staff_dossier_ids)."""
     if user.is_staff:
-        # The staff side (its own issue) widens this by role and delegation.
         return select(Dossier.id).where(Dossier.id.is_(None))
     own = select(DossierClient.dossier_id).where(DossierClient.user_id == user.id)
     if user.company_id is None:
@@ -32,12 +32,9 @@ def visible_dossiers(user):
     return select(Dossier).where(Dossier.id.in_(visible_dossier_ids(user)))
 
 
-def get_dossier_for(session, user, dossier_id):
+def get_dossier_for(db, user, dossier_id):
     """The dossier if `user` may see it, else 404 (never 403: do not confirm it exists)."""
-    dossier = session.exec(visible_dossiers(user).where(Dossier.id == dossier_id)).first()
-    if dossier is None:
-        abort(404)
-    return dossier
+    return one_or_404(db, visible_dossiers(user).where(Dossier.id == dossier_id))
 
 
 def visible_messages(user):
@@ -47,43 +44,38 @@ def visible_messages(user):
         or_(Message.sent_at.is_not(None), Message.sender_id == user.id))
 
 
-def get_message_for(session, user, message_id):
+def get_message_for(db, user, message_id):
     """The message if `user` may see it, else 404."""
-    message = session.exec(visible_messages(user).where(Message.id == message_id)).first()
-    if message is None:
-        abort(404)
-    return message
+    return one_or_404(db, visible_messages(user).where(Message.id == message_id))
+
+
+def documents_in(dossier_ids, message_ids):
+    """A select of the documents in these dossiers (a select of their ids); an attachment
+    only when its message is one of `message_ids` (a select too)."""
+    attached = select(MessageAttachment.document_id).where(
+        MessageAttachment.message_id.in_(message_ids))
+    return select(Document).where(
+        Document.dossier_id.in_(dossier_ids),
+        or_(Document.category != CAT_ATTACHMENT, Document.id.in_(attached)))
 
 
 def visible_documents(user):
-    """A select of the documents a user may see: published in their dossiers, or attached
-    to a message they may see."""
-    attached = (select(MessageAttachment.document_id)
-                .where(MessageAttachment.message_id.in_(visible_messages(user)
-                                                        .with_only_columns(Message.id))))
-    return select(Document).where(
-        Document.dossier_id.in_(visible_dossier_ids(user)),
-        Document.withdrawn_at.is_(None),
-        or_(Document.category != CAT_ATTACHMENT,
-            and_(Document.category == CAT_ATTACHMENT, Document.id.in_(attached))))
+    """A select of the documents a user may see: published in their dossiers and not
+    withdrawn, or attached to a message they may see."""
+    return documents_in(visible_dossier_ids(user),
+                        visible_messages(user).with_only_columns(Message.id)).where(
+        Document.withdrawn_at.is_(None))
 
 
-def get_document_for(session, user, document_id):
+def get_document_for(db, user, document_id):
     """The document if `user` may see it, else 404."""
-    document = session.exec(visible_documents(user).where(Document.id == document_id)).first()
-    if document is None:
-        abort(404)
-    return document
+    return one_or_404(db, visible_documents(user).where(Document.id == document_id))
 
 
-def get_draft_for(session, user, message_id):
+def get_draft_for(db, user, message_id):
     """The user's own unsent message (a draft) in a dossier they may see, else 404."""
-    message = session.exec(visible_messages(user).where(
-        Message.id == message_id, Message.sent_at.is_(None),
-        Message.sender_id == user.id)).first()
-    if message is None:
-        abort(404)
-    return message
+    return one_or_404(db, visible_messages(user).where(
+        Message.id == message_id, Message.sent_at.is_(None), Message.sender_id == user.id))
 
 
 def message_documents(user, message_id):
@@ -93,13 +85,9 @@ def message_documents(user, message_id):
             .where(MessageAttachment.message_id == message_id))
 
 
-def get_attachment_for(session, user, message, document_id):
+def get_attachment_for(db, user, message, document_id):
     """A document attached to `message` that `user` may see, else 404."""
-    document = session.exec(message_documents(user, message.id)
-                            .where(Document.id == document_id)).first()
-    if document is None:
-        abort(404)
-    return document
+    return one_or_404(db, message_documents(user, message.id).where(Document.id == document_id))
 
 
 def visible_assignments(user):
@@ -109,13 +97,10 @@ def visible_assignments(user):
         QuestionnaireAssignment.dossier_id.in_(visible_dossier_ids(user)))
 
 
-def get_assignment_for(session, user, assignment_id):
+def get_assignment_for(db, user, assignment_id):
     """A questionnaire sent to `user` in a dossier they may see, else 404."""
-    assignment = session.exec(visible_assignments(user).where(
-        QuestionnaireAssignment.id == assignment_id)).first()
-    if assignment is None:
-        abort(404)
-    return assignment
+    return one_or_404(db, visible_assignments(user).where(
+        QuestionnaireAssignment.id == assignment_id))
 
 
 def open_assignments(user):

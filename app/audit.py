@@ -4,11 +4,13 @@ Also the process log's format: one line per record, whatever a user typed (see S
 """
 import logging
 import re
+from datetime import timedelta
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
+from sqlmodel import select
 
-from .models import ROLE_SECRETARY, AuditEvent, Dossier
+from .models import ROLE_SECRETARY, AuditEvent, Dossier, utcnow
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 # Line breaks and other control characters: in a log message they may come from user input
@@ -17,7 +19,7 @@ _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r"}
 
 
-def record(session, action, *, actor=None, target=None, dossier_id=None, **detail):
+def record(db, action, *, actor=None, target=None, dossier_id=None, **detail):
     """Add an audit event to the session; it is committed with the change it describes.
 
     A secretary always acts on behalf of a lawyer: in a dossier that is the dossier's lawyer,
@@ -25,7 +27,7 @@ def record(session, action, *, actor=None, target=None, dossier_id=None, **detai
     """
     if (detail.get("on_behalf_of") is None and dossier_id is not None
             and getattr(actor, "role", None) == ROLE_SECRETARY):
-        dossier = session.get(Dossier, dossier_id)
+        dossier = db.get(Dossier, dossier_id)
         if dossier is not None and dossier.lawyer_id is not None:
             detail["on_behalf_of"] = dossier.lawyer_id
     event = AuditEvent(
@@ -37,8 +39,28 @@ def record(session, action, *, actor=None, target=None, dossier_id=None, **detai
         ip=request.remote_addr if has_request_context() else None,
         detail=detail,
     )
-    session.add(event)
+    db.add(event)
     return event
+
+
+# Staff viewing is audited, but at most once per person and record in this period: the log
+# stays readable when someone clicks around in one dossier.
+VIEW_QUIET_PERIOD = timedelta(minutes=10)
+
+
+def record_view(db, action, user, target, dossier_id, **detail):
+    """Audit that `user` looked at `target` (e.g. "dossier.viewed"), unless they already did
+    in the last VIEW_QUIET_PERIOD; commits. True when an event was written."""
+    since = utcnow() - VIEW_QUIET_PERIOD
+    seen = db.exec(select(AuditEvent.id).where(
+        AuditEvent.action == action, AuditEvent.actor_id == user.id,
+        AuditEvent.target_type == type(target).__name__.lower(),
+        AuditEvent.target_id == target.id, AuditEvent.at >= since).limit(1)).first()
+    if seen is not None:
+        return False
+    record(db, action, actor=user, target=target, dossier_id=dossier_id, **detail)
+    db.commit()
+    return True
 
 
 # ---- the process log

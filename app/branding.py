@@ -1,7 +1,4 @@
-"""The firm's colour and logo, served at two public, cacheable URLs (the login page shows
-them): /firm/style.css sets a CSS custom property that portal.css uses (the strict CSP
-forbids inline style), and /firm/logo serves the logo. Their URLs carry a version, so a change
-shows at once."""
+"""The firm's colour and logo at two public, cacheable URLs (`/firm/style.css`, `/firm/logo`)."""
 from flask import Blueprint, abort, current_app, request, send_file
 
 from . import storage

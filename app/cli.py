@@ -169,10 +169,10 @@ def serve(host, port):
 def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_cli)
-    from .ops import backup, dbcopy, integrity
+    from .ops import backup, dbcopy, integrity, restore
 
     for command in (create_staff, create_client, send_mail, demo, serve):
         app.cli.add_command(command)
-    for module in (integrity, backup, dbcopy):
+    for module in (integrity, backup, restore, dbcopy):
         for command in module.commands:
             app.cli.add_command(command)

@@ -2,7 +2,7 @@
 import os
 import re
 
-from flask import current_app, g, has_request_context, request
+from flask import abort, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlmodel import Session, create_engine
 
@@ -76,11 +76,11 @@ def _take_write_lock(conn):
     driver.execute("BEGIN IMMEDIATE")
 
 
-def hold_write_lock(session):
+def hold_write_lock(db):
     """From here on the session's transaction holds SQLite's write lock, also in a GET
     (whose transactions begin without it), so a check and the write after it are one step;
     on PostgreSQL nothing."""
-    connection = session.connection()
+    connection = db.connection()
     if connection.info.get("sqlite_deferred"):
         _take_write_lock(connection)
 
@@ -139,6 +139,14 @@ def like(text):
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def one_or_404(db, query):
+    """The first row of `query` (a select), or a 404 when there is none."""
+    row = db.exec(query).first()
+    if row is None:
+        abort(404)
+    return row
+
+
 def database_url(app):
     """The configured database URL, or the SQLite file in the instance folder."""
     url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -174,6 +182,6 @@ def get_session():
 
 def close_session(_exc=None):
     """Roll back whatever was not committed and close the session."""
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    db = g.pop("db_session", None)
+    if db is not None:
+        db.close()

@@ -55,10 +55,10 @@ STATUSES = [
 ]
 
 
-def default_statuses(session):
+def default_statuses(db):
     """The dossier statuses every installation starts with."""
     for position, (code, nl, en, in_progress, days) in enumerate(STATUSES):
-        session.add(DossierStatus(code=code, label_nl=nl, label_en=en,
+        db.add(DossierStatus(code=code, label_nl=nl, label_en=en,
                                   in_progress=in_progress, position=position,
                                   retention_days=days))
 
@@ -70,21 +70,21 @@ def _pdf(title, text):
     return out.getvalue()
 
 
-def _document(session, dossier, category, title, filename, by):
+def _document(db, dossier, category, title, filename, by):
     data = _pdf(title, f"Dossier {dossier.number}: {dossier.description}")
     key, digest, size = store_bytes(data)
-    session.add(Document(dossier_id=dossier.id, category=category, title=title,
+    db.add(Document(dossier_id=dossier.id, category=category, title=title,
                          filename=filename, content_type="application/pdf", size=size,
                          sha256=digest, storage_key=key, uploaded_by_id=by.id))
 
 
-def _dossier(session, number, description, status, lawyer, steps=(), done=0):
+def _dossier(db, number, description, status, lawyer, steps=(), done=0):
     dossier = Dossier(number=number, description=description, status_code=status,
                       lawyer_id=lawyer.id)
-    session.add(dossier)
-    session.flush()
+    db.add(dossier)
+    db.flush()
     for position, (nl, en) in enumerate(steps):
-        session.add(ProgressStep(dossier_id=dossier.id, position=position, title_nl=nl,
+        db.add(ProgressStep(dossier_id=dossier.id, position=position, title_nl=nl,
                                  title_en=en, done_at=utcnow() if position < done else None))
     return dossier
 
@@ -94,78 +94,78 @@ def _with_password(user):
     return user
 
 
-def _staff(session, email, name, role, phone):
+def _staff(db, email, name, role, phone):
     """A staff member with SMS two-step on: the demo's texts land in instance/outbox/ and
     the log, so the staff side can be tried without a phone."""
-    user = _with_password(create_user(session, email=email, name=name, kind=KIND_STAFF,
+    user = _with_password(create_user(db, email=email, name=name, kind=KIND_STAFF,
                                       role=role))
     user.sms_phone, user.sms_enabled = phone, True
     return user
 
 
-def load_demo(session):
+def load_demo(db):
     """Fill an empty database with the demo firm."""
-    default_statuses(session)
-    admin = _staff(session, "admin@kantoor.example.nl", "Beheerder", ROLE_ADMIN,
+    default_statuses(db)
+    admin = _staff(db, "admin@kantoor.example.nl", "Beheerder", ROLE_ADMIN,
                    "+31612340001")
-    lawyer = _staff(session, "mr.jansen@kantoor.example.nl", "mr. P. Jansen", ROLE_LAWYER,
+    lawyer = _staff(db, "mr.jansen@kantoor.example.nl", "mr. P. Jansen", ROLE_LAWYER,
                     "+31612340002")
-    secretary = _staff(session, "secretariaat@kantoor.example.nl", "L. de Boer",
+    secretary = _staff(db, "secretariaat@kantoor.example.nl", "L. de Boer",
                        ROLE_SECRETARY, "+31612340003")
-    session.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
+    db.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
 
-    jan = _with_password(create_user(session, email="jan@example.nl", name="Jan de Vries"))
-    sophie = _with_password(create_user(session, email="sophie@example.nl",
+    jan = _with_password(create_user(db, email="jan@example.nl", name="Jan de Vries"))
+    sophie = _with_password(create_user(db, email="sophie@example.nl",
                                         name="Sophie Miller", language="en"))
-    bakery = create_company(session, name="Bakkerij De Wit B.V.")
-    anna = _with_password(create_user(session, email="anna@bakkerij-dewit.nl",
+    bakery = create_company(db, name="Bakkerij De Wit B.V.")
+    anna = _with_password(create_user(db, email="anna@bakkerij-dewit.nl",
                                       name="Anna de Wit", company=bakery, company_main=True))
-    _with_password(create_user(session, email="piet@bakkerij-dewit.nl", name="Piet de Wit",
+    _with_password(create_user(db, email="piet@bakkerij-dewit.nl", name="Piet de Wit",
                                company=bakery))
-    newcomer = create_user(session, email="nieuw@example.nl", name="Nadia Nieuw")
-    send_invitation(session, newcomer, actor=admin)
+    newcomer = create_user(db, email="nieuw@example.nl", name="Nadia Nieuw")
+    send_invitation(db, newcomer, actor=admin)
 
     steps = [("Intakegesprek", "Intake meeting"), ("Stukken ontvangen", "Documents received"),
              ("Concept akte opgesteld", "Draft deed prepared"),
              ("Akte besproken", "Deed discussed"), ("Akte gepasseerd", "Deed executed")]
-    house = _dossier(session, "2026-0142", "Aankoop woning Dorpsstraat 12", "in_progress",
+    house = _dossier(db, "2026-0142", "Aankoop woning Dorpsstraat 12", "in_progress",
                      lawyer, steps, done=2)
-    divorce = _dossier(session, "2026-0077", "Echtscheiding De Vries", "waiting", lawyer,
+    divorce = _dossier(db, "2026-0077", "Echtscheiding De Vries", "waiting", lawyer,
                        steps[:2], done=1)
-    will = _dossier(session, "2025-0311", "Testament", "closed", lawyer)
-    lease = _dossier(session, "2026-0201", "Huurgeschil bedrijfspand", "in_progress", lawyer,
+    will = _dossier(db, "2025-0311", "Testament", "closed", lawyer)
+    lease = _dossier(db, "2026-0201", "Huurgeschil bedrijfspand", "in_progress", lawyer,
                      steps[:3], done=1)
-    estate = _dossier(session, "2026-0215", "Estate of R. Miller", "in_progress", lawyer)
+    estate = _dossier(db, "2026-0215", "Estate of R. Miller", "in_progress", lawyer)
     for dossier in (house, divorce, will):
-        session.add(DossierClient(dossier_id=dossier.id, user_id=jan.id))
-    session.add(DossierClient(dossier_id=estate.id, user_id=sophie.id))
-    session.add(DossierCompany(dossier_id=lease.id, company_id=bakery.id))
+        db.add(DossierClient(dossier_id=dossier.id, user_id=jan.id))
+    db.add(DossierClient(dossier_id=estate.id, user_id=sophie.id))
+    db.add(DossierCompany(dossier_id=lease.id, company_id=bakery.id))
 
-    _document(session, house, CAT_CORRESPONDENCE, "Opdrachtbevestiging",
+    _document(db, house, CAT_CORRESPONDENCE, "Opdrachtbevestiging",
               "opdrachtbevestiging.pdf", lawyer)
-    _document(session, house, CAT_DOCUMENT, "Concept akte van levering",
+    _document(db, house, CAT_DOCUMENT, "Concept akte van levering",
               "concept-akte-levering.pdf", lawyer)
-    _document(session, house, CAT_DOCUMENT, "Declaratie", "declaratie-2026-03.pdf", lawyer)
-    _document(session, house, CAT_PROVIDED, "Kopie legitimatiebewijs", "paspoort.pdf", jan)
-    _document(session, lease, CAT_CORRESPONDENCE, "Brief aan verhuurder",
+    _document(db, house, CAT_DOCUMENT, "Declaratie", "declaratie-2026-03.pdf", lawyer)
+    _document(db, house, CAT_PROVIDED, "Kopie legitimatiebewijs", "paspoort.pdf", jan)
+    _document(db, lease, CAT_CORRESPONDENCE, "Brief aan verhuurder",
               "brief-verhuurder.pdf", lawyer)
-    _document(session, estate, CAT_DOCUMENT, "Power of attorney", "volmacht.pdf", lawyer)
+    _document(db, estate, CAT_DOCUMENT, "Power of attorney", "volmacht.pdf", lawyer)
 
     sent = utcnow() - timedelta(days=2)
-    session.add(Message(dossier_id=house.id, sender_id=lawyer.id, from_client=False,
+    db.add(Message(dossier_id=house.id, sender_id=lawyer.id, from_client=False,
                         subject="Concept akte", sent_at=sent,
                         body="Geachte heer De Vries,\n\nIn het dossier staat de concept akte "
                              "klaar. Wilt u deze doornemen?\n\nMet vriendelijke groet,\n"
                              "mr. P. Jansen"))
-    session.add(Message(dossier_id=lease.id, sender_id=secretary.id,
+    db.add(Message(dossier_id=lease.id, sender_id=secretary.id,
                         on_behalf_of_id=lawyer.id, from_client=False, sent_at=sent,
                         subject="Huurovereenkomst",
                         body="Beste mevrouw De Wit,\n\nWilt u de huurovereenkomst aanleveren?"
                              "\n\nMet vriendelijke groet,\nL. de Boer"))
 
     questionnaire = Questionnaire(title="Intakeformulier koper", created_by_id=lawyer.id)
-    session.add(questionnaire)
-    session.flush()
+    db.add(questionnaire)
+    db.flush()
     version = QuestionnaireVersion(
         questionnaire_id=questionnaire.id, version=1, title="Intakeformulier koper",
         introduction="Wij vragen u enkele gegevens voor de akte van levering.",
@@ -179,8 +179,8 @@ def load_demo(session):
                 {"id": "partner", "type": "text", "label": "Naam partner",
                  "show_if": {"question": "gehuwd", "value": "yes"}}]},
         ]})
-    session.add(version)
-    session.flush()
-    session.add(QuestionnaireAssignment(version_id=version.id, dossier_id=house.id,
+    db.add(version)
+    db.flush()
+    db.add(QuestionnaireAssignment(version_id=version.id, dossier_id=house.id,
                                         client_id=jan.id, sent_by_id=lawyer.id))
     return {"admin": admin, "lawyer": lawyer, "jan": jan, "anna": anna}

@@ -1,12 +1,9 @@
-"""Error pages in the user's language, for pages and for htmx fragments.
-
-They read no database (it may be what failed) and leave flash messages alone; a database
-that is down, locked or read-only answers 503 with Retry-After.
-"""
+"""Error pages in the user's language, for pages and htmx fragments; they read no database."""
 import logging
 import sqlite3
 
-from flask import current_app, g, request, session
+from flask import current_app, g, request
+from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -74,11 +71,11 @@ def _flashes_as_they_came():
     takes none), and one this failed request added is dropped, as it stored nothing."""
     came = current_app.session_interface.open_session(current_app, request)
     before = came.get("_flashes") if came is not None else None
-    if session.get("_flashes") != before:
+    if cookie.get("_flashes") != before:
         if before:
-            session["_flashes"] = before
+            cookie["_flashes"] = before
         else:
-            session.pop("_flashes", None)
+            cookie.pop("_flashes", None)
 
 
 def database_error(error):

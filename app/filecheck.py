@@ -1,12 +1,5 @@
-"""What an upload really is: its content checked against the type its name claims.
-
-Every upload (message attachments, questionnaire answers, documents staff publish) goes
-through `store`: the file is streamed to a temporary file, its first bytes (and for zip
-containers the central directory, read from disk) must match the extension, and when a
-virus scanner is configured clamd must call it clean; only then does it get its real name.
-Only archives inside a zip are unpacked, to be checked in turn, to a bounded depth. A
-refused file is removed; nothing of it stays behind.
-"""
+"""What an upload really is: its content checked against the type its name claims, and
+scanned, before it gets its real name (`store`)."""
 import errno
 import os
 import shutil

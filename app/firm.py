@@ -1,16 +1,4 @@
-"""The firm's effective settings: what an admin saved on the staff side, else the configuration.
-
-An admin sets the firm's name, logo, colour, mail sender and upload limits under Instellingen
-(app/staff/settings.py); they live in the single FirmSettings row. Until a field is saved, the
-configuration's value applies (FIRM_NAME, MAIL_DEFAULT_SENDER, MAX_FILE_MB,
-MAX_MESSAGE_FILES_MB). Readers call `current()`, which reads the row once per request.
-
-MAX_CONTENT_LENGTH stays a fixed setting: it is the server's hard upper bound for one request
-(a reverse proxy in front of the app needs the same bound anyway), and the settings page only
-accepts upload limits below it, so a message with all its attachments always fits.
-
-The colour and logo reach the pages through two public, cacheable URLs (app/branding.py).
-"""
+"""The firm's effective settings: what an admin saved under Instellingen, else the configuration."""
 import hashlib
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
@@ -19,7 +7,7 @@ from flask import current_app, g
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
-from . import db
+from .db import get_session
 from .models import FirmSettings
 
 SETTINGS_ID = 1
@@ -48,13 +36,13 @@ class Firm:
         return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-def row(session=None):
+def row(db=None):
     """The FirmSettings row, or None while nothing has been saved."""
-    session = session or db.get_session()
-    return session.get(FirmSettings, SETTINGS_ID)
+    db = db or get_session()
+    return db.get(FirmSettings, SETTINGS_ID)
 
 
-def current(session=None):
+def current(db=None):
     """The effective settings, read once per request (or app context) and kept on g.
 
     Pass the session you work in outside a request: on SQLite a second connection would wait
@@ -62,9 +50,9 @@ def current(session=None):
     """
     if "firm" not in g:
         try:
-            saved = row(session)
+            saved = row(db)
         except SQLAlchemyError:  # no table yet (before `db upgrade`): the configuration
-            (session or db.get_session()).rollback()
+            (db or get_session()).rollback()
             saved = None
         g.firm = effective(saved)
     return g.firm

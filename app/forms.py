@@ -127,7 +127,7 @@ class FormKeyField(HiddenField):
         return new_form_key()
 
 
-def claim_form_key(session, user, key, result):
+def claim_form_key(db, user, key, result):
     """Claim `key` for `user` in the current transaction, noting `result` (the URL the
     submission leads to). Returns None when it was free, else the result noted by the
     submission that claimed it: then act no further.
@@ -138,15 +138,15 @@ def claim_form_key(session, user, key, result):
     if not key:
         return None
     try:
-        with session.begin_nested():
-            session.add(FormKey(user_id=user.id, key=key, result=result))
+        with db.begin_nested():
+            db.add(FormKey(user_id=user.id, key=key, result=result))
     except IntegrityError:
-        return session.exec(select(FormKey.result).where(FormKey.user_id == user.id,
+        return db.exec(select(FormKey.result).where(FormKey.user_id == user.id,
                                                          FormKey.key == key)).one()
     return None
 
 
-def forget_old_form_keys(session, now=None):
+def forget_old_form_keys(db, now=None):
     """Delete keys older than FORM_KEY_HOURS (the cleanup run); not committed."""
     cutoff = (now or utcnow()) - timedelta(hours=FORM_KEY_HOURS)
-    session.exec(delete(FormKey).where(FormKey.created_at < cutoff))
+    db.exec(delete(FormKey).where(FormKey.created_at < cutoff))

@@ -13,59 +13,59 @@ class DuplicateEmail(ValueError):
     """An account with this e-mail address exists already."""
 
 
-def create_user(session, *, email, name, language="nl", kind=KIND_CLIENT, role=None,
+def create_user(db, *, email, name, language="nl", kind=KIND_CLIENT, role=None,
                 company=None, company_main=False, actor=None):
     """Add a user; the e-mail address must be new."""
     email = security.normalise_email(email)
-    if session.exec(select(User).where(User.email == email)).first() is not None:
+    if db.exec(select(User).where(User.email == email)).first() is not None:
         raise DuplicateEmail(email)
     user = User(email=email, name=name.strip(), language=language, kind=kind, role=role,
                 company_id=company.id if company else None, is_company_main=company_main,
                 name_by_client=actor is not None and actor.kind == KIND_CLIENT)
-    session.add(user)
-    session.flush()
-    audit.record(session, "user.created", actor=actor, target=user, kind=kind, role=role)
+    db.add(user)
+    db.flush()
+    audit.record(db, "user.created", actor=actor, target=user, kind=kind, role=role)
     return user
 
 
-def create_company(session, *, name, actor=None):
+def create_company(db, *, name, actor=None):
     """Add a company client (rechtspersoon)."""
     company = Company(name=name.strip())
-    session.add(company)
-    session.flush()
-    audit.record(session, "company.created", actor=actor, target=company)
+    db.add(company)
+    db.flush()
+    audit.record(db, "company.created", actor=actor, target=company)
     return company
 
 
-def send_invitation(session, user, actor=None):
+def send_invitation(db, user, actor=None):
     """Queue mail 1: the link that starts setting up the account."""
-    raw = security.issue_token(session, user, TOKEN_INVITE,
+    raw = security.issue_token(db, user, TOKEN_INVITE,
                                current_app.config["INVITE_TOKEN_HOURS"])
-    queue_mail(session, user, "invitation", _l("Your account for our client portal"),
+    queue_mail(db, user, "invitation", _l("Your account for our client portal"),
                link=public_url("auth.invitation", token=raw),
                days=current_app.config["INVITE_TOKEN_HOURS"] // 24)
-    audit.record(session, "invitation.sent", actor=actor, target=user)
+    audit.record(db, "invitation.sent", actor=actor, target=user)
     return raw
 
 
-def deactivate(session, user, actor, action="user.deactivated"):
+def deactivate(db, user, actor, action="user.deactivated"):
     """Switch an account off at once: no password, no two-step, no open links or sessions;
     who did it is kept, since only the firm may switch on what the firm switched off."""
     user.active, user.deactivated_by_id = False, actor.id if actor is not None else None
     user.password_hash = None
-    twostep.reset(session, user)
-    security.void_tokens(session, user)
-    security.end_all_logins(session, user)
-    audit.record(session, action, actor=actor, target=user, email=user.email)
+    twostep.reset(db, user)
+    security.void_tokens(db, user)
+    security.end_all_logins(db, user)
+    audit.record(db, action, actor=actor, target=user, email=user.email)
 
 
-def reactivate(session, user, actor):
+def reactivate(db, user, actor):
     """Switch an account on again as a new one: whatever password, two-step, links or
     sessions it had are gone, and mail 1 invites it to set it up again."""
     user.active, user.deactivated_by_id, user.first_login_at = True, None, None
     user.password_hash = None
-    twostep.reset(session, user)
-    security.void_tokens(session, user)
-    security.end_all_logins(session, user)
-    audit.record(session, "user.reactivated", actor=actor, target=user, email=user.email)
-    send_invitation(session, user, actor=actor)
+    twostep.reset(db, user)
+    security.void_tokens(db, user)
+    security.end_all_logins(db, user)
+    audit.record(db, "user.reactivated", actor=actor, target=user, email=user.email)
+    send_invitation(db, user, actor=actor)

@@ -6,8 +6,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from . import db
 from .access import visible_dossier_ids
+from .db import engine
 from .models import DossierClient, DossierCompany, NotificationItem, User, utcnow
 from .outbox import queue_mail
 
@@ -15,11 +15,11 @@ KINDS = {"document": "notify_documents", "message": "notify_messages",
          "questionnaire": "notify_questionnaires"}
 
 
-def dossier_clients(session, dossier_id):
+def dossier_clients(db, dossier_id):
     """Every active client account with access to the dossier (company accounts too)."""
     direct = select(DossierClient.user_id).where(DossierClient.dossier_id == dossier_id)
     companies = select(DossierCompany.company_id).where(DossierCompany.dossier_id == dossier_id)
-    return session.exec(select(User).where(
+    return db.exec(select(User).where(
         User.active, (User.id.in_(direct)) | (User.company_id.in_(companies)))).all()
 
 
@@ -28,16 +28,16 @@ def wants(user, kind):
     return bool(getattr(user, KINDS[kind]))
 
 
-def notify(session, users, kind):
+def notify(db, users, kind):
     """Note that something of `kind` is new for each user who wants to hear about it."""
     for user in users:
         if wants(user, kind) and user.active:
-            session.add(NotificationItem(user_id=user.id, kind=kind))
+            db.add(NotificationItem(user_id=user.id, kind=kind))
 
 
-def notify_dossier(session, dossier_id, kind, exclude=None):
+def notify_dossier(db, dossier_id, kind, exclude=None):
     """Notify every client of a dossier, except `exclude` (who caused it)."""
-    notify(session, [u for u in dossier_clients(session, dossier_id)
+    notify(db, [u for u in dossier_clients(db, dossier_id)
                      if exclude is None or u.id != exclude.id], kind)
 
 
@@ -46,9 +46,9 @@ def send_due(app=None):
     each, counting everything pending that the client still wants to hear about (a switch
     turned off since drops what waits). Returns the number of mails queued."""
     app = app or current_app._get_current_object()
-    with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
+    with app.app_context(), Session(engine(), expire_on_commit=False) as db:
         due_before = utcnow() - timedelta(minutes=app.config["NOTIFY_DELAY_MINUTES"])
-        user_ids = session.exec(
+        user_ids = db.exec(
             select(NotificationItem.user_id).where(NotificationItem.mailed_at.is_(None),
                                                    NotificationItem.created_at <= due_before)
             .distinct()).all()
@@ -56,14 +56,14 @@ def send_due(app=None):
         for user_id in user_ids:
             # FOR UPDATE: a second sender (another process) waits here until this one has
             # committed, then finds the items mailed; one mail, never two (PostgreSQL).
-            items = session.exec(select(NotificationItem).where(
+            items = db.exec(select(NotificationItem).where(
                 NotificationItem.user_id == user_id,
                 NotificationItem.mailed_at.is_(None)).with_for_update()).all()
-            user = session.get(User, user_id)
+            user = db.get(User, user_id)
             counts = Counter(item.kind for item in items if wants(user, item.kind))
             if (counts and user.active
-                    and session.exec(visible_dossier_ids(user)).first() is not None):
-                queue_mail(session, user, "notification",
+                    and db.exec(visible_dossier_ids(user)).first() is not None):
+                queue_mail(db, user, "notification",
                            _l("There is something new for you in the client portal"),
                            documents=counts["document"], messages=counts["message"],
                            questionnaires=counts["questionnaire"])
@@ -71,5 +71,5 @@ def send_due(app=None):
             now = utcnow()
             for item in items:  # also those switched off: they are never told
                 item.mailed_at = now
-            session.commit()  # per user: the mail row and the marks commit together
+            db.commit()  # per user: the mail row and the marks commit together
         return queued

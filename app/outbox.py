@@ -1,14 +1,5 @@
-"""Mail with nothing lost: queued in the database with its cause, delivered with retries.
-
-Exactly once: a sender claims a mail (an UPDATE that only one sender can win) before it
-talks to the SMTP server, so senders in several processes never send one mail twice. A
-claim lasts longer than a delivery can (claim_time), and a crash between the server's "250"
-and the commit resends it after that, with the same Message-ID, so the duplicate is
-recognisable. A permanent refusal (5xx) or a mail that cannot be encoded for SMTP gives up
-at once, a temporary failure after MAIL_MAX_ATTEMPTS tries; a mail given up on gets
-failed_at, is shown to admins (app/staff/mail.py) and is not tried again until one of them
-says so.
-"""
+"""Mail with nothing lost: queued in the database with its cause, delivered exactly once with
+retries."""
 import logging
 import os
 import re
@@ -25,7 +16,8 @@ from flask_mail import Connection, Message
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from . import db, firm
+from . import firm
+from .db import engine
 from .models import OutgoingMail, utcnow
 
 log = logging.getLogger("klantenportaal.mail")
@@ -50,14 +42,14 @@ def public_url(endpoint, **values):
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def queue_mail(session, user, template, subject, **context):
+def queue_mail(db, user, template, subject, **context):
     """Render mail `template` (.txt and .html) in the user's language and queue it.
 
-    The row is added to `session`, so it is committed with the change that caused it
+    The row is added to `db`, so it is committed with the change that caused it
     or not at all. Mails say *that* something happened, never what is in a dossier.
     """
     with force_locale(user.language or "nl"):
-        settings = firm.current(session)  # the firm's name, colour and logo of Instellingen
+        settings = firm.current(db)  # the firm's name, colour and logo of Instellingen
         logo = public_url("firm.logo", v=settings.version) if settings.logo_key else None
         context.update(user=user, firm_name=settings.name, firm=settings, firm_logo=logo,
                        portal_url=public_url("portal.home"))
@@ -67,8 +59,8 @@ def queue_mail(session, user, template, subject, **context):
             body_text=render_template(f"email/{template}.txt", **context),
             body_html=render_template(f"email/{template}.html", **context),
         )
-    session.add(row)
-    session.info["mail_queued"] = True  # its commit wakes the background loop (worker.py)
+    db.add(row)
+    db.info["mail_queued"] = True  # its commit wakes the background loop (worker.py)
     return row
 
 
@@ -84,7 +76,7 @@ def claim_time(app):
     return timedelta(seconds=send_time_limit(app) + app.config["MAIL_TIMEOUT_SECONDS"])
 
 
-def _claim(app, session, mail_id):
+def _claim(app, db, mail_id):
     """Lock one pending mail for claim_time and load it; None when another worker has it.
 
     The transaction ends before the mail is sent, so no lock is held while SMTP talks
@@ -92,27 +84,27 @@ def _claim(app, session, mail_id):
     read back into row.locked_until, is what _finish checks.
     """
     now = utcnow()
-    result = session.execute(
+    result = db.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
                OutgoingMail.failed_at.is_(None),
                or_(OutgoingMail.locked_until.is_(None), OutgoingMail.locked_until < now))
         .values(locked_until=now + claim_time(app))
         .execution_options(synchronize_session=False))
-    row = session.get(OutgoingMail, mail_id, populate_existing=True) \
+    row = db.get(OutgoingMail, mail_id, populate_existing=True) \
         if result.rowcount == 1 else None
-    session.commit()
+    db.commit()
     return row
 
 
-def _finish(session, row, **values):
+def _finish(db, row, **values):
     """Write the outcome of one try and release the claim, unless the claim was lost."""
-    result = session.execute(
+    result = db.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == row.id, OutgoingMail.locked_until == row.locked_until)
         .values(locked_until=None, attempts=OutgoingMail.attempts + 1, **values)
         .execution_options(synchronize_session=False))
-    session.commit()
+    db.commit()
     if result.rowcount != 1:  # only after a stall longer than claim_time
         log.error("mail %s: the claim ran out while it was sent; outcome not stored", row.id)
 
@@ -121,37 +113,37 @@ def deliver_pending(app=None, limit=100):
     """Try to deliver every mail that is due; returns (sent, failed)."""
     app = app or current_app._get_current_object()
     sent = failed = 0
-    with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
+    with app.app_context(), Session(engine(), expire_on_commit=False) as db:
         now = utcnow()
-        due = session.exec(
+        due = db.exec(
             select(OutgoingMail.id)
             .where(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None),
                    OutgoingMail.next_attempt_at <= now)
             .order_by(OutgoingMail.id).limit(limit)).all()
-        firm.current(session)  # read now, in this transaction; _message uses it (the From)
-        session.commit()
+        firm.current(db)  # read now, in this transaction; _message uses it (the From)
+        db.commit()
         for mail_id in due:
-            row = _claim(app, session, mail_id)
+            row = _claim(app, db, mail_id)
             if row is None:
                 continue
             try:
                 _send(app, row)
             except Exception as exc:  # the mail stays queued: tried again, or shown to staff
-                _note_failure(app, session, row, exc)
+                _note_failure(app, db, row, exc)
                 failed += 1
             else:
-                _finish(session, row, sent_at=utcnow(), last_error=None)
+                _finish(db, row, sent_at=utcnow(), last_error=None)
                 sent += 1
     return sent, failed
 
 
-def _note_failure(app, session, row, exc):
+def _note_failure(app, db, row, exc):
     """Store a failed try: retried after a back-off, or given up on (failed_at)."""
     attempts = row.attempts + 1
     error = describe_error(exc)
     given_up = is_permanent(exc) or attempts >= app.config["MAIL_MAX_ATTEMPTS"]
     now = utcnow()
-    _finish(session, row, last_error=error, next_attempt_at=now + backoff(attempts),
+    _finish(db, row, last_error=error, next_attempt_at=now + backoff(attempts),
             failed_at=now if given_up else None)
     if given_up:
         log.error("mail %s to %s given up after %s attempt(s): %s",
@@ -198,17 +190,17 @@ def _text(answer):
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
-def retry(session, row):
+def retry(db, row):
     """Let a mail that was given up on (or is waiting) be tried again now, from scratch."""
     row.failed_at = None
     row.attempts = 0
     row.next_attempt_at = utcnow()
-    session.info["mail_queued"] = True  # wakes this process's sender on commit
+    db.info["mail_queued"] = True  # wakes this process's sender on commit
 
 
-def failed_count(session):
+def failed_count(db):
     """How many mails were given up on."""
-    return session.exec(select(func.count()).select_from(OutgoingMail).where(
+    return db.exec(select(func.count()).select_from(OutgoingMail).where(
         OutgoingMail.failed_at.is_not(None), OutgoingMail.sent_at.is_(None))).one()
 
 

@@ -41,9 +41,9 @@ def page_size():
     return max(int(current_app.config["PAGE_SIZE"]), 1)
 
 
-def paginate(session, query, order_by, asked, size):
+def paginate(db, query, order_by, asked, size):
     """One page of `query` in the given order, and its Page (counted first, then clamped)."""
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
     page = Page.clamped(asked, size, total)
-    rows = session.exec(query.order_by(*order_by).offset(page.offset).limit(page.size)).all()
+    rows = db.exec(query.order_by(*order_by).offset(page.offset).limit(page.size)).all()
     return rows, page

@@ -1,12 +1,5 @@
-"""PDFs rendered with xhtml2pdf that fetch nothing but the app's own bundled assets.
-
-xhtml2pdf reads whatever the HTML names: paths from local disk, http(s) URLs from the
-network (PITFALLS.md 6). Three locks, each enough on its own for what passes it:
-answers are autoescaped by the templates, so markup in an answer is text; `link_callback`
-maps every name that is not an allow-listed asset to a file that does not exist; and the
-render runs under a resource policy that allows no network and no local read outside
-the asset folder (it also covers the code paths that skip link_callback).
-"""
+"""PDFs rendered with xhtml2pdf that fetch nothing but the app's own bundled assets
+(PITFALLS.md 6; the three locks that make sure of it: docs/design.md, "PDFs")."""
 import io
 import os
 
@@ -57,8 +50,3 @@ def questionnaire_html(*, firm_name, version, dossier, client, summary, complete
     as text."""
     return render_html("questionnaires/pdf.html", firm_name=firm_name, version=version,
                        dossier=dossier, client=client, summary=summary, completed=completed)
-
-
-def questionnaire_pdf(**context):
-    """The PDF bytes of a completed questionnaire; see questionnaire_html."""
-    return html_to_pdf(questionnaire_html(**context))

@@ -28,17 +28,17 @@ def applies_to(user):
     return not user.is_staff
 
 
-def stored_today(session, user):
+def stored_today(db, user):
     """The bytes of the files `user` uploaded in the last 24 hours that are still kept."""
-    return session.exec(select(func.coalesce(func.sum(Document.size), 0)).where(
+    return db.exec(select(func.coalesce(func.sum(Document.size), 0)).where(
         Document.uploaded_by_id == user.id, Document.created_at >= utcnow() - DAY)).one()
 
 
-def room(session, user):
+def room(db, user):
     """The bytes `user` may still upload today; None when there is no limit."""
     if not applies_to(user):
         return None
-    return max(0, firm.current(session).upload_mb_per_day * MB - stored_today(session, user))
+    return max(0, firm.current(db).upload_mb_per_day * MB - stored_today(db, user))
 
 
 def day_message():
@@ -48,25 +48,25 @@ def day_message():
               max=firm.current().upload_mb_per_day)
 
 
-def charge(session, user):
+def charge(db, user):
     """Raise Exceeded when the files `user` added in this transaction (flushed, not yet
     committed) take the last 24 hours past the quota. The account stays locked until the
     transaction ends, so parallel uploads are counted one after another."""
     if not applies_to(user):
         return
-    lock_key(session, f"upload-quota:{user.id}")
-    if stored_today(session, user) > firm.current(session).upload_mb_per_day * MB:
+    lock_key(db, f"upload-quota:{user.id}")
+    if stored_today(db, user) > firm.current(db).upload_mb_per_day * MB:
         raise Exceeded(day_message())
 
 
-def check_new_draft(session, user):
+def check_new_draft(db, user):
     """Raise Exceeded when `user` already has the most unsent drafts allowed; the account
     stays locked until the transaction ends (two new drafts at once count one by one)."""
     if not applies_to(user):
         return
-    limit = firm.current(session).max_open_drafts
-    lock_key(session, f"upload-quota:{user.id}")
-    drafts = session.exec(select(func.count()).select_from(Message).where(
+    limit = firm.current(db).max_open_drafts
+    lock_key(db, f"upload-quota:{user.id}")
+    drafts = db.exec(select(func.count()).select_from(Message).where(
         Message.sender_id == user.id, Message.sent_at.is_(None))).one()
     if drafts >= limit:
         raise Exceeded(_l("You have %(num)s unsent drafts, the most allowed. Send or delete "

@@ -109,19 +109,19 @@ def check_password(user, password):
 
 # ---- one-time links
 
-def issue_token(session, user, purpose, hours):
+def issue_token(db, user, purpose, hours):
     """Make a single-use link token for a user; only its hash is stored."""
     raw, now = secrets.token_urlsafe(32), utcnow()
-    session.add(OneTimeToken(user_id=user.id, purpose=purpose, token_hash=sha256(raw),
+    db.add(OneTimeToken(user_id=user.id, purpose=purpose, token_hash=sha256(raw),
                              created_at=now, expires_at=now + timedelta(hours=hours)))
     return raw
 
 
-def find_token(session, raw, purpose):
+def find_token(db, raw, purpose):
     """(token, problem): problem is None, "invalid", "used" or "expired"."""
     if not raw or len(raw) > 100:
         return None, "invalid"
-    token = session.exec(select(OneTimeToken).where(
+    token = db.exec(select(OneTimeToken).where(
         OneTimeToken.token_hash == sha256(raw), OneTimeToken.purpose == purpose)).first()
     if token is None:
         return None, "invalid"
@@ -129,20 +129,20 @@ def find_token(session, raw, purpose):
         return token, "used"
     if token.expires_at <= utcnow():
         return token, "expired"
-    user = session.get(User, token.user_id)
+    user = db.get(User, token.user_id)
     if user is None or not user.active:
         return token, "invalid"
     return token, None
 
 
-def claim_token(session, token):
+def claim_token(db, token):
     """Use up a link found by find_token; False when another request used it first.
 
     One conditional UPDATE: of two requests with the same link at the same moment only one
     changes the row, also on PostgreSQL, where both passed find_token (PITFALLS.md 10).
     """
     now = utcnow()
-    claimed = session.exec(update(OneTimeToken)
+    claimed = db.exec(update(OneTimeToken)
                            .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None),
                                   OneTimeToken.expires_at > now)
                            .values(used_at=now)
@@ -152,50 +152,50 @@ def claim_token(session, token):
     return claimed
 
 
-def void_tokens(session, user):
+def void_tokens(db, user):
     """Mark every open link of a user as used (after any password change)."""
-    for token in session.exec(select(OneTimeToken).where(
+    for token in db.exec(select(OneTimeToken).where(
             OneTimeToken.user_id == user.id, OneTimeToken.used_at.is_(None))):
         token.used_at = utcnow()
 
 
 # ---- throttling, kept in the database so that it holds across workers
 
-def lock_key(session, key):
+def lock_key(db, key):
     """Hold `key` until this transaction ends, so that a throttle's check and the note_event
     after it are one step: parallel requests of one key are counted one after another."""
     # SQLite needs nothing: the transaction of a POST, where events are noted, begins
     # IMMEDIATE (app/db.py) and so holds the database's one write lock until it ends.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
-def throttled(session, key, limit, minutes):
+def throttled(db, key, limit, minutes):
     """True when `key` has `limit` or more events within the last `minutes`; `key` stays
     locked (lock_key) until the transaction ends."""
-    lock_key(session, key)
+    lock_key(db, key)
     since = utcnow() - timedelta(minutes=minutes)
-    count = session.exec(select(func.count()).select_from(ThrottleEvent).where(
+    count = db.exec(select(func.count()).select_from(ThrottleEvent).where(
         ThrottleEvent.key == key, ThrottleEvent.at > since)).one()
     return count >= limit
 
 
-def note_event(session, key):
+def note_event(db, key):
     """Count one event (a failed login, a link request) for `key`; drop its stale ones."""
     now = utcnow()
     # No throttle looks back further than a day or THROTTLE_MEMORY_HOURS.
     hours = max(24, current_app.config["THROTTLE_MEMORY_HOURS"])
-    session.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key,
+    db.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key,
                                              ThrottleEvent.at < now - timedelta(hours=hours)))
-    session.add(ThrottleEvent(key=key, at=now))
+    db.add(ThrottleEvent(key=key, at=now))
 
 
-def forget_events(session, key):
+def forget_events(db, key):
     """Forget the events of `key` (after a successful login)."""
-    session.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key))
+    db.exec(delete(ThrottleEvent).where(ThrottleEvent.key == key))
 
 
-def wait_seconds(session, key, free):
+def wait_seconds(db, key, free):
     """How long `key` must wait before its next try (0: it may try now).
 
     The first `free` failures cost nothing; then each one is followed by a pause of
@@ -204,10 +204,10 @@ def wait_seconds(session, key, free):
     pause ends by itself: an attacker can slow the real user down, never lock them out.
     `key` stays locked (lock_key) until the transaction ends.
     """
-    lock_key(session, key)
+    lock_key(db, key)
     cfg, now = current_app.config, utcnow()
     since = now - timedelta(hours=cfg["THROTTLE_MEMORY_HOURS"])
-    count, last = session.exec(select(func.count(), func.max(ThrottleEvent.at)).where(
+    count, last = db.exec(select(func.count(), func.max(ThrottleEvent.at)).where(
         ThrottleEvent.key == key, ThrottleEvent.at > since)).one()
     if count < free:
         return 0
@@ -217,46 +217,46 @@ def wait_seconds(session, key, free):
     return max(0, math.ceil((last + timedelta(seconds=pause) - now).total_seconds()))
 
 
-def login_wait(session, email, ip):
+def login_wait(db, email, ip):
     """Seconds before this account or this address may try to log in again (0: now).
     Both keys stay locked until the transaction ends (lock_key)."""
     cfg = current_app.config
-    return max(wait_seconds(session, "login:" + email, cfg["LOGIN_MAX_FAILURES_ACCOUNT"]),
-               wait_seconds(session, "login-ip:" + ip, cfg["LOGIN_MAX_FAILURES_IP"]))
+    return max(wait_seconds(db, "login:" + email, cfg["LOGIN_MAX_FAILURES_ACCOUNT"]),
+               wait_seconds(db, "login-ip:" + ip, cfg["LOGIN_MAX_FAILURES_IP"]))
 
 
 # ---- login sessions (Flask-Login "alternative tokens")
 
-def start_login(session, user):
+def start_login(db, user):
     """Open a server-side login session for `user`; returns the token for the cookie."""
     raw, now = secrets.token_urlsafe(32), utcnow()
-    session.add(LoginSession(user_id=user.id, token_hash=sha256(raw), created_at=now,
+    db.add(LoginSession(user_id=user.id, token_hash=sha256(raw), created_at=now,
                              last_seen_at=now, ip=request.remote_addr,
                              user_agent=(request.user_agent.string or "")[:300]))
     g.login_token = raw
     return raw
 
 
-def end_login(session, raw):
+def end_login(db, raw):
     """End one login session."""
-    session.exec(delete(LoginSession).where(LoginSession.token_hash == sha256(raw)))
+    db.exec(delete(LoginSession).where(LoginSession.token_hash == sha256(raw)))
 
 
-def end_all_logins(session, user):
+def end_all_logins(db, user):
     """End every login session of a user (password change, deactivation)."""
-    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.exec(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
-def end_other_logins(session, user):
+def end_other_logins(db, user):
     """End every login session of `user` but this request's, and give this one a new token.
 
     A copy of this browser's cookie taken before (the reason to log out elsewhere, or to
     change two-step verification) dies too; the absolute timeout still counts from login.
     """
     current = sha256(g.get("login_token") or "")
-    session.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
+    db.exec(delete(LoginSession).where(LoginSession.user_id == user.id,
                                             LoginSession.token_hash != current))
-    login = session.exec(select(LoginSession).where(LoginSession.token_hash == current)).first()
+    login = db.exec(select(LoginSession).where(LoginSession.token_hash == current)).first()
     if login is not None:
         raw = secrets.token_urlsafe(32)
         login.token_hash = sha256(raw)
@@ -266,23 +266,23 @@ def end_other_logins(session, user):
 @login_manager.user_loader
 def load_user(raw):
     """The user whose live login session has this token, or None."""
-    session = get_session()
-    login = session.exec(select(LoginSession).where(
+    db = get_session()
+    login = db.exec(select(LoginSession).where(
         LoginSession.token_hash == sha256(raw))).first()
     if login is None:
         return None
     now, cfg = utcnow(), current_app.config
     if (now - login.last_seen_at > timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
             or now - login.created_at > timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])):
-        session.delete(login)
-        session.commit()
+        db.delete(login)
+        db.commit()
         return None
-    user = session.get(User, login.user_id)
+    user = db.get(User, login.user_id)
     if user is None or not user.active:
         return None
     if now - login.last_seen_at > timedelta(minutes=1):
         login.last_seen_at = now
-        session.commit()
+        db.commit()
     g.login_token = raw
     return user
 

@@ -6,12 +6,13 @@ import os
 import secrets
 import tempfile
 
-from flask import Request, current_app, send_file
+from flask import Request, abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 # A full disk, or the upload folder's disk quota: nothing can be stored until space is freed.
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+TMP_DIR = "tmp"  # under UPLOAD_FOLDER, so that os.replace stays on one file system
 
 
 class InsufficientStorage(HTTPException):
@@ -24,13 +25,13 @@ class InsufficientStorage(HTTPException):
 
 def is_disk_full(error):
     """True when `error` says the disk (or its quota) is full: an OSError, or a database
-    error of SQLite ("database or disk is full") or PostgreSQL (SQLSTATE 53100)."""
+    error of SQLite ("database or disk is full") or PostgreSQL (SQLSTATE 53100), as the
+    driver raised it or wrapped by SQLAlchemy."""
     if isinstance(error, OSError):
         return error.errno in DISK_FULL
-    driver_error = getattr(error, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's
-    return driver_error is not None and (
-        getattr(driver_error, "sqlstate", None) == "53100"
-        or "database or disk is full" in str(driver_error))
+    driver_error = getattr(error, "orig", error)  # SQLAlchemy's DBAPIError wraps the driver's
+    return (getattr(driver_error, "sqlstate", None) == "53100"
+            or "database or disk is full" in str(driver_error))
 
 
 def path_for(storage_key):
@@ -38,6 +39,23 @@ def path_for(storage_key):
     if not storage_key.isalnum():
         raise ValueError("bad storage key")
     return os.path.join(current_app.config["UPLOAD_FOLDER"], storage_key[:2], storage_key)
+
+
+def tmp_folder():
+    """UPLOAD_FOLDER/tmp: temporary files on the stored files' own file system (it may not
+    exist yet)."""
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
+
+
+def stored_paths():
+    """The paths of the stored files in UPLOAD_FOLDER, one by one; its tmp folder (uploads
+    in progress) aside."""
+    root = current_app.config["UPLOAD_FOLDER"]
+    for folder, dirs, files in os.walk(root):
+        if folder == root and TMP_DIR in dirs:
+            dirs.remove(TMP_DIR)
+        for name in files:
+            yield os.path.join(folder, name)
 
 
 def send_stored(storage_key, *, content_type, filename, etag):
@@ -59,6 +77,14 @@ def send_stored(storage_key, *, content_type, filename, etag):
     return response
 
 
+def send_document(document):
+    """send_stored for a Document, or 404 when its file is gone (check access first)."""
+    if not os.path.exists(path_for(document.storage_key)):
+        abort(404)
+    return send_stored(document.storage_key, content_type=document.content_type,
+                       filename=document.filename, etag=document.sha256)
+
+
 def store_bytes(data):
     """Write `data` under a new random key; returns (key, sha256, size). Raises
     InsufficientStorage on a full disk, keeping nothing."""
@@ -73,7 +99,7 @@ def store_bytes(data):
             os.fsync(f.fileno())
         os.replace(tmp, path)  # a crash never leaves half a file under the real name
     except BaseException as error:
-        _unlink(tmp)  # half a file on a full disk keeps it full
+        remove_file(tmp)  # half a file on a full disk keeps it full
         if is_disk_full(error):
             raise InsufficientStorage() from error
         raise
@@ -82,7 +108,6 @@ def store_bytes(data):
 
 CHUNK_SIZE = 64 * 1024
 FILE_MODE = 0o640
-TMP_DIR = "tmp"  # under UPLOAD_FOLDER, so that os.replace stays on one file system
 
 
 class TooLarge(Exception):
@@ -99,7 +124,7 @@ def store_stream(stream, max_size=None, check=None):
         raise InsufficientStorage()
     key = secrets.token_hex(16)
     path = path_for(key)
-    tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
+    tmp_dir = tmp_folder()
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         os.makedirs(tmp_dir, exist_ok=True)
@@ -126,11 +151,11 @@ def store_stream(stream, max_size=None, check=None):
             check(tmp, size)
         os.replace(tmp, path)  # only a complete, synced, checked file gets the real name
     except BaseException as error:
-        _unlink(tmp)
+        remove_file(tmp)
         if is_disk_full(error):
             raise InsufficientStorage() from error
         raise
-    _fsync_dir(os.path.dirname(path))
+    fsync_dir(os.path.dirname(path))
     return key, digest.hexdigest(), size
 
 
@@ -183,7 +208,7 @@ class UploadRequest(Request):
 
     def _get_file_stream(self, total_content_length, content_type, filename=None,
                          content_length=None):
-        tmp_dir = os.path.join(current_app.config["UPLOAD_FOLDER"], TMP_DIR)
+        tmp_dir = tmp_folder()
         try:
             os.makedirs(tmp_dir, exist_ok=True)
         except OSError as error:
@@ -205,18 +230,20 @@ class UploadRequest(Request):
 
 def remove(storage_key):
     """Delete the file with this key; a file that is gone already is fine."""
-    _unlink(path_for(storage_key))
+    remove_file(path_for(storage_key))
 
 
-def _unlink(path):
+def remove_file(path):
+    """Delete the file at `path`; a file that is gone already is fine."""
     try:
         os.remove(path)
     except FileNotFoundError:
         pass
 
 
-def _fsync_dir(path):
-    # The new name is durable only once the directory entry is on disk too.
+def fsync_dir(path):
+    """Make the names in folder `path` durable: a new name is on disk only once the
+    folder's entry is too."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

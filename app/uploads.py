@@ -77,7 +77,7 @@ def too_many(count, files):
              chosen=len(files), max=max_files())
 
 
-def store_uploads(session, user, message, files, used, room=None, count=0):
+def store_uploads(db, user, message, files, used, room=None, count=0):
     """Store each upload (streamed to disk first) and attach it to `message`; `used` and
     `count` are the size and number of the files the message holds already, `room` what
     the uploader may still store today (quota.room; None: no limit). Returns (documents,
@@ -91,24 +91,24 @@ def store_uploads(session, user, message, files, used, room=None, count=0):
     per_file, per_message = limits()
     documents, problems = [], []
     try:
-        used = _store_each(session, user, message, files, used, per_file, per_message, room,
+        used = _store_each(db, user, message, files, used, per_file, per_message, room,
                            documents, problems)
-        session.flush()
+        db.flush()
         if documents:
-            quota.charge(session, user)
+            quota.charge(db, user)
     except BaseException:
         for document in documents:
             storage.remove(document.storage_key)
         raise
     for document in documents:
-        session.add(MessageAttachment(message_id=message.id, document_id=document.id))
-        audit.record(session, "attachment.uploaded", actor=user, target=document,
+        db.add(MessageAttachment(message_id=message.id, document_id=document.id))
+        audit.record(db, "attachment.uploaded", actor=user, target=document,
                      dossier_id=message.dossier_id, message_id=message.id,
                      size=document.size, sha256=document.sha256)
     return documents, problems
 
 
-def _store_each(session, user, message, files, used, per_file, per_message, room, documents,
+def _store_each(db, user, message, files, used, per_file, per_message, room, documents,
                 problems):
     """Stream each upload to disk, its content checked, and add its row; refused ones
     become problems."""
@@ -152,6 +152,6 @@ def _store_each(session, user, message, files, used, per_file, per_message, room
                             title=os.path.splitext(name)[0] or name, filename=name,
                             content_type=content_type, size=size, sha256=digest,
                             storage_key=key, uploaded_by_id=user.id)
-        session.add(document)
+        db.add(document)
         documents.append(document)
     return used

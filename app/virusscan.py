@@ -1,12 +1,4 @@
-"""An optional virus scan of every upload by ClamAV's clamd, spoken to over its socket.
-
-Off unless CLAMD_SOCKET (a Unix socket) or CLAMD_HOST (with CLAMD_PORT) is set. The file
-goes to clamd with the INSTREAM command: "zINSTREAM\\0", then chunks each preceded by
-their length as 4 bytes big-endian, then a zero length; clamd answers "stream: OK" or
-"stream: <signature> FOUND" (NUL-terminated, because of the "z"). Anything else, or no
-answer at all, raises ScanError: a configured scanner that cannot tell never lets a file
-through (app/filecheck.py refuses it).
-"""
+"""An optional virus scan of every upload by ClamAV's clamd (INSTREAM over its socket)."""
 import socket
 
 from flask import current_app

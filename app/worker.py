@@ -58,8 +58,8 @@ def start_sender_thread(app):
 
 
 @event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.info.pop("mail_queued", False):  # set by outbox.queue_mail
+def _after_commit(db):
+    if db.info.pop("mail_queued", False):  # set by outbox.queue_mail
         for wake in list(_wake_events):
             wake.set()
 

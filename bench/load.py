@@ -199,14 +199,19 @@ class Server:
             return f.read()
 
     def stop(self):
-        """SIGTERM, as a service manager stops it: workers end their requests first."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 20)
+
+
+def terminate(process, seconds):
+    """SIGTERM, as a service manager stops a server (its workers end their requests first),
+    and SIGKILL when it still runs after `seconds`."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # ---- one client's browser

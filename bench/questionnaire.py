@@ -153,7 +153,7 @@ def main():
 
     client = app.test_client()
     page = client.get("/inloggen").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page)[1]  # htmx's header: on every page
     client.post("/inloggen", data={"email": "klant@bench.nl", "password": PASSWORD,
                                    "csrf_token": token})
     step = definition()["steps"][0]

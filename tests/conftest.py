@@ -1,11 +1,14 @@
-"""Fixtures: a fresh database per test (SQLite or TEST_DATABASE_URL), a real SMTP server,
-and the `make` factory (tests/factory.py). Plain helpers live in tests/helpers.py."""
+"""Fixtures: a fresh database per test (SQLite or TEST_DATABASE_URL), a real SMTP server, the
+`make` factory (tests/factory.py), the usual people and dossier, an app with failing routes,
+a real gunicorn and a small disk. Plain helpers live in tests/helpers.py."""
 import os
 import tempfile
 
 import pytest
 from factory import Factory
-from helpers import Mailbox, test_config
+from flask import abort
+from helpers import Mailbox, login, test_config
+from ops.server import threaded
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -254,3 +257,82 @@ def staff(make, session):
     session.add(Delegation(lawyer_id=Staff.lawyer.id, secretary_id=Staff.secretary.id))
     session.commit()
     return Staff
+
+
+@pytest.fixture
+def jan(client, make):
+    """Jan de Vries, a client, logged in on `client`."""
+    user = make.user(email="jan@example.nl", name="Jan de Vries")
+    login(client, user.email)
+    return user
+
+
+@pytest.fixture
+def lawyer(make):
+    """The lawyer handling `dossier`."""
+    return make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen")
+
+
+@pytest.fixture
+def dossier(make, jan, lawyer):
+    """Jan's dossier, handled by `lawyer`."""
+    return make.dossier(clients=[jan], lawyer=lawyer)
+
+
+@pytest.fixture
+def company(make):
+    return make.company("Bakkerij De Wit B.V.")
+
+
+@pytest.fixture
+def anna(make, company):
+    """The company's main account."""
+    return make.user(email="anna@dewit.nl", name="Anna de Wit", company=company,
+                     company_main=True)
+
+
+@pytest.fixture
+def failing_app(app, app_config):
+    """The app with two routes that fail: /verboden (403) and /boom (an exception whose
+    message names a source file)."""
+    failing = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False})
+
+    @failing.get("/verboden")
+    def forbidden():
+        abort(403)
+
+    @failing.get("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail in /srv/app/views.py")
+
+    yield failing
+    failing.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def threaded_server(database_url, tmp_path_factory):
+    """A real gunicorn of 4 workers of 4 threads (tests/ops/server.py) on the test database,
+    for every test of a module (each test's `app` empties the tables first)."""
+    with threaded(database_url, tmp_path_factory.mktemp("gunicorn")) as gunicorn:
+        yield gunicorn
+
+
+@pytest.fixture
+def small_disk(app, tmp_path):
+    """UPLOAD_FOLDER on a real 2 MB tmpfs (skips the test without the root it takes to mount
+    one); small_disk(room) fills it up to about `room` bytes free."""
+    folder = tmp_path / "klein"
+    folder.mkdir()
+    if os.system(f"mount -t tmpfs -o size=2m tmpfs {folder} 2>/dev/null") != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    app.config["UPLOAD_FOLDER"] = str(folder)
+    (folder / "tmp").mkdir()
+
+    def fill(room):
+        stat = os.statvfs(folder)
+        free = stat.f_bavail * stat.f_frsize
+        with open(folder / "vulling", "wb") as f:
+            f.write(bytes(max(0, free - room)))
+    fill.folder = folder
+    yield fill
+    os.system(f"umount -l {folder}")

@@ -1,6 +1,8 @@
 """The `make` fixture's factory: users, staff, companies, dossiers, invitations, documents,
 messages, questionnaire assignments, and the audit events a test reads back."""
-from helpers import DEFINITION, PASSWORD, assign, events
+from datetime import timedelta
+
+from helpers import DEFINITION, PASSWORD, assign, events, questionnaire_version
 from werkzeug.security import generate_password_hash
 
 from app.invitations import create_company, create_user, send_invitation
@@ -13,6 +15,9 @@ from app.models import (
     DossierCompany,
     Message,
     MessageAttachment,
+    ProgressStep,
+    QuestionnaireAnswer,
+    QuestionnaireAssignment,
     utcnow,
 )
 from app.security import set_password
@@ -99,20 +104,63 @@ class Factory:
         self.session.commit()
         return document
 
+    def steps(self, dossier, count, done=0):
+        """`count` progress steps of `dossier` ("Stap 1", "Step 1" ...), the first `done` of
+        them done."""
+        for n in range(count):
+            self.session.add(ProgressStep(dossier_id=dossier.id, position=n,
+                                          title_nl=f"Stap {n + 1}", title_en=f"Step {n + 1}",
+                                          done_at=utcnow() if n < done else None))
+        self.session.commit()
+
+    def pdf(self, dossier, category, title, by, age_days=0):
+        """A stored PDF in `dossier` named after its `title`, uploaded `age_days` ago."""
+        return self.document(dossier, category, title,
+                             title.lower().replace(" ", "-") + ".pdf",
+                             b"%PDF-1.4 " + title.encode(), by=by,
+                             created_at=utcnow() - timedelta(days=age_days))
+
     def message(self, dossier, sender, from_client=False, sent=True, subject="Onderwerp",
-                body="Tekst", **kw):
-        """A message in `dossier`, sent now unless `sent` is False (a draft)."""
+                body="Tekst", attachments=(), **kw):
+        """A message in `dossier`, sent now unless `sent` is False (a draft), with the
+        documents `attachments` attached."""
         message = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
                           subject=subject, body=body,
                           sent_at=kw.pop("sent_at", utcnow() if sent else None), **kw)
         self.session.add(message)
+        self.session.flush()
+        for document in attachments:
+            self.session.add(MessageAttachment(message_id=message.id, document_id=document.id))
         self.session.commit()
         return message
 
+    def version(self, definition=DEFINITION, title="Intake", introduction="", by=None):
+        """Version 1 of a new questionnaire `definition`, made by staff member `by`."""
+        version = questionnaire_version(self.session, definition, title, introduction, by)
+        self.session.commit()
+        return version
+
     def assignment(self, client, dossier, definition=DEFINITION, title="Intake koper",
-                   introduction="Wij vragen u enkele gegevens."):
-        """Version 1 of a new questionnaire `definition`, sent to `client` for `dossier`."""
-        return assign(self.session, client, dossier, definition, title, introduction)
+                   introduction="Wij vragen u enkele gegevens.", version=None, by=None,
+                   answers=None, pdf=None):
+        """A questionnaire sent to `client` for `dossier` (by staff member `by`): `version`,
+        or version 1 of a new questionnaire `definition`; with the saved `answers`
+        ({step: {question: answer}}), and completed when its `pdf` document is given."""
+        if version is None:
+            assignment = assign(self.session, client, dossier, definition, title, introduction)
+        else:
+            assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
+                                                 client_id=client.id)
+        assignment.sent_by_id = by.id if by else None
+        if pdf is not None:
+            assignment.completed_at, assignment.document_id = utcnow(), pdf.id
+        self.session.add(assignment)
+        self.session.flush()
+        for step, values in (answers or {}).items():
+            self.session.add(QuestionnaireAnswer(assignment_id=assignment.id, step=step,
+                                                 answers=values))
+        self.session.commit()
+        return assignment
 
     def events(self, action):
         """The audit events of one kind, oldest first."""

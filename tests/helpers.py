@@ -3,15 +3,20 @@ SMTP mailbox, posting forms, logging in, reading pages and mails, and messages a
 questionnaires as a browser sends them."""
 import html as html_
 import io
+import os
 import re
 import socket
+import threading
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from babel.messages.pofile import read_po
+from flask.cli import FlaskGroup
 from pypdf import PdfReader
-from sqlmodel import select
+from sqlalchemy import create_engine, text, update
+from sqlmodel import SQLModel, select
 
 from app.models import (
     CAT_ATTACHMENT,
@@ -19,6 +24,8 @@ from app.models import (
     Document,
     Message,
     MessageAttachment,
+    NotificationItem,
+    OutgoingMail,
     Questionnaire,
     QuestionnaireAssignment,
     utcnow,
@@ -28,7 +35,28 @@ from app.questionnaires.definition import new_version
 from app.storage import path_for, store_bytes
 
 PASSWORD = "Geheim123"
+HTMX = {"HX-Request": "true"}  # the header of a request that htmx sends
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# The server to make throwaway PostgreSQL databases on when the tests run on SQLite.
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_server(database_url=""):
+    """(URL of a PostgreSQL server to make databases on, or None; the reason if None): that
+    of `database_url` or TEST_DATABASE_URL when PostgreSQL, else one on 127.0.0.1:5432."""
+    url = database_url or os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        return url.replace("postgresql://", "postgresql+psycopg://", 1), None
+    engine = create_engine(LOCAL_POSTGRES, connect_args={"connect_timeout": 2})
+    try:
+        with engine.connect():
+            return LOCAL_POSTGRES, None
+    except Exception as exc:
+        return None, f"no PostgreSQL server at 127.0.0.1:5432 ({type(exc).__name__})"
+    finally:
+        engine.dispose()
 
 
 def free_port():
@@ -56,6 +84,13 @@ class Mailbox:
         return self.messages[before:]
 
 
+def run_cli(app, *args):
+    """Run a command of `flask` through Flask's own command group, which pushes the app
+    context."""
+    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, add_default_commands=False)
+    return app.test_cli_runner().invoke(group, list(args), catch_exceptions=False)
+
+
 def test_config(database_url, tmp_path, smtp_port, **extra):
     """The configuration every test app starts from."""
     config = {
@@ -77,18 +112,49 @@ def test_config(database_url, tmp_path, smtp_port, **extra):
 test_config.__test__ = False  # a helper, not a test, wherever it is imported
 
 
+def at_once(count, target):
+    """Run `target` in `count` threads that start together; returns their results. Fails on
+    an exception in any of them (raised in the test's own thread) or one still running
+    after 30 s."""
+    start = threading.Barrier(count, timeout=10)
+    results, errors = [], []
+
+    def run():
+        start.wait()
+        try:
+            results.append(target())
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    return results
+
+
 # ---- posting forms like a browser does
 
-_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                    r'"X-CSRFToken": "([^"]+)"')
+def hidden_value(html, name):
+    """The value of the first hidden field `name` in a page, or None."""
+    match = re.search(rf'<input(?=[^>]*\bname="{name}")[^>]*\bvalue="([^"]*)"', html)
+    return match[1] if match else None
+
+
+def token_in(html):
+    """The CSRF token a page carries (in a form, or the htmx header on <body>), or None."""
+    header = re.search(r'"X-CSRFToken": "([^"]+)"', html)
+    return hidden_value(html, "csrf_token") or (header[1] if header else None)
 
 
 def csrf_token(client, page="/__no_such_page__"):
     """The CSRF token of the client's session, read from a rendered page."""
-    html = client.get(page).get_data(as_text=True)
-    match = _TOKEN.search(html)
-    assert match, f"no CSRF token on {page}"
-    return match.group(1) or match.group(2)
+    token = token_in(client.get(page).get_data(as_text=True))
+    assert token, f"no CSRF token on {page}"
+    return token
 
 
 def post_form(client, url, data, **kw):
@@ -121,6 +187,26 @@ def text_of(page, unescape=False):
     return " ".join(html.split())
 
 
+def assert_nothing_internal(response):
+    """An error page shows no exception, traceback or source file."""
+    page = response.get_data(as_text=True)
+    for internal in ("secret internal detail", "RuntimeError", "Traceback", ".py",
+                     "site-packages", "File \""):
+        assert internal not in page, internal
+
+
+def documents(db):
+    """Every document row, oldest first, as the database has it now."""
+    db.expire_all()
+    return db.exec(select(Document).order_by(Document.id)).all()
+
+
+def files_on_disk(app):
+    """Every file under UPLOAD_FOLDER, the temporary folder included."""
+    return [os.path.join(folder, name)
+            for folder, _dirs, names in os.walk(app.config["UPLOAD_FOLDER"]) for name in names]
+
+
 def events(session, action):
     """The audit events of one kind, oldest first, as the database has them now."""
     session.expire_all()
@@ -128,10 +214,73 @@ def events(session, action):
                         .order_by(AuditEvent.id)).all()
 
 
+def outbox_rows(db):
+    """Every outbox row as the database has it now."""
+    db.expire_all()
+    return db.exec(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+
+
+def make_due(db):
+    """Let the clock jump past every back-off of the outbox instead of sleeping."""
+    db.exec(update(OutgoingMail).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.commit()
+
+
+# Tables whose rows a refused request may still add: the login itself, its session, and
+# the audit trail of what was asked.
+VOLATILE = {"auditevent", "loginsession", "throttleevent"}
+
+
+def snapshot(db, skip=VOLATILE):
+    """Every row of every table but those in `skip`: {table: {primary key: row}}."""
+    db.expire_all()
+    state = {}
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in skip:
+            continue
+        keys = [c.name for c in table.primary_key.columns]
+        rows = db.execute(text(f'SELECT * FROM "{table.name}"')).mappings().all()
+        state[table.name] = {tuple(row[k] for k in keys): dict(row) for row in rows}
+    db.rollback()
+    return state
+
+
+def differences(before, after):
+    """{(table, key): (row before, row after)} for every row added, removed or changed."""
+    changed = {}
+    for table in before:
+        for key in before[table].keys() | after[table].keys():
+            old, new = before[table].get(key), after[table].get(key)
+            if old != new:
+                changed[(table, key)] = (old, new)
+    return changed
+
+
+def age_notifications(db, minutes=10):
+    """Make every pending notification `minutes` old, as if the client was notified then."""
+    for item in db.exec(select(NotificationItem)):
+        item.created_at = utcnow() - timedelta(minutes=minutes)
+    db.commit()
+
+
+def find(db, model, *where):
+    """The first row of `model` that matches `where`, fresh from the database, or None."""
+    db.expire_all()
+    return db.exec(select(model).where(*where)).first()
+
+
 def links_in(message):
     """The http(s) links in a mail's plain text part."""
     body = message.get_body(("plain",)).get_content()
     return re.findall(r"https?://\S+", body)
+
+
+def link_in(message, path, base_url=None):
+    """The one link in a mail's plain text that contains `path`; with `base_url`, it must
+    lead there."""
+    [link] = [url for url in links_in(message) if path in url]
+    assert base_url is None or link.startswith(base_url + path), link
+    return link
 
 
 def labels_of_other_language(lang):
@@ -219,15 +368,22 @@ DEFINITION = {"steps": [
 ]}
 
 
+def questionnaire_version(db, definition=DEFINITION, title="Intake", introduction="",
+                          by=None):
+    """Version 1 of a new questionnaire `definition` (made by staff member `by`), flushed."""
+    questionnaire = Questionnaire(title=title, created_by_id=by.id if by else None)
+    db.add(questionnaire)
+    db.flush()
+    version = new_version(db, questionnaire, title=title, definition=definition,
+                          introduction=introduction)
+    db.flush()
+    return version
+
+
 def assign(session, client_user, dossier, definition=DEFINITION, title="Intake koper",
            introduction="Wij vragen u enkele gegevens."):
     """Send a new questionnaire (version 1 of `definition`) to a client for a dossier."""
-    questionnaire = Questionnaire(title=title)
-    session.add(questionnaire)
-    session.flush()
-    version = new_version(session, questionnaire, title=title, definition=definition,
-                          introduction=introduction)
-    session.flush()
+    version = questionnaire_version(session, definition, title, introduction)
     assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
                                          client_id=client_user.id)
     session.add(assignment)

@@ -1,7 +1,10 @@
 """Small but real files of each allowed type, for tests that upload: the app checks an
-upload's content against its extension (app/filecheck.py)."""
+upload's content against its extension (app/filecheck.py); zip bombs and the refusals."""
 import io
 import zipfile
+from functools import cache
+
+MB = 1024 * 1024
 
 
 def zipped(members, compression=zipfile.ZIP_DEFLATED):
@@ -44,4 +47,36 @@ SAMPLES = {
     ".xls": OLE2, ".xlsx": XLSX, ".ods": ODS, ".csv": CSV, ".jpg": JPEG, ".jpeg": JPEG,
     ".png": PNG, ".gif": GIF, ".heic": HEIC, ".tif": TIFF, ".tiff": TIFF, ".eml": EML,
     ".msg": OLE2, ".zip": ZIP,
+}
+
+
+@cache
+def bomb(extension=".zip", unpacked_mb=64):
+    """A zip container with one member of `unpacked_mb` MB of zeros: about 65 kB packed,
+    a ratio near 1000. As .docx it holds [Content_Types].xml like a real one."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if extension == ".docx":
+            archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        with archive.open("word/document.xml" if extension == ".docx" else "leeg.bin",
+                          "w") as member:
+            for _ in range(unpacked_mb):
+                member.write(bytes(MB))
+    return out.getvalue()
+
+
+REASONS = {  # why a file is refused: (Dutch, English)
+    "program": ("Het bestand is een programma; programma's worden niet geaccepteerd, welke "
+                "naam ze ook hebben.",
+                "The file is a program; programs are not accepted, whatever their name."),
+    "web page": ("Het bestand is een webpagina of een SVG-afbeelding, geen PDF-bestand.",
+                 "The file is a web page or an SVG image, not a PDF file."),
+    "bomb": ("Het bestand pakt uit tot veel meer gegevens dan het zelf bevat (een zogeheten "
+             "zipbom) en wordt uit voorzorg geweigerd.",
+             "The file unpacks to far more data than it holds (a so-called zip bomb) and is "
+             "refused as a precaution."),
+    "virus": ("In het bestand is een virus gevonden.", "A virus was found in the file."),
+    "unscanned": ("Het bestand kan nu niet op virussen worden gecontroleerd. Probeer het later "
+                  "opnieuw.",
+                  "The file cannot be checked for viruses right now. Try again later."),
 }

@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from helpers import SUBJECT, add_message, attach, login, send_form, text_of
+from helpers import SUBJECT, add_message, attach, documents, login, send_form, text_of
 from sample_files import DOCX
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -29,32 +29,9 @@ from app.uploads import MAX_NAME_LENGTH, clean_filename
 PDF = b"%PDF-1.4 " + bytes(range(256)) * 40  # 10 kB and a bit
 
 
-@pytest.fixture
-def jan(client, make):
-    user = make.user(email="jan@example.nl", name="Jan de Vries")
-    login(client, "jan@example.nl")
-    return user
-
-
-@pytest.fixture
-def lawyer(make):
-    return make.user(email="jansen@kantoor.nl", name="mr. P. Jansen", kind="staff",
-                     role="lawyer", password=None)
-
-
-@pytest.fixture
-def dossier(make, jan, lawyer):
-    return make.dossier(clients=[jan], lawyer=lawyer)
-
-
 def path_of(app, document):
     with app.app_context():
         return storage.path_for(document.storage_key)
-
-
-def documents(session):
-    session.expire_all()
-    return session.exec(select(Document).order_by(Document.id)).all()
 
 
 def upload(client, dossier, files, action="upload", url=None, **kw):

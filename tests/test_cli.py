@@ -4,8 +4,7 @@ import pathlib
 from email import message_from_bytes, policy
 
 import pytest
-from flask.cli import FlaskGroup
-from helpers import links_in
+from helpers import links_in, run_cli
 from sqlmodel import delete, func, select
 
 from app import cli
@@ -24,12 +23,6 @@ from app.models import (
 from app.security import check_password
 
 INVITATION = "Uw account voor ons klantenportaal"
-
-
-def run(app, *args):
-    """Run a command through Flask's own command group, which pushes the app context."""
-    group = FlaskGroup(create_app=lambda: app, load_dotenv=False, add_default_commands=False)
-    return app.test_cli_runner().invoke(group, list(args), catch_exceptions=False)
 
 
 def users(session):
@@ -52,7 +45,7 @@ def no_smtp(app_config):
 # ---- create-staff
 
 def test_create_staff_makes_an_admin(app, session):
-    result = run(app, "create-staff", "--email", " Mr.Admin@Kantoor.nl ", "--name", "Beheer",
+    result = run_cli(app, "create-staff", "--email", " Mr.Admin@Kantoor.nl ", "--name", "Beheer",
                  "--password", "Geheim123")
     assert result.exit_code == 0, result.output
     assert "Created admin mr.admin@kantoor.nl." in result.output
@@ -67,7 +60,8 @@ def test_create_staff_makes_an_admin(app, session):
     ("", "is not a valid e-mail address"),
 ])
 def test_create_staff_refuses_a_bad_address(app, session, email, message):
-    result = run(app, "create-staff", "--email", email, "--name", "X", "--password", "Geheim123")
+    result = run_cli(app, "create-staff", "--email", email, "--name", "X",
+                     "--password", "Geheim123")
     assert result.exit_code == 2
     assert message in result.output
     assert users(session) == []
@@ -75,7 +69,7 @@ def test_create_staff_refuses_a_bad_address(app, session, email, message):
 
 def test_create_staff_refuses_a_duplicate_address(app, session, make):
     make.staff(email="mr@kantoor.nl")
-    result = run(app, "create-staff", "--email", "MR@kantoor.nl", "--name", "X",
+    result = run_cli(app, "create-staff", "--email", "MR@kantoor.nl", "--name", "X",
                  "--password", "Geheim123")
     assert result.exit_code == 2
     assert "mr@kantoor.nl has an account already." in result.output
@@ -83,7 +77,7 @@ def test_create_staff_refuses_a_duplicate_address(app, session, make):
 
 
 def test_create_staff_refuses_a_weak_password(app, session):
-    result = run(app, "create-staff", "--email", "mr@kantoor.nl", "--name", "X",
+    result = run_cli(app, "create-staff", "--email", "mr@kantoor.nl", "--name", "X",
                  "--password", "kort")
     assert result.exit_code == 2
     assert "at least 8 characters" in result.output
@@ -93,7 +87,7 @@ def test_create_staff_refuses_a_weak_password(app, session):
 # ---- create-client
 
 def test_create_client_queues_the_invitation(app, session):
-    result = run(app, "create-client", "--email", "nieuw@example.nl", "--name", "Nadia Nieuw")
+    result = run_cli(app, "create-client", "--email", "nieuw@example.nl", "--name", "Nadia Nieuw")
     assert result.exit_code == 0, result.output
     assert "Created client nieuw@example.nl" in result.output
     [user] = users(session)
@@ -107,14 +101,14 @@ def test_create_client_queues_the_invitation(app, session):
 
 
 def test_create_client_in_english(app, session):
-    run(app, "create-client", "--email", "sophie@example.nl", "--name", "Sophie",
+    run_cli(app, "create-client", "--email", "sophie@example.nl", "--name", "Sophie",
         "--language", "en")
     [mail] = session.exec(select(OutgoingMail)).all()
     assert mail.subject == "Your account for our client portal"
 
 
 def test_create_client_with_company_makes_its_main_account(app, session):
-    result = run(app, "create-client", "--email", "anna@bakkerij.nl", "--name", "Anna",
+    result = run_cli(app, "create-client", "--email", "anna@bakkerij.nl", "--name", "Anna",
                  "--company", "Bakkerij De Wit B.V.")
     assert result.exit_code == 0, result.output
     [company] = session.exec(select(Company)).all()
@@ -130,7 +124,7 @@ def test_create_client_with_company_makes_its_main_account(app, session):
 ])
 def test_create_client_refusal_stores_nothing(app, session, make, email, message):
     make.user(email="jan@example.nl")
-    result = run(app, "create-client", "--email", email, "--name", "X",
+    result = run_cli(app, "create-client", "--email", email, "--name", "X",
                  "--company", "Half B.V.")
     assert result.exit_code == 2
     assert message in result.output
@@ -146,7 +140,7 @@ def test_demo_loads_once(no_smtp, app, session):
     # A freshly migrated database has no statuses yet; the demo brings them.
     session.exec(delete(DossierStatus))
     session.commit()
-    result = run(app, "demo")
+    result = run_cli(app, "demo")
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
     emails = {user.email for user in users(session)}
@@ -154,7 +148,7 @@ def test_demo_loads_once(no_smtp, app, session):
     before = [count(session, model) for model in (User, Dossier, OutgoingMail, Company)]
     assert all(before)
 
-    again = run(app, "demo")
+    again = run_cli(app, "demo")
     assert again.exit_code == 0
     assert "Demo data is present already." in again.output
     assert [count(session, model) for model in (User, Dossier, OutgoingMail, Company)] == before
@@ -163,7 +157,7 @@ def test_demo_loads_once(no_smtp, app, session):
     [invitation] = session.exec(select(OutgoingMail).where(
         OutgoingMail.recipient == "nieuw@example.nl")).all()
     assert invitation.subject == INVITATION
-    run(app, "send-mail")
+    run_cli(app, "send-mail")
     eml = pathlib.Path(app.config["OUTBOX_FOLDER"]) / f"{invitation.id:06d}.eml"
     message = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert message["To"] == "nieuw@example.nl"
@@ -173,8 +167,8 @@ def test_demo_loads_once(no_smtp, app, session):
 # ---- send-mail
 
 def test_send_mail_delivers_through_smtp(app, session, mailbox):
-    run(app, "create-client", "--email", "nieuw@example.nl", "--name", "Nadia")
-    result = run(app, "send-mail")
+    run_cli(app, "create-client", "--email", "nieuw@example.nl", "--name", "Nadia")
+    result = run_cli(app, "send-mail")
     assert result.exit_code == 0
     assert "1 sent, 0 failed" in result.output
     [mail1] = mailbox.messages
@@ -183,15 +177,15 @@ def test_send_mail_delivers_through_smtp(app, session, mailbox):
     session.expire_all()
     assert session.exec(select(OutgoingMail)).one().sent_at is not None
     # Nothing is sent twice.
-    assert "0 sent, 0 failed" in run(app, "send-mail").output
+    assert "0 sent, 0 failed" in run_cli(app, "send-mail").output
     assert len(mailbox.messages) == 1
 
 
 def test_send_mail_without_smtp_writes_eml_and_logs_path_and_link(no_smtp, app, session,
                                                                   caplog):
-    run(app, "create-client", "--email", "nieuw@example.nl", "--name", "Nadia")
+    run_cli(app, "create-client", "--email", "nieuw@example.nl", "--name", "Nadia")
     with caplog.at_level(logging.INFO, logger="klantenportaal.mail"):
-        result = run(app, "send-mail")
+        result = run_cli(app, "send-mail")
     assert "1 sent, 0 failed" in result.output
     [eml] = pathlib.Path(app.config["OUTBOX_FOLDER"]).glob("*.eml")
     message = message_from_bytes(eml.read_bytes(), policy=policy.default)
@@ -227,7 +221,7 @@ def test_serve_picks_a_port(app, served, monkeypatch, base_url, env_port, args, 
     app.config["PUBLIC_BASE_URL"] = base_url
     if env_port:
         monkeypatch.setenv("PORT", env_port)
-    result = run(app, "serve", *args)
+    result = run_cli(app, "serve", *args)
     assert result.exit_code == 0, result.output
     assert served == {"host": "127.0.0.1", "port": port}
     assert f"Klantenportaal: http://127.0.0.1:{port}/" in result.output

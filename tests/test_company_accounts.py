@@ -15,17 +15,6 @@ def path_of(link):
     return link.replace("http://portal.test", "")
 
 
-@pytest.fixture
-def company(make):
-    return make.company("Bakkerij De Wit B.V.")
-
-
-@pytest.fixture
-def main(make, company):
-    return make.user(email="anna@dewit.nl", name="Anna de Wit", company=company,
-                     company_main=True)
-
-
 def extra_account(make, company, email="piet@dewit.nl", name="Piet de Wit"):
     return make.user(email=email, name=name, company=company)
 
@@ -43,7 +32,7 @@ def accept_invitation(app, client, mailbox, email, password="Welkom2026"):
     return mail1
 
 
-def test_main_account_has_the_accounts_section(client, make, main, company):
+def test_main_account_has_the_accounts_section(client, make, anna, company):
     extra_account(make, company)
     login(client, "anna@dewit.nl")
     page = client.get("/mijn-gegevens")
@@ -57,7 +46,7 @@ def test_main_account_has_the_accounts_section(client, make, main, company):
 
 
 def test_add_an_extra_account_that_then_sees_the_company_dossiers(app, client, session, make,
-                                                                   main, company, mailbox):
+                                                                   anna, company, mailbox):
     dossier = make.dossier(companies=[company], number="2026-0042",
                            description="Huurgeschil winkelpand")
     make.dossier(number="2026-0099", description="Iets van een ander")
@@ -85,7 +74,7 @@ def test_add_an_extra_account_that_then_sees_the_company_dossiers(app, client, s
     assert "Actief" in text_of(client.get(ACCOUNTS))
 
 
-def test_the_extra_account_is_invited_in_its_own_language(app, client, main, mailbox):
+def test_the_extra_account_is_invited_in_its_own_language(app, client, anna, mailbox):
     login(client, "anna@dewit.nl")
     post_form(client, ACCOUNTS, {"name": "John Baker", "email": "john@dewit.nl",
                                  "language": "en"})
@@ -94,7 +83,7 @@ def test_the_extra_account_is_invited_in_its_own_language(app, client, main, mai
     assert mail1["Subject"] == "Your account for our client portal"
 
 
-def test_view_the_details_of_an_extra_account(client, make, main, company):
+def test_view_the_details_of_an_extra_account(client, make, anna, company):
     piet = extra_account(make, company)
     login(client, "anna@dewit.nl")
     page = client.get(f"{ACCOUNTS}/{piet.id}")
@@ -106,7 +95,7 @@ def test_view_the_details_of_an_extra_account(client, make, main, company):
 
 
 def test_delete_asks_to_confirm_and_ends_the_open_session_at_once(app, client, session, make,
-                                                                  main, company):
+                                                                  anna, company):
     piet = extra_account(make, company)
     make.dossier(companies=[company])
     piets_browser = app.test_client()
@@ -132,7 +121,7 @@ def test_delete_asks_to_confirm_and_ends_the_open_session_at_once(app, client, s
     assert client.get(f"{ACCOUNTS}/{piet.id}").status_code == 404
 
 
-def test_delete_without_csrf_token_deletes_nothing(client, session, make, main, company):
+def test_delete_without_csrf_token_deletes_nothing(client, session, make, anna, company):
     piet = extra_account(make, company)
     login(client, "anna@dewit.nl")
     assert client.post(f"{ACCOUNTS}/{piet.id}/verwijderen").status_code == 400
@@ -140,7 +129,7 @@ def test_delete_without_csrf_token_deletes_nothing(client, session, make, main, 
     assert session.get(User, piet.id).active
 
 
-def test_deleted_account_can_be_added_again(app, client, session, make, main, company,
+def test_deleted_account_can_be_added_again(app, client, session, make, anna, company,
                                             mailbox):
     piet = extra_account(make, company)
     login(client, "anna@dewit.nl")
@@ -155,7 +144,7 @@ def test_deleted_account_can_be_added_again(app, client, session, make, main, co
     accept_invitation(app, app.test_client(), mailbox, "piet@dewit.nl")
 
 
-def test_an_address_in_use_is_not_told_and_gets_no_mail(app, client, session, make, main,
+def test_an_address_in_use_is_not_told_and_gets_no_mail(app, client, session, make, anna,
                                                         mailbox):
     """The answer is that of any address (tests/staff/test_hardening_accounts.py compares
     them); the other client's account is not touched and gets no mail."""
@@ -193,13 +182,13 @@ def test_english_screens(client, make, company):
         client.get(f"{ACCOUNTS}/{piet.id}/verwijderen"))
 
 
-def test_other_companies_accounts_are_not_found(app, client, session, make, main, company):
+def test_other_companies_accounts_are_not_found(app, client, session, make, anna, company):
     piet = extra_account(make, company)
     other_company = make.company("Ander B.V.")
     make.user(email="baas@ander.nl", company=other_company, company_main=True)
     other = extra_account(make, other_company, email="medewerker@ander.nl")
     login(client, "anna@dewit.nl")
-    for account in (other, main):  # another company's account, and the main account itself
+    for account in (other, anna):  # another company's account, and the main account itself
         assert client.get(f"{ACCOUNTS}/{account.id}").status_code == 404
         assert client.get(f"{ACCOUNTS}/{account.id}/verwijderen").status_code == 404
         assert post_form(client, f"{ACCOUNTS}/{account.id}/verwijderen", {}).status_code == 404
@@ -209,7 +198,7 @@ def test_other_companies_accounts_are_not_found(app, client, session, make, main
     assert boss.get(f"{ACCOUNTS}/{piet.id}").status_code == 404
     assert post_form(boss, f"{ACCOUNTS}/{piet.id}/verwijderen", {}).status_code == 404
     session.expire_all()
-    assert all(session.get(User, u.id).active for u in (piet, other, main))
+    assert all(session.get(User, u.id).active for u in (piet, other, anna))
 
 
 @pytest.mark.parametrize("who", ["extra", "person", "staff"])
@@ -227,7 +216,7 @@ def test_only_a_main_account_has_the_screen(app, client, make, company, who):
     assert 'id="accounts"' not in client.get("/mijn-gegevens").get_data(as_text=True)
 
 
-def test_the_count_on_mijn_gegevens_is_what_the_list_shows(app, client, session, make, main,
+def test_the_count_on_mijn_gegevens_is_what_the_list_shows(app, client, session, make, anna,
                                                           company):
     extra_account(make, company)
     extra_account(make, company, email="kees@dewit.nl", name="Kees de Wit")

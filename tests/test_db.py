@@ -8,12 +8,24 @@ import time
 
 import pytest
 from flask import Flask
+from helpers import at_once
 from sqlalchemy import Column, Integer, MetaData, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import db
 from app.models import Company, DossierClient
+
+
+def _counter_engine(path, busy_timeout_ms=3000):
+    """A SQLite engine of the app's kind on `path`, with a table `counter` holding one row."""
+    engine = db.make_engine(f"sqlite:///{path}", busy_timeout_ms=busy_timeout_ms)
+    counter = Table("counter", MetaData(), Column("id", Integer, primary_key=True),
+                    Column("value", Integer, nullable=False))
+    counter.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(counter.insert().values(id=1, value=0))
+    return engine, counter
 
 
 def test_sqlite_connections_get_wal_foreign_keys_and_busy_timeout(tmp_path):
@@ -43,48 +55,20 @@ def test_sqlite_transactions_take_the_write_lock_at_begin(tmp_path):
 def test_two_sqlite_writers_that_read_first_neither_fail_nor_lose_updates(tmp_path):
     """PITFALLS.md 2: a deferred read-then-write transaction fails at once ("database is
     locked") when another writer got in first; with BEGIN IMMEDIATE the second one waits."""
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'counter.sqlite3'}", busy_timeout_ms=5000)
-    counter = Table("counter", MetaData(), Column("id", Integer, primary_key=True),
-                    Column("value", Integer, nullable=False))
-    counter.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.execute(counter.insert().values(id=1, value=0))
-
-    rounds, errors = 30, []
-    start = threading.Barrier(2, timeout=5)
+    engine, counter = _counter_engine(tmp_path / "counter.sqlite3", busy_timeout_ms=5000)
+    rounds = 30
 
     def increment_many():
-        try:
-            start.wait()
-            for _ in range(rounds):
-                with Session(engine) as session, session.begin():
-                    value = session.execute(select(counter.c.value)).scalar_one()
-                    time.sleep(0.002)  # the other writer tries to get in here
-                    session.execute(update(counter).values(value=value + 1))
-        except Exception as exc:
-            errors.append(exc)
+        for _ in range(rounds):
+            with Session(engine) as session, session.begin():
+                value = session.execute(select(counter.c.value)).scalar_one()
+                time.sleep(0.002)  # the other writer tries to get in here
+                session.execute(update(counter).values(value=value + 1))
 
-    threads = [threading.Thread(target=increment_many) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
+    at_once(2, increment_many)
     with engine.connect() as conn:
         assert conn.execute(select(counter.c.value)).scalar_one() == 2 * rounds
     engine.dispose()
-
-
-def _counter_engine(path):
-    """A SQLite engine of the app's kind on `path`, with a table `counter` holding one row."""
-    engine = db.make_engine(f"sqlite:///{path}", busy_timeout_ms=3000)
-    counter = Table("counter", MetaData(), Column("id", Integer, primary_key=True),
-                    Column("value", Integer, nullable=False))
-    counter.metadata.create_all(engine)
-    with engine.begin() as conn:
-        conn.execute(counter.insert().values(id=1, value=0))
-    return engine, counter
 
 
 @pytest.mark.parametrize("method, reads_take_the_lock", [("GET", False), ("HEAD", False),

@@ -3,6 +3,7 @@ summary first whose links lead to the fields, the same message beside each field
 visible label on every input and "(verplicht)"/"(required)" on every required field."""
 import io
 from datetime import timedelta
+from functools import partial
 
 import lxml.html
 import pytest
@@ -13,10 +14,8 @@ from app import security
 from app.models import (
     TOKEN_PASSWORD,
     DossierStatus,
-    Questionnaire,
     utcnow,
 )
-from app.questionnaires.definition import new_version
 
 MARK = {"nl": "(verplicht)", "en": "(required)"}
 CONTROLS = "//input|//select|//textarea"
@@ -109,16 +108,20 @@ def check_form_page(html, lang, name):
     return labelled
 
 
+def refused(client, url, data, **kw):
+    """POST a form with mistakes: it must be refused with the form shown again (no redirect,
+    no crash); returns the HTML."""
+    response = post_form(client, url, data, **kw)
+    assert 200 <= response.status_code < 300 or 400 <= response.status_code < 500, (
+        url, response.status_code)
+    return response.get_data(as_text=True)
+
+
 # ---- the client side
 
 def client_pages(app, client, session, make, lang):
     """Each client-side form sent with mistakes, as (name, html)."""
-    def post(url, data, **kw):
-        response = post_form(client, url, data, **kw)
-        # Refused with the form shown again: no redirect, no crash.
-        assert 200 <= response.status_code < 300 or 400 <= response.status_code < 500, (
-            url, response.status_code)
-        return response.get_data(as_text=True)
+    post = partial(refused, client)
 
     yield "login", post("/inloggen", {"email": "", "password": ""})
     yield "forgot password", post("/wachtwoord-instellen", {"email": "geen"})
@@ -167,26 +170,11 @@ def client_pages(app, client, session, make, lang):
                                             headers={"HX-Request": "true"})
 
 
-@pytest.mark.parametrize("lang", ["nl", "en"])
-def test_every_client_form_follows_the_rules(app, client, session, make, lang):
-    client.set_cookie("lang", lang)
-    names = []
-    for name, html in client_pages(app, client, session, make, lang):
-        check_form_page(html, lang, name)
-        names.append(name)
-    assert len(names) == 18
-
-
 # ---- the staff side
 
 def staff_pages(app, client, session, make, lang):
     """Each staff-side form sent with mistakes, as (name, html)."""
-    def post(url, data, **kw):
-        response = post_form(client, url, data, **kw)
-        # Refused with the form shown again: no redirect, no crash.
-        assert 200 <= response.status_code < 300 or 400 <= response.status_code < 500, (
-            url, response.status_code)
-        return response.get_data(as_text=True)
+    post = partial(refused, client)
 
     admin = make.staff(role="admin", email="admin@kantoor.test", name="Admin", language=lang)
     lawyer = make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen",
@@ -210,13 +198,9 @@ def staff_pages(app, client, session, make, lang):
     yield "message to clients", post(f"/kantoor/dossiers/{dossier.id}/berichten",
                                      {"subject": "", "body": ""})
     yield "new questionnaire", post("/kantoor/vragenlijsten", {"title": ""})
-    questionnaire = Questionnaire(title="Intake")
-    session.add(questionnaire)
-    session.flush()
-    new_version(session, questionnaire, title="Intake", definition={"steps": [
+    version = make.version({"steps": [
         {"title": "Stap", "questions": [{"id": "a", "type": "text", "label": "A"}]}]})
-    session.commit()
-    builder = f"/kantoor/vragenlijsten/{questionnaire.id}"
+    builder = f"/kantoor/vragenlijsten/{version.questionnaire_id}"
     yield "questionnaire details", post(f"{builder}/gegevens", {"title": ""})
     yield "questionnaire step", post(f"{builder}/stappen", {"title": ""})
     yield "edit questionnaire step", post(f"{builder}/stappen/1", {"title": ""})
@@ -243,13 +227,16 @@ def staff_pages(app, client, session, make, lang):
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_every_staff_form_follows_the_rules(app, client, session, make, lang):
+@pytest.mark.parametrize("pages, count", [(client_pages, 18), (staff_pages, 21)],
+                         ids=["client", "staff"])
+def test_every_form_follows_the_rules(app, client, session, make, lang, pages, count):
+    """Each form of the client side, then of the staff side, sent with mistakes."""
     client.set_cookie("lang", lang)
     names = []
-    for name, html in staff_pages(app, client, session, make, lang):
+    for name, html in pages(app, client, session, make, lang):
         check_form_page(html, lang, name)
         names.append(name)
-    assert len(names) == 21
+    assert len(names) == count
 
 
 def test_the_checker_catches_a_missing_label_and_a_broken_link():

@@ -11,9 +11,8 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from helpers import free_port
+from helpers import free_port, outbox_rows
 from sqlalchemy import update
-from sqlmodel import select
 
 from app import outbox
 from app.models import OutgoingMail, utcnow
@@ -51,11 +50,6 @@ def slow_server(app_config):
     server.controller.start()
     yield server
     server.controller.stop()
-
-
-def rows(session):
-    session.expire_all()
-    return session.exec(select(OutgoingMail).order_by(OutgoingMail.id)).all()
 
 
 def queue_one(make):
@@ -106,7 +100,7 @@ def test_a_slow_answer_to_the_end_of_data_gets_the_mail_once(slow_server, app, s
     assert len(slow_server.messages) == 1 and slow_server.answered == 1
     assert result == (1, 0) and second == 0
     assert 2 <= took < 3
-    [row] = rows(session)
+    [row] = outbox_rows(session)
     assert row.sent_at is not None and row.attempts == 1 and row.last_error is None
 
 
@@ -115,7 +109,7 @@ def test_no_answer_in_time_is_a_temporary_failure(slow_server, app, session, mak
     slow_server.delay = 2
     queue_one(make)
     assert deliver_pending(app) == (0, 1)
-    [row] = rows(session)
+    [row] = outbox_rows(session)
     assert row.failed_at is None and row.locked_until is None
     assert "timed out" in row.last_error
 
@@ -133,7 +127,7 @@ def test_a_delivery_never_outlasts_its_claim(slow_server, app, session, make, ca
         result, took, second = two_senders(app)
     assert result == (0, 1) and second == 0
     assert limit - 1 < took < outbox.claim_time(app).total_seconds()
-    [row] = rows(session)
+    [row] = outbox_rows(session)
     assert row.attempts == 1 and row.locked_until is None and row.sent_at is None
     assert row.last_error.startswith("SMTPServerDisconnected")
     assert "claim ran out" not in caplog.text

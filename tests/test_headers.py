@@ -1,12 +1,10 @@
 """Security headers on pages, errors and fragments; cookies; the proxy; error pages and the
 script's messages in both languages."""
 import pathlib
-import re
 
 import pytest
 from babel.messages.mofile import read_mo
-from flask import abort
-from helpers import PASSWORD, login, post_form, text_of
+from helpers import PASSWORD, assert_nothing_internal, login, post_form, text_of, token_in
 from sqlmodel import select
 
 from app import create_app
@@ -55,8 +53,7 @@ def test_https_deployment_uses_secure_host_cookie_and_hsts(app_config, make, ses
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
     # The token of this https session (post_form would read one over http, another
     # session), and over HTTPS Flask-WTF wants a same-site Referer.
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      page.get_data(as_text=True)).group(1)
+    token = token_in(page.get_data(as_text=True))
     response = client.post("/inloggen", data={"email": "jan@example.nl",
                                               "password": "Geheim123", "csrf_token": token},
                            base_url="https://portaal.example.nl",
@@ -140,23 +137,6 @@ def test_413_for_too_large_request(app, client):
     assert "Het bestand is te groot" in response.get_data(as_text=True)
 
 
-@pytest.fixture
-def failing_app(app, app_config):
-    """The app with two routes that fail: /verboden (403) and /boom (an exception)."""
-    failing = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False})
-
-    @failing.get("/verboden")
-    def forbidden():
-        abort(403)
-
-    @failing.get("/boom")
-    def boom():
-        raise RuntimeError("secret internal detail")
-
-    yield failing
-    failing.extensions["db_engine"].dispose()
-
-
 def _dutch_only_texts():
     """Every Dutch text of the catalog that is not also English (longer than a word or two)."""
     path = pathlib.Path(__file__).parents[1] / "translations/nl/LC_MESSAGES/messages.mo"
@@ -221,13 +201,6 @@ def test_error_pages_in_english_have_no_dutch(app, failing_app):
     assert "Something went wrong" in text_of(failed, unescape=True)
     assert_no_dutch(failed)
     assert_nothing_internal(failed)
-
-
-def assert_nothing_internal(response):
-    page = response.get_data(as_text=True)
-    for internal in ("secret internal detail", "RuntimeError", "Traceback", ".py",
-                     "site-packages", "File \""):
-        assert internal not in page, internal
 
 
 def test_500_page_shows_nothing_internal(failing_app):

@@ -11,9 +11,9 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from helpers import free_port, links_in, post_form
+from helpers import at_once, free_port, links_in, make_due, outbox_rows, post_form
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app import notifications, outbox
 from app.extensions import mail
@@ -76,43 +76,10 @@ def server(app_config):
     server.stop()
 
 
-def rows(session):
-    """Every outbox row as the database has it now."""
-    session.expire_all()
-    return session.exec(select(OutgoingMail).order_by(OutgoingMail.id)).all()
-
-
-def make_due(session):
-    """Let the clock jump past every back-off instead of sleeping."""
-    session.exec(update(OutgoingMail).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
-    session.commit()
-
-
-def at_once(count, target):
-    """Run `target` in `count` threads that start together; returns their results."""
-    start = threading.Barrier(count, timeout=10)
-    results, errors = [], []
-
-    def run():
-        start.wait()
-        try:
-            results.append(target())
-        except Exception as exc:  # reported below, in the test's own thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
-    return results
-
-
 def queue_one(app, session, make, email="klant@example.nl"):
     """An invitation for a new client, committed."""
     make.invite(make.user(email=email))
-    return rows(session)[-1]
+    return outbox_rows(session)[-1]
 
 
 # ---- the outage
@@ -136,7 +103,7 @@ def test_mails_of_an_outage_arrive_exactly_once_when_the_server_is_back(server, 
     for attempt in (1, 2):
         make_due(session)
         assert deliver_pending(app) == (0, 3)
-        queued = rows(session)
+        queued = outbox_rows(session)
         assert [row.recipient for row in queued] == [
             "anna@example.nl", "bert@example.nl", "carla@example.nl"]
         for row in queued:  # nothing lost: each waits, with what went wrong
@@ -153,7 +120,7 @@ def test_mails_of_an_outage_arrive_exactly_once_when_the_server_is_back(server, 
     assert sum(sent for sent, _failed in results) == 3
     assert sorted(m["To"] for m in server.messages) == [
         "anna@example.nl", "bert@example.nl", "carla@example.nl"]
-    delivered = rows(session)
+    delivered = outbox_rows(session)
     assert all(row.sent_at is not None and row.attempts == 3 for row in delivered)
     assert {m["Message-ID"] for m in server.messages} == {
         outbox.message_id(app, row) for row in delivered}
@@ -178,7 +145,7 @@ def test_many_mails_and_three_senders_still_exactly_once(server, app, session, m
     results = at_once(3, lambda: deliver_pending(app))
     assert sum(sent for sent, _failed in results) == 30
     assert sorted(m["Subject"] for m in server.messages) == [f"Mail {n:02d}" for n in range(30)]
-    assert all(row.attempts == 1 for row in rows(session))
+    assert all(row.attempts == 1 for row in outbox_rows(session))
 
 
 def test_a_notification_is_queued_once_by_two_senders_at_once(app, session, make,
@@ -214,7 +181,7 @@ def test_a_notification_is_queued_once_by_two_senders_at_once(app, session, make
     first.join(10)
     second.join(10)
     assert sorted(counts) == [0, 1]
-    assert [row.recipient for row in rows(session)] == ["carla@example.nl"]
+    assert [row.recipient for row in outbox_rows(session)] == ["carla@example.nl"]
 
 
 def test_a_mail_resent_after_a_crash_has_the_same_message_id(server, app, session, make):
@@ -233,7 +200,7 @@ def test_a_mail_resent_after_a_crash_has_the_same_message_id(server, app, sessio
     first, again = server.messages
     assert first["Message-ID"] == again["Message-ID"] == outbox.message_id(app, row)
     assert first["Message-ID"].endswith("@portal.test>")
-    [row] = rows(session)
+    [row] = outbox_rows(session)
     assert row.sent_at is not None and row.attempts == 1
 
 
@@ -248,7 +215,7 @@ def test_a_server_that_hangs_up_after_taking_the_mail_gets_it_once(server, app, 
     make_due(session)
     assert deliver_pending(app) == (0, 0)
     assert len(server.messages) == 1
-    assert rows(session)[0].sent_at is not None
+    assert outbox_rows(session)[0].sent_at is not None
 
 
 # ---- giving up
@@ -266,7 +233,7 @@ def test_a_refusal_for_good_gives_up_at_once_until_tried_again(server, app, sess
         server.refuse = {command: answer}
         queue_one(app, session, make, email=f"klant{n}@example.nl")
         assert deliver_pending(app) == (0, 1), command
-        row = rows(session)[-1]
+        row = outbox_rows(session)[-1]
         assert row.failed_at is not None and row.sent_at is None and row.attempts == 1
         assert row.last_error.startswith(error)
         tries = server.tries
@@ -277,7 +244,7 @@ def test_a_refusal_for_good_gives_up_at_once_until_tried_again(server, app, sess
     # The addresses and settings were put right: tried again, each arrives once.
     server.refuse = {}
     with app.app_context():
-        for row in rows(session):
+        for row in outbox_rows(session):
             outbox.retry(session, row)
         session.commit()
         assert outbox.failed_count(session) == 0
@@ -285,7 +252,7 @@ def test_a_refusal_for_good_gives_up_at_once_until_tried_again(server, app, sess
     assert sorted(m["To"] for m in server.messages) == [
         "klant0@example.nl", "klant1@example.nl", "klant2@example.nl"]
     assert all(row.sent_at is not None and row.failed_at is None and row.attempts == 1
-               for row in rows(session))
+               for row in outbox_rows(session))
 
 
 def silent_port():
@@ -329,13 +296,13 @@ def test_a_temporary_failure_gives_up_after_the_last_attempt(server, app, sessio
             for attempt in (1, 2, 3):
                 make_due(session)
                 assert deliver_pending(app) == (0, 1), trouble
-                row = rows(session)[-1]
+                row = outbox_rows(session)[-1]
                 assert row.attempts == attempt and row.sent_at is None
                 assert (row.failed_at is not None) == (attempt == 3), trouble
                 assert row.last_error.startswith(error), trouble
             make_due(session)
             assert deliver_pending(app) == (0, 0)
-            assert rows(session)[-1].attempts == 3
+            assert outbox_rows(session)[-1].attempts == 3
     finally:
         listener.close()
     assert server.messages == []

@@ -23,25 +23,6 @@ from app.models import (
     MessageRead,
 )
 
-
-@pytest.fixture
-def lawyer(make):
-    return make.user(email="jansen@kantoor.nl", name="mr. P. Jansen", kind="staff",
-                     role="lawyer", password=None)
-
-
-@pytest.fixture
-def jan(client, make):
-    user = make.user(email="jan@example.nl", name="Jan de Vries")
-    login(client, "jan@example.nl")
-    return user
-
-
-@pytest.fixture
-def dossier(make, jan, lawyer):
-    return make.dossier(clients=[jan], lawyer=lawyer)
-
-
 # ---- the list
 
 def test_list_shows_van_and_aan_with_unread_in_bold(client, session, make, jan, lawyer,

@@ -8,32 +8,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from helpers import free_port
+from helpers import free_port, postgres_server
 from helpers import test_config as app_settings  # aliased: pytest would collect test_*
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from app import create_app, db, migrate
-
-# The server the PostgreSQL variant makes its throwaway databases on when
-# TEST_DATABASE_URL is not a PostgreSQL URL.
-LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def _postgres_server():
-    """A URL of a PostgreSQL server to create databases on, or None (with the reason)."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if url.startswith("postgresql"):
-        return url.replace("postgresql://", "postgresql+psycopg://", 1), None
-    engine = create_engine(LOCAL_POSTGRES, connect_args={"connect_timeout": 2})
-    try:
-        with engine.connect():
-            return LOCAL_POSTGRES, None
-    except Exception as exc:
-        return None, f"no PostgreSQL server at 127.0.0.1:5432 ({type(exc).__name__})"
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -42,7 +23,7 @@ def fresh_url(request, tmp_path):
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path / "migrate.sqlite3")
         return
-    server, reason = _postgres_server()
+    server, reason = postgres_server()
     if server is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must test migrations on PostgreSQL: {reason}")

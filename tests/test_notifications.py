@@ -1,17 +1,10 @@
 """Notification mails: by preference, without dossier content, batched within minutes."""
-from datetime import timedelta
 
-from helpers import login, post_form
+from helpers import age_notifications, login, post_form
 from sqlmodel import select
 
 from app import notifications
-from app.models import NotificationItem, utcnow
-
-
-def age_items(session, minutes):
-    for item in session.exec(select(NotificationItem)):
-        item.created_at = utcnow() - timedelta(minutes=minutes)
-    session.commit()
+from app.models import NotificationItem
 
 
 def test_several_items_become_one_mail(app, session, make, mailbox):
@@ -22,7 +15,7 @@ def test_several_items_become_one_mail(app, session, make, mailbox):
     notifications.notify_dossier(session, dossier.id, "message")
     session.commit()
     assert notifications.send_due(app) == 0  # too soon: wait for more
-    age_items(session, 6)
+    age_notifications(session, 6)
     assert notifications.send_due(app) == 1
     [mail] = mailbox.deliver(app)
     body = mail.get_body(("plain",)).get_content()
@@ -43,7 +36,7 @@ def test_preferences_are_respected(app, session, make, mailbox):
     assert session.exec(select(NotificationItem)).all() == []
     notifications.notify_dossier(session, dossier.id, "questionnaire")
     session.commit()
-    age_items(session, 6)
+    age_notifications(session, 6)
     notifications.send_due(app)
     [mail] = mailbox.deliver(app)
     assert "1 nieuwe vragenlijst" in mail.get_body(("plain",)).get_content()
@@ -57,7 +50,7 @@ def test_company_accounts_are_notified_in_their_language(app, session, make, mai
     dossier = make.dossier(companies=[company])
     notifications.notify_dossier(session, dossier.id, "message", exclude=actor)
     session.commit()
-    age_items(session, 6)
+    age_notifications(session, 6)
     assert notifications.send_due(app) == 2
     mails = {m["To"]: m for m in mailbox.deliver(app)}
     assert set(mails) == {"main@bedrijf.nl", "extra@bedrijf.nl"}
@@ -71,7 +64,7 @@ def test_inactive_or_removed_clients_get_nothing(app, session, make, mailbox):
     session.commit()
     gone.active = False
     session.commit()
-    age_items(session, 6)
+    age_notifications(session, 6)
     notifications.send_due(app)
     assert mailbox.deliver(app) == []
 
@@ -84,7 +77,7 @@ def test_a_switch_turned_off_stops_what_is_already_waiting(app, session, make, m
     session.commit()
     jan.notify_documents = False  # switched off while the items wait for their mail
     session.commit()
-    age_items(session, 6)
+    age_notifications(session, 6)
     assert notifications.send_due(app) == 1
     [mail] = mailbox.deliver(app)
     body = mail.get_body(("plain",)).get_content()
@@ -104,7 +97,7 @@ def test_every_switch_off_means_no_mail_at_all(app, session, make, mailbox):
     session.commit()
     jan.notify_documents = jan.notify_messages = jan.notify_questionnaires = False
     session.commit()
-    age_items(session, 6)
+    age_notifications(session, 6)
     assert notifications.send_due(app) == 0
     assert mailbox.deliver(app) == []
     assert all(item.mailed_at is not None for item in session.exec(select(NotificationItem)))
@@ -118,6 +111,6 @@ def test_switching_off_in_mijn_gegevens_stops_waiting_items(app, client, session
     session.commit()
     login(client, "jan@example.nl")
     post_form(client, "/mijn-gegevens/notificaties", {"documents": "y", "questionnaires": "y"})
-    age_items(session, 6)
+    age_notifications(session, 6)
     assert notifications.send_due(app) == 0
     assert mailbox.deliver(app) == []

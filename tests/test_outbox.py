@@ -7,14 +7,13 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from helpers import free_port, links_in
-from sqlalchemy import update
+from helpers import at_once, free_port, links_in, make_due, outbox_rows
 from sqlmodel import Session, select
 
 from app import db, outbox
 from app.extensions import mail
 from app.invitations import send_invitation
-from app.models import Company, NotificationItem, OneTimeToken, OutgoingMail, utcnow
+from app.models import Company, NotificationItem, OneTimeToken, utcnow
 from app.outbox import backoff, deliver_pending, queue_mail
 from app.worker import start_sender_thread
 
@@ -24,18 +23,6 @@ def queue(app, session, user, subject="Onderwerp"):
     with app.app_context():
         return queue_mail(session, user, "invitation", subject,
                           link="http://portal.test/uitnodiging/x", days=7)
-
-
-def stored(session):
-    """Every outbox row as the database has it now."""
-    session.expire_all()
-    return session.exec(select(OutgoingMail).order_by(OutgoingMail.id)).all()
-
-
-def make_due(session):
-    """Let the clock jump past every back-off instead of sleeping."""
-    session.exec(update(OutgoingMail).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
-    session.commit()
 
 
 def point_smtp_at(app, port):
@@ -86,9 +73,9 @@ def test_rolled_back_mail_is_never_sent(app, session, make, mailbox):
     user = make.user()
     queue(app, session, user)
     session.flush()
-    assert len(stored(session)) == 1  # written in the transaction...
+    assert len(outbox_rows(session)) == 1  # written in the transaction...
     session.rollback()
-    assert stored(session) == []  # ...and gone with it
+    assert outbox_rows(session) == []  # ...and gone with it
     assert mailbox.deliver(app) == []
 
 
@@ -101,7 +88,7 @@ def test_committed_mail_is_delivered_once_over_smtp(app, session, make, mailbox)
     assert message["To"] == "klant@example.nl"
     assert message["Subject"] == "Hallo"
     assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
-    [row] = stored(session)
+    [row] = outbox_rows(session)
     assert row.sent_at is not None and row.attempts == 1 and row.last_error is None
     assert row.locked_until is None
     assert mailbox.deliver(app) == []
@@ -137,21 +124,21 @@ def test_smtp_down_then_back_delivers_exactly_once(smtp_down, app, session, make
 
     before = utcnow()
     assert deliver_pending(app) == (0, 1)
-    [row] = stored(session)
+    [row] = outbox_rows(session)
     assert row.sent_at is None
     assert row.attempts == 1
     assert "refused" in row.last_error.lower()
     assert row.locked_until is None
     assert before + timedelta(seconds=55) < row.next_attempt_at <= utcnow() + backoff(1)
     assert deliver_pending(app) == (0, 0)  # not due yet
-    assert stored(session)[0].attempts == 1
+    assert outbox_rows(session)[0].attempts == 1
 
     point_smtp_at(app, mailbox.controller.port)
     assert mailbox.deliver(app) == []  # back, but still waiting for its time
     make_due(session)
     [message] = mailbox.deliver(app)
     assert message["To"] == "klant@example.nl"
-    [row] = stored(session)
+    [row] = outbox_rows(session)
     assert row.sent_at is not None and row.attempts == 2 and row.last_error is None
     make_due(session)
     assert mailbox.deliver(app) == []
@@ -167,14 +154,14 @@ def test_gives_up_after_max_attempts_with_growing_waits(smtp_down, app, session,
         make_due(session)
         started = utcnow()
         assert deliver_pending(app) == (0, 1)
-        [row] = stored(session)
+        [row] = outbox_rows(session)
         assert row.attempts == attempt
         waits.append(row.next_attempt_at - started)
     assert [round(w.total_seconds() / 60) for w in waits] == [1, 2, 4]
 
     make_due(session)
     assert deliver_pending(app) == (0, 0)
-    [row] = stored(session)
+    [row] = outbox_rows(session)
     assert row.attempts == 3 and row.sent_at is None
 
 
@@ -214,26 +201,12 @@ def test_concurrent_senders_never_send_a_mail_twice(app, session, make, mailbox,
 
     monkeypatch.setattr(outbox, "_claim", claim)
     monkeypatch.setattr(outbox, "_send", send)
-    results, errors = [], []
-
-    def run():
-        try:
-            results.append(deliver_pending(app))
-        except Exception as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert errors == []
+    results = at_once(2, lambda: deliver_pending(app))
     assert sum(sent for sent, _ in results) == 20
     assert sum(failed for _, failed in results) == 0
     assert sorted(m["Subject"] for m in mailbox.messages) == subjects
     assert lost_claims  # the race really happened
-    assert all(row.sent_at is not None and row.attempts == 1 for row in stored(session))
+    assert all(row.sent_at is not None and row.attempts == 1 for row in outbox_rows(session))
 
 
 # ---- without SMTP: .eml files
@@ -252,7 +225,7 @@ def test_without_smtp_server_mail_becomes_an_eml_file(no_smtp, app, session, mak
     assert links_in(message)[0].startswith("http://portal.test/")
     assert message.get_body(("html",)) is not None
     assert f"file://{path}" in caplog.text
-    assert stored(session)[0].sent_at is not None
+    assert outbox_rows(session)[0].sent_at is not None
 
 
 # ---- content: the recipient's language, public links, nothing of a dossier
@@ -292,7 +265,7 @@ def test_invitation_and_its_mail_are_rolled_back_together(app, session, make, ma
         send_invitation(session, user)
     session.rollback()
     assert session.exec(select(OneTimeToken)).all() == []
-    assert stored(session) == []
+    assert outbox_rows(session) == []
     assert mailbox.deliver(app) == []
 
 
@@ -316,7 +289,7 @@ def test_sender_thread_delivers_a_mail_soon_after_its_commit(app, session, make,
     session.commit()
     wait_for(lambda: len(mailbox.messages) >= 1, seconds=3)
     assert [m["Subject"] for m in mailbox.messages] == ["Meteen"]
-    wait_for(lambda: stored(session)[0].sent_at is not None)
+    wait_for(lambda: outbox_rows(session)[0].sent_at is not None)
 
 
 def test_sender_thread_mails_due_notifications(app, session, make, mailbox, sender):

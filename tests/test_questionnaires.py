@@ -65,13 +65,6 @@ def fill_all(client, assignment):
 
 
 @pytest.fixture
-def jan(client, make):
-    user = make.user(email="jan@example.nl", name="Jan de Vries")
-    login(client, "jan@example.nl")
-    return user
-
-
-@pytest.fixture
 def lawyer(make):
     return make.staff(email="mr.jansen@kantoor.example.nl")
 
@@ -324,16 +317,23 @@ def test_with_htmx_the_dependent_questions_follow_the_answer(client, session, ja
     assert f'hx-post="{url}" hx-trigger="change"' in page
 
 
-def test_a_step_without_questions_for_this_client_is_passed_by(client, session, jan, dossier):
-    definition = {"steps": [
-        {"title": "Start", "questions": [{"id": "kinderen", "type": "yesno",
-                                          "label": "Heeft u kinderen?", "required": True}]},
+CHILDREN = {"id": "kinderen", "type": "yesno", "label": "Heeft u kinderen?"}
+
+
+def with_children_step(*start):
+    """Three steps: the questions `start`, then "Kinderen" (shown only to those who answered
+    CHILDREN with yes), then "Einde"."""
+    return {"steps": [
+        {"title": "Start", "questions": list(start)},
         {"title": "Kinderen", "questions": [
             {"id": "aantal", "type": "number", "label": "Hoeveel?", "required": True,
              "show_if": {"question": "kinderen", "value": "yes"}}]},
         {"title": "Einde", "questions": [{"id": "opmerking", "type": "text",
                                           "label": "Opmerking"}]}]}
-    assignment = assign(session, jan, dossier, definition)
+
+
+def test_a_step_without_questions_for_this_client_is_passed_by(client, session, jan, dossier):
+    assignment = assign(session, jan, dossier, with_children_step({**CHILDREN, "required": True}))
     base = f"/vragenlijsten/{assignment.id}"
     response = fill(client, assignment, 1, {"kinderen": "no"})
     assert response.location.endswith("/stap/3")
@@ -357,16 +357,8 @@ def test_a_step_without_questions_for_this_client_is_passed_by(client, session, 
 
 
 def test_the_step_count_follows_what_is_typed_on_the_step(client, session, jan, dossier):
-    definition = {"steps": [
-        {"title": "Start", "questions": [
-            {"id": "naam", "type": "text", "label": "Naam", "required": True},
-            {"id": "kinderen", "type": "yesno", "label": "Heeft u kinderen?"}]},
-        {"title": "Kinderen", "questions": [
-            {"id": "aantal", "type": "number", "label": "Hoeveel?", "required": True,
-             "show_if": {"question": "kinderen", "value": "yes"}}]},
-        {"title": "Einde", "questions": [{"id": "opmerking", "type": "text",
-                                          "label": "Opmerking"}]}]}
-    assignment = assign(session, jan, dossier, definition)
+    name = {"id": "naam", "type": "text", "label": "Naam", "required": True}
+    assignment = assign(session, jan, dossier, with_children_step(name, CHILDREN))
     # Not saved (the name is missing), but the answer typed already counts step 2 in.
     response = fill(client, assignment, 1, {"naam": "", "kinderen": "yes"})
     assert response.status_code == 400 and "Stap 1 van 3" in text_of(response)
@@ -761,17 +753,25 @@ def nothing_filed(app, session):
             and stored_files(app) == sorted(d.storage_key for d in documents))
 
 
-def test_a_save_while_the_pdf_is_made_stops_the_completion(app, client, session, jan,
-                                                           assignment, monkeypatch):
-    fill_all(client, assignment)
+def save_while_the_pdf_is_made(app, assignment, monkeypatch, number, answers):
+    """Another browser saves step `number` while the PDF is rendered; returns the real
+    renderer."""
     real_render = pdf.html_to_pdf
 
     def render_while_another_browser_saves(html):
         data = real_render(html)
-        save_elsewhere(app, assignment, 4, {"toelichting": "Toch liever in het najaar."})
+        save_elsewhere(app, assignment, number, answers)
         return data
 
     monkeypatch.setattr(pdf, "html_to_pdf", render_while_another_browser_saves)
+    return real_render
+
+
+def test_a_save_while_the_pdf_is_made_stops_the_completion(app, client, session, jan,
+                                                           assignment, monkeypatch):
+    fill_all(client, assignment)
+    real_render = save_while_the_pdf_is_made(app, assignment, monkeypatch, 4,
+                                             {"toelichting": "Toch liever in het najaar."})
     response = complete(client, assignment)
     assert response.status_code == 200
     page = text_of(response)
@@ -792,14 +792,7 @@ def test_a_save_while_the_pdf_is_made_stops_the_completion(app, client, session,
 def test_a_save_while_the_pdf_is_made_raises_answers_changed(app, client, session, jan,
                                                              assignment, monkeypatch):
     fill_all(client, assignment)
-    real_render = pdf.html_to_pdf
-
-    def render_while_another_browser_saves(html):
-        data = real_render(html)
-        save_elsewhere(app, assignment, 1, {"naam": "Johannes de Vries"})
-        return data
-
-    monkeypatch.setattr(pdf, "html_to_pdf", render_while_another_browser_saves)
+    save_while_the_pdf_is_made(app, assignment, monkeypatch, 1, {"naam": "Johannes de Vries"})
     with app.test_request_context(), \
             Session(app.extensions["db_engine"], expire_on_commit=False) as s:
         filling = load(s, s.get(QuestionnaireAssignment, assignment.id))
@@ -854,6 +847,17 @@ def test_an_upload_saved_while_another_browser_completes_is_refused(
     assert row.revision == 1 and row.answers["legitimatie"]["filename"] == "paspoort.pdf"
 
 
+def waits_until(run, commit, message):
+    """Run `run` in a thread: it must still be waiting after 1.5 s (else `message`), and
+    finish once `commit` ends the transaction it waits for."""
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(1.5)
+    assert thread.is_alive(), message
+    commit()
+    thread.join(30)
+
+
 def test_a_save_in_progress_holds_back_a_completion(app, client, session, jan, assignment):
     """Real concurrency: a save that has written but not committed makes a completion
     wait, and the completion then sees the new answer and files nothing."""
@@ -876,12 +880,7 @@ def test_a_save_in_progress_holds_back_a_completion(app, client, session, jan, a
                     except AnswersChanged as exc:
                         outcome["error"] = exc
 
-            thread = threading.Thread(target=run)
-            thread.start()
-            thread.join(1.5)
-            assert thread.is_alive(), "the completion did not wait for the save"
-            saving.commit()
-            thread.join(30)
+            waits_until(run, saving.commit, "the completion did not wait for the save")
     assert isinstance(outcome.get("error"), AnswersChanged), outcome
     assert nothing_filed(app, session)
 
@@ -913,12 +912,7 @@ def test_a_completion_in_progress_holds_back_a_save(app, client, session, jan, a
                     saving.rollback()
                     outcome["error"] = exc
 
-            thread = threading.Thread(target=run)
-            thread.start()
-            thread.join(1.5)
-            assert thread.is_alive(), "the save did not wait for the completion"
-            completing.commit()
-            thread.join(30)
+            waits_until(run, completing.commit, "the save did not wait for the completion")
     assert isinstance(outcome.get("error"), Completed), outcome
     session.expire_all()
     assert session.get(QuestionnaireAnswer, (assignment.id, 4)).revision == 1

@@ -43,6 +43,17 @@ def logout(client):
     post_form(client, "/uitloggen", {})
 
 
+def refused_again(client, path, code, message=""):
+    """Log out, log in with the password again and send `code` to the second step at
+    `path`: refused (401) with `message` shown, and not logged in."""
+    logout(client)
+    login(client, "jan@example.nl")
+    response = post_form(client, path, {"code": code})
+    assert response.status_code == 401
+    assert message in text_of(response)
+    assert not logged_in(client)
+
+
 # ---- phone numbers
 
 @pytest.mark.parametrize("typed, stored", [
@@ -161,12 +172,7 @@ def test_totp_code_cannot_be_replayed(client, session, make):
     code = totp_code(secret)
     login(client, "jan@example.nl")
     assert post_form(client, "/inloggen/verificatie/app", {"code": code}).status_code == 302
-    logout(client)
-    login(client, "jan@example.nl")
-    replay = post_form(client, "/inloggen/verificatie/app", {"code": code})
-    assert replay.status_code == 401
-    assert "Deze code is onjuist." in text_of(replay)
-    assert not logged_in(client)
+    refused_again(client, "/inloggen/verificatie/app", code, "Deze code is onjuist.")
     # The code of the next period is still fine.
     assert post_form(client, "/inloggen/verificatie/app",
                      {"code": totp_code(secret, 1)}).status_code == 302
@@ -553,13 +559,7 @@ def test_recovery_code_works_once_and_asks_to_set_up_again(app, client, session,
     assert "U heeft geen herstelcode." in page
     [mail] = mailbox.deliver(app)
     assert "Uw herstelcode is gebruikt" in mail.get_body(("plain",)).get_content()
-    logout(client)
-
-    login(client, "jan@example.nl")
-    again = post_form(client, "/inloggen/verificatie/code", {"code": recovery})
-    assert again.status_code == 401
-    assert "of is al eerder gebruikt" in text_of(again)
-    assert not logged_in(client)
+    refused_again(client, "/inloggen/verificatie/code", recovery, "of is al eerder gebruikt")
     assert refreshed(session, user).sms_enabled  # setting up again is up to the user
 
 
@@ -611,20 +611,13 @@ def test_backup_codes_download_and_single_use(app, client, session, make):
     assert "9 ongebruikte back-upcodes" in text_of(client.get(SETUP))
     download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
     assert codes[0] not in download.get_data(as_text=True)
-    logout(client)
-
-    login(client, "jan@example.nl")
-    again = post_form(client, "/inloggen/verificatie/code", {"code": codes[0]})
-    assert again.status_code == 401 and not logged_in(client)
+    refused_again(client, "/inloggen/verificatie/code", codes[0])
 
     # New codes replace the old ones.
     post_form(client, "/inloggen/verificatie/code", {"code": codes[1]})
     fresh = backup_codes_of(make_backup_codes(client))
     assert set(fresh).isdisjoint(codes)
-    logout(client)
-    login(client, "jan@example.nl")
-    assert post_form(client, "/inloggen/verificatie/code",
-                     {"code": codes[2]}).status_code == 401
+    refused_again(client, "/inloggen/verificatie/code", codes[2])
 
 
 def test_reloading_the_new_backup_codes_does_not_replace_them(app, client, session, make,

@@ -1,10 +1,5 @@
 """Views of "Accounts | Extra accounts": the main account of a company client adds, views
-and deletes the company's extra accounts.
-
-An address is never said to be known: every addition is listed as invited (an
-AccountInvitation) until the person logs in, whether or not the address could be given an
-account, and additions are capped per main account a day (EXTRA_ACCOUNTS_MAX_PER_DAY).
-"""
+and deletes the company's extra accounts."""
 from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -13,21 +8,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
 
 from .. import audit, security
-from ..db import get_session
+from ..db import one_or_404
 from ..forms import ButtonForm
 from ..invitations import create_user, deactivate, reactivate, send_invitation
 from ..models import KIND_CLIENT, AccountInvitation, Company, User
 from . import bp
-from .common import me
+from .common import signed_in
 from .forms import ExtraAccountForm
 
 
-def main_account(db):
-    """The signed-in user if it is the main account of a company client, else 404."""
-    user = me(db)
+def main_account():
+    """This request's database session, and the signed-in user if it is the main account of
+    a company client (else 404)."""
+    db, user = signed_in()
     if user.is_staff or not user.is_company_main or user.company_id is None:
         abort(404)
-    return user
+    return db, user
 
 
 def _live_extra_accounts(main):
@@ -78,10 +74,7 @@ def count_extra_accounts(db, main):
 
 def get_extra_account_for(db, main, account_id):
     """The extra account if the list of `main` shows it by name, else 404."""
-    account = db.exec(extra_accounts_query(main).where(User.id == account_id)).first()
-    if account is None:
-        abort(404)
-    return account
+    return one_or_404(db, extra_accounts_query(main).where(User.id == account_id))
 
 
 def get_invitation_for(db, main, invitation_id):
@@ -156,8 +149,7 @@ def too_many_additions(db, main):
 @bp.route("/mijn-gegevens/accounts", methods=["GET", "POST"])
 def accounts():
     """Accounts | Extra accounts: the list, and the form to add one."""
-    db = get_session()
-    main = main_account(db)
+    db, main = main_account()
     form = ExtraAccountForm(language=main.language)
     status = 200
     if form.validate_on_submit():
@@ -190,8 +182,8 @@ def accounts():
 @bp.get("/mijn-gegevens/accounts/<int:account_id>")
 def account_detail(account_id):
     """The recorded details of one extra account."""
-    db = get_session()
-    account = get_extra_account_for(db, main_account(db), account_id)
+    db, main = main_account()
+    account = get_extra_account_for(db, main, account_id)
     return render_template("account/account_detail.html", account=account,
                            delete=url_for("account.account_delete", account_id=account.id))
 
@@ -199,24 +191,16 @@ def account_detail(account_id):
 @bp.route("/mijn-gegevens/accounts/<int:account_id>/verwijderen", methods=["GET", "POST"])
 def account_delete(account_id):
     """Ask to confirm, then delete the extra account; its open sessions end at once."""
-    db = get_session()
-    main = main_account(db)
+    db, main = main_account()
     account = get_extra_account_for(db, main, account_id)
-    form = ButtonForm()
-    if form.validate_on_submit():
-        delete_extra_account(db, main, account)
-        db.commit()
-        flash(_("The account of %(name)s has been deleted.", name=account.name), "success")
-        return redirect(url_for("account.accounts"))
-    return render_template("account/account_delete.html", account=account,
-                           form=form), 400 if form.errors else 200
+    return _confirm_delete(db, account, lambda: delete_extra_account(db, main, account))
 
 
 @bp.get("/mijn-gegevens/accounts/uitgenodigd/<int:invitation_id>")
 def invitation_detail(invitation_id):
     """The details of an extra account that has not logged in yet, as they were typed."""
-    db = get_session()
-    invitation = get_invitation_for(db, main_account(db), invitation_id)
+    db, main = main_account()
+    invitation = get_invitation_for(db, main, invitation_id)
     return render_template("account/account_detail.html", account=invitation_view(invitation),
                            delete=url_for("account.invitation_delete",
                                           invitation_id=invitation.id))
@@ -226,15 +210,20 @@ def invitation_detail(invitation_id):
           methods=["GET", "POST"])
 def invitation_delete(invitation_id):
     """Ask to confirm, then take back an extra account that has not logged in yet."""
-    db = get_session()
-    main = main_account(db)
+    db, main = main_account()
     invitation = get_invitation_for(db, main, invitation_id)
+    return _confirm_delete(db, invitation_view(invitation),
+                           lambda: withdraw_invitation(db, main, invitation))
+
+
+def _confirm_delete(db, shown, delete_it):
+    """The page that asks to confirm deleting `shown` (an account or an invitation as
+    shown); once confirmed, `delete_it()` and back to the list."""
     form = ButtonForm()
     if form.validate_on_submit():
-        withdraw_invitation(db, main, invitation)
+        delete_it()
         db.commit()
-        flash(_("The account of %(name)s has been deleted.", name=invitation.name),
-              "success")
+        flash(_("The account of %(name)s has been deleted.", name=shown.name), "success")
         return redirect(url_for("account.accounts"))
-    return render_template("account/account_delete.html", account=invitation_view(invitation),
+    return render_template("account/account_delete.html", account=shown,
                            form=form), 400 if form.errors else 200

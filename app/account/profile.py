@@ -12,12 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .. import audit, security
-from ..db import get_session
 from ..forms import ButtonForm
 from ..models import TOKEN_EMAIL, AuditEvent, LoginSession, OneTimeToken, User, utcnow
 from ..outbox import public_url, queue_mail
 from . import bp
-from .common import me, password_again
+from .common import password_again, saved, signed_in
 from .forms import EmailChangeForm, NameForm
 
 RECENT_LOGINS = 10
@@ -126,25 +125,20 @@ def confirm_email_change(db, user, token):
 @bp.route("/mijn-gegevens/naam", methods=["GET", "POST"])
 def change_name():
     """Change the name the portal and its mails address you by."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form = NameForm(name=user.name)
     if form.validate_on_submit():
         old, user.name = user.name, form.name.data
         user.name_by_client = not user.is_staff  # see User.mail_name
-        audit.record(db, "account.name", actor=user, target=user, old_name=old,
-                     new_name=user.name)
-        db.commit()
-        flash(_("Your name has been saved."), "success")
-        return redirect(url_for("account.index", _anchor="profiel"))
+        return saved(db, user, "account.name", _("Your name has been saved."),
+                     anchor="profiel", old_name=old, new_name=user.name)
     return render_template("account/name.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/mijn-gegevens/e-mailadres", methods=["GET", "POST"])
 def change_email():
     """Ask for a new e-mail address (and the password); a link goes to the new address."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form, status = EmailChangeForm(), 200
     if form.validate_on_submit():
         new_email = security.normalise_email(form.email.data)
@@ -179,8 +173,7 @@ def change_email():
 @bp.route("/mijn-gegevens/e-mailadres/<token>", methods=["GET", "POST"])
 def confirm_email(token):
     """The link from the mail to the new address: confirm, and the address changes."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     link, problem = security.find_token(db, token, TOKEN_EMAIL)
     if link is not None and link.user_id != user.id:
         abort(404)  # someone else's link changes nothing, for nobody
@@ -208,8 +201,7 @@ def confirm_email(token):
 @bp.get("/mijn-gegevens/inlogactiviteit")
 def logins():
     """The open sessions, with a button to end the others, and the recent logins."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     return render_template(
         "account/logins.html", sessions=open_sessions(db, user),
         logins=recent_logins(db, user), browser_name=browser_name,
@@ -220,16 +212,13 @@ def logins():
 @bp.post("/mijn-gegevens/inlogactiviteit/elders-uitloggen")
 def end_other_sessions():
     """Log out on every other device and browser; this one stays logged in."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form = ButtonForm()
     if not form.validate_on_submit():
         flash(_("This form has expired. Please send it again."), "error")
         return redirect(url_for("account.logins"))
     ended = len(open_sessions(db, user)) - 1
     security.end_other_logins(db, user)
-    audit.record(db, "account.other_sessions_ended", actor=user, target=user)
-    db.commit()
-    flash(_("You have been logged out everywhere else.") if ended > 0
-          else _("You were not logged in anywhere else."), "success")
-    return redirect(url_for("account.logins"))
+    return saved(db, user, "account.other_sessions_ended",
+                 _("You have been logged out everywhere else.") if ended > 0
+                 else _("You were not logged in anywhere else."), endpoint="account.logins")

@@ -1,14 +1,13 @@
 """Views of Mijn gegevens: the page with its sections, language and notifications."""
-from flask import flash, redirect, render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import audit, twostep
-from ..db import get_session
+from .. import twostep
 from ..phone import display_phone
 from . import bp
 from .accounts import count_extra_accounts
-from .common import me
+from .common import saved, signed_in
 from .forms import LanguageForm, NotificationsForm
 from .profile import open_sessions, pending_email_change
 
@@ -39,32 +38,27 @@ def _render_index(db, user, language_form=None, notifications_form=None, status=
 @bp.route("/mijn-gegevens", methods=["GET", "POST"])
 def index():
     """Mijn gegevens: language, two-step verification, notifications and accounts."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form = LanguageForm(language=user.language)
     if form.validate_on_submit():
         user.language = form.language.data
-        audit.record(db, "account.language", actor=user, target=user, language=user.language)
-        db.commit()
-        flash(_("Your language has been saved. It takes effect after you log out."), "success")
-        return redirect(url_for("account.index"))
+        return saved(db, user, "account.language",
+                     _("Your language has been saved. It takes effect after you log out."),
+                     language=user.language)
     return _render_index(db, user, language_form=form, status=400 if form.errors else 200)
 
 
 @bp.post("/mijn-gegevens/notificaties")
 def notifications():
     """Save the e-mail notification switches."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form = NotificationsForm()
     if not form.validate_on_submit():
         return _render_index(db, user, notifications_form=form, status=400)
     user.notify_documents = form.documents.data
     user.notify_questionnaires = form.questionnaires.data
     user.notify_messages = form.messages.data
-    audit.record(db, "account.notifications", actor=user, target=user,
+    return saved(db, user, "account.notifications",
+                 _("Your notification settings have been saved."), anchor="notificaties",
                  documents=user.notify_documents, questionnaires=user.notify_questionnaires,
                  messages=user.notify_messages)
-    db.commit()
-    flash(_("Your notification settings have been saved."), "success")
-    return redirect(url_for("account.index", _anchor="notificaties"))

@@ -1,14 +1,16 @@
 """Views of "2-staps verificatie" in Mijn gegevens: SMS with a recovery code, the
 authenticator app, backup codes, and turning a method off."""
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from functools import wraps
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import session as cookie
 from flask_babel import gettext as _
 
 from .. import audit, security, sms, twostep
 from ..auth.login import check_code
-from ..db import get_session
 from ..phone import display_phone
 from . import bp
-from .common import me, password_again
+from .common import password_again, signed_in
 from .forms import CodeForm, PasswordAgainForm, PhoneForm
 
 _PENDING_PHONE = "sms_setup_phone"
@@ -34,8 +36,7 @@ def _changed(db, user, change, **detail):
 @bp.get("/mijn-gegevens/2-staps-verificatie")
 def twostep_overview():
     """The two methods, the recovery code and the backup codes, with what can be done."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     return render_template(
         "account/twostep.html",
         phone=display_phone(user.sms_phone) if user.sms_phone else None,
@@ -46,8 +47,7 @@ def twostep_overview():
 @bp.route("/mijn-gegevens/2-staps-verificatie/sms", methods=["GET", "POST"])
 def sms_setup():
     """SMS, step 1: the mobile number and the password; a code is sent."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form, status = PhoneForm(), 200
     if form.validate_on_submit() and password_again(db, user, form.password):
         try:
@@ -57,7 +57,7 @@ def sms_setup():
             status = 503
         else:
             if not refused:
-                session[_PENDING_PHONE] = form.e164
+                cookie[_PENDING_PHONE] = form.e164
                 flash(_("We have sent a code by SMS to %(phone)s.",
                         phone=display_phone(form.e164)), "info")
                 return redirect(url_for("account.sms_confirm"))
@@ -68,14 +68,23 @@ def sms_setup():
     return render_template("account/sms_setup.html", form=form), status
 
 
+def _with_pending_phone(view):
+    """For the views of SMS step 2: the number being set up is passed to the view; without
+    one, back to step 1."""
+    @wraps(view)
+    def wrapped():
+        phone = cookie.get(_PENDING_PHONE)
+        if not phone:
+            return redirect(url_for("account.sms_setup"))
+        return view(phone)
+    return wrapped
+
+
 @bp.route("/mijn-gegevens/2-staps-verificatie/sms/code", methods=["GET", "POST"])
-def sms_confirm():
+@_with_pending_phone
+def sms_confirm(phone):
     """SMS, step 2: the code from the SMS; then the recovery code is shown, once."""
-    phone = session.get(_PENDING_PHONE)
-    if not phone:
-        return redirect(url_for("account.sms_setup"))
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     form = CodeForm()
     proved, status, _wait = check_code(
         db, user, form, twostep.METHOD_SMS,
@@ -86,20 +95,17 @@ def sms_confirm():
         recovery_code = twostep.enable_sms(db, user, phone)
         _changed(db, user, change, phone=phone)
         db.commit()
-        session.pop(_PENDING_PHONE, None)
+        cookie.pop(_PENDING_PHONE, None)
         return render_template("account/recovery_code.html", code=recovery_code)
     return render_template("account/sms_confirm.html", form=form,
                            phone=display_phone(phone)), status
 
 
 @bp.post("/mijn-gegevens/2-staps-verificatie/sms/opnieuw")
-def sms_resend():
+@_with_pending_phone
+def sms_resend(phone):
     """Send the set-up code again to the number being set up."""
-    phone = session.get(_PENDING_PHONE)
-    if not phone:
-        return redirect(url_for("account.sms_setup"))
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     try:
         refused = twostep.send_sms_code(db, user, twostep.SMS_SETUP, phone)
     except sms.SmsError:
@@ -117,8 +123,7 @@ def sms_resend():
 def app_setup():
     """The authenticator app: the password first; then a QR code and the secret as text
     (fresh for this set-up, kept with this login only), confirmed by a first code."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     if user.totp_enabled:
         flash(_("Your authenticator app has already been set up."), "info")
         return redirect(url_for("account.twostep_overview"))
@@ -163,8 +168,7 @@ def _password_first(form, title, intro, button, replaces=None):
           methods=["GET", "POST"])
 def turn_off(method):
     """Turn one method off, after asking for the password again."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     if method not in twostep.methods_of(user):
         return redirect(url_for("account.twostep_overview"))
     last_one = len(twostep.methods_of(user)) == 2  # the other entry is "code"
@@ -189,8 +193,7 @@ def turn_off(method):
 def backup_codes():
     """Make a new set of backup codes (the old ones stop working) after asking for the
     password, and show them, once."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     if not user.two_step_enabled:
         flash(_("Set up two-step verification first."), "error")
         return redirect(url_for("account.twostep_overview"))
@@ -216,8 +219,7 @@ def backup_codes():
 @bp.post("/mijn-gegevens/2-staps-verificatie/back-upcodes/download")
 def download_backup_codes():
     """The backup codes just shown, as a text file; only unused codes of this user."""
-    db = get_session()
-    user = me(db)
+    db, user = signed_in()
     posted = request.form.getlist("code")[:twostep.BACKUP_CODE_COUNT]
     codes = twostep.unused_backup_codes(db, user, posted)
     if not codes:

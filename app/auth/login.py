@@ -2,7 +2,8 @@
 language cookie, the messages of a pause, and checking a two-step code (no views here)."""
 import math
 
-from flask import current_app, request, session, url_for
+from flask import current_app, request, url_for
+from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_user
@@ -31,10 +32,10 @@ def landing_for(user, first_time=False):
 
 def log_in(db, user):
     """Start a fresh session for `user` and return where to go."""
-    session.clear()  # no state from before the login survives it
+    cookie.clear()  # no state from before the login survives it
     security.start_login(db, user)
     login_user(user)
-    session["lang"] = user.language
+    cookie["lang"] = user.language
     first_time = user.first_login_at is None
     now = utcnow()
     user.first_login_at = user.first_login_at or now

@@ -5,15 +5,17 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import (
+    abort,
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, refresh
@@ -90,7 +92,7 @@ def logout():
     security.end_login(db, g.login_token)
     db.commit()
     logout_user()
-    session.clear()
+    cookie.clear()
     flash(_("You are logged out."), "info")
     # A language chosen in Mijn gegevens takes effect now, as the manual says.
     return remember_language(redirect(url_for("auth.login")), language)
@@ -130,14 +132,21 @@ def _link_problem(problem):
     return render_template("auth/link_problem.html", problem=problem), 400
 
 
+def _valid_link(db, token, purpose):
+    """The link of a mail with this token, whose language the page then speaks; an invalid,
+    used or expired link ends the request with the page that says so."""
+    link, problem = security.find_token(db, token, purpose)
+    _speak_language_of(db, link)
+    if problem:
+        abort(make_response(_link_problem(problem)))
+    return link
+
+
 @bp.route("/welkom/<token>", methods=["GET", "POST"])
 def invitation(token):
     """Mail 1's link: the client confirms the e-mail address and gets mail 2."""
     db = get_session()
-    invite, problem = security.find_token(db, token, TOKEN_INVITE)
-    _speak_language_of(db, invite)
-    if problem:
-        return _link_problem(problem)
+    invite = _valid_link(db, token, TOKEN_INVITE)
     form = EmailForm()
     key = f"invite:{invite.id}"
     if security.throttled(db, key, current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"],
@@ -209,10 +218,7 @@ def link_sent():
 def set_password(token):
     """Mail 2's link: set the password, log in (after the second step if on), and mail 3."""
     db = get_session()
-    link, problem = security.find_token(db, token, TOKEN_PASSWORD)
-    _speak_language_of(db, link)
-    if problem:
-        return _link_problem(problem)
+    link = _valid_link(db, token, TOKEN_PASSWORD)
     user = db.get(User, link.user_id)
     form = PasswordForm(email=user.email)
     if form.validate_on_submit():

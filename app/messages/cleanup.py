@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from .. import db
+from ..db import engine
 from ..forms import forget_old_form_keys
 from ..models import Message, utcnow
 from ..ops import integrity
@@ -21,23 +21,23 @@ clock = time.monotonic  # tests move it on
 log = logging.getLogger("klantenportaal.cleanup")
 
 
-def cleanup_drafts(session, max_age_hours=None, now=None):
+def cleanup_drafts(db, max_age_hours=None, now=None):
     """Delete drafts older than `max_age_hours` with their attachments and files, and the
     orphaned and temporary files of app/ops/integrity.py. Returns (drafts removed, files
     removed)."""
     hours = current_app.config["DRAFT_MAX_AGE_HOURS"] if max_age_hours is None else max_age_hours
     cutoff = (now or utcnow()) - timedelta(hours=hours)
-    stale = session.exec(select(Message).where(Message.sent_at.is_(None),
+    stale = db.exec(select(Message).where(Message.sent_at.is_(None),
                                                Message.created_at < cutoff)).all()
     keys = []
     for message in stale:
-        keys += drafts.discard(session, message, action="draft.expired")
-    forget_old_form_keys(session, now)  # the one-time keys of forms shown a day ago
-    session.commit()
+        keys += drafts.discard(db, message, action="draft.expired")
+    forget_old_form_keys(db, now)  # the one-time keys of forms shown a day ago
+    db.commit()
     drafts.remove_files(keys)
     # Files without a row (a crash between storing and committing) and temporary files
     # left over go once older than ORPHAN_GRACE_MINUTES: younger ones may be under way.
-    orphans = integrity.remove_orphans(session, now=now.timestamp() if now else None)
+    orphans = integrity.remove_orphans(db, now=now.timestamp() if now else None)
     return len(stale), len(keys) + len(orphans)
 
 
@@ -49,8 +49,8 @@ def cleanup_if_due(app):
     if state["last"] is not None and now - state["last"] < CLEANUP_EVERY_SECONDS:
         return None
     state["last"] = now  # before running: a failure is tried again in an hour, not each round
-    with app.app_context(), Session(db.engine(), expire_on_commit=False) as session:
-        removed, files = cleanup_drafts(session)
+    with app.app_context(), Session(engine(), expire_on_commit=False) as db:
+        removed, files = cleanup_drafts(db)
     if removed or files:
         log.info("%s stale drafts and %s files removed", removed, files)
     return removed, files
@@ -63,8 +63,8 @@ def cleanup_if_due(app):
 def cleanup_drafts_command(hours):
     """Delete drafts never sent, with their attachments and files, after a day."""
     started = time.monotonic()
-    with Session(db.engine(), expire_on_commit=False) as session:
-        removed, files = cleanup_drafts(session, hours)
+    with Session(engine(), expire_on_commit=False) as db:
+        removed, files = cleanup_drafts(db, hours)
     click.echo(f"{removed} drafts and {files} files removed "
                f"in {time.monotonic() - started:.1f} s.")
 

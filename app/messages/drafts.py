@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import and_, delete, func, select
 
-from .. import audit, quota, storage
+from .. import audit, firm, quota, storage
 from ..access import message_documents, visible_messages
 from ..models import (
     CAT_PROVIDED,
@@ -27,83 +27,96 @@ def reply_subject(subject):
     return ("Re: " + subject)[:MAX_SUBJECT]
 
 
-def save_draft(session, user, dossier, draft, reply_to, subject, body):
+def new_message(user, dossier, reply_to=None, on_behalf_of=None):
+    """An unsent message (a draft) by `user` in `dossier`, not added to a session yet."""
+    return Message(dossier_id=dossier.id, sender_id=user.id, on_behalf_of_id=on_behalf_of or None,
+                   from_client=not user.is_staff,
+                   reply_to_id=reply_to.id if reply_to is not None else None,
+                   subject="", body="")
+
+
+def save_draft(db, user, dossier, draft, reply_to, subject, body):
     """Keep what was typed: update `draft`, or start one in `dossier`. Not committed.
     Raises quota.Exceeded when a client has the most unsent drafts already."""
     if draft is None:
-        quota.check_new_draft(session, user)
-        draft = Message(dossier_id=dossier.id, sender_id=user.id, from_client=not user.is_staff,
-                        reply_to_id=reply_to.id if reply_to is not None else None,
-                        subject="", body="")
-        session.add(draft)
+        quota.check_new_draft(db, user)
+        draft = new_message(user, dossier, reply_to)
+        db.add(draft)
     draft.subject, draft.body = subject or "", body or ""
     # A draft's age counts from its last save: cleanup takes only drafts left for a day.
     draft.created_at = utcnow()
-    session.flush()
+    db.flush()
     return draft
 
 
-def attachments(session, user, message):
+def attachments(db, user, message):
     """The documents attached to a message that `user` may see, in the order added."""
-    return session.exec(message_documents(user, message.id)
+    return db.exec(message_documents(user, message.id)
                         .order_by(Document.created_at, Document.id)).all()
 
 
-def attached_size(session, message):
+def files_of(db, message):
+    """Every document attached to a message, in the order added (for its sender)."""
+    return db.exec(
+        select(Document).join(MessageAttachment, MessageAttachment.document_id == Document.id)
+        .where(MessageAttachment.message_id == message.id)
+        .order_by(Document.created_at, Document.id)).all()
+
+
+def attached_size(db, message):
     """(number, total size) of the files attached to a message."""
-    return tuple(session.exec(
+    return tuple(db.exec(
         select(func.count(Document.id), func.coalesce(func.sum(Document.size), 0))
         .join(MessageAttachment, MessageAttachment.document_id == Document.id)
         .where(MessageAttachment.message_id == message.id)).one())
 
 
-def send(session, user, message):
-    """Send a draft with its attachments; what a client sends is also "provided by me".
-    Returns False, changing nothing, when it was sent meanwhile (a double click)."""
+def send(db, user, message):
+    """Send a draft with its attachments (both sides); what a client sends is also
+    "provided by me". Returns False, changing nothing, when it was sent meanwhile."""
     # Claimed by a conditional UPDATE, not read-then-write: of two sends at once (the two
     # requests of a double click, both past the draft check) exactly one sends.
     now = utcnow()
-    if session.execute(update(Message)
+    if db.execute(update(Message)
                        .where(Message.id == message.id, Message.sent_at.is_(None))
                        .values(sent_at=now)
                        .execution_options(synchronize_session=False)).rowcount != 1:
         return False
     set_committed_value(message, "sent_at", now)
-    files = attachments(session, user, message)
+    files = files_of(db, message)
     for document in files:
         if message.from_client:
             document.category = CAT_PROVIDED
         document.created_at = message.sent_at
-    audit.record(session, "message.sent", actor=user, target=message,
+    staff = {} if message.from_client else {"on_behalf_of": message.on_behalf_of_id}
+    audit.record(db, "message.sent", actor=user, target=message,
                  dossier_id=message.dossier_id, attachments=[d.id for d in files],
-                 reply_to=message.reply_to_id)
+                 reply_to=message.reply_to_id, **staff)
     return True
 
 
-def remove_attachment(session, user, message, document):
+def remove_attachment(db, user, message, document):
     """Take a file off a draft and delete it; returns the storage key to remove after the
     commit (a rolled-back removal must not have lost the file)."""
-    session.exec(delete(MessageAttachment).where(MessageAttachment.message_id == message.id,
+    db.exec(delete(MessageAttachment).where(MessageAttachment.message_id == message.id,
                                                  MessageAttachment.document_id == document.id))
-    session.delete(document)
-    audit.record(session, "attachment.removed", actor=user, target=document,
+    db.delete(document)
+    audit.record(db, "attachment.removed", actor=user, target=document,
                  dossier_id=message.dossier_id, message_id=message.id,
                  filename=document.filename)
     return document.storage_key
 
 
-def discard(session, message, actor=None, action="draft.deleted"):
+def discard(db, message, actor=None, action="draft.deleted"):
     """Delete a draft with its attachments; returns the storage keys to remove after the
     commit."""
-    documents = session.exec(
-        select(Document).join(MessageAttachment, MessageAttachment.document_id == Document.id)
-        .where(MessageAttachment.message_id == message.id)).all()
-    session.exec(delete(MessageAttachment).where(MessageAttachment.message_id == message.id))
+    documents = files_of(db, message)
+    db.exec(delete(MessageAttachment).where(MessageAttachment.message_id == message.id))
     for document in documents:
-        session.delete(document)
-    audit.record(session, action, actor=actor, target=message, dossier_id=message.dossier_id,
+        db.delete(document)
+    audit.record(db, action, actor=actor, target=message, dossier_id=message.dossier_id,
                  attachments=len(documents))
-    session.delete(message)
+    db.delete(message)
     return [d.storage_key for d in documents]
 
 
@@ -120,23 +133,23 @@ def opened_here():
     return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
 
 
-def mark_read(session, user, message):
+def mark_read(db, user, message):
     """Note that `user` read `message` (once; the first time is audited). Commits."""
-    if session.get(MessageRead, (message.id, user.id)) is not None:
+    if db.get(MessageRead, (message.id, user.id)) is not None:
         return
-    session.add(MessageRead(message_id=message.id, user_id=user.id))
-    audit.record(session, "message.read", actor=user, target=message,
+    db.add(MessageRead(message_id=message.id, user_id=user.id))
+    audit.record(db, "message.read", actor=user, target=message,
                  dossier_id=message.dossier_id)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError:  # the same user opened it twice at once; once is enough
-        session.rollback()
+        db.rollback()
 
 
-def dossier_messages(session, user, dossier, page):
+def dossier_messages(db, user, dossier, page):
     """The Berichten list on `page`: own drafts first, then the newest; each with when
     `user` read it (None: unread)."""
-    return session.execute(
+    return db.execute(
         visible_messages(user)
         .where(Message.dossier_id == dossier.id)
         .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
@@ -147,10 +160,34 @@ def dossier_messages(session, user, dossier, page):
         .offset(page.offset).limit(page.size)).all()
 
 
-def names(session, messages):
+def names(db, messages):
     """{user id: name} of everyone who sent a message or had one sent on their behalf."""
     ids = {m.sender_id for m in messages} | {m.on_behalf_of_id for m in messages
                                              if m.on_behalf_of_id}
     if not ids:
         return {}
-    return dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return dict(db.exec(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def recipient(db, dossier):
+    """Whom a dossier's clients write to: its handling lawyer, else the firm."""
+    if dossier.lawyer_id:
+        lawyer = db.get(User, dossier.lawyer_id)
+        if lawyer is not None:
+            return lawyer.name
+    return firm.current(db).name
+
+
+def shown(db, message, dossier, may_see, attached):
+    """What a message shows on either side: its people, its files and the message it answers,
+    as far as the reader may see them (`may_see`: a select of those messages;
+    `attached(message)`: a message's files)."""
+    original = None
+    if message.reply_to_id:
+        answered = db.exec(may_see.where(Message.id == message.reply_to_id)).first()
+        if answered is not None:
+            original = dict(message=answered, names=names(db, [answered]),
+                            attachments=attached(answered))
+    return dict(message=message, names=names(db, [message]),
+                recipient=recipient(db, dossier), attachments=attached(message),
+                original=original)

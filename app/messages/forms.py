@@ -1,4 +1,4 @@
-"""The form for writing a message (new, reply or draft)."""
+"""The form for writing a message (new, reply or draft; both sides), and what it shows."""
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -6,6 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from .. import firm, uploads
 from ..forms import FormKeyField, multi_line, single_line
 from .drafts import MAX_SUBJECT
 
@@ -23,6 +24,21 @@ def normalise_newlines(value):
 def body_length(text):
     """The length of a message text as the counter and the limit count it."""
     return len(normalise_newlines(text or ""))
+
+
+def counted(text):
+    """The live counter's values for a message text ("N van 4000 tekens")."""
+    return dict(count=body_length(text), maximum=MAX_BODY)
+
+
+def upload_limits():
+    """The limits and types shown before an upload (and checked in the browser)."""
+    settings = firm.current()
+    per_file, per_message = uploads.limits()
+    return dict(max_file_mb=uploads.megabytes(settings.max_file_mb),
+                max_message_mb=uploads.megabytes(settings.max_message_mb),
+                max_file_bytes=per_file, max_message_bytes=per_message,
+                extensions=uploads.allowed_extensions())
 
 
 class MessageForm(FlaskForm):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
-from .. import firm, quota, storage, uploads
+from .. import quota, storage, uploads
 from ..access import (
     get_attachment_for,
     get_dossier_for,
@@ -23,10 +23,10 @@ from ..access import (
 from ..db import get_session
 from ..forms import claim_form_key
 from ..htmx import fragment, is_htmx
-from ..models import Message, User
+from ..models import Message
 from ..portal.dossiers import render_dossier_tab, tab_counts, tab_page
 from . import bp, drafts
-from .forms import MAX_BODY, MessageForm, body_length
+from .forms import MessageForm, counted, upload_limits
 
 
 @bp.before_request
@@ -54,7 +54,7 @@ def tab(dossier_id):
     return render_dossier_tab(db, dossier, "berichten", "messages/_list.html", counts=counts,
                               messages=rows, page=page,
                               names=drafts.names(db, [m for m, _read in rows]),
-                              recipient=recipient(db, dossier))
+                              recipient=drafts.recipient(db, dossier))
 
 
 @bp.get("/berichten/<int:message_id>")
@@ -68,7 +68,7 @@ def show(message_id):
         drafts.mark_read(db, current_user, message)
     dossier = get_dossier_for(db, current_user, message.dossier_id)
     return render_dossier_tab(db, dossier, "berichten", "messages/_message.html",
-                              **shown(db, message, dossier))
+                              shown=shown(db, message, dossier))
 
 
 @bp.route("/dossiers/<int:dossier_id>/berichten/nieuw", methods=["GET", "POST"])
@@ -150,8 +150,7 @@ def counter(dossier_id):
     form = MessageForm()
     if not is_htmx():
         return compose_page(db, dossier, form)
-    return fragment("messages/_counter.html", maximum=MAX_BODY,
-                    count=body_length(form.body.data))
+    return fragment("messages/_counter.html", **counted(form.body.data))
 
 
 # ---- helpers of the views above
@@ -328,11 +327,10 @@ def compose_page(db, dossier, form, draft=None, reply_to=None, status=200):
         action = url_for("messages.reply", message_id=reply_to.id)
     else:
         action = url_for("messages.new", dossier_id=dossier.id)
-    context = dict(form=form, action=action, recipient=recipient(db, dossier),
+    context = dict(form=form, action=action, recipient=drafts.recipient(db, dossier),
                    counter_url=url_for("messages.counter", dossier_id=dossier.id),
-                   count=body_length(form.body.data), maximum=MAX_BODY,
-                   original=shown(db, reply_to, dossier) if reply_to else None,
-                   **attachment_context(db, draft), **upload_limits())
+                   original=shown(db, reply_to, dossier) if reply_to else None, keeps_drafts=True,
+                   **counted(form.body.data), **attachment_context(db, draft), **upload_limits())
     response = render_dossier_tab(db, dossier, "berichten", "messages/_compose.html", **context)
     response.status_code = status
     return response
@@ -344,34 +342,7 @@ def attachment_context(db, draft):
     return dict(draft=draft, attachments=files, used=sum(d.size for d in files))
 
 
-def upload_limits():
-    """The limits and types shown before an upload (and checked by the dialog)."""
-    settings = firm.current()
-    per_file, per_message = uploads.limits()
-    return dict(max_file_mb=uploads.megabytes(settings.max_file_mb),
-                max_message_mb=uploads.megabytes(settings.max_message_mb),
-                max_file_bytes=per_file, max_message_bytes=per_message,
-                extensions=uploads.allowed_extensions())
-
-
 def shown(db, message, dossier):
-    """What a message shows: its people, its attachments, and the message it answers."""
-    people = drafts.names(db, [message])
-    original = None
-    if message.reply_to_id:
-        answered = db.exec(visible_messages(current_user)
-                           .where(Message.id == message.reply_to_id)).first()
-        if answered is not None:
-            original = dict(message=answered, names=drafts.names(db, [answered]),
-                            attachments=drafts.attachments(db, current_user, answered))
-    return dict(message=message, names=people, recipient=recipient(db, dossier),
-                attachments=drafts.attachments(db, current_user, message), original=original)
-
-
-def recipient(db, dossier):
-    """Whom a client writes to: the dossier's handling lawyer, else the firm."""
-    if dossier.lawyer_id:
-        lawyer = db.get(User, dossier.lawyer_id)
-        if lawyer is not None:
-            return lawyer.name
-    return firm.current(db).name
+    """What a message shows the client (drafts.shown)."""
+    return drafts.shown(db, message, dossier, visible_messages(current_user),
+                        lambda m: drafts.attachments(db, current_user, m))

@@ -1,12 +1,5 @@
-"""Backup and restore: one tar archive with a consistent copy of the database, every stored
-file that copy names, and a manifest with checksums (README: Backup and restore).
-
-The database is copied first (SQLite: the backup API; PostgreSQL: pg_dump on an exported
-snapshot), then the files it names. Stored files never change once written (every file gets a
-new random key), so only a deletion can come between the two: each named file is hard-linked
-aside at once, and a file already deleted by then means the copy is out of date: it is
-taken again.
-"""
+"""Backup: one tar archive with a consistent copy of the database, every stored file that
+copy names, and a manifest with checksums; the archive format restore.py reads."""
 import gzip
 import hashlib
 import io
@@ -22,7 +15,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from psycopg.conninfo import make_conninfo
 from sqlalchemy import column, create_engine, func, inspect, select, table
@@ -60,14 +52,15 @@ def create_backup(output, after_snapshot=None):
         raise BackupError(f"Backups of a {kind} database are not supported.")
     try:
         return _create(engine, kind, output, after_snapshot)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:  # sqlite3: the copy of the database did not fit
         if not storage.is_disk_full(exc):
             raise
+        reason = (f"{exc.strerror}: {exc.filename or output}" if isinstance(exc, OSError)
+                  else f"{exc}: {output}")
         # Whatever was written is removed again (the .part archive, the work folders).
         raise BackupError(
-            f"The disk is full ({exc.strerror}: {exc.filename or output}). The backup was "
-            f"not written and nothing of it was kept. Free space, or write the backup to "
-            f"another disk with --output.") from exc
+            f"The disk is full ({reason}). The backup was not written and nothing of it was "
+            f"kept. Free space, or write the backup to another disk with --output.") from exc
 
 
 def _create(engine, kind, output, after_snapshot):
@@ -75,7 +68,7 @@ def _create(engine, kind, output, after_snapshot):
     snapshot = _sqlite_snapshot if kind == "sqlite" else _postgres_snapshot
     work = tempfile.mkdtemp(prefix=".backup-", dir=os.path.dirname(output))
     try:
-        pins = _staging_folder("backup")
+        pins = staging_folder("backup")
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -146,7 +139,7 @@ def _sqlite_snapshot(engine, work):
     """Copy the live SQLite file with SQLite's backup API in one step: one state of the
     database, read while the app goes on writing (in WAL mode readers block no writer)."""
     path = os.path.join(work, "snapshot.sqlite3")
-    _remove(path)
+    storage.remove_file(path)
     source = sqlite3.connect(engine.url.database, timeout=60)
     try:
         target = sqlite3.connect(path)
@@ -185,7 +178,7 @@ def _postgres_snapshot(engine, work):
 
             def dump():
                 path = os.path.join(work, DATABASE_MEMBERS["postgresql"])
-                _remove(path)
+                storage.remove_file(path)
                 run_tool([pg_dump, "--format=custom", f"--snapshot={snapshot_id}",
                           "--no-password", f"--file={path}", f"--dbname={conninfo}"], env)
                 return path
@@ -254,7 +247,7 @@ def _write_archive(output, manifest, database_path, named, gone, pins):
             os.fsync(raw.fileno())
         os.replace(partial, output)
     except BaseException:
-        _remove(partial)
+        storage.remove_file(partial)
         raise
 
 
@@ -263,7 +256,7 @@ def archive_path(key):
     return f"files/{key[:2]}/{key}"
 
 
-class _Hashing:
+class Hashing:
     """A reader that hashes and counts what passes through it."""
 
     def __init__(self, f):
@@ -282,7 +275,7 @@ def _add(tar, name, path):
         stat = os.fstat(f.fileno())
         info = tarfile.TarInfo(name)
         info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o600
-        reader = _Hashing(f)
+        reader = Hashing(f)
         tar.addfile(info, reader)
     return {"size": reader.size, "sha256": reader.digest.hexdigest()}
 
@@ -295,212 +288,7 @@ def _gzip(path, dest):
     return dest
 
 
-# ---- restore
-
-def restore_backup(archive):
-    """Bring an archive back into this empty instance: check every checksum, load the
-    database, put the files back and verify; returns the manifest."""
-    engine = db.engine()
-    kind = engine.dialect.name
-    upload = current_app.config["UPLOAD_FOLDER"]
-    filled = filled_tables(engine)
-    if filled:
-        raise BackupError(
-            f"The database is not empty (rows in {', '.join(filled[:5])}). restore only "
-            f"fills an empty instance: point DATABASE_URL at a new, empty database.")
-    stored = _stored_files(upload)
-    if stored:
-        raise BackupError(f"UPLOAD_FOLDER is not empty ({stored[0]}). restore only fills "
-                          f"an empty instance: point UPLOAD_FOLDER at a new, empty folder.")
-    tool = pg_tool("pg_restore") if kind == "postgresql" else None  # before the long part
-    staging = _staging_folder("restore")
-    try:
-        try:
-            with tarfile.open(archive, "r:") as tar:
-                manifest = _read_manifest(tar, kind, _cut_off(archive))
-                _extract_checked(tar, manifest, staging)
-        except (tarfile.TarError, EOFError) as exc:
-            raise BackupError(f"{archive} is damaged or not a complete tar archive ({exc}); "
-                              f"nothing was restored.") from exc
-        database_path = os.path.join(staging, manifest["database"]["path"])
-        if kind == "sqlite":
-            _load_sqlite(engine, database_path)
-        else:
-            _load_postgres(engine, database_path, manifest, tool)
-        _put_files_back(staging, manifest)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    problems = _verify(engine, manifest)
-    if problems:
-        raise BackupError("Restored, but the check afterwards found: " + "; ".join(problems))
-    return manifest
-
-
-def _cut_off(archive):
-    """True when the file does not end as every complete tar archive does (tarfile writes
-    two zero blocks, padded to a whole record): cut off while written or copied."""
-    size = os.path.getsize(archive)
-    if size % tarfile.BLOCKSIZE or size < 2 * tarfile.BLOCKSIZE:
-        return True
-    with open(archive, "rb") as f:
-        f.seek(size - 2 * tarfile.BLOCKSIZE)
-        return f.read() != bytes(2 * tarfile.BLOCKSIZE)
-
-
-def _read_manifest(tar, kind, cut_off=False):
-    """The archive's manifest, checked to fit this instance and this version. A manifest
-    that cannot be read from an archive that was cut off, or that holds the portal's
-    members, means a damaged backup, not a foreign archive."""
-    try:
-        manifest = json.load(tar.extractfile(MANIFEST))
-    except (KeyError, ValueError, tarfile.TarError) as exc:
-        try:
-            ours = any(name in DATABASE_MEMBERS.values() or name.startswith("files/")
-                       for name in tar.getnames())
-        except tarfile.TarError:  # a member's data ends early
-            ours = True
-        if cut_off or ours:
-            raise BackupError(
-                f"The backup archive is damaged{' (it was cut off)' if cut_off else ''}: its "
-                f"manifest cannot be read ({exc}). Nothing was restored; use another copy of "
-                f"the backup.") from exc
-        raise BackupError(f"This is not a backup archive of the portal ({exc}).") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"The archive's manifest is not of format {FORMAT}, the one this "
-                          f"version reads.")
-    try:
-        made_on = manifest["database"]["kind"]
-        if made_on != kind:
-            raise BackupError(
-                f"The archive holds a {made_on} database and this instance runs on {kind}. "
-                f"Restoring across kinds is not supported: restore into an instance on "
-                f"{made_on}, then move with `flask --app wsgi copy-database --to URL`.")
-        if manifest["database"]["path"] != DATABASE_MEMBERS[kind]:
-            raise BackupError("The manifest names an unexpected database member.")
-        for entry in manifest["files"]:
-            if (not KEY_PATTERN.match(entry["key"])
-                    or entry["path"] != archive_path(entry["key"])):
-                raise BackupError(f"The manifest names an unexpected file: {entry['path']!r}.")
-        if not (isinstance(manifest["tables"], dict)
-                and isinstance(manifest["missing_files"], list)):
-            raise TypeError("tables or missing_files")
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise BackupError(f"The archive's manifest is incomplete ({exc!r}).") from exc
-    return manifest
-
-
-def _extract_checked(tar, manifest, staging):
-    """Copy every member into `staging`, checking its size and sha256 against the manifest;
-    any difference stops the restore before anything was loaded."""
-    database = manifest["database"]
-    expected = {database["path"]: (database["path"], database["size"], database["sha256"])}
-    for entry in manifest["files"]:
-        # Not the bare key: the draft cleanup's sweep takes such names for orphans.
-        expected[entry["path"]] = (entry["key"] + ".restoring", entry["size"],
-                                   entry["sha256"])
-    members = {m.name: m for m in tar.getmembers() if m.name != MANIFEST}
-    if set(members) != set(expected):
-        odd = sorted(set(members) ^ set(expected))
-        raise BackupError(f"The archive does not match its manifest ({', '.join(odd[:5])}).")
-    for name, member in members.items():
-        staged, size, sha256 = expected[name]
-        if not member.isreg():
-            raise BackupError(f"{name} in the archive is not a regular file.")
-        reader = _Hashing(tar.extractfile(member))
-        with open(os.path.join(staging, staged), "wb") as out:
-            shutil.copyfileobj(reader, out, CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        if (reader.size, reader.digest.hexdigest()) != (size, sha256):
-            raise BackupError(f"{name}: the checksum does not match the manifest; the archive "
-                              f"is damaged or was changed. Nothing was restored.")
-
-
-def _load_sqlite(engine, staged):
-    """Put the database file in place of the empty one."""
-    target = engine.url.database
-    engine.dispose()  # no connection of this process keeps the old file open
-    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    partial = target + ".restoring"
-    with gzip.open(staged, "rb") as src, open(partial, "wb") as out:
-        shutil.copyfileobj(src, out, CHUNK)
-        out.flush()
-        os.fsync(out.fileno())
-    # The empty database's journal must not be replayed onto the restored file.
-    for suffix in ("-wal", "-shm", "-journal"):
-        _remove(target + suffix)
-    os.replace(partial, target)
-
-
-def _load_postgres(engine, staged, manifest, tool):
-    """pg_restore into the configured database, in one transaction."""
-    pg_restore, tool_major = tool
-    made_by = manifest["database"].get("pg_dump_major", 0)
-    if tool_major < made_by:
-        raise BackupError(f"The archive was made by pg_dump {made_by}; {pg_restore} is "
-                          f"version {tool_major} and cannot read it. Install the client "
-                          f"programs of version {made_by} or newer.")
-    conninfo, env = libpq(engine.url)
-    # A database that `flask db upgrade` made has tables, all empty (checked before): the
-    # archive's tables replace them.
-    with engine.begin() as conn:
-        quote = conn.dialect.identifier_preparer.quote
-        for name in inspect(conn).get_table_names():
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quote(name)} CASCADE")
-    engine.dispose()
-    run_tool([pg_restore, "--no-owner", "--no-privileges", "--single-transaction",
-              "--exit-on-error", "--no-password", f"--dbname={conninfo}", staged], env)
-
-
-def _put_files_back(staging, manifest):
-    """Move the checked files from the staging folder to their places (same file system)."""
-    folders = set()
-    for entry in manifest["files"]:
-        path = storage.path_for(entry["key"])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        os.replace(os.path.join(staging, entry["key"] + ".restoring"), path)
-        folders.add(os.path.dirname(path))
-    for folder in folders:  # the new names are durable only once their folders are synced
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _verify(engine, manifest):
-    """What differs between the restored instance and the manifest (nothing: [])."""
-    with engine.connect() as conn:
-        tables, revision, named = database_contents(conn)
-    problems = [f"{name} has {tables.get(name)} rows, the backup {count}"
-                for name, count in manifest["tables"].items() if tables.get(name) != count]
-    if revision != manifest["database"]["alembic_revision"]:
-        problems.append(f"schema revision {revision}, the backup's "
-                        f"{manifest['database']['alembic_revision']}")
-    for entry in manifest["files"]:
-        path = storage.path_for(entry["key"])
-        if not os.path.isfile(path) or os.path.getsize(path) != entry["size"]:
-            problems.append(f"{path} is missing or has the wrong size")
-    unaccounted = set(named) - {e["key"] for e in manifest["files"]} \
-        - set(manifest["missing_files"])
-    if unaccounted:
-        problems.append(f"{len(unaccounted)} files named by the database are not in the backup")
-    return problems
-
-
-def _stored_files(upload):
-    """Files in UPLOAD_FOLDER outside its tmp folder (uploads in progress live there)."""
-    found = []
-    for folder, dirs, files in os.walk(upload):
-        if folder == upload and storage.TMP_DIR in dirs:
-            dirs.remove(storage.TMP_DIR)
-        found += [os.path.join(folder, name) for name in files]
-        if found:
-            break
-    return found
-
-
-# ---- shared helpers
+# ---- helpers (restore.py uses them too)
 
 def pg_tool(name):
     """The path of a PostgreSQL client program on PATH and its major version."""
@@ -537,10 +325,10 @@ def run_tool(args, env):
         raise BackupError(f"{os.path.basename(args[0])} failed: {done.stderr.strip()}")
 
 
-def _staging_folder(purpose):
+def staging_folder(purpose):
     """A new folder under UPLOAD_FOLDER/tmp: on the files' own file system, so that hard
     links and renames to and from it work."""
-    parent = os.path.join(current_app.config["UPLOAD_FOLDER"], storage.TMP_DIR)
+    parent = storage.tmp_folder()
     os.makedirs(parent, exist_ok=True)
     return tempfile.mkdtemp(prefix=f"{purpose}-", dir=parent)
 
@@ -548,13 +336,6 @@ def _staging_folder(purpose):
 def _empty_folder(folder):
     for name in os.listdir(folder):
         os.remove(os.path.join(folder, name))
-
-
-def _remove(path):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
 
 
 def _size(size):
@@ -589,18 +370,4 @@ def backup_command(output):
                f"files ({_size(total)}), {_size(os.path.getsize(output))} in all.")
 
 
-@click.command("restore")
-@with_appcontext
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-def restore_command(archive):
-    """Restore a backup archive into this empty instance (stop the portal first)."""
-    manifest = restore_backup(archive)
-    for key in manifest["missing_files"]:
-        click.echo(f"Warning: file {key} was already missing when the backup was made.",
-                   err=True)
-    click.echo(f"Restored the backup of {manifest['created_at']}: "
-               f"{sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables "
-               f"and {len(manifest['files'])} files; every checksum and count matches.")
-
-
-commands = [backup_command, restore_command]
+commands = [backup_command]

@@ -1,14 +1,5 @@
 """Database <-> storage: every file a row names is there and whole, and no file lingers
-that no row names.
-
-A file is written first (under a temporary name, then os.replace'd to its key) and its row
-committed after, so a crash in between leaves a file without a row, never a row without a
-file. Such orphans, and the temporary files of a copy that never finished, are harmless
-but take room: `remove_orphans` deletes them once they are older than
-ORPHAN_GRACE_MINUTES, which covers the longest time a file may wait for its row (an upload
-of several large files, each scanned, then one commit). Files younger than that may
-belong to a request under way and are left alone.
-"""
+that no row names (the `check` command and the orphan cleanup)."""
 import hashlib
 import logging
 import os
@@ -21,7 +12,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from .. import db, storage
+from .. import storage
+from ..db import engine
 from ..models import Document, FirmSettings
 
 BATCH = 500  # keys per IN (...) query
@@ -61,13 +53,13 @@ class Report:
         return self.problems == 0
 
 
-def check(session=None, hash_files=True, grace_minutes=None, now=None):
+def check(db=None, hash_files=True, grace_minutes=None, now=None):
     """Compare the database with UPLOAD_FOLDER: each Document's file present, with its size
     and SHA-256 (streamed), the logo's file present; then every file on disk that no row
     names (orphans), temporary files left over, and files the portal never makes."""
     started, now = time.monotonic(), time.time() if now is None else now
     report = Report(hashed=hash_files)
-    with _session(session) as s:
+    with _session(db) as s:
         _check_documents(s, report, hash_files)
         _check_logos(s, report)
         _confirm_rows(s, report)
@@ -76,13 +68,13 @@ def check(session=None, hash_files=True, grace_minutes=None, now=None):
     return report
 
 
-def remove_orphans(session=None, grace_minutes=None, now=None):
+def remove_orphans(db=None, grace_minutes=None, now=None):
     """Delete the files without a row and the temporary files left over, both older than
     the grace period; returns the paths removed. Unexpected files and the folders of a
     backup or restore are never touched."""
     now = time.time() if now is None else now
     report = Report(hashed=False)
-    with _session(session) as s:
+    with _session(db) as s:
         _sort_files(s, report, _cutoff(grace_minutes, now), now)
     removed = []
     for path, _size, _mtime in report.orphans + report.stale_temporary:
@@ -98,15 +90,15 @@ def remove_orphans(session=None, grace_minutes=None, now=None):
 
 
 @contextmanager
-def _session(session):
+def _session(db):
     """The given session (its read transaction ended afterwards), or a new one, closed."""
-    if session is not None:
+    if db is not None:
         try:
-            yield session
+            yield db
         finally:
-            session.rollback()
+            db.rollback()
         return
-    with Session(db.engine(), expire_on_commit=False) as own:
+    with Session(engine(), expire_on_commit=False) as own:
         yield own
 
 
@@ -117,9 +109,9 @@ def _cutoff(grace_minutes, now):
     return now - grace_minutes * 60
 
 
-def _check_documents(session, report, hash_files):
+def _check_documents(db, report, hash_files):
     """Each Document's file: present, its size, and (unless told not to) its SHA-256."""
-    for doc_id, filename, key, size, sha256 in _documents(session):
+    for doc_id, filename, key, size, sha256 in _documents(db):
         report.rows += 1
         what = f"document {doc_id} ({filename})"
         path = _path(key)
@@ -138,26 +130,26 @@ def _check_documents(session, report, hash_files):
             report.damaged.append((what, path, "its SHA-256 differs from the row's"))
 
 
-def _documents(session):
+def _documents(db):
     """(id, filename, key, size, sha256) of every Document, read BATCH rows at a time."""
     last = 0
     while True:
-        rows = session.execute(select(Document.id, Document.filename, Document.storage_key,
+        rows = db.execute(select(Document.id, Document.filename, Document.storage_key,
                                       Document.size, Document.sha256)
                                .where(Document.id > last).order_by(Document.id)
                                .limit(BATCH)).all()
         # Hashing a terabyte takes hours: no transaction may stay open that long (it
         # would hold PostgreSQL's vacuum back and let SQLite's WAL grow).
-        session.rollback()
+        db.rollback()
         if not rows:
             return
         yield from rows
         last = rows[-1][0]
 
 
-def _check_logos(session, report):
+def _check_logos(db, report):
     """The firm's logo: its file present (the row keeps no size or hash)."""
-    for key in session.exec(select(FirmSettings.logo_key)
+    for key in db.exec(select(FirmSettings.logo_key)
                             .where(FirmSettings.logo_key.is_not(None))).all():
         report.rows += 1
         path = _path(key)
@@ -169,13 +161,13 @@ def _check_logos(session, report):
             report.bytes += os.path.getsize(path)
 
 
-def _confirm_rows(session, report):
+def _confirm_rows(db, report):
     """Drop the problems of rows deleted while the check ran (a draft discarded, a logo
     replaced: the row goes first, its file right after the commit)."""
     if not (report.missing or report.damaged):
         return
-    session.rollback()  # a fresh snapshot
-    keys = _referenced(session, [_key_of(item[1]) for item in report.missing + report.damaged])
+    db.rollback()  # a fresh snapshot
+    keys = _referenced(db, [_key_of(item[1]) for item in report.missing + report.damaged])
     report.missing = [item for item in report.missing if _key_of(item[1]) in keys]
     report.damaged = [item for item in report.damaged if _key_of(item[1]) in keys]
 
@@ -185,11 +177,11 @@ def _key_of(path):
     return os.path.basename(path)
 
 
-def _sort_files(session, report, cutoff, now):
+def _sort_files(db, report, cutoff, now):
     """Walk UPLOAD_FOLDER: stored files that no row names, temporary files, and others;
     those older than `cutoff` are orphans or stale, the younger ones only noted."""
     root = current_app.config["UPLOAD_FOLDER"]
-    tmp_dir = os.path.join(root, storage.TMP_DIR)
+    tmp_dir = storage.tmp_folder()
     stored = {}  # key -> (path, size, mtime)
     for folder, dirs, names in os.walk(root):
         if folder == tmp_dir:
@@ -209,17 +201,17 @@ def _sort_files(session, report, cutoff, now):
                 stored[name] = entry
             else:
                 report.unexpected.append(entry)
-    session.rollback()  # names committed while we walked count as referenced
-    known = _referenced(session, list(stored))
+    db.rollback()  # names committed while we walked count as referenced
+    known = _referenced(db, list(stored))
     for key, entry in sorted(stored.items()):
         if key not in known:
             (report.orphans if entry[2] < cutoff else report.recent).append(entry)
 
 
 def _note_staging(report, tmp_dir, folders, now):
-    """Folders in UPLOAD_FOLDER/tmp are a backup's or restore's (app/ops/backup.py): never
-    removed here, since a backup's hard links keep their files' old mtimes however new the
-    backup is. A folder untouched for a day is left by one that stopped."""
+    """Folders in UPLOAD_FOLDER/tmp are a backup's or restore's (backup.py, restore.py):
+    never removed here, since a backup's hard links keep their files' old mtimes however new
+    the backup is. A folder untouched for a day is left by one that stopped."""
     for name in sorted(folders):
         path = os.path.join(tmp_dir, name)
         try:
@@ -238,7 +230,7 @@ def _is_stored_name(root, folder, name):
             and folder == os.path.join(root, name[:2]))
 
 
-def _referenced(session, keys):
+def _referenced(db, keys):
     """Those of `keys` that a Document or the firm's logo names."""
     # Every column that names a stored file belongs here: the cleanup deletes what this
     # does not know (as it once did the logo).
@@ -246,11 +238,11 @@ def _referenced(session, keys):
     found = set()
     for start in range(0, len(keys), BATCH):
         chunk = keys[start:start + BATCH]
-        found.update(session.exec(select(Document.storage_key)
+        found.update(db.exec(select(Document.storage_key)
                                   .where(Document.storage_key.in_(chunk))).all())
-        found.update(session.exec(select(FirmSettings.logo_key)
+        found.update(db.exec(select(FirmSettings.logo_key)
                                   .where(FirmSettings.logo_key.in_(chunk))).all())
-    session.rollback()
+    db.rollback()
     return found
 
 

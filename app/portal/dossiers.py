@@ -29,7 +29,7 @@ TABS = (("correspondentie", CAT_CORRESPONDENCE), ("documenten", CAT_DOCUMENT),
         ("aangeleverd", CAT_PROVIDED), ("berichten", None))
 
 
-def search_dossiers(session, user, q="", statuses=(), page=1, size=25):
+def search_dossiers(db, user, q="", statuses=(), page=1, size=25):
     """One page of the user's dossiers matching `q` and `statuses`, and its Page (a page
     past the end is the last one)."""
     query = select(Dossier).where(Dossier.id.in_(visible_dossier_ids(user)))
@@ -40,19 +40,19 @@ def search_dossiers(session, user, q="", statuses=(), page=1, size=25):
                                 Dossier.description.ilike(pattern, escape="\\")))
     if statuses:
         query = query.where(Dossier.status_code.in_(statuses))
-    return paginate(session, query, (Dossier.number.desc(),), page, size)
+    return paginate(db, query, (Dossier.number.desc(),), page, size)
 
 
-def statuses_in_use(session, user):
+def statuses_in_use(db, user):
     """The statuses that occur among the user's dossiers, in their configured order."""
     used = select(Dossier.status_code).where(Dossier.id.in_(visible_dossier_ids(user)))
-    return session.exec(select(DossierStatus).where(DossierStatus.code.in_(used))
+    return db.exec(select(DossierStatus).where(DossierStatus.code.in_(used))
                         .order_by(DossierStatus.position)).all()
 
 
-def progress(session, dossier):
+def progress(db, dossier):
     """(steps done, total steps, steps) of a dossier's progress list."""
-    steps = session.exec(select(ProgressStep).where(ProgressStep.dossier_id == dossier.id)
+    steps = db.exec(select(ProgressStep).where(ProgressStep.dossier_id == dossier.id)
                          .order_by(ProgressStep.position)).all()
     return sum(1 for s in steps if s.done_at is not None), len(steps), steps
 
@@ -64,11 +64,11 @@ def provided_messages(user, dossier):
                                         Message.sent_at.is_not(None))
 
 
-def tab_counts(session, user, dossier):
+def tab_counts(db, user, dossier):
     """{slug: (count, unread)} for the four tabs, in two queries."""
     downloaded = select(DocumentDownload.document_id).where(DocumentDownload.user_id == user.id)
     # session.execute, not exec: SQLModel would keep only the first column of these rows.
-    docs = session.execute(
+    docs = db.execute(
         visible_documents(user).where(Document.dossier_id == dossier.id)
         .with_only_columns(
             Document.category, func.count(),
@@ -78,7 +78,7 @@ def tab_counts(session, user, dossier):
         .group_by(Document.category)).all()
     per_category = {category: (count, int(unread or 0)) for category, count, unread in docs}
     read = select(MessageRead.message_id).where(MessageRead.user_id == user.id)
-    messages, unread, sent_by_client = session.execute(
+    messages, unread, sent_by_client = db.execute(
         visible_messages(user).where(Message.dossier_id == dossier.id)
         .with_only_columns(
             func.count(),
@@ -102,7 +102,7 @@ class TabRow(NamedTuple):
     message: Message | None = None
 
 
-def document_rows(session, user, dossier, category, page):
+def document_rows(db, user, dossier, category, page):
     """The rows of one tab on `page`, newest first; Door mij aangeleverd mixes in the
     messages the client side sent."""
     documents = visible_documents(user).where(Document.dossier_id == dossier.id,
@@ -110,7 +110,7 @@ def document_rows(session, user, dossier, category, page):
     if category != CAT_PROVIDED:
         query = documents.order_by(Document.created_at.desc(), Document.id.desc())
         return [TabRow(d, at) for d, at in
-                _with_marks(session, user, query.offset(page.offset).limit(page.size))]
+                _with_marks(db, user, query.offset(page.offset).limit(page.size))]
     # One ordered list of both kinds: fetch the page's keys, then its rows by id.
     kind = literal_column("0").label("kind")  # 0 sorts a message above its attachments
     both = union_all(
@@ -119,22 +119,22 @@ def document_rows(session, user, dossier, category, page):
         documents.with_only_columns(literal_column("1").label("kind"),
                                     Document.id.label("id"), Document.created_at.label("at")),
     ).subquery()
-    keys = session.execute(select(both.c.kind, both.c.id)
+    keys = db.execute(select(both.c.kind, both.c.id)
                            .order_by(both.c.at.desc(), both.c.kind, both.c.id.desc())
                            .offset(page.offset).limit(page.size)).all()
     document_ids = [key for kind, key in keys if kind == 1]
     message_ids = [key for kind, key in keys if kind == 0]
     found = {d.id: TabRow(d, at) for d, at in _with_marks(
-        session, user, documents.where(Document.id.in_(document_ids)))} if document_ids else {}
-    messages = session.exec(select(Message).where(Message.id.in_(message_ids))).all() \
+        db, user, documents.where(Document.id.in_(document_ids)))} if document_ids else {}
+    messages = db.exec(select(Message).where(Message.id.in_(message_ids))).all() \
         if message_ids else []
     sent = {m.id: TabRow(message=m) for m in messages}
     return [found[key] if kind == 1 else sent[key] for kind, key in keys]
 
 
-def _with_marks(session, user, documents):
+def _with_marks(db, user, documents):
     """(document, first downloaded by this user or None) for each document of the select."""
-    return session.execute(
+    return db.execute(
         documents.outerjoin(DocumentDownload, and_(DocumentDownload.document_id == Document.id,
                                                    DocumentDownload.user_id == user.id))
         .add_columns(DocumentDownload.first_at)).all()

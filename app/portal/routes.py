@@ -1,6 +1,4 @@
 """Views of the client's home, dossiers, documents and actions."""
-import os
-
 from flask import (
     abort,
     g,
@@ -53,10 +51,10 @@ def _clients_only():
         abort(404)
 
 
-def open_actions_count(session, user):
+def open_actions_count(db, user):
     """How many questionnaires this client still has to fill in (shown on every page)."""
     if "open_actions" not in g:
-        g.open_actions = session.exec(
+        g.open_actions = db.exec(
             select(func.count()).select_from(open_assignments(user).subquery())).one()
     return g.open_actions
 
@@ -120,16 +118,13 @@ def download(document_id):
     """Stream a document (Range requests too) and mark it downloaded for this user."""
     db = get_session()
     document = get_document_for(db, current_user, document_id)
-    path = storage.path_for(document.storage_key)
-    if not os.path.exists(path):
-        abort(404)
+    response = storage.send_document(document)  # 404 when its file is gone
     if is_whole_download():
         count_download(db, document.id, current_user.id)
         audit.record(db, "document.downloaded", actor=current_user, target=document,
                      dossier_id=document.dossier_id, range=request.headers.get("Range"))
         db.commit()
-    return storage.send_stored(document.storage_key, content_type=document.content_type,
-                               filename=document.filename, etag=document.sha256)
+    return response
 
 
 def count_download(db, document_id, user_id):

@@ -1,10 +1,4 @@
-"""The answers of one assignment: loading them, saving a step, and where to resume.
-
-Answers are stored per step (`QuestionnaireAnswer`, step numbered from 1 as in the URL),
-as typed when they were not valid yet ("Vorige" saves without checking). A step is
-finished when it was saved and its shown questions pass their checks now; so a changed
-earlier answer that reveals a required question reopens the step that holds it.
-"""
+"""The answers of one assignment: loading them, saving a step, and where to resume."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
@@ -124,10 +118,10 @@ class Filling:
         return ",".join(f"{n}:{row.revision}" for n, row in sorted(self.rows.items()))
 
 
-def load(session, assignment):
+def load(db, assignment):
     """The Filling of an assignment, read fresh from the database."""
-    version = session.get(QuestionnaireVersion, assignment.version_id)
-    rows = session.exec(select(QuestionnaireAnswer)
+    version = db.get(QuestionnaireVersion, assignment.version_id)
+    rows = db.exec(select(QuestionnaireAnswer)
                         .where(QuestionnaireAnswer.assignment_id == assignment.id)
                         .execution_options(populate_existing=True)).all()
     return Filling(assignment, version, {row.step: row for row in rows})
@@ -156,18 +150,18 @@ def oversized(step, posted):
     return found
 
 
-def _file_within_quota(session, user, assignment, questions, stored, saved, values,
+def _file_within_quota(db, user, assignment, questions, stored, saved, values,
                        problems):
     """File the stored uploads as Documents (their answers go into `values`) and return
     them; when together they take the client past the day's quota (saves at the same
     moment are counted one after another), none is filed, the files are removed and each
     question gets the quota message in `problems`: the other answers are still saved."""
-    savepoint = session.begin_nested()
-    filed = {qid: uploads.file_document(session, user, assignment, questions[qid], item,
+    savepoint = db.begin_nested()
+    filed = {qid: uploads.file_document(db, user, assignment, questions[qid], item,
                                         previous=saved.get(qid))
              for qid, item in stored.items()}
     try:
-        quota.charge(session, user)
+        quota.charge(db, user)
     except quota.Exceeded as exceeded:
         savepoint.rollback()
         uploads.discard(stored.values())
@@ -182,7 +176,7 @@ class Completed(Exception):
     """The assignment was completed in the meantime: its answers can no longer change."""
 
 
-def lock_open(session, assignment_id):
+def lock_open(db, assignment_id):
     """Hold the assignment for the rest of this transaction and raise Completed if it was
     completed: a save and a completion then happen one after the other, never interleaved.
     """
@@ -190,7 +184,7 @@ def lock_open(session, assignment_id):
     # for, and which waits for a completion in progress; two saves do not wait for each
     # other. SQLite has no row locks, but every transaction already holds the write lock
     # from BEGIN IMMEDIATE (app/db.py), so this read sees the latest completion.
-    completed_at = session.execute(
+    completed_at = db.execute(
         select(QuestionnaireAssignment.completed_at)
         .where(QuestionnaireAssignment.id == assignment_id)
         .with_for_update(read=True)).scalar_one()
@@ -198,23 +192,23 @@ def lock_open(session, assignment_id):
         raise Completed(assignment_id)
 
 
-def save_step(session, assignment_id, number, values, revision):
+def save_step(db, assignment_id, number, values, revision):
     """Store a step's answers if `revision` is still the saved one (0: never saved) and the
     assignment is not completed (else Completed is raised; see lock_open).
 
     Returns the new revision, or None when another browser saved the step in the
     meantime; then nothing is written. Not committed.
     """
-    lock_open(session, assignment_id)
+    lock_open(db, assignment_id)
     if revision == 0:
         try:
-            with session.begin_nested():
-                session.add(QuestionnaireAnswer(assignment_id=assignment_id, step=number,
+            with db.begin_nested():
+                db.add(QuestionnaireAnswer(assignment_id=assignment_id, step=number,
                                                 answers=values, revision=1))
         except IntegrityError:  # the other browser inserted it first
             return None
         return 1
-    result = session.execute(
+    result = db.execute(
         update(QuestionnaireAnswer)
         .where(QuestionnaireAnswer.assignment_id == assignment_id,
                QuestionnaireAnswer.step == number,
@@ -224,7 +218,7 @@ def save_step(session, assignment_id, number, values, revision):
     return revision + 1 if result.rowcount == 1 else None
 
 
-def save_answers(session, user, filling, number, values, files, revision):
+def save_answers(db, user, filling, number, values, files, revision):
     """Save step `number`: `values` as cleaned, plus the chosen `files` ({question id:
     upload}) filed as documents, unless the step was saved elsewhere since `revision`
     (then None, and nothing is kept). Writes only when something changed; commits.
@@ -239,8 +233,8 @@ def save_answers(session, user, filling, number, values, files, revision):
     if revision != filling.revision(number) and (files or values != saved):
         return None
     visible = filling.visible(filling.answers(number, values))
-    room = quota.room(session, user) if files else None  # the client's storage quota
-    session.commit()  # end the reading transaction: files are copied without holding it
+    room = quota.room(db, user) if files else None  # the client's storage quota
+    db.commit()  # end the reading transaction: files are copied without holding it
     stored, problems = {}, {}
     for qid, upload in files.items():
         if qid in visible:
@@ -255,18 +249,18 @@ def save_answers(session, user, filling, number, values, files, revision):
     questions = {q["id"]: q for q in filling.step(number)["questions"]}
     try:
         if stored:  # no document is filed for a questionnaire completed meanwhile
-            lock_open(session, filling.assignment.id)
-            stored = _file_within_quota(session, user, filling.assignment, questions,
+            lock_open(db, filling.assignment.id)
+            stored = _file_within_quota(db, user, filling.assignment, questions,
                                         stored, saved, values, problems)
-        revision = save_step(session, filling.assignment.id, number, values,
+        revision = save_step(db, filling.assignment.id, number, values,
                              filling.revision(number))
     except Completed:
-        session.rollback()
+        db.rollback()
         uploads.discard(stored.values())
         raise
     if revision is None:
-        session.rollback()
+        db.rollback()
         uploads.discard(stored.values())
         return None
-    session.commit()
-    return load(session, filling.assignment), problems
+    db.commit()
+    return load(db, filling.assignment), problems

@@ -28,17 +28,17 @@ def pdf_filename(title, dossier_number):
     return (" ".join(stem.split())[:150] or "questionnaire") + ".pdf"
 
 
-def pdf_html(session, filling, dossier, client, completed_at):
+def pdf_html(db, filling, dossier, client, completed_at):
     """The HTML of the PDF of a filling, in the client's language."""
     with force_locale(client.language or "nl"):
         return pdf.questionnaire_html(
             # The caller's session: on SQLite another connection would wait for its lock.
-            firm_name=firm.current(session).name, version=filling.version,
+            firm_name=firm.current(db).name, version=filling.version,
             dossier=dossier, client=client, summary=filling.summary(),
             completed=format_datetime(completed_at, "long"))
 
 
-def complete(session, filling, client):
+def complete(db, filling, client):
     """File the PDF under Door mij aangeleverd, mark the assignment completed, record it
     and tell the handling lawyer. Returns the Document, or None when another browser
     completed it first; raises AnswersChanged when a step was saved after `filling` was
@@ -49,14 +49,14 @@ def complete(session, filling, client):
     the ones printed.
     """
     now = utcnow()
-    dossier = session.get(Dossier, filling.assignment.dossier_id)
-    html = pdf_html(session, filling, dossier, client, now)
-    session.commit()  # end the reading transaction before the slow part
+    dossier = db.get(Dossier, filling.assignment.dossier_id)
+    html = pdf_html(db, filling, dossier, client, now)
+    db.commit()  # end the reading transaction before the slow part
     key, digest, size = storage.store_bytes(pdf.html_to_pdf(html))
     try:
-        document = _file(session, filling, client, now, (key, digest, size))
+        document = _file(db, filling, client, now, (key, digest, size))
     except BaseException:
-        session.rollback()
+        db.rollback()
         storage.remove(key)
         raise
     if document is None:
@@ -64,49 +64,49 @@ def complete(session, filling, client):
     return document
 
 
-def fingerprint_now(session, assignment_id):
+def fingerprint_now(db, assignment_id):
     """The fingerprint (as Filling.fingerprint) of the answers as saved now."""
-    rows = session.execute(select(QuestionnaireAnswer.step, QuestionnaireAnswer.revision)
+    rows = db.execute(select(QuestionnaireAnswer.step, QuestionnaireAnswer.revision)
                            .where(QuestionnaireAnswer.assignment_id == assignment_id)
                            .order_by(QuestionnaireAnswer.step)).all()
     return ",".join(f"{step}:{revision}" for step, revision in rows)
 
 
-def _file(session, filling, client, now, stored):
+def _file(db, filling, client, now, stored):
     """Claim the assignment, check its answers are the printed ones, and file the PDF."""
     assignment = filling.assignment
     key, digest, size = stored
-    claimed = session.execute(
+    claimed = db.execute(
         update(QuestionnaireAssignment)
         .where(QuestionnaireAssignment.id == assignment.id,
                QuestionnaireAssignment.completed_at.is_(None))
         .values(completed_at=now)
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        session.rollback()
+        db.rollback()
         return None
     # The claim holds the assignment (the row lock on PostgreSQL, the write lock on
     # SQLite), and a save takes it too before writing (answers.lock_open): the answers
     # read now stay as they are until this commits, so they must be the printed ones.
-    if fingerprint_now(session, assignment.id) != filling.fingerprint():
-        session.rollback()
+    if fingerprint_now(db, assignment.id) != filling.fingerprint():
+        db.rollback()
         raise AnswersChanged(assignment.id)
-    dossier = session.get(Dossier, assignment.dossier_id)
+    dossier = db.get(Dossier, assignment.dossier_id)
     document = Document(dossier_id=dossier.id, category=CAT_PROVIDED,
                         title=filling.version.title[:255],
                         filename=pdf_filename(filling.version.title, dossier.number),
                         content_type="application/pdf", size=size, sha256=digest,
                         storage_key=key, uploaded_by_id=client.id, created_at=now)
-    session.add(document)
-    session.flush()
+    db.add(document)
+    db.flush()
     assignment.completed_at, assignment.document_id = now, document.id
-    audit.record(session, "questionnaire.completed", actor=client, target=assignment,
+    audit.record(db, "questionnaire.completed", actor=client, target=assignment,
                  dossier_id=dossier.id, document_id=document.id,
                  version=filling.version.version)
-    lawyer = session.get(User, dossier.lawyer_id) if dossier.lawyer_id else None
+    lawyer = db.get(User, dossier.lawyer_id) if dossier.lawyer_id else None
     if lawyer is not None and lawyer.active:
-        queue_mail(session, lawyer, "questionnaire_completed",
+        queue_mail(db, lawyer, "questionnaire_completed",
                    _l("A questionnaire has been completed in the client portal"),
                    staff_url=public_url("staff.index"))
-    session.commit()
+    db.commit()
     return document

@@ -1,36 +1,5 @@
-"""Questionnaire definitions are data: the JSON in `QuestionnaireVersion.definition`.
-
-The shape (every key not marked optional is required)::
-
-    {"steps": [                                   # in order; one screen each
-      {"title": "Burgerlijke staat",
-       "text": "Wij vragen dit voor de akte.",    # optional, shown above the questions
-       "questions": [                             # in order
-         {"id": "gehuwd",                         # unique in the questionnaire: a-z 0-9 _ -
-          "type": "yesno",                        # one of TYPES below
-          "label": "Bent u gehuwd?",
-          "required": true,                       # optional, default false
-          "help": "Ook geregistreerd partnerschap", # optional help text under the label
-          "show_if": {"question": "...", "value": "yes"}},  # optional, see below
-         {"id": "partner", "type": "text", "label": "Naam partner", "max_length": 200,
-          "show_if": {"question": "gehuwd", "value": "yes"}},
-         {"id": "woonvorm", "type": "choice", "label": "Woonvorm",
-          "options": ["Koop", {"value": "huur", "label": "Huur"}]}]}]}
-
-Types: "text" (one line; optional "max_length", default 500), "textarea" (long text;
-default 5000), "number" (optional "min", "max"), "date", "yesno", "choice" (one of
-"options"), "multichoice" (several of "options"), "email", "phone", "iban" and "upload"
-(a document, filed under Door mij aangeleverd). Options are strings, or objects with a
-"value" and a "label".
-
-`show_if` names an *earlier* question (same step or an earlier one) and a value, or a list
-of values of which any will do; for "multichoice" it is met when one of the chosen options
-matches. A question whose condition is not met is hidden: it is not validated, not
-printed, and its own dependants are hidden too.
-
-A version is immutable once it has been sent to a client: answers are stored per step by
-question id, and a change to the questions makes a new version (`new_version`).
-"""
+"""Questionnaire definitions are data: the JSON in `QuestionnaireVersion.definition` (its
+shape: docs/design.md, "Questionnaire definitions")."""
 import re
 
 from sqlalchemy import event, func, select
@@ -139,15 +108,15 @@ def controlling_ids(step):
             if q.get("show_if") and q["show_if"]["question"] in own}
 
 
-def new_version(session, questionnaire, *, title, definition, introduction=""):
+def new_version(db, questionnaire, *, title, definition, introduction=""):
     """Add the next version of `questionnaire` after checking its definition."""
     check_definition(definition)
-    last = session.execute(select(func.max(QuestionnaireVersion.version)).where(
+    last = db.execute(select(func.max(QuestionnaireVersion.version)).where(
         QuestionnaireVersion.questionnaire_id == questionnaire.id)).scalar()
     version = QuestionnaireVersion(questionnaire_id=questionnaire.id, version=(last or 0) + 1,
                                    title=title, introduction=introduction,
                                    definition=definition)
-    session.add(version)
+    db.add(version)
     return version
 
 

@@ -1,8 +1,5 @@
-"""Views of filling in a questionnaire: one step per screen, the summary, completing.
-
-With htmx a step's form swaps the next screen into #questionnaire and pushes its URL;
-without JavaScript the same URLs answer POST → redirect → GET.
-"""
+"""Views of filling in a questionnaire: one step per screen, the summary, completing. With
+htmx a step's form swaps the next screen in and pushes its URL; without, POST → redirect."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,11 +11,12 @@ from ..htmx import hx_redirect, is_htmx, page_or_fragment
 from ..models import Document, Dossier
 from ..uploads import allowed_extensions
 from . import bp
-from .answers import Completed, clean_step, load, oversized, save_answers
+from .answers import Completed, load, save_answers
 from .completion import AnswersChanged, complete
 from .definition import controlling_ids, options
+from .submit import submit, typed
 from .uploads import chosen
-from .validation import NOT_SAVED, display, input_value, is_iso_date
+from .validation import display, input_value, is_iso_date
 
 
 @bp.before_request
@@ -46,9 +44,18 @@ bp.add_app_template_test(is_iso_date, "iso_date")
 
 
 def _filling(assignment_id):
-    """(session, Filling) of an assignment of the current client, else 404."""
+    """(db, Filling) of an assignment of the current client, else 404."""
     db = get_session()
     return db, load(db, get_assignment_for(db, current_user, assignment_id))
+
+
+def _open(assignment_id):
+    """The Filling of an assignment of the current client that is not completed yet; a
+    completed one goes to the screen after completing."""
+    _db, filling = _filling(assignment_id)
+    if filling.assignment.completed_at is not None:
+        abort(redirect(_done_url(filling)))
+    return filling
 
 
 def _go(url):
@@ -93,18 +100,6 @@ def _where_allowed(filling, number):
     return None
 
 
-def _posted(step):
-    """What the form holds for each question of a step (uploads apart)."""
-    values = {}
-    for question in step["questions"]:
-        name = "q_" + question["id"]
-        if question["type"] == "multichoice":
-            values[question["id"]] = request.form.getlist(name)
-        elif question["type"] != "upload":
-            values[question["id"]] = request.form.get(name, "")
-    return values
-
-
 def _screen(page, fragment, filling, status=200, **context):
     """A screen of the questionnaire; for htmx the fragment, with the screen's own URL."""
     db = get_session()
@@ -147,9 +142,7 @@ def _render_summary(filling, notice=None):
 @bp.get("/vragenlijsten/<int:assignment_id>")
 def start(assignment_id):
     """"Invullen": resume at the first unfinished step, or the summary when all are done."""
-    _db, filling = _filling(assignment_id)
-    if filling.assignment.completed_at is not None:
-        return redirect(_done_url(filling))
+    filling = _open(assignment_id)
     first = filling.first_unfinished()
     return redirect(_step_url(filling, first) if first else _summary_url(filling))
 
@@ -157,9 +150,7 @@ def start(assignment_id):
 @bp.get("/vragenlijsten/<int:assignment_id>/stap/<int:number>")
 def step(assignment_id, number):
     """One step of the questionnaire, with the answers saved so far."""
-    _db, filling = _filling(assignment_id)
-    if filling.assignment.completed_at is not None:
-        return redirect(_done_url(filling))
+    filling = _open(assignment_id)
     if filling.step(number) is None:
         abort(404)
     elsewhere = _where_allowed(filling, number)
@@ -183,38 +174,19 @@ def save(assignment_id, number):
     revision = request.form.get("revision", type=record_id)
     if revision is None:
         abort(400)
-    posted = _posted(step_)
-    values, _problems = clean_step(step_, posted)
-    too_long = oversized(step_, posted)
-    if too_long:  # never stored, not even by "Vorige": the form keeps what was typed
-        return _render_step(filling, number, values, too_long, status=400,
-                            notice=NOT_SAVED)
     files = {q["id"]: request.files["q_" + q["id"]] for q in step_["questions"]
              if q["type"] == "upload" and chosen(request.files.get("q_" + q["id"]))}
     try:
-        result = save_answers(get_session(), current_user, filling, number, values, files,
-                              revision)
+        outcome = submit(filling, number, request.form, lambda values: save_answers(
+            get_session(), current_user, filling, number, values, files, revision))
     except Completed:  # completed in another window while this save was under way
         return _refuse_completed(filling)
-    if result is None:
-        return _stale(filling, number, values)
-    filling, upload_problems = result
-    visible = filling.visible()
-    if request.form.get("action") == "back":
-        return _moved(filling, filling.previous_step(number, visible) or number)
-    # Without JavaScript a question that an answer here brings up was not on the screen:
-    # show it first rather than call it missing.
-    appeared = {q["id"] for q in step_["questions"] if q.get("show_if") and q["id"] in visible
-                and q["id"] not in request.form.getlist("_shown")}
-    problems = {qid: problem for qid, problem in
-                {**filling.problems(number, values, visible), **upload_problems}.items()
-                if qid in visible and qid not in appeared}
-    if problems or appeared:
-        notice = _("Your answer brought up more questions. Fill them in and click Next.") \
-            if appeared else None
-        return _render_step(filling, number, values, problems, notice=notice,
-                            status=400 if problems else 200)
-    return _moved(filling, filling.next_step(number, visible))
+    if outcome.stale:
+        return _stale(filling, number, outcome.values)
+    if outcome.values is None:
+        return _moved(outcome.filling, outcome.number)
+    return _render_step(outcome.filling, number, outcome.values, outcome.problems,
+                        notice=outcome.notice, status=outcome.status)
 
 
 def _moved(filling, number):
@@ -250,11 +222,7 @@ def conditions(assignment_id, number):
     step_ = filling.step(number)
     if filling.assignment.completed_at is not None or step_ is None:
         abort(404)
-    values, _problems = clean_step(step_, _posted(step_))
-    saved = filling.saved(number)
-    for question in step_["questions"]:
-        if question["type"] == "upload":
-            values[question["id"]] = saved.get(question["id"])
+    values = typed(filling, number, request.form)
     return render_template("questionnaires/_conditions.html", step=step_, values=values,
                            visible=filling.visible(filling.answers(number, values)),
                            controlling=controlling_ids(step_), conditions_url=request.path)
@@ -263,9 +231,7 @@ def conditions(assignment_id, number):
 @bp.get("/vragenlijsten/<int:assignment_id>/overzicht")
 def summary(assignment_id):
     """The last screen: every answer, with "Printen" and "Voltooien"."""
-    _db, filling = _filling(assignment_id)
-    if filling.assignment.completed_at is not None:
-        return redirect(_done_url(filling))
+    filling = _open(assignment_id)
     first = filling.first_unfinished()
     if first is not None:
         return redirect(_step_url(filling, first))

@@ -67,7 +67,7 @@ def discard(stored):
         storage.remove(item.key)
 
 
-def file_document(session, user, assignment, question, stored, previous=None):
+def file_document(db, user, assignment, question, stored, previous=None):
     """Add the Document of a stored upload; the file it replaces is withdrawn. Returns the
     answer to save: {"document": id, "filename": name}."""
     document = Document(dossier_id=assignment.dossier_id, category=CAT_PROVIDED,
@@ -76,14 +76,14 @@ def file_document(session, user, assignment, question, stored, previous=None):
                         content_type=stored.content_type, size=stored.size,
                         sha256=stored.sha256, storage_key=stored.key,
                         uploaded_by_id=user.id)
-    session.add(document)
-    session.flush()
+    db.add(document)
+    db.flush()
     if previous and previous.get("document"):
-        old = session.get(Document, previous["document"])
+        old = db.get(Document, previous["document"])
         if (old is not None and old.dossier_id == assignment.dossier_id
                 and old.uploaded_by_id == user.id and old.withdrawn_at is None):
             old.withdrawn_at = utcnow()
-    audit.record(session, "document.uploaded", actor=user, target=document,
+    audit.record(db, "document.uploaded", actor=user, target=document,
                  dossier_id=assignment.dossier_id, assignment_id=assignment.id,
                  question=question["id"], size=stored.size, sha256=stored.sha256)
     return {"document": document.id, "filename": document.filename}

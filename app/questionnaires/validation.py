@@ -1,9 +1,5 @@
-"""Checking and normalising answers per question type, and showing them in the user's language.
-
-`clean(question, raw)` returns (value, problem): the value to store (normalised when it is
-valid, as typed when it is not, so that nothing typed is lost) and a message or None.
-Upload questions are checked in `uploads.py`; here only whether one is required.
-"""
+"""Checking and normalising answers per question type, and showing them in the user's language:
+`clean(question, raw)` gives (value to store, problem or None)."""
 import math
 import re
 from datetime import date

@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     mail,
     messages,
     privacy,
+    questionnaire_sending,
     questionnaires,
     routes,
     settings,

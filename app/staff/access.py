@@ -1,26 +1,19 @@
-"""Who on the staff side may see and act on what: one home for the staff's access rules.
-
-An admin sees every dossier; a lawyer or notary the dossiers they handle; a secretary the
-dossiers of the lawyers who delegated to them, and acts on their behalf ("namens").
-Anything a staff member may not see is a 404, exactly as on the client side. Who may
-manage a client follows from the dossiers one sees, so linking a client or company to a
-dossier is allowed only to those who may manage it already (get_linkable).
-"""
-from datetime import timedelta
+"""Who on the staff side may see and act on what: an admin every dossier, a lawyer the ones
+they handle, a secretary those of the lawyers who delegated to them (acting "namens"); the
+rest is a 404. Linking a client or company needs the right to manage it (get_linkable)."""
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user
 from sqlmodel import and_, or_, select
 
-from .. import audit
+from ..access import documents_in
+from ..db import one_or_404
 from ..models import (
-    CAT_ATTACHMENT,
     KIND_CLIENT,
     ROLE_ADMIN,
     ROLE_LAWYER,
     ROLE_SECRETARY,
-    AuditEvent,
     Company,
     Delegation,
     Document,
@@ -28,15 +21,13 @@ from ..models import (
     DossierClient,
     DossierCompany,
     Message,
-    MessageAttachment,
     Questionnaire,
     QuestionnaireAssignment,
     User,
-    utcnow,
 )
 
 
-def lawyers_for(session, user):
+def lawyers_for(db, user):
     """The lawyers `user` may act for: themselves (a lawyer), their delegators (a secretary),
     every lawyer (an admin)."""
     query = select(User).where(User.role == ROLE_LAWYER, User.active)
@@ -47,7 +38,7 @@ def lawyers_for(session, user):
                                         .where(Delegation.secretary_id == user.id)))
     elif user.role != ROLE_ADMIN:
         return []
-    return list(session.exec(query.order_by(User.name)))
+    return list(db.exec(query.order_by(User.name)))
 
 
 def staff_dossier_ids(user):
@@ -67,53 +58,41 @@ def staff_dossiers(user):
     return select(Dossier).where(Dossier.id.in_(staff_dossier_ids(user)))
 
 
-def get_staff_dossier(session, user, dossier_id):
+def get_staff_dossier(db, user, dossier_id):
     """The dossier if the staff member may see it, else 404."""
-    dossier = session.exec(staff_dossiers(user).where(Dossier.id == dossier_id)).first()
-    if dossier is None:
-        abort(404)
-    return dossier
+    return one_or_404(db, staff_dossiers(user).where(Dossier.id == dossier_id))
+
+
+def sent_or_own(user):
+    """The condition on a message that a staff member may see it: sent, or their own draft
+    (someone else's draft and its attachments stay private)."""
+    return Message.sent_at.is_not(None) | (Message.sender_id == user.id)
 
 
 def staff_documents(user):
     """A select of the documents (published, handed in or attached to a sent message) in
     the dossiers a staff member may see; the attachments of someone's draft stay private."""
-    sent = (select(MessageAttachment.document_id)
-            .join(Message, Message.id == MessageAttachment.message_id)
-            .where((Message.sent_at.is_not(None)) | (Message.sender_id == user.id)))
-    return select(Document).where(
-        Document.dossier_id.in_(staff_dossier_ids(user)),
-        (Document.category != CAT_ATTACHMENT) | (Document.id.in_(sent)))
+    return documents_in(staff_dossier_ids(user), select(Message.id).where(sent_or_own(user)))
 
 
-def get_staff_document(session, user, document_id):
+def get_staff_document(db, user, document_id):
     """A document (published, handed in or attached) in a dossier the staff member may see,
     drafts' attachments excepted, else 404."""
-    document = session.exec(staff_documents(user).where(Document.id == document_id)).first()
-    if document is None:
-        abort(404)
-    return document
+    return one_or_404(db, staff_documents(user).where(Document.id == document_id))
 
 
-def get_staff_message(session, user, message_id):
+def get_staff_message(db, user, message_id):
     """A sent message (or the staff member's own draft) in a dossier they may see, else 404."""
-    message = session.exec(select(Message).where(
-        Message.id == message_id,
-        Message.dossier_id.in_(staff_dossier_ids(user)),
-        (Message.sent_at.is_not(None)) | (Message.sender_id == user.id))).first()
-    if message is None:
-        abort(404)
-    return message
+    return one_or_404(db, select(Message).where(
+        Message.id == message_id, Message.dossier_id.in_(staff_dossier_ids(user)),
+        sent_or_own(user)))
 
 
-def get_staff_assignment(session, user, assignment_id):
+def get_staff_assignment(db, user, assignment_id):
     """A questionnaire sent in a dossier the staff member may see, else 404."""
-    assignment = session.exec(select(QuestionnaireAssignment).where(
+    return one_or_404(db, select(QuestionnaireAssignment).where(
         QuestionnaireAssignment.id == assignment_id,
-        QuestionnaireAssignment.dossier_id.in_(staff_dossier_ids(user)))).first()
-    if assignment is None:
-        abort(404)
-    return assignment
+        QuestionnaireAssignment.dossier_id.in_(staff_dossier_ids(user))))
 
 
 def admin_only(view):
@@ -127,15 +106,6 @@ def admin_only(view):
 
 
 # ---- clients (added for the client screens)
-
-def client_dossier_ids(client):
-    """A select of the ids of the dossiers a client reaches: directly or through its company."""
-    own = select(DossierClient.dossier_id).where(DossierClient.user_id == client.id)
-    if client.company_id is None:
-        return own
-    return own.union(select(DossierCompany.dossier_id)
-                     .where(DossierCompany.company_id == client.company_id))
-
 
 def companies_in_dossiers():
     """A select of the ids of the companies in a dossier: linked themselves, or through one
@@ -164,20 +134,20 @@ def openable_client_ids(user):
                  User.company_id.not_in(companies_in_dossiers())))))
 
 
-def may_manage_client(session, user, client):
+def may_manage_client(db, user, client):
     """True when `user` may open the client's page, resend its invitation, deactivate or
     reactivate it, start a dossier for it and link it to a dossier (openable_client_ids)."""
     if client is None or client.is_staff:
         return False
-    return session.exec(openable_client_ids(user).where(User.id == client.id)).first() \
+    return db.exec(openable_client_ids(user).where(User.id == client.id)).first() \
         is not None
 
 
-def get_staff_client(session, user, client_id):
+def get_staff_client(db, user, client_id):
     """A client account (person or company account) `user` may manage, else 404; staff
     accounts and unknown ids are 404 too. The client list itself is open to all staff."""
-    client = session.get(User, client_id)
-    if not may_manage_client(session, user, client):
+    client = db.get(User, client_id)
+    if not may_manage_client(db, user, client):
         abort(404)
     return client
 
@@ -197,15 +167,15 @@ def manageable_company_ids(user):
     return companies.where(or_(Company.id.in_(seen), Company.id.not_in(companies_in_dossiers())))
 
 
-def may_manage_company(session, user, company):
+def may_manage_company(db, user, company):
     """True when `user` may start a dossier for a company or link it (manageable_company_ids)."""
     if company is None:
         return False
-    return session.exec(manageable_company_ids(user).where(Company.id == company.id)).first() \
+    return db.exec(manageable_company_ids(user).where(Company.id == company.id)).first() \
         is not None
 
 
-def get_linkable(session, user, *, client_id=None, company_id=None):
+def get_linkable(db, user, *, client_id=None, company_id=None):
     """The client account or company `user` may share a dossier with, else 404.
 
     Everyone who sees a dossier may manage its clients, so linking would hand a client over:
@@ -213,12 +183,9 @@ def get_linkable(session, user, *, client_id=None, company_id=None):
     lawyer's dossier is linked by an admin (issue 14, point 3).
     """
     if client_id is not None:
-        client = session.get(User, client_id)
-        if not may_manage_client(session, user, client):
-            abort(404)
-        return client
-    company = session.get(Company, company_id) if company_id is not None else None
-    if not may_manage_company(session, user, company):
+        return get_staff_client(db, user, client_id)
+    company = db.get(Company, company_id) if company_id is not None else None
+    if not may_manage_company(db, user, company):
         abort(404)
     return company
 
@@ -230,30 +197,10 @@ def on_behalf(user, dossier):
     return {}
 
 
-# Staff viewing is audited, but at most once per person and record in this period: the log
-# stays readable when someone clicks around in one dossier.
-VIEW_QUIET_PERIOD = timedelta(minutes=10)
-
-
-def record_view(session, action, user, target, dossier_id, **detail):
-    """Audit that `user` looked at `target` (e.g. "dossier.viewed"), unless they already did
-    in the last VIEW_QUIET_PERIOD; commits. True when an event was written."""
-    since = utcnow() - VIEW_QUIET_PERIOD
-    seen = session.exec(select(AuditEvent.id).where(
-        AuditEvent.action == action, AuditEvent.actor_id == user.id,
-        AuditEvent.target_type == type(target).__name__.lower(),
-        AuditEvent.target_id == target.id, AuditEvent.at >= since).limit(1)).first()
-    if seen is not None:
-        return False
-    audit.record(session, action, actor=user, target=target, dossier_id=dossier_id, **detail)
-    session.commit()
-    return True
-
-
-def get_staff_questionnaire(session, user, questionnaire_id):
+def get_staff_questionnaire(db, user, questionnaire_id):
     """A questionnaire definition, else 404. Every staff member may build, preview and send
     the firm's questionnaires (they hold no client data); sending still needs the dossier."""
-    questionnaire = session.get(Questionnaire, questionnaire_id) if user.is_staff else None
+    questionnaire = db.get(Questionnaire, questionnaire_id) if user.is_staff else None
     if questionnaire is None:
         abort(404)
     return questionnaire

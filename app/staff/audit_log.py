@@ -1,14 +1,5 @@
-"""Staff side: the audit log: who saw, downloaded, uploaded, sent and changed what, and when.
-
-Who sees which events (a decision): an admin sees every event. A lawyer or a secretary sees
-the events about the dossiers they may see (app/staff/access.py) and every event of their
-own; events without a dossier about other people (someone else's login, account and
-settings changes) are for admins only.
-
-Filter by person (name or e-mail of who did it), dossier number and a date range; the same
-filter exports as CSV. Nothing in the app edits or deletes an audit event: this module only
-reads (every route is GET), app/audit.py only adds, and the ORM refuses updates and deletes.
-"""
+"""Staff side: the audit log (read only): who saw, downloaded, uploaded, sent and changed what,
+and when; filtered by person, dossier and dates, and exported as CSV."""
 import csv
 import io
 import json

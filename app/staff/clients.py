@@ -1,15 +1,5 @@
-"""Staff side: the firm's clients. Search them, create a person or company client (which
-sends mail 1 of the invitation), see one client, resend the invitation, deactivate and
-reactivate an account.
-
-Client data is confidential. Every staff member may search the client list and create
-clients: they need it to link clients to dossiers and to avoid duplicates, so the list shows
-only name and e-mail address. The client's page (phone, company accounts, dossiers), resending
-the invitation, deactivating, reactivating and a new dossier for the client are for an admin,
-a staff member who sees at least one dossier of that client (directly or through its
-company), or anyone while the client is in no dossier yet
-(app/staff/access.may_manage_client); anyone else gets a 404.
-"""
+"""Staff side: the firm's clients: search, create (mail 1 of the invitation), one client's
+page, resend the invitation, deactivate and reactivate (who may: app/staff/access.py)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,6 +11,7 @@ from wtforms import SubmitField, TelField
 from wtforms.validators import Length, Optional, ValidationError
 
 from .. import security
+from ..access import visible_dossier_ids
 from ..db import get_session, like
 from ..forms import email_field, language_field, name_field, require_button, single_line
 from ..htmx import page_or_fragment
@@ -46,7 +37,6 @@ from ..pages import asked_page, page_size, paginate
 from ..phone import EXTENSION, NO_EXTENSION, PhoneError, display_phone, normalise_phone
 from . import bp
 from .access import (
-    client_dossier_ids,
     get_staff_client,
     may_manage_company,
     openable_client_ids,
@@ -154,7 +144,7 @@ def invitation_state(token, now=None):
 
 def visible_client_dossiers(db, staff, client):
     """The dossiers of `client` that `staff` may see, newest number first."""
-    return db.exec(select(Dossier).where(Dossier.id.in_(client_dossier_ids(client)),
+    return db.exec(select(Dossier).where(Dossier.id.in_(visible_dossier_ids(client)),
                                          Dossier.id.in_(staff_dossier_ids(staff)))
                    .order_by(Dossier.number.desc())).all()
 

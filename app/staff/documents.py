@@ -2,15 +2,7 @@
 import os
 from typing import NamedTuple
 
-from flask import (
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -24,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import audit, filecheck, firm, storage, uploads
 from ..db import get_session
 from ..htmx import fragment, is_htmx
+from ..messages.forms import upload_limits
 from ..models import (
     CAT_ATTACHMENT,
     CAT_CORRESPONDENCE,
@@ -102,34 +95,13 @@ def dossier_documents(dossier_id):
 @bp.post("/documenten/<int:document_id>/intrekken")
 def withdraw_document(document_id):
     """Intrekken: the clients no longer see the document (it can be published again)."""
-    db = get_session()
-    document = publishable(db, document_id)
-    if document.withdrawn_at is None:
-        document.withdrawn_at = utcnow()
-        audit.record(db, "document.withdrawn", actor=current_user, target=document,
-                     dossier_id=document.dossier_id, title=document.title,
-                     **on_behalf(current_user, get_staff_dossier(db, current_user,
-                                                                 document.dossier_id)))
-        db.commit()
-    return changed(db, document, _("“%(title)s” has been withdrawn: clients no longer see it.",
-                                   title=document.title))
+    return set_withdrawn(document_id, True)
 
 
 @bp.post("/documenten/<int:document_id>/publiceren")
 def republish_document(document_id):
     """Publish a withdrawn document again; its clients are told as for a new one."""
-    db = get_session()
-    document = publishable(db, document_id)
-    if document.withdrawn_at is not None:
-        document.withdrawn_at = None
-        audit.record(db, "document.published", actor=current_user, target=document,
-                     dossier_id=document.dossier_id, title=document.title, again=True,
-                     **on_behalf(current_user, get_staff_dossier(db, current_user,
-                                                                 document.dossier_id)))
-        notify_dossier(db, document.dossier_id, "document")
-        db.commit()
-    return changed(db, document, _("“%(title)s” has been published again.",
-                                   title=document.title))
+    return set_withdrawn(document_id, False)
 
 
 @bp.get("/documenten/<int:document_id>")
@@ -137,15 +109,12 @@ def download(document_id):
     """Stream a document to a staff member; a client's download mark is not touched."""
     db = get_session()
     document = get_staff_document(db, current_user, document_id)
-    path = storage.path_for(document.storage_key)
-    if not os.path.exists(path):
-        abort(404)
+    response = storage.send_document(document)  # 404 when its file is gone
     audit.record(db, "document.downloaded", actor=current_user, target=document,
                  dossier_id=document.dossier_id, staff=True,
                  range=request.headers.get("Range"))
     db.commit()
-    return storage.send_stored(document.storage_key, content_type=document.content_type,
-                               filename=document.filename, etag=document.sha256)
+    return response
 
 
 # ---- helpers of the views above
@@ -215,7 +184,7 @@ def too_large(name, past_file_limit):
              max=uploads.megabytes(settings.max_message_mb))
 
 
-def publish(session, user, dossier, category, stored):
+def publish(db, user, dossier, category, stored):
     """Add a row for each stored file in `category`, audit each, and tell the dossier's
     clients. Not committed."""
     documents = []
@@ -224,17 +193,39 @@ def publish(session, user, dossier, category, stored):
                             filename=item.filename, content_type=item.content_type,
                             size=item.size, sha256=item.sha256, storage_key=item.key,
                             uploaded_by_id=user.id)
-        session.add(document)
+        db.add(document)
         documents.append(document)
-    session.flush()
+    db.flush()
     for document in documents:
-        audit.record(session, "document.published", actor=user, target=document,
+        audit.record(db, "document.published", actor=user, target=document,
                      dossier_id=dossier.id, category=category, title=document.title,
                      size=document.size, sha256=document.sha256, **on_behalf(user, dossier))
         # One item per document, so the mail counts them right; items that close together
         # still go out as one mail (app.notifications).
-        notify_dossier(session, dossier.id, "document")
+        notify_dossier(db, dossier.id, "document")
     return documents
+
+
+def set_withdrawn(document_id, withdraw):
+    """Withdraw a published document or publish it again (a second click changes nothing),
+    then show the list."""
+    db = get_session()
+    document = publishable(db, document_id)
+    dossier = get_staff_dossier(db, current_user, document.dossier_id)
+    if (document.withdrawn_at is None) == withdraw:
+        document.withdrawn_at = utcnow() if withdraw else None
+        again = {} if withdraw else {"again": True}
+        audit.record(db, "document.withdrawn" if withdraw else "document.published",
+                     actor=current_user, target=document, dossier_id=dossier.id,
+                     title=document.title, **again, **on_behalf(current_user, dossier))
+        if not withdraw:
+            notify_dossier(db, dossier.id, "document")
+        db.commit()
+    if withdraw:
+        return changed(db, dossier, _("“%(title)s” has been withdrawn: clients no longer "
+                                      "see it.", title=document.title))
+    return changed(db, dossier, _("“%(title)s” has been published again.",
+                                  title=document.title))
 
 
 def publishable(db, document_id):
@@ -245,9 +236,8 @@ def publishable(db, document_id):
     return document
 
 
-def changed(db, document, notice):
+def changed(db, dossier, notice):
     """After withdrawing or publishing again: the list for htmx, else back to the page."""
-    dossier = get_staff_dossier(db, current_user, document.dossier_id)
     if is_htmx():
         return fragment("staff/_documents.html", dossier=dossier, notice=notice,
                         sections=document_sections(db, current_user, dossier))
@@ -257,33 +247,27 @@ def changed(db, document, notice):
 
 def documents_page(db, dossier, form, problems=(), status=200):
     """The documents page: the publishing form, then every document of the dossier."""
-    per_file, per_upload = uploads.limits()
-    settings = firm.current()
     response = make_response(render_template(
         "staff/documents.html", dossier=dossier, form=form, problems=problems,
-        sections=document_sections(db, current_user, dossier),
-        max_file_mb=uploads.megabytes(settings.max_file_mb),
-        max_upload_mb=uploads.megabytes(settings.max_message_mb),
-        max_file_bytes=per_file, max_upload_bytes=per_upload,
-        extensions=uploads.allowed_extensions()))
+        sections=document_sections(db, current_user, dossier), **upload_limits()))
     response.status_code = status
     return response
 
 
-def document_sections(session, user, dossier):
+def document_sections(db, user, dossier):
     """[(category, rows)] of every document of the dossier the staff member may see, newest
     first, each with every client account's downloads."""
-    documents = session.exec(staff_documents(user).where(Document.dossier_id == dossier.id)
+    documents = db.exec(staff_documents(user).where(Document.dossier_id == dossier.id)
                              .order_by(Document.created_at.desc(), Document.id.desc())).all()
     ids = [d.id for d in documents]
-    downloads = session.exec(select(DocumentDownload).where(
+    downloads = db.exec(select(DocumentDownload).where(
         DocumentDownload.document_id.in_(ids))).all() if ids else []
     marks = {(m.document_id, m.user_id): m for m in downloads}
-    clients = {u.id: u.name for u in dossier_clients(session, dossier.id)}
+    clients = {u.id: u.name for u in dossier_clients(db, dossier.id)}
     # Accounts that downloaded but no longer have access still count as downloads.
     others = {m.user_id for m in downloads} - set(clients)
     people = {d.uploaded_by_id for d in documents if d.uploaded_by_id} | others
-    names = dict(session.exec(select(User.id, User.name).where(User.id.in_(people))).all()) \
+    names = dict(db.exec(select(User.id, User.name).where(User.id.in_(people))).all()) \
         if people else {}
     accounts = sorted(clients.items(), key=lambda item: item[1].lower())
     rows = {category: [] for category in SECTIONS}

@@ -1,19 +1,13 @@
-"""Staff side: the e-mails that could not be delivered (admin only).
-
-Two lists: the mails given up on (the server refused them for good, or every attempt failed)
-and the mails that failed at least once and wait for their next try, each with its last
-error. An admin may try a mail again at once, try every given-up mail again (after fixing
-the mail settings), or delete a given-up mail whose recipient will never take it. The
-delivery itself lives in app/outbox.py.
-"""
-from flask import abort, flash, redirect, render_template, url_for
+"""Staff side: the e-mails that could not be delivered (admin only): the given-up and the
+waiting mails, tried again or deleted here; delivery itself is in app/outbox.py."""
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import func, select
 
 from .. import audit, outbox
-from ..db import get_session
+from ..db import get_session, one_or_404
 from ..forms import require_button
 from ..models import OutgoingMail
 from . import bp
@@ -40,10 +34,21 @@ def _count(db, query):
 
 def get_mail(db, mail_id):
     """The queued mail with this id, else 404."""
-    row = db.get(OutgoingMail, mail_id)
-    if row is None:
-        abort(404)
-    return row
+    return one_or_404(db, select(OutgoingMail).where(OutgoingMail.id == mail_id))
+
+
+def _posted_mail(mail_id):
+    """For a button on one mail: the database session and the mail (400 without a valid
+    button, 404 without the mail)."""
+    db = get_session()
+    require_button()
+    return db, get_mail(db, mail_id)
+
+
+def _to_list(message, category="success"):
+    """Back to the lists of mails, saying `message`."""
+    flash(message, category)
+    return redirect(url_for("staff.settings_mail"))
 
 
 @bp.get("/instellingen/e-mail")
@@ -64,19 +69,15 @@ def settings_mail():
 @admin_only
 def settings_mail_retry(mail_id):
     """Try one mail again now, with a fresh count of attempts."""
-    db = get_session()
-    require_button()
-    row = get_mail(db, mail_id)
+    db, row = _posted_mail(mail_id)
     if row.sent_at is not None:
-        flash(_("This e-mail has been sent in the meantime."), "success")
-        return redirect(url_for("staff.settings_mail"))
+        return _to_list(_("This e-mail has been sent in the meantime."))
     audit.record(db, "mail.retried", actor=current_user, target=row, recipient=row.recipient,
                  subject=row.subject, attempts=row.attempts, last_error=row.last_error)
     outbox.retry(db, row)
     db.commit()
-    flash(_("The e-mail to %(email)s will be sent again shortly.", email=row.recipient),
-          "success")
-    return redirect(url_for("staff.settings_mail"))
+    return _to_list(_("The e-mail to %(email)s will be sent again shortly.",
+                      email=row.recipient))
 
 
 @bp.post("/instellingen/e-mail/opnieuw")
@@ -91,24 +92,19 @@ def settings_mail_retry_all():
     if rows:
         audit.record(db, "mail.retried_all", actor=current_user, count=len(rows))
     db.commit()
-    flash(ngettext("%(num)s e-mail will be sent again shortly.",
-                   "%(num)s e-mails will be sent again shortly.", len(rows)), "success")
-    return redirect(url_for("staff.settings_mail"))
+    return _to_list(ngettext("%(num)s e-mail will be sent again shortly.",
+                             "%(num)s e-mails will be sent again shortly.", len(rows)))
 
 
 @bp.post("/instellingen/e-mail/<int:mail_id>/verwijderen")
 @admin_only
 def settings_mail_delete(mail_id):
     """Delete a mail that was given up on: nobody will try it again."""
-    db = get_session()
-    require_button()
-    row = get_mail(db, mail_id)
+    db, row = _posted_mail(mail_id)
     if row.failed_at is None or row.sent_at is not None:
-        flash(_("Only an e-mail that has been given up on can be deleted."), "error")
-        return redirect(url_for("staff.settings_mail"))
+        return _to_list(_("Only an e-mail that has been given up on can be deleted."), "error")
     audit.record(db, "mail.deleted", actor=current_user, target=row, recipient=row.recipient,
                  subject=row.subject, last_error=row.last_error)
     db.delete(row)
     db.commit()
-    flash(_("The e-mail to %(email)s has been deleted.", email=row.recipient), "success")
-    return redirect(url_for("staff.settings_mail"))
+    return _to_list(_("The e-mail to %(email)s has been deleted.", email=row.recipient))

@@ -1,14 +1,6 @@
 """Staff side: the inbox of client messages, reading, replying and writing to a dossier's
 clients, as oneself or on behalf of a lawyer ("namens")."""
-from flask import (
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,12 +9,12 @@ from sqlmodel import and_, func, select
 from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from .. import audit, firm, uploads
+from .. import uploads
 from ..db import get_session, is_whole_number
 from ..forms import claim_form_key
 from ..htmx import fragment, is_htmx, page_or_fragment
 from ..messages import drafts
-from ..messages.forms import MAX_BODY, MessageForm, body_length
+from ..messages.forms import MessageForm, counted, upload_limits
 from ..models import (
     ROLE_ADMIN,
     ROLE_SECRETARY,
@@ -32,7 +24,6 @@ from ..models import (
     MessageAttachment,
     MessageRead,
     User,
-    utcnow,
 )
 from ..notifications import notify_dossier
 from ..pages import Page, asked_page, page_size
@@ -102,7 +93,8 @@ def message(message_id):
     dossier = get_staff_dossier(db, current_user, found.dossier_id)
     if found.from_client and drafts.opened_here():  # not from a link on another site
         drafts.mark_read(db, current_user, found)
-    return render_template("staff/message.html", dossier=dossier, **shown(db, found, dossier))
+    return render_template("staff/message.html", dossier=dossier,
+                           shown=shown(db, found, dossier))
 
 
 @bp.route("/berichten/<int:message_id>/beantwoorden", methods=["GET", "POST"])
@@ -120,9 +112,9 @@ def reply(message_id):
         if problems is None:
             return redirect(url_for("staff.dossier_messages", dossier_id=dossier.id))
     response = make_response(render_template(
-        "staff/message_reply.html", dossier=dossier, form=form, problems=problems,
-        action=url_for("staff.reply", message_id=original.id),
-        original=shown(db, original, dossier), **compose_context(form)))
+        "staff/message_reply.html", dossier=dossier, problems=problems,
+        original=shown(db, original, dossier),
+        **compose_context(form, dossier, url_for("staff.reply", message_id=original.id))))
     response.status_code = 400 if problems or form.errors else 200
     return response
 
@@ -132,9 +124,7 @@ def message_counter():
     """The live counter "N van 4000 tekens" under a staff member's message text."""
     if not is_htmx():
         return redirect(url_for("staff.inbox"))
-    form = MessageForm()
-    return fragment("messages/_counter.html", maximum=MAX_BODY,
-                    count=body_length(form.body.data))
+    return fragment("messages/_counter.html", **counted(MessageForm().body.data))
 
 
 # ---- helpers of the views above
@@ -192,21 +182,19 @@ def message_form(db, dossier, subject=""):
 
 
 def send_from(db, dossier, form, reply_to=None):
-    """Check the form, store its files and send the message in one go; returns None when
-    sent, else the problems with the files (nothing is kept then, the text stays in the
-    form)."""
+    """Check the form, store its files and send the message in one go: a draft that
+    drafts.send sends (as a client's) in the same transaction. Returns None when sent, else
+    the problems with the files (nothing is kept then, the text stays in the form)."""
     files = uploads.chosen_files(form.files.data or [])
     valid = form.validate_on_submit()
     if not form.ready_to_send() or not valid:  # both: every missing field is named at once
         return [_("Choose the files again: they have not been kept.")] if files else []
-    on_behalf_of = form.sender.data if "sender" in form else None
     db.commit()  # end the read transaction: no database lock is held during the disk work
-    message = Message(dossier_id=dossier.id, sender_id=current_user.id,
-                      on_behalf_of_id=on_behalf_of or None, from_client=False,
-                      reply_to_id=reply_to.id if reply_to is not None else None,
-                      subject=form.subject.data, body=form.body.data, sent_at=utcnow())
-    db.add(message)
-    documents, problems = [], []
+    message = drafts.new_message(current_user, dossier, reply_to,
+                                 on_behalf_of=form.sender.data if "sender" in form else None)
+    message.subject, message.body = form.subject.data, form.body.data
+    db.add(message)  # written with the files' rows, once they are on disk
+    documents = []
     try:
         documents, problems = uploads.store_uploads(db, current_user, message, files, 0)
         if problems:
@@ -215,17 +203,14 @@ def send_from(db, dossier, form, reply_to=None):
             return [*problems, _("Choose the files again: they have not been kept.")]
         # Claimed in the sending transaction: of the two requests of a double click, the
         # second waits here for the first and then sends nothing.
-        if claim_form_key(db, current_user, form.form_key.data, url_for(
-                "staff.dossier_messages", dossier_id=dossier.id)) is not None:
+        claimed = claim_form_key(db, current_user, form.form_key.data, url_for(
+            "staff.dossier_messages", dossier_id=dossier.id)) is None
+        if claimed and drafts.send(db, current_user, message):
+            notify_dossier(db, dossier.id, "message")
+            db.commit()
+        else:  # the other request of a double click sent it
             db.rollback()
             drafts.remove_files([d.storage_key for d in documents])
-            flash(_("Your message has been sent."), "success")
-            return None
-        audit.record(db, "message.sent", actor=current_user, target=message,
-                     dossier_id=dossier.id, on_behalf_of=message.on_behalf_of_id,
-                     attachments=[d.id for d in documents], reply_to=message.reply_to_id)
-        notify_dossier(db, dossier.id, "message")
-        db.commit()
     except BaseException:
         db.rollback()
         drafts.remove_files([d.storage_key for d in documents])
@@ -234,15 +219,12 @@ def send_from(db, dossier, form, reply_to=None):
     return None
 
 
-def compose_context(form):
-    """The counter and the upload limits the message form shows."""
-    settings = firm.current()
-    per_file, per_message = uploads.limits()
-    return dict(count=body_length(form.body.data), maximum=MAX_BODY,
-                max_file_mb=uploads.megabytes(settings.max_file_mb),
-                max_message_mb=uploads.megabytes(settings.max_message_mb),
-                max_file_bytes=per_file, max_message_bytes=per_message,
-                extensions=uploads.allowed_extensions())
+def compose_context(form, dossier, action):
+    """What the message form (messages/_compose_form.html) needs on the staff side."""
+    return dict(form=form, action=action, sender=current_user.name,
+                recipient=_("the clients of dossier %(number)s", number=dossier.number),
+                counter_url=url_for("staff.message_counter"),
+                **counted(form.body.data), **upload_limits())
 
 
 def thread_page(db, dossier, form, problems=(), status=200):
@@ -259,10 +241,10 @@ def thread_page(db, dossier, form, problems=(), status=200):
     template = ("staff/_messages_list.html" if is_htmx() and request.method == "GET"
                 else "staff/messages.html")
     response = fragment(
-        template, dossier=dossier, rows=rows, page=page, form=form,
-        problems=problems, names=drafts.names(db, [m for m, _read in rows]),
-        action=url_for("staff.dossier_messages", dossier_id=dossier.id),
-        **compose_context(form))
+        template, dossier=dossier, rows=rows, page=page, problems=problems,
+        names=drafts.names(db, [m for m, _read in rows]),
+        **compose_context(form, dossier, url_for("staff.dossier_messages",
+                                                 dossier_id=dossier.id)))
     response.status_code = status
     return response
 
@@ -276,24 +258,6 @@ def attachments(db, message):
 
 
 def shown(db, message, dossier):
-    """What a message shows: its people, its attachments, and the message it answers."""
-    original = None
-    if message.reply_to_id:
-        answered = db.exec(select(Message).where(Message.id == message.reply_to_id,
-                                                 Message.dossier_id == dossier.id,
-                                                 Message.sent_at.is_not(None))).first()
-        if answered is not None:
-            original = dict(message=answered, names=drafts.names(db, [answered]),
-                            attachments=attachments(db, answered))
-    return dict(message=message, names=drafts.names(db, [message]),
-                recipient=recipient(db, dossier), attachments=attachments(db, message),
-                original=original)
-
-
-def recipient(db, dossier):
-    """Whom the clients of a dossier write to: its handling lawyer, else the firm."""
-    if dossier.lawyer_id:
-        lawyer = db.get(User, dossier.lawyer_id)
-        if lawyer is not None:
-            return lawyer.name
-    return firm.current().name
+    """What a message shows a staff member (drafts.shown)."""
+    sent = select(Message).where(Message.dossier_id == dossier.id, Message.sent_at.is_not(None))
+    return drafts.shown(db, message, dossier, sent, lambda m: attachments(db, m))

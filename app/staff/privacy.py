@@ -1,12 +1,4 @@
-"""Staff side: data protection (AVG/GDPR) for one client: export everything about them as
-one zip, and erase them once every dossier they can see is past its retention period.
-
-Only an admin may do either (a 404 for anyone else, as app/staff/access.admin_only). An
-export holds every dossier the client can see, whoever handles it, and the client's own
-logins: more than a lawyer or a secretary may see (app/staff/access.py), and a partial
-export would not answer the client's request. Both are audited with ids and counts only.
-The work itself is in app/privacy.py.
-"""
+"""Staff side of data protection (AVG): a client's export and erasure, for admins only."""
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired
 
-from .. import audit, privacy, security
+from .. import audit, privacy, privacy_export, security
 from ..db import get_session
 from ..forms import require_button
 from ..models import utcnow
@@ -52,7 +44,7 @@ def client_export(user_id):
     db = get_session()
     client = get_staff_client(db, current_user, user_id)
     require_button()
-    archive, counts = privacy.export_client(db, client)
+    archive, counts = privacy_export.export_client(db, client)
     audit.record(db, "client.exported", actor=current_user, target=client, **counts)
     try:
         db.commit()

@@ -3,7 +3,7 @@ and the list of dossier statuses. The effective values are read through app/firm
 import re
 import unicodedata
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .. import audit, firm, phone, security, storage
-from ..db import get_session, is_whole_number
+from ..db import get_session, is_whole_number, one_or_404
 from ..forms import email_field, name_field, require_button, single_line
 from ..models import Dossier, DossierStatus, FirmSettings, utcnow
 from . import bp
@@ -289,10 +289,15 @@ def status_use(db):
 
 def get_status(db, code):
     """The status with this code, else 404."""
-    status = db.get(DossierStatus, code)
-    if status is None:
-        abort(404)
-    return status
+    return one_or_404(db, select(DossierStatus).where(DossierStatus.code == code))
+
+
+def _posted_status(code):
+    """For a button on one status: the database session and the status (400 without a
+    valid button, 404 without the status)."""
+    db = get_session()
+    require_button()
+    return db, get_status(db, code)
 
 
 def new_code(db, label):
@@ -334,8 +339,7 @@ def settings_statuses():
                                in_progress=not rows,
                                position=max((s.position for s in rows), default=-1) + 1)
         db.add(status)
-        audit.record(db, "status.added", actor=current_user, code=status.code,
-                     label_nl=status.label_nl, label_en=status.label_en)
+        _record(db, "status.added", status)
         db.commit()
         flash(_("The status “%(name)s” has been added.", name=_label(status)), "success")
         return redirect(url_for("staff.settings_statuses"))
@@ -375,9 +379,7 @@ def settings_status(code):
 @admin_only
 def settings_status_move(code):
     """Move a status one place up or down in the list."""
-    db = get_session()
-    require_button()
-    status = get_status(db, code)
+    db, status = _posted_status(code)
     rows = list(statuses(db))
     index = rows.index(status)
     other = index - 1 if request.form.get("direction") == "up" else index + 1
@@ -396,9 +398,7 @@ def settings_status_move(code):
 @admin_only
 def settings_status_in_progress(code):
     """Make this status the one that counts as "in progress" (exactly one does)."""
-    db = get_session()
-    require_button()
-    status = get_status(db, code)
+    db, status = _posted_status(code)
     for row in statuses(db):
         row.in_progress = row.code == status.code
     audit.record(db, "status.in_progress", actor=current_user, code=status.code)
@@ -412,9 +412,7 @@ def settings_status_in_progress(code):
 @admin_only
 def settings_status_delete(code):
     """Delete a status that no dossier has and that is not the "in progress" one."""
-    db = get_session()
-    require_button()
-    status = get_status(db, code)
+    db, status = _posted_status(code)
     used = status_use(db).get(status.code, 0)
     if used:
         flash(ngettext("“%(name)s” cannot be deleted: %(num)s dossier has this status. "
@@ -426,11 +424,16 @@ def settings_status_delete(code):
                 "Mark another status as in progress first.", name=_label(status)), "error")
     else:
         db.delete(status)
-        audit.record(db, "status.deleted", actor=current_user, code=status.code,
-                     label_nl=status.label_nl, label_en=status.label_en)
+        _record(db, "status.deleted", status)
         db.commit()
         flash(_("The status “%(name)s” has been deleted.", name=_label(status)), "success")
     return redirect(url_for("staff.settings_statuses"))
+
+
+def _record(db, action, status):
+    """Write `action` on a status in the audit log, with its code and both names."""
+    audit.record(db, action, actor=current_user, code=status.code, label_nl=status.label_nl,
+                 label_en=status.label_en)
 
 
 def _label(status):

@@ -1,9 +1,5 @@
-"""Staff side: staff accounts (admin) and delegations: which secretary may act for which lawyer.
-
-An admin creates staff members (mail 1 of the invitation), changes their role, deactivates and
-reactivates them, and sets any delegation. A lawyer grants and revokes delegation to a
-secretary themself, as the third manual describes; a secretary sees whom they act for.
-"""
+"""Staff side: staff accounts (admin: add, role, deactivate, reactivate) and delegations:
+which secretary may act for which lawyer."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from .. import audit, security
-from ..db import get_session, record_id
+from ..db import get_session, one_or_404, record_id
 from ..forms import email_field, language_field, name_field, require_button
 from ..invitations import DuplicateEmail, create_user, send_invitation
 from ..models import (
@@ -67,10 +63,16 @@ def staff_query():
 
 def get_staff_account(db, user_id):
     """A staff account, else 404."""
-    user = db.exec(staff_query().where(User.id == user_id)).first()
-    if user is None:
-        abort(404)
-    return user
+    return one_or_404(db, staff_query().where(User.id == user_id))
+
+
+def _posted_account(user_id):
+    """For a button on one staff account: the database session and the account (404
+    without it, then 400 without a valid button)."""
+    db = get_session()
+    user = get_staff_account(db, user_id)
+    require_button()
+    return db, user
 
 
 def handled_dossiers(db, user):
@@ -172,9 +174,7 @@ def staff_account_role(user_id):
 @admin_only
 def staff_account_deactivate(user_id):
     """Deactivate a staff account: its sessions and open links end at once."""
-    db = get_session()
-    user = get_staff_account(db, user_id)
-    require_button()
+    db, user = _posted_account(user_id)
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("staff.staff_account", user_id=user.id))
@@ -200,9 +200,7 @@ def staff_account_deactivate(user_id):
 @admin_only
 def staff_account_reactivate(user_id):
     """Reactivate a staff account: they can log in again with their password."""
-    db = get_session()
-    user = get_staff_account(db, user_id)
-    require_button()
+    db, user = _posted_account(user_id)
     if not user.active:
         user.active = True
         audit.record(db, "staff.reactivated", actor=current_user, target=user)
@@ -215,9 +213,7 @@ def staff_account_reactivate(user_id):
 @admin_only
 def staff_account_invite(user_id):
     """Send mail 1 again to a staff member who has not set a password yet."""
-    db = get_session()
-    user = get_staff_account(db, user_id)
-    require_button()
+    db, user = _posted_account(user_id)
     if user.active and not user.password_hash:
         send_invitation(db, user, actor=current_user)
         db.commit()
@@ -303,10 +299,8 @@ def delegation_revoke():
     require_button()
     lawyer_id = request.form.get("lawyer_id", type=record_id)
     secretary_id = request.form.get("secretary_id", type=record_id)
-    delegation = db.exec(delegations_query(current_user).where(
-        Delegation.lawyer_id == lawyer_id, Delegation.secretary_id == secretary_id)).first()
-    if delegation is None:
-        abort(404)
+    delegation = one_or_404(db, delegations_query(current_user).where(
+        Delegation.lawyer_id == lawyer_id, Delegation.secretary_id == secretary_id))
     db.delete(delegation)
     secretary = db.get(User, secretary_id)
     audit.record(db, "delegation.revoked", actor=current_user, target=secretary,

@@ -1,5 +1,6 @@
-"""Fixtures for the browser tests: the test app served on loopback, and Debian's Chromium
-driven by Playwright (one browser per session, a fresh context per test)."""
+"""Fixtures for the browser tests: the test app served on loopback, Debian's Chromium driven
+by Playwright (one browser per session, a fresh context per test), a phone and a desktop,
+both languages, and a newly invited client."""
 import os
 import re
 import threading
@@ -7,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from app.models import CAT_CORRESPONDENCE, CAT_DOCUMENT, FirmSettings
+from browser.layout_helpers import DESKTOP, PHONE, device_pages
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -111,3 +115,43 @@ def _screenshot(page, request):
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     except Exception:  # a screenshot must not hide the test's own failure
         pass
+
+
+@pytest.fixture
+def devices(browser, live_server):
+    """A phone page and a desktop page; fails the test on a script error in either."""
+    with device_pages(browser, live_server, PHONE, DESKTOP) as pages:
+        yield pages
+
+
+@pytest.fixture(params=["nl", "en"])
+def lang(request):
+    """Each language in turn."""
+    return request.param
+
+
+@pytest.fixture(params=["nl", "en"])
+def t(request):
+    """The labels of the test's module (its TEXTS, from labels.toml) in each language in
+    turn."""
+    return request.module.TEXTS[request.param]
+
+
+@pytest.fixture
+def invited_client(request, app, session, make):
+    """A new client (invited, no password yet; Dutch unless the test asks for "en") of a
+    firm with its own colour, one dossier with a letter and a declaration, and a
+    questionnaire to fill in: (dossier, assignment)."""
+    language = getattr(request, "param", "nl")
+    session.add(FirmSettings(colour="#7a1f3d"))
+    lawyer = make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen", password=None)
+    client = make.user(email="nieuw@example.nl", name="Anna de Vries", password=None,
+                       language=language)
+    dossier = make.dossier(clients=[client], lawyer=lawyer, number="2026-0142",
+                           description="Aankoop woning")
+    for title, category in (("Offerte", CAT_CORRESPONDENCE), ("Declaratie", CAT_DOCUMENT)):
+        make.document(dossier, category, title, title.lower() + ".pdf",
+                      b"%PDF-1.4 " + title.encode(), by=lawyer)
+    assignment = make.assignment(client, dossier)
+    make.invite(client)
+    return dossier, assignment

@@ -1,6 +1,7 @@
 """Helpers of the phone, desktop and print tests: the demo firm as data, logging in, and a
 check in the page of horizontal scrolling and of the size of every touch target."""
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -194,6 +195,18 @@ def check_pages(phone, desktop, pages, before=None):
         if found:
             problems.append(f"{name} ({url}):\n" + "\n".join(found))
     return problems
+
+
+@contextmanager
+def device_pages(browser, base_url, *devices):
+    """A page per device (PHONE, DESKTOP), each in a context of its own; a script error in
+    any of them fails the test."""
+    errors = []
+    pages = [open_page(browser, base_url, device, errors) for device in devices]
+    yield pages
+    for page in pages:
+        page.context.close()
+    assert not errors, "errors in the browser:\n" + "\n".join(errors)
 
 
 def open_page(browser, base_url, device, errors):

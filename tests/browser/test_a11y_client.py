@@ -6,10 +6,8 @@ message, Beantwoorden, Nieuw bericht with an error, at its maximum length, with 
 open and with its attachment uploaded, Acties and the error pages. Part 2 (questionnaires,
 Mijn gegevens) is test_a11y_client_forms.py."""
 import re
-from datetime import timedelta
 
 import pytest
-from helpers import assign
 from playwright.sync_api import expect
 from twostep_helpers import with_app, with_sms
 
@@ -19,43 +17,13 @@ from app.models import (
     CAT_DOCUMENT,
     CAT_PROVIDED,
     TOKEN_PASSWORD,
-    Document,
-    Message,
-    ProgressStep,
     utcnow,
 )
-from app.storage import store_bytes
-from browser.a11y import AXE_FILE, AXE_VERSION, Audit
-from browser.helpers import LOG_IN, log_in
-
-LOG_OUT = re.compile(r"^(Uitloggen|Log out)$")
+from browser.a11y import AXE_FILE, AXE_VERSION, Audit, speak
+from browser.helpers import LOG_IN, LOGGED_IN, log_in
 
 
-@pytest.fixture(params=["nl", "en"])
-def lang(request):
-    return request.param
-
-
-def speak(page, live_server, lang):
-    """Pages before login speak the language of the `lang` cookie (the login page's switch)."""
-    page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
-
-
-def a_document(app, session, dossier, category, title, uploader, age_days=1):
-    """A stored PDF in `dossier` under `category`."""
-    with app.app_context():
-        key, digest, size = store_bytes(b"%PDF-1.4 " + title.encode())
-    document = Document(dossier_id=dossier.id, category=category, title=title,
-                        filename=title.lower().replace(" ", "-") + ".pdf",
-                        content_type="application/pdf", size=size, sha256=digest,
-                        storage_key=key, uploaded_by_id=uploader.id,
-                        created_at=utcnow() - timedelta(days=age_days))
-    session.add(document)
-    session.commit()
-    return document
-
-
-def arrange_client(app, session, make, lang):
+def arrange_client(make, lang):
     """A client with two dossiers in two statuses; the first with progress, a document in
     each tab, an unread message from the lawyer and an open questionnaire."""
     lawyer = make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen", password=None)
@@ -65,18 +33,13 @@ def arrange_client(app, session, make, lang):
                          description="Aankoop woning")
     make.dossier(clients=[client], lawyer=lawyer, number="2026-0104",
                  description="Testament opstellen", status="closed")
-    for n in range(4):
-        session.add(ProgressStep(dossier_id=house.id, position=n, title_nl=f"Stap {n + 1}",
-                                 title_en=f"Step {n + 1}", done_at=utcnow() if n < 2 else None))
-    a_document(app, session, house, CAT_CORRESPONDENCE, "Offerte", lawyer)
-    a_document(app, session, house, CAT_DOCUMENT, "Declaratie", lawyer)
-    a_document(app, session, house, CAT_PROVIDED, "Paspoort", client)
-    message = Message(dossier_id=house.id, sender_id=lawyer.id, from_client=False,
-                      subject="Concept akte", body="Wilt u de concept akte doornemen?",
-                      sent_at=utcnow())
-    session.add(message)
-    session.commit()
-    assign(session, client, house)
+    make.steps(house, 4, done=2)
+    make.pdf(house, CAT_CORRESPONDENCE, "Offerte", lawyer, age_days=1)
+    make.pdf(house, CAT_DOCUMENT, "Declaratie", lawyer, age_days=1)
+    make.pdf(house, CAT_PROVIDED, "Paspoort", client, age_days=1)
+    message = make.message(house, lawyer, subject="Concept akte",
+                           body="Wilt u de concept akte doornemen?")
+    make.assignment(client, house)
     return client, house, message
 
 
@@ -106,30 +69,20 @@ def test_before_login(page, live_server, app, session, make, lang):
     with_app(session, make.user(email="app@example.nl", language=lang))
     audit = Audit(page, lang)
 
-    page.goto("/inloggen")
-    audit.check("login")
+    audit.visit("/inloggen", "login")
     log_in(page, "klant@example.nl", "Fout12345")
     expect(page.get_by_role("alert")).to_be_visible()
     audit.check("login with an error")
 
-    page.goto("/wachtwoord-instellen")
-    audit.check("forgot password")
-    page.locator("form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("forgot password with an error")
-    page.goto("/wachtwoord-instellen/verstuurd")
-    audit.check("link sent")
+    audit.visit("/wachtwoord-instellen", "forgot password")
+    audit.refused("forgot password with an error", "form button[type=submit]")
+    audit.visit("/wachtwoord-instellen/verstuurd", "link sent")
 
-    page.goto(f"/welkom/{invitation}")
-    audit.check("invitation")
-    page.goto(f"/wachtwoord/{raw}")
-    audit.check("set password")
+    audit.visit(f"/welkom/{invitation}", "invitation")
+    audit.visit(f"/wachtwoord/{raw}", "set password")
     page.locator('input[name="password"]').fill("kort")
-    page.locator("form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("set password with errors")
-    page.goto("/wachtwoord/not-a-token")
-    audit.check("link problem")
+    audit.refused("set password with errors", "form button[type=submit]")
+    audit.visit("/wachtwoord/not-a-token", "link problem")
 
     log_in(page, "sms@example.nl")
     expect(page).to_have_url(live_server + "/inloggen/verificatie/sms")
@@ -138,8 +91,7 @@ def test_before_login(page, live_server, app, session, make, lang):
     page.get_by_role("button", name=LOG_IN).click()
     expect(page.get_by_role("alert").first).to_be_visible()
     audit.check("two-step prompt: SMS, wrong code")
-    page.goto("/inloggen/verificatie/code")
-    audit.check("two-step prompt: recovery code")
+    audit.visit("/inloggen/verificatie/code", "two-step prompt: recovery code")
 
     log_in(page, "app@example.nl")
     expect(page).to_have_url(live_server + "/inloggen/verificatie/app")
@@ -149,11 +101,11 @@ def test_before_login(page, live_server, app, session, make, lang):
 
 def test_portal(page, live_server, app, session, make, lang):
     """Home, dossiers, a dossier and its tabs, messages, Nieuw bericht, Acties, errors."""
-    _client, house, message = arrange_client(app, session, make, lang)
+    _client, house, message = arrange_client(make, lang)
     speak(page, live_server, lang)
     audit = Audit(page, lang)
     log_in(page, "klant@example.nl")
-    expect(page.get_by_role("button", name=LOG_OUT)).to_be_visible()
+    expect(page.get_by_role("button", name=LOGGED_IN)).to_be_visible()
     audit.check("home")
 
     page.goto("/dossiers")
@@ -165,18 +117,15 @@ def test_portal(page, live_server, app, session, make, lang):
     expect(page.locator("details.progress li").first).to_be_visible()
     audit.check("dossier, Voortgang open, Correspondentie")
     for tab in ("documenten", "aangeleverd", "berichten"):
-        page.goto(f"/dossiers/{house.id}/{tab}")
-        audit.check(f"dossier tab {tab}")
+        audit.visit(f"/dossiers/{house.id}/{tab}", f"dossier tab {tab}")
     # A tab swapped in by htmx, as a click does it (the page around it stays).
     page.locator("#dossier-tabs nav a").first.click()
     expect(page).to_have_url(re.compile(rf"/dossiers/{house.id}(/correspondentie)?$"))
     expect(page.locator(".tab-panel")).to_contain_text("Offerte")
     audit.check("dossier tab swapped by htmx")
 
-    page.goto(f"/berichten/{message.id}")
-    audit.check("message")
-    page.goto(f"/berichten/{message.id}/beantwoorden")
-    audit.check("reply")
+    audit.visit(f"/berichten/{message.id}", "message")
+    audit.visit(f"/berichten/{message.id}/beantwoorden", "reply")
 
     page.goto(f"/dossiers/{house.id}/berichten/nieuw")
     page.locator("form button[type=submit]").filter(
@@ -201,22 +150,18 @@ def test_portal(page, live_server, app, session, make, lang):
     expect(page.locator("#attachments li")).to_have_count(1)
     audit.check("draft with its attachment and bin")
 
-    page.goto("/acties")
-    audit.check("Acties")
+    audit.visit("/acties", "Acties")
 
     # A phone's width: the layout changes (menu, tables), so does what axe sees.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/")
-    audit.check("phone: home")
-    page.goto(f"/dossiers/{house.id}")
-    audit.check("phone: dossier")
+    audit.visit("/", "phone: home")
+    audit.visit(f"/dossiers/{house.id}", "phone: dossier")
     page.goto(f"/dossiers/{house.id}/berichten/nieuw")
     page.get_by_role("button", name=re.compile(r"^\+ (Bijlagen|Attachments)")).click()
     expect(page.get_by_role("dialog")).to_be_visible()
     audit.check("phone: attachment dialog open")
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto("/dossiers/999999")
-    audit.check("404")
+    audit.visit("/dossiers/999999", "404")
     # The portal never answers 403 (no access is a 404: nothing confirms a record exists);
     # the other error page a person meets is the 400 of an expired form.
     page.goto("/mijn-gegevens/naam")

@@ -7,26 +7,19 @@ delete)."""
 import re
 
 import pyotp
-import pytest
-from helpers import PASSWORD, assign
+from helpers import PASSWORD
 from playwright.sync_api import expect
 from twostep_helpers import last_sms_code
 
 from app.models import utcnow
-from browser.a11y import Audit
-from browser.helpers import log_in
-from browser.test_a11y_client import LOG_OUT, speak
+from browser.a11y import Audit, speak
+from browser.helpers import LOGGED_IN, log_in
 
 NEXT = re.compile(r"^(Volgende|Next)$")
 # What step 1 gets typed once its errors have been audited.
 ANSWERS = {
     1: {"naam": "Klaas Klant", "geboortedatum": "1980-12-31", "email": "klaas@example.nl"},
 }
-
-
-@pytest.fixture(params=["nl", "en"])
-def lang(request):
-    return request.param
 
 
 def submit(page, name):
@@ -44,11 +37,11 @@ def test_questionnaire(page, live_server, app, session, make, lang):
     client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
     client.first_login_at = utcnow()
     dossier = make.dossier(clients=[client], number="2026-0142", description="Aankoop woning")
-    assignment = assign(session, client, dossier)
+    assignment = make.assignment(client, dossier)
     speak(page, live_server, lang)
     audit = Audit(page, lang)
     log_in(page, "klant@example.nl")
-    expect(page.get_by_role("button", name=LOG_OUT)).to_be_visible()
+    expect(page.get_by_role("button", name=LOGGED_IN)).to_be_visible()
     page.goto(f"/vragenlijsten/{assignment.id}")
     base = f"{live_server}/vragenlijsten/{assignment.id}"
 
@@ -101,8 +94,7 @@ def test_questionnaire(page, live_server, app, session, make, lang):
 
     expect(page).to_have_url(f"{base}/overzicht")
     audit.check("summary")
-    page.goto(f"{base}/afdrukken")
-    audit.check("print view")
+    audit.visit(f"{base}/afdrukken", "print view")
     page.goto(f"{base}/overzicht")
     submit(page, re.compile(r"^(Voltooien|Complete)$"))
     expect(page.locator(".flashes")).to_be_visible()
@@ -125,25 +117,17 @@ def test_my_details(page, live_server, app, session, make, lang):
 
     page.goto("/mijn-gegevens/naam")
     page.locator('input[name="name"]').fill("")
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("name with an error")
+    audit.refused("name with an error", "main form button[type=submit]")
     page.goto("/mijn-gegevens/e-mailadres")
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("e-mail address with errors")
-    page.goto("/mijn-gegevens/inlogactiviteit")
-    audit.check("login activity")
+    audit.refused("e-mail address with errors", "main form button[type=submit]")
+    audit.visit("/mijn-gegevens/inlogactiviteit", "login activity")
 
     # Two-step: overview, SMS number (wrong, then right), the code, the recovery code.
-    page.goto("/mijn-gegevens/2-staps-verificatie")
-    audit.check("two-step overview")
+    audit.visit("/mijn-gegevens/2-staps-verificatie", "two-step overview")
     page.goto("/mijn-gegevens/2-staps-verificatie/sms")
     page.locator('input[name="phone"]').fill("12")
     page.locator('input[name="password"]').fill(PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("SMS set-up with an error")
+    audit.refused("SMS set-up with an error", "main form button[type=submit]")
     page.locator('input[name="phone"]').fill("06 12345678")
     page.locator('input[name="password"]').fill(PASSWORD)
     page.locator("main form button[type=submit]").last.click()
@@ -155,8 +139,7 @@ def test_my_details(page, live_server, app, session, make, lang):
     audit.check("recovery code")
 
     # The authenticator app, a wrong code first; then backup codes and turning off.
-    page.goto("/mijn-gegevens/2-staps-verificatie/app")
-    audit.check("app set-up: the password first")
+    audit.visit("/mijn-gegevens/2-staps-verificatie/app", "app set-up: the password first")
     page.locator('input[name="password"]').fill(PASSWORD)
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator("#totp-secret")).to_be_visible()  # the next page, not the old one
@@ -164,35 +147,25 @@ def test_my_details(page, live_server, app, session, make, lang):
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     totp = pyotp.TOTP(secret)
     page.locator('input[name="code"]').fill("000000" if totp.now() != "000000" else "111111")
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("app set-up with an error")
+    audit.refused("app set-up with an error", "main form button[type=submit]")
     page.locator('input[name="code"]').fill(totp.now())
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator(".flashes")).to_be_visible()
     audit.check("two-step overview with SMS and app on")
-    page.goto("/mijn-gegevens/2-staps-verificatie/back-upcodes")
-    audit.check("new backup codes: the password first")
+    audit.visit("/mijn-gegevens/2-staps-verificatie/back-upcodes",
+                "new backup codes: the password first")
     page.locator('input[name="password"]').fill(PASSWORD)
     submit(page, re.compile(r"^(Nieuwe back-upcodes maken|Make new backup codes)$"))
     expect(page.locator("#backup-codes")).to_be_visible()
     audit.check("backup codes")
     page.goto("/mijn-gegevens/2-staps-verificatie/uitzetten/sms")
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("turn off SMS with an error")
+    audit.refused("turn off SMS with an error", "main form button[type=submit]")
 
     # Notifications and language are sections of the main page; then the extra accounts.
-    page.goto("/mijn-gegevens")
-    audit.check("Mijn gegevens with two-step on")
-    page.goto("/mijn-gegevens/accounts")
-    audit.check("extra accounts")
+    audit.visit("/mijn-gegevens", "Mijn gegevens with two-step on")
+    audit.visit("/mijn-gegevens/accounts", "extra accounts")
     page.locator('input[name="email"]').fill("geen-adres")
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.get_by_role("alert").first).to_be_visible()
-    audit.check("extra accounts with errors")
-    page.goto(f"/mijn-gegevens/accounts/{extra.id}")
-    audit.check("an extra account")
-    page.goto(f"/mijn-gegevens/accounts/{extra.id}/verwijderen")
-    audit.check("delete an extra account")
+    audit.refused("extra accounts with errors", "main form button[type=submit]")
+    audit.visit(f"/mijn-gegevens/accounts/{extra.id}", "an extra account")
+    audit.visit(f"/mijn-gegevens/accounts/{extra.id}/verwijderen", "delete an extra account")
     audit.assert_clean()

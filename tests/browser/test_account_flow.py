@@ -11,66 +11,9 @@ from twostep_helpers import last_sms_code, sms_sent, with_sms
 
 from app import twostep
 from app.models import utcnow
-from browser.helpers import log_in
+from browser.helpers import heading, labels, log_in
 
-TEXTS = {
-    "nl": {
-        "log_in": "Inloggen", "log_out": "Uitloggen", "my_details": "Mijn gegevens",
-        "change_name": "Naam wijzigen", "name": "Naam", "save_name": "Naam opslaan",
-        "name_saved": "Uw naam is opgeslagen.",
-        "change_email": "E-mailadres wijzigen", "new_email": "Nieuw e-mailadres",
-        "password": "Uw wachtwoord", "send_link": "Bevestigingslink versturen",
-        "in_use": "Dit e-mailadres kan niet worden gebruikt.",
-        "link_sent": "We hebben een link gestuurd naar jan.nieuw@example.nl.",
-        "waiting": "Wacht op bevestiging",
-        "confirm_heading": "Bevestig uw nieuwe e-mailadres",
-        "confirm": "E-mailadres bevestigen",
-        "changed": "Uw e-mailadres is gewijzigd in jan.nieuw@example.nl.",
-        "mail_subject": "Bevestig uw nieuwe e-mailadres voor het klantenportaal",
-        "notice_subject": "Het e-mailadres van uw account is gewijzigd",
-        "view_logins": "Inlogactiviteit bekijken", "logins": "Inlogactiviteit",
-        "this_browser": "Chrome op Linux (deze browser)",
-        "end_others": "Overal anders uitloggen",
-        "ended": "U bent overal anders uitgelogd.",
-        "sms_ending": "uw mobiele nummer eindigend op 78",
-        "code": "Code", "use_code": "Een herstelcode of back-upcode gebruiken",
-        "recovery_used": "U bent ingelogd met uw herstelcode",
-        "two_step": "2-staps verificatie", "turn_off_sms": "Sms uitzetten",
-        "turn_off": "Uitzetten", "enter_password": "Vul uw wachtwoord in.",
-        "wrong_password": "Het wachtwoord is onjuist.",
-        "sms_off": "2-staps verificatie per sms is uitgezet.",
-    },
-    "en": {
-        "log_in": "Log in", "log_out": "Log out", "my_details": "My details",
-        "change_name": "Change name", "name": "Name", "save_name": "Save name",
-        "name_saved": "Your name has been saved.",
-        "change_email": "Change e-mail address", "new_email": "New e-mail address",
-        "password": "Your password", "send_link": "Send confirmation link",
-        "in_use": "This e-mail address cannot be used.",
-        "link_sent": "We have sent a link to jan.nieuw@example.nl.",
-        "waiting": "Waiting for confirmation",
-        "confirm_heading": "Confirm your new e-mail address",
-        "confirm": "Confirm e-mail address",
-        "changed": "Your e-mail address has been changed to jan.nieuw@example.nl.",
-        "mail_subject": "Confirm your new e-mail address for the client portal",
-        "notice_subject": "The e-mail address of your account has been changed",
-        "view_logins": "View login activity", "logins": "Login activity",
-        "this_browser": "Chrome on Linux (this browser)",
-        "end_others": "Log out everywhere else",
-        "ended": "You have been logged out everywhere else.",
-        "sms_ending": "your mobile number ending in 78",
-        "code": "Code", "use_code": "Use a recovery code or backup code",
-        "recovery_used": "You have logged in with your recovery code",
-        "two_step": "Two-step verification", "turn_off_sms": "Turn off SMS",
-        "turn_off": "Turn off", "enter_password": "Enter your password.",
-        "wrong_password": "The password is not correct.",
-        "sms_off": "Two-step verification by SMS has been turned off.",
-    },
-}
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
+TEXTS = labels("account_flow")
 
 
 def log_out(page, t):

@@ -6,19 +6,9 @@ import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
-from app.models import Questionnaire, QuestionnaireAssignment
-from app.questionnaires.definition import new_version
+from browser.helpers import labels
 
-T = {
-    "nl": {"email": "E-mailadres", "mark": "(verplicht)", "login": "Inloggen",
-           "logout": "Uitloggen", "message": "Bericht", "documents": "Documenten",
-           "count": "{} van 4000 tekens", "maximum": "Maximum bereikt", "next": "Volgende",
-           "name": "Naam"},
-    "en": {"email": "E-mail address", "mark": "(required)", "login": "Log in",
-           "logout": "Log out", "message": "Message", "documents": "Documents",
-           "count": "{} of 4000 characters", "maximum": "Maximum reached", "next": "Next",
-           "name": "Name"},
-}
+TEXTS = labels("forms_focus")
 
 
 @pytest.fixture
@@ -27,25 +17,18 @@ def arranged(session, make):
     def arrange(lang):
         client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
         dossier = make.dossier(clients=[client])
-        questionnaire = Questionnaire(title="Intake")
-        session.add(questionnaire)
-        session.flush()
-        version = new_version(session, questionnaire, title="Intake", definition={"steps": [
+        assignment = make.assignment(client, dossier, {"steps": [
             {"title": "Gegevens", "questions": [
-                {"id": "naam", "type": "text", "label": T[lang]["name"], "required": True},
-                {"id": "soort", "type": "yesno", "label": "?", "required": True}]}]})
-        session.flush()
-        assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
-                                             client_id=client.id)
-        session.add(assignment)
-        session.commit()
+                {"id": "naam", "type": "text", "label": TEXTS[lang]["name"], "required": True},
+                {"id": "soort", "type": "yesno", "label": "?", "required": True}]}]},
+            title="Intake", introduction="")
         return dossier, assignment
     return arrange
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_focus_follows_the_errors_and_stays_while_typing(page, live_server, arranged, lang):
-    t = T[lang]
+    t = TEXTS[lang]
     dossier, assignment = arranged(lang)
     page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
 

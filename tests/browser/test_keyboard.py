@@ -7,19 +7,16 @@ element must show a visible focus indicator, also on the firm's colour."""
 import re
 
 import pytest
-from helpers import assign, links_in
+from helpers import link_in
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import (
-    CAT_CORRESPONDENCE,
-    CAT_DOCUMENT,
     CAT_PROVIDED,
     Document,
-    FirmSettings,
     Message,
 )
-from app.storage import store_bytes
+from browser.helpers import labels
 
 # The focused element, as the person at the keyboard sees it: where it is, and whether
 # its computed style draws a focus indicator (an outline of 2px or more, or a ring of
@@ -50,35 +47,7 @@ FOCUS = """(target) => {
 }"""
 
 
-TEXTS = {
-    "nl": {
-        "skip": "Direct naar de inhoud", "setup": "Uw account instellen", "email": "E-mailadres",
-        "send": "Verstuur", "check": "Controleer uw e-mail", "password": "Wachtwoord",
-        "repeat": "Herhaal wachtwoord", "set_password": "Instellen wachtwoord",
-        "my_details": "Mijn gegevens", "main_menu": "Hoofdmenu",
-        "parts": "Onderdelen van het dossier", "documents": "Documenten", "messages": "Berichten",
-        "downloaded_on": "Gedownload op", "new_message": "Nieuw bericht", "subject": "Onderwerp",
-        "message": "Bericht", "attachments": "+ Bijlagen",
-        "add_attachments": "Bijlagen toevoegen", "browse": "Bladeren", "cancel": "Annuleer",
-        "upload_one": "Upload 1 bestand", "send_message": "Versturen",
-        "sent": "Uw bericht is verstuurd.", "actions": "Acties",
-        "fill_in": "Invullen Intake koper", "next": "Volgende", "yes": "Ja", "no": "Nee",
-        "summary": "Overzicht", "date": "5 mei 1980", "income": "52.000", "step": "Stap {} van 5",
-    },
-    "en": {
-        "skip": "Skip to content", "setup": "Set up your account", "email": "E-mail address",
-        "send": "Send", "check": "Check your e-mail", "password": "Password",
-        "repeat": "Repeat password", "set_password": "Set password", "my_details": "My details",
-        "main_menu": "Main menu", "parts": "Parts of the dossier", "documents": "Documents",
-        "messages": "Messages", "downloaded_on": "Downloaded on", "new_message": "New message",
-        "subject": "Subject", "message": "Message", "attachments": "+ Attachments",
-        "add_attachments": "Add attachments", "browse": "Browse", "cancel": "Cancel",
-        "upload_one": "Upload 1 file", "send_message": "Send message",
-        "sent": "Your message has been sent.", "actions": "Actions",
-        "fill_in": "Fill in Intake koper", "next": "Next", "yes": "Yes", "no": "No",
-        "summary": "Summary", "date": "May 5, 1980", "income": "52,000", "step": "Step {} of 5",
-    },
-}
+TEXTS = labels("keyboard")
 
 
 class Keyboard:
@@ -135,41 +104,10 @@ class Keyboard:
         self.page.keyboard.press(key)
 
 
-def link_in(message, path):
-    [link] = [url for url in links_in(message) if path in url]
-    return link
-
-
-@pytest.fixture
-def arranged(request, app, session, make):
-    """A new client (invited, no password yet; Dutch unless the test asks for "en") of a
-    firm with its own colour, one dossier with a letter and a declaration, and a
-    questionnaire to fill in."""
-    language = getattr(request, "param", "nl")
-    session.add(FirmSettings(colour="#7a1f3d"))
-    lawyer = make.user(email="jansen@kantoor.nl", name="mr. P. Jansen", kind="staff",
-                       role="lawyer", password=None)
-    client = make.user(email="nieuw@example.nl", name="Anna de Vries", password=None,
-                       language=language)
-    dossier = make.dossier(clients=[client], lawyer=lawyer, number="2026-0142",
-                           description="Aankoop woning")
-    for title, category in (("Offerte", CAT_CORRESPONDENCE), ("Declaratie", CAT_DOCUMENT)):
-        with app.app_context():
-            key, digest, size = store_bytes(b"%PDF-1.4 " + title.encode())
-        session.add(Document(dossier_id=dossier.id, category=category, title=title,
-                             filename=title.lower() + ".pdf", content_type="application/pdf",
-                             size=size, sha256=digest, storage_key=key,
-                             uploaded_by_id=lawyer.id))
-    session.commit()
-    assignment = assign(session, client, dossier)
-    make.invite(client)
-    return dossier, assignment
-
-
-@pytest.mark.parametrize("arranged", ["nl", "en"], indirect=True)
-def test_keyboard_only(page, live_server, app, session, mailbox, arranged, request):
-    dossier, assignment = arranged
-    t = TEXTS[request.node.callspec.params["arranged"]]
+@pytest.mark.parametrize("invited_client", ["nl", "en"], indirect=True)
+def test_keyboard_only(page, live_server, app, session, mailbox, invited_client, request):
+    dossier, assignment = invited_client
+    t = TEXTS[request.node.callspec.params["invited_client"]]
     keys = Keyboard(page)
     heading = page.get_by_role("heading", level=1)
 

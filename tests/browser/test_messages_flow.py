@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.models import CAT_PROVIDED, Document, Message, utcnow
-from browser.helpers import log_in
+from browser.helpers import drop_files, log_in
 
 
 def pdf(name, size=2000):
@@ -30,23 +30,6 @@ def arranged(session, make):
     session.add(message)
     session.commit()
     return dossier, message
-
-
-def drop_files(page, names):
-    """Drag files from the desktop onto the drop zone: a real drop event with a
-    DataTransfer, as the browser fires it."""
-    page.evaluate("""(names) => {
-        const zone = document.querySelector("[data-drop-zone]");
-        const transfer = new DataTransfer();
-        for (const name of names) {
-            transfer.items.add(new File(["%PDF-1.4 dropped " + name], name,
-                                        {type: "application/pdf"}));
-        }
-        for (const type of ["dragenter", "dragover", "drop"]) {
-            zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true,
-                                                    dataTransfer: transfer}));
-        }
-    }""", names)
 
 
 def open_berichten(page):

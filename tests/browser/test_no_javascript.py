@@ -16,7 +16,7 @@ import re
 
 import pyotp
 import pytest
-from helpers import PASSWORD, labels_of_other_language
+from helpers import PASSWORD, labels_of_other_language, link_in
 from playwright.sync_api import expect
 from sqlmodel import select
 from twostep_helpers import APP_SETUP, last_sms_code, sms_sent
@@ -30,12 +30,7 @@ from app.models import (
     RecoveryCode,
     User,
 )
-from browser import test_keyboard
-from browser import test_twostep_flow as twostep_flow
-from browser.helpers import OWN_NAMES, log_in, speaks
-from browser.test_keyboard import link_in
-
-arranged = test_keyboard.arranged  # the same client, dossier and questionnaire
+from browser.helpers import OWN_NAMES, labels, log_in, speaks
 
 
 @pytest.fixture
@@ -54,8 +49,8 @@ def loads_a_page(page):
     return page.expect_request(lambda request: request.resource_type == "document")
 
 
-def test_core_flow_without_javascript(page, live_server, app, session, mailbox, arranged):
-    dossier, assignment = arranged
+def test_core_flow_without_javascript(page, live_server, app, session, mailbox, invited_client):
+    dossier, assignment = invited_client
     heading = page.get_by_role("heading", level=1)
 
     # Invitation and password: plain forms.
@@ -159,42 +154,9 @@ def test_core_flow_without_javascript(page, live_server, app, session, mailbox, 
 # no English) on any of these pages.
 
 HARDENING_TEXTS = {
-    "nl": {
-        "two_step": twostep_flow.DUTCH, "accounts": twostep_flow.ACCOUNT_TEXTS["nl"],
-        "app_intro": "Vul uw wachtwoord in om de QR-code voor uw app te zien.",
-        "enter_password": "Vul uw wachtwoord in.",
-        "wrong_password": "Het wachtwoord is onjuist.",
-        "backup_intro": "Nieuwe codes vervangen de codes die u nu heeft.",
-        "sms_heading": "Code per sms",
-        "us_refused": "Wij kunnen geen sms-berichten sturen naar mobiele nummers uit "
-                      "dit land (Verenigde Staten).",
-        "extension": "Vul het nummer in zonder toestelnummer (zoals “ext 12” of “x12”).",
-        "sent_to": "We hebben een code per sms gestuurd naar",
-        "invited": "Uitgenodigd", "none_yet": "Er zijn nog geen extra accounts.",
-        "add_heading": "Extra account toevoegen",
-        # Words of these pages in the other language: never on them.
-        "foreign_words": ["Your password", "Continue", "Cancel", "Invited", "Delete",
-                          "Back to two-step verification", "Send code", "extension",
-                          "United States", "Mobile number", "Add account"],
-    },
-    "en": {
-        "two_step": twostep_flow.ENGLISH, "accounts": twostep_flow.ACCOUNT_TEXTS["en"],
-        "app_intro": "Enter your password to see the QR code for your app.",
-        "enter_password": "Enter your password.",
-        "wrong_password": "The password is not correct.",
-        "backup_intro": "New codes replace the codes you have now.",
-        "sms_heading": "Code by SMS",
-        "us_refused": ("We cannot send text messages to mobile numbers of this country "
-                       "(United States)."),
-        "extension": "Enter the number without an extension (such as “ext 12” or “x12”).",
-        "sent_to": "We have sent a code by SMS to",
-        "invited": "Invited", "none_yet": "There are no extra accounts yet.",
-        "add_heading": "Add an extra account",
-        "foreign_words": ["wachtwoord", "Verder", "Annuleer", "Uitgenodigd", "Verwijderen",
-                          "Terug naar", "toestelnummer", "Verenigde Staten", "Mobiel nummer",
-                          "Verstuur code", "per sms", "Bevestigen", "Naam", "Taal"],
-    },
-}
+    lang: {**texts, "two_step": labels("twostep_flow")[lang],
+           "accounts": labels("company_accounts")[lang]}
+    for lang, texts in labels("no_javascript").items()}
 
 
 @pytest.fixture(params=["nl", "en"])

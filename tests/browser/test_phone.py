@@ -1,32 +1,16 @@
 """The client side on a phone (375x667, touch) and a desktop: no page scrolls sideways and
 every touch target is at least 44x44 CSS px; full-page screenshots of both sizes are saved
 under test-artifacts/screens/ for a person to look at."""
-import pytest
 from playwright.sync_api import expect
 
 from .layout_helpers import (
-    DESKTOP,
-    PHONE,
     arrange_demo,
     audit,
     check_pages,
     client_log_in,
     fill_questionnaire,
-    open_page,
     screenshot,
 )
-
-
-@pytest.fixture
-def devices(browser, live_server):
-    """A phone page and a desktop page; fails the test on a script error in either."""
-    errors = []
-    phone = open_page(browser, live_server, PHONE, errors)
-    desktop = open_page(browser, live_server, DESKTOP, errors)
-    yield phone, desktop
-    phone.context.close()
-    desktop.context.close()
-    assert not errors, "errors in the browser:\n" + "\n".join(errors)
 
 
 def open_progress(page, name):

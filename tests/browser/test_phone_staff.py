@@ -1,21 +1,8 @@
 """The staff side on a phone (375x667, touch) and a desktop: no page scrolls sideways and
 every touch target is at least 44x44 CSS px; full-page screenshots of both sizes are saved
 under test-artifacts/screens/ for a person to look at."""
-import pytest
 
-from .layout_helpers import DESKTOP, PHONE, arrange_demo, check_pages, open_page, staff_log_in
-
-
-@pytest.fixture
-def devices(browser, live_server):
-    """A phone page and a desktop page; fails the test on a script error in either."""
-    errors = []
-    phone = open_page(browser, live_server, PHONE, errors)
-    desktop = open_page(browser, live_server, DESKTOP, errors)
-    yield phone, desktop
-    phone.context.close()
-    desktop.context.close()
-    assert not errors, "errors in the browser:\n" + "\n".join(errors)
+from .layout_helpers import arrange_demo, check_pages, staff_log_in
 
 
 def test_staff_pages_fit_a_phone(devices, app, session):

@@ -6,7 +6,6 @@ links, tabs as plain links and a new message with two files through the plain fi
 No page may show a word of the other language."""
 import pathlib
 import re
-from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
@@ -19,36 +18,12 @@ from app.models import (
     CAT_PROVIDED,
     Document,
     Message,
-    ProgressStep,
-    utcnow,
 )
-from app.storage import store_bytes
-from browser.helpers import log_in, speaks
+from browser.helpers import labels, log_in, speaks
 
 ROOT = pathlib.Path(__file__).parents[2]
 
-TEXTS = {
-    "nl": {"search": "Zoeken", "search_label": "Zoeken op dossiernummer of omschrijving",
-           "closed": "Afgesloten", "open": "Openen", "progress": "Voortgang (4/10)",
-           "correspondence": "Correspondentie", "documents": "Documenten",
-           "provided": "Door mij aangeleverd", "messages": "Berichten",
-           "unread": "{} ongelezen", "downloaded_on": "Gedownload op",
-           "not_downloaded": "Nog niet gedownload", "page": "Pagina {} van {}",
-           "next": "Volgende", "previous": "Vorige", "new_message": "Nieuw bericht",
-           "subject": "Onderwerp", "message": "Bericht", "choose_files": "Bestanden kiezen",
-           "send": "Versturen", "sent": "Uw bericht is verstuurd.", "dossiers": "{} dossiers",
-           "sent_by_you": "Door u verstuurd bericht", "step_done": "afgerond"},
-    "en": {"search": "Search", "search_label": "Search on dossier number or description",
-           "closed": "Closed", "open": "Open", "progress": "Progress (4/10)",
-           "correspondence": "Correspondence", "documents": "Documents",
-           "provided": "Provided by me", "messages": "Messages",
-           "unread": "{} unread", "downloaded_on": "Downloaded on",
-           "not_downloaded": "Not downloaded yet", "page": "Page {} of {}",
-           "next": "Next", "previous": "Previous", "new_message": "New message",
-           "subject": "Subject", "message": "Message", "choose_files": "Choose files",
-           "send": "Send message", "sent": "Your message has been sent.",
-           "dossiers": "{} dossiers", "sent_by_you": "Message sent by you", "step_done": "done"},
-}
+TEXTS = labels("portal_flow")
 
 
 # The type badges of document rows ("PDF", "DOC" ...) are codes, not words; their
@@ -81,18 +56,12 @@ def tab(page, label):
         rf"^{re.escape(label)}\b"))
 
 
-@pytest.fixture(params=["nl", "en"])
-def lang(request):
-    return request.param
-
-
 @pytest.fixture
 def arranged(app, session, make, lang):
     """A client with five dossiers in three statuses; the first has progress, two letters
     and a declaration."""
     app.config["FIRM_NAME"] = "Mulder & Partners"  # "Kantoor" is a word of the catalog
-    lawyer = make.user(email="jansen@kantoor.nl", name="mr. P. Jansen", kind="staff",
-                       role="lawyer", password=None)
+    lawyer = make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen", password=None)
     client = make.user(email="klant@example.nl", name="Klaas Klant", language=lang)
     house = make.dossier(clients=[client], lawyer=lawyer, number="2026-0105",
                          description="Aankoop woning")
@@ -101,24 +70,11 @@ def arranged(app, session, make, lang):
     for n in range(3):
         make.dossier(clients=[client], lawyer=lawyer, number=f"2026-010{n + 1}",
                      description=f"Huurgeschil {n + 1}", status="waiting")
-    for n in range(10):
-        session.add(ProgressStep(dossier_id=house.id, position=n, title_nl=f"Stap {n + 1}",
-                                 title_en=f"Step {n + 1}", done_at=utcnow() if n < 4 else None))
-    now = utcnow()
-    documents = {}
-    for title, category, age in (("Offerte 1", CAT_CORRESPONDENCE, 2),
-                                 ("Offerte 2", CAT_CORRESPONDENCE, 1),
-                                 ("Declaratie", CAT_DOCUMENT, 1)):
-        with app.app_context():
-            key, digest, size = store_bytes(b"%PDF-1.4 " + title.encode())
-        document = Document(dossier_id=house.id, category=category, title=title,
-                            filename=title.lower().replace(" ", "-") + ".pdf",
-                            content_type="application/pdf", size=size, sha256=digest,
-                            storage_key=key, uploaded_by_id=lawyer.id,
-                            created_at=now - timedelta(days=age))
-        session.add(document)
-        documents[title] = document
-    session.commit()
+    make.steps(house, 10, done=4)
+    documents = {title: make.pdf(house, category, title, lawyer, age_days=age)
+                 for title, category, age in (("Offerte 1", CAT_CORRESPONDENCE, 2),
+                                              ("Offerte 2", CAT_CORRESPONDENCE, 1),
+                                              ("Declaratie", CAT_DOCUMENT, 1))}
     return house, documents
 
 

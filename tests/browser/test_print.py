@@ -11,19 +11,16 @@ from .layout_helpers import (
     WEB_ADDRESS,
     arrange_demo,
     client_log_in,
+    device_pages,
     fill_questionnaire,
-    open_page,
 )
 
 
 @pytest.fixture
 def page(browser, live_server):
     """A desktop page; fails the test on a script error."""
-    errors = []
-    page = open_page(browser, live_server, DESKTOP, errors)
-    yield page
-    page.context.close()
-    assert not errors, "errors in the browser:\n" + "\n".join(errors)
+    with device_pages(browser, live_server, DESKTOP) as (page,):
+        yield page
 
 
 def print_out(page, name):

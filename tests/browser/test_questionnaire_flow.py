@@ -11,25 +11,9 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from app.models import QuestionnaireAnswer
-from browser.helpers import log_in
+from browser.helpers import labels, log_in
 
-TEXTS = {
-    "nl": {"actions": "Acties", "fill_in": "Invullen", "next": "Volgende",
-           "previous": "Vorige", "step": "Stap {} van 5", "yes": "Ja", "log_out": "Uitloggen",
-           "summary": "Overzicht", "print": "Printen", "complete": "Voltooien",
-           "problem": "Er is een probleem", "iban_wrong": "Dit IBAN klopt niet",
-           "more": "Door uw antwoord zijn er vragen bijgekomen", "download": "Download pdf",
-           "done": "Dank u wel. De vragenlijst is voltooid.", "completed_on": "Voltooid op",
-           "print_hint": "Gebruik de afdrukfunctie van uw browser", "no_actions":
-           "U hoeft geen vragenlijsten (meer) in te vullen."},
-    "en": {"actions": "Actions", "fill_in": "Fill in", "next": "Next", "previous": "Previous",
-           "step": "Step {} of 5", "yes": "Yes", "log_out": "Log out", "summary": "Summary",
-           "print": "Print", "complete": "Complete", "problem": "There is a problem",
-           "iban_wrong": "This IBAN is not correct", "more": "Your answer brought up more",
-           "download": "Download PDF", "done": "Thank you. The questionnaire has been completed.",
-           "completed_on": "Completed on", "print_hint": "Use the print function of your browser",
-           "no_actions": "You have no questionnaires to fill in."},
-}
+TEXTS = labels("questionnaire_flow")
 
 
 def open_from_acties(page, t):

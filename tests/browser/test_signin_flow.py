@@ -3,68 +3,15 @@ forgot password and login, in Dutch and in English."""
 import re
 
 import pytest
-from helpers import PASSWORD, links_in
+from helpers import PASSWORD, link_in
 from playwright.sync_api import expect
 from twostep_helpers import totp_code, with_app
 
 from app.models import utcnow
-from browser.helpers import log_in, speaks
+from browser.helpers import heading, labels, log_in, speaks
 
 # What a person reads on the screens and in the mails, per language.
-DUTCH = {
-    "lang": "nl",
-    "mail1": "Uw account voor ons klantenportaal",
-    "mail2": "Stel uw wachtwoord in voor het klantenportaal",
-    "mail3": "Uw wachtwoord is ingesteld",
-    "setup": "Uw account instellen",
-    "email": "E-mailadres",
-    "send": "Verstuur",
-    "check": "Controleer uw e-mail",
-    "please_set": "Stel uw wachtwoord in a.u.b.",
-    "rule": "Het wachtwoord dient minimaal 8 tekens te bevatten, "
-            "waarvan minimaal 1 hoofdletter en 1 cijfer.",
-    "problem": "Er is een probleem",
-    "too_short": "Het wachtwoord moet minimaal 8 tekens bevatten.",
-    "no_capital": "Het wachtwoord moet minimaal 1 hoofdletter bevatten.",
-    "no_digit": "Het wachtwoord moet minimaal 1 cijfer bevatten.",
-    "password": "Wachtwoord",
-    "repeat": "Herhaal wachtwoord",
-    "set_password": "Instellen wachtwoord",
-    "password_set": "Uw wachtwoord is ingesteld. U bent nu ingelogd.",
-    "my_details": "Mijn gegevens",
-    "log_out": "Uitloggen",
-    "logged_out": "U bent uitgelogd.",
-    "log_in": "Inloggen",
-    "tiles": ["Dossiers", "Acties", "Mijn gegevens"],
-    "new_password": "Welkom2026",
-}
-ENGLISH = {
-    "lang": "en",
-    "mail1": "Your account for our client portal",
-    "mail2": "Set your password for the client portal",
-    "mail3": "Your password has been set",
-    "setup": "Set up your account",
-    "email": "E-mail address",
-    "send": "Send",
-    "check": "Check your e-mail",
-    "please_set": "Please set your password",
-    "rule": "The password must contain at least 8 characters, "
-            "of which at least 1 capital letter and 1 digit.",
-    "problem": "There is a problem",
-    "too_short": "The password must be at least 8 characters long.",
-    "no_capital": "The password must contain at least 1 capital letter.",
-    "no_digit": "The password must contain at least 1 digit.",
-    "password": "Password",
-    "repeat": "Repeat password",
-    "set_password": "Set password",
-    "password_set": "Your password has been set. You are now logged in.",
-    "my_details": "My details",
-    "log_out": "Log out",
-    "logged_out": "You are logged out.",
-    "log_in": "Log in",
-    "tiles": ["Dossiers", "Actions", "My details"],
-    "new_password": "Welcome2026",
-}
+TEXTS = labels("signin_flow")
 # Labels that only the other language uses: none may show on a page of `lang`.
 FOREIGN = {
     "nl": ["Log out", "Set password", "My details", "E-mail address", "Password", "Send",
@@ -72,17 +19,6 @@ FOREIGN = {
     "en": ["Instellen wachtwoord", "Uitloggen", "Mijn gegevens", "E-mailadres", "Wachtwoord",
            "Verstuur", "Inloggen", "Controleer uw e-mail", "Uw account instellen"],
 }
-
-
-def link_in(message, path, base_url):
-    """The one link in `message` to `path`, which must point at the live server."""
-    [link] = [url for url in links_in(message) if path in url]
-    assert link.startswith(base_url + path)
-    return link
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
 
 
 def walk_invitation(page, live_server, app, session, make, mailbox, t):
@@ -164,7 +100,7 @@ def walk_invitation(page, live_server, app, session, make, mailbox, t):
 
 def test_invitation_flow_in_dutch(page, live_server, app, session, make, mailbox):
     """A fresh browser speaks Dutch without being asked."""
-    walk_invitation(page, live_server, app, session, make, mailbox, DUTCH)
+    walk_invitation(page, live_server, app, session, make, mailbox, TEXTS["nl"])
 
 
 def test_invitation_flow_in_english(page, live_server, app, session, make, mailbox):
@@ -175,7 +111,7 @@ def test_invitation_flow_in_english(page, live_server, app, session, make, mailb
     expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="English")).to_have_attribute("aria-current", "true")
     speaks(page, "en", FOREIGN["en"])
-    walk_invitation(page, live_server, app, session, make, mailbox, ENGLISH)
+    walk_invitation(page, live_server, app, session, make, mailbox, TEXTS["en"])
 
 
 def test_english_invitation_link_opens_in_english(page, live_server, app, make, mailbox):
@@ -183,9 +119,9 @@ def test_english_invitation_link_opens_in_english(page, live_server, app, make, 
     user = make.user(email="new@example.com", password=None, language="en")
     make.invite(user)
     [mail1] = mailbox.deliver(app)
-    assert mail1["Subject"] == ENGLISH["mail1"]
+    assert mail1["Subject"] == TEXTS["en"]["mail1"]
     page.goto(link_in(mail1, "/welkom/", live_server))
-    expect(heading(page)).to_have_text(ENGLISH["setup"], timeout=1000)
+    expect(heading(page)).to_have_text(TEXTS["en"]["setup"], timeout=1000)
 
 
 def test_forgot_password(page, live_server, app, session, make, mailbox):
@@ -204,7 +140,7 @@ def test_forgot_password(page, live_server, app, session, make, mailbox):
 
     [mail2] = mailbox.deliver(app)
     assert mail2["To"] == "klant@example.nl"
-    assert mail2["Subject"] == DUTCH["mail2"]
+    assert mail2["Subject"] == TEXTS["nl"]["mail2"]
     page.goto(link_in(mail2, "/wachtwoord/", live_server))
     expect(heading(page)).to_have_text("Stel uw wachtwoord in a.u.b.")
     page.get_by_label("Wachtwoord", exact=True).fill("Nieuw2026x")
@@ -213,11 +149,11 @@ def test_forgot_password(page, live_server, app, session, make, mailbox):
 
     expect(page).to_have_url(live_server + "/")
     expect(heading(page)).to_have_text("Home")
-    expect(page.get_by_role("status")).to_contain_text(DUTCH["password_set"])
-    expect(page.locator(".tiles .tile-title")).to_have_text(DUTCH["tiles"])
+    expect(page.get_by_role("status")).to_contain_text(TEXTS["nl"]["password_set"])
+    expect(page.locator(".tiles .tile-title")).to_have_text(TEXTS["nl"]["tiles"])
     speaks(page, "nl", FOREIGN["nl"])
     [mail3] = mailbox.deliver(app)
-    assert mail3["Subject"] == DUTCH["mail3"]
+    assert mail3["Subject"] == TEXTS["nl"]["mail3"]
 
     # The new password is the one that works now.
     page.get_by_role("button", name="Uitloggen").click()
@@ -267,7 +203,7 @@ def test_forgot_password_with_two_step_asks_the_code(page, live_server, app, ses
         "Uw wachtwoord is ingesteld. Voltooi de 2-staps verificatie om in te loggen.")
     expect(page.get_by_role("button", name="Uitloggen")).to_have_count(0)
     [mail3] = mailbox.deliver(app)
-    assert mail3["Subject"] == DUTCH["mail3"]
+    assert mail3["Subject"] == TEXTS["nl"]["mail3"]
     page.goto("/")  # not logged in yet
     expect(page).to_have_url(re.compile(r"/inloggen"))
 
@@ -279,9 +215,9 @@ def test_forgot_password_with_two_step_asks_the_code(page, live_server, app, ses
 
 
 @pytest.mark.parametrize("t, message", [
-    (DUTCH, "Het portaal is niet bereikbaar. Controleer uw internetverbinding en probeer "
+    (TEXTS["nl"], "Het portaal is niet bereikbaar. Controleer uw internetverbinding en probeer "
             "het opnieuw."),
-    (ENGLISH, "The portal could not be reached. Check your internet connection and try "
+    (TEXTS["en"], "The portal could not be reached. Check your internet connection and try "
               "again."),
 ])
 def test_network_error_is_told_in_the_users_language(page, live_server, make, t, message):

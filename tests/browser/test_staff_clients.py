@@ -5,91 +5,19 @@ client accepts the invitation from the real mails and sees it all: the dossier w
 progress, both documents and the questionnaire under Acties."""
 import re
 
-import pytest
-from helpers import labels_of_other_language, links_in
+from helpers import labels_of_other_language, link_in
 from playwright.sync_api import expect
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
 from app.models import Questionnaire, QuestionnaireVersion, User
-from browser.helpers import OWN_NAMES, log_in, speaks
+from browser.helpers import OWN_NAMES, drop_files, heading, labels, log_in, speaks
 
-DUTCH = {
-    "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
-    "staff_side": "Medewerkers", "clients": "Cliënten",
-    "new_company": "Nieuwe zakelijke cliënt (rechtspersoon)",
-    "company_name": "Bedrijfsnaam", "main_name": "Naam van het hoofdaccount",
-    "email": "E-mailadres", "create": "Cliënt aanmaken en uitnodiging versturen",
-    "created": "Anna de Wit is toegevoegd. Er is een uitnodiging verstuurd naar anna@dewit.nl.",
-    "new_dossier_for": "Nieuw dossier voor Bakkerij De Wit B.V.",
-    "number": "Dossiernummer", "description": "Omschrijving", "lawyer": "Behandelaar",
-    "save": "Opslaan", "dossier_created": "Dossier 2026-0042 is aangemaakt.",
-    "shared": "Bakkerij De Wit B.V. (bedrijf: alle accounts)",
-    "title_nl": "Titel in het Nederlands", "title_en": "Titel in het Engels (optioneel)",
-    "add_step": "Stap toevoegen", "up": "Omhoog", "progress": "Voortgang",
-    "mail1": "Uw account voor ons klantenportaal", "send": "Verstuur",
-    "password": "Wachtwoord", "repeat": "Herhaal wachtwoord",
-    "set_password": "Instellen wachtwoord", "new_password": "Welkom2026",
-    "documents": "Documenten", "publish": "Publiceren",
-    "published": "2 documenten zijn gepubliceerd.", "questionnaires": "Vragenlijsten",
-    "questionnaire": "Vragenlijst", "client": "Cliënt", "send_q": "Vragenlijst versturen",
-    "not_started": "Niet begonnen", "actions": "Acties", "fill_in": "Invullen",
-}
-ENGLISH = {
-    "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
-    "staff_side": "Staff side", "clients": "Clients",
-    "new_company": "New company client",
-    "company_name": "Company name", "main_name": "Name of the main account",
-    "email": "E-mail address", "create": "Create client and send invitation",
-    "created": "Anna de Wit has been added. An invitation has been sent to anna@dewit.nl.",
-    "new_dossier_for": "New dossier for Bakkerij De Wit B.V.",
-    "number": "Dossier number", "description": "Description", "lawyer": "Handling lawyer",
-    "save": "Save", "dossier_created": "Dossier 2026-0042 has been created.",
-    "shared": "Bakkerij De Wit B.V. (company: every account)",
-    "title_nl": "Title in Dutch", "title_en": "Title in English (optional)",
-    "add_step": "Add step", "up": "Up", "progress": "Progress",
-    "mail1": "Your account for our client portal", "send": "Send",
-    "password": "Password", "repeat": "Repeat password",
-    "set_password": "Set password", "new_password": "Welcome2026",
-    "documents": "Documents", "publish": "Publish",
-    "published": "2 documents have been published.", "questionnaires": "Questionnaires",
-    "questionnaire": "Questionnaire", "client": "Client", "send_q": "Send questionnaire",
-    "not_started": "Not started", "actions": "Actions", "fill_in": "Fill in",
-}
-
-
-@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
-def t(request):
-    return request.param
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
+TEXTS = labels("staff_clients")
 
 
 # Language names are written in their own language on purpose.
 FIRM_NAMES = ("Kantoor Test",)  # not labels of either language
-
-
-def link_in(message, path, base_url):
-    [link] = [url for url in links_in(message) if path in url]
-    assert link.startswith(base_url + path)
-    return link
-
-
-def drop_files(page, names):
-    """Drag files from the desktop onto the drop zone: a real drop with a DataTransfer."""
-    page.evaluate("""(names) => {
-        const zone = document.querySelector("[data-drop-zone]");
-        const transfer = new DataTransfer();
-        for (const name of names) {
-            transfer.items.add(new File(["%PDF-1.4 " + name], name, {type: "application/pdf"}));
-        }
-        for (const type of ["dragenter", "dragover", "drop"]) {
-            zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true,
-                                                    dataTransfer: transfer}));
-        }
-    }""", names)
 
 
 def a_questionnaire(session, lawyer):

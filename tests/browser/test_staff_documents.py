@@ -7,44 +7,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
-from twostep_helpers import totp_code, with_app
+from twostep_helpers import with_app
 
 from app import storage
 from app.models import CAT_CORRESPONDENCE, CAT_DOCUMENT, Delegation, Document, Message
-from browser.helpers import log_in
+from browser.helpers import drop_files, labels, log_in, staff_log_in
 
-TEXTS = {
-    "nl": {"publish_heading": "Documenten publiceren", "documents": "Documenten",
-           "publish": "Publiceren", "choose": "Bestanden kiezen", "browse": "Bladeren",
-           "remove": "Verwijder {}", "title": "Titel van {}",
-           "published": "2 documenten zijn gepubliceerd.",
-           "not_downloaded": "Jan de Vries: niet gedownload",
-           "downloaded": "Jan de Vries: 1 keer gedownload",
-           "refused": "“virus.exe” kan niet worden gepubliceerd",
-           "client_tab": "Documenten", "download": "Download",
-           "withdraw": "Intrekken", "withdrawn": "is ingetrokken: cliënten zien het niet meer.",
-           "on_behalf": "Versturen namens", "subject": "Onderwerp", "body": "Bericht",
-           "counter": "{} van 4000 tekens", "send": "Versturen",
-           "sent": "Uw bericht is verstuurd.", "from": "Van: Els Secr (namens: mr. Jansen)"},
-    "en": {"publish_heading": "Publish documents", "documents": "Documents",
-           "publish": "Publish", "choose": "Choose files", "browse": "Browse",
-           "remove": "Remove {}", "title": "Title of {}",
-           "published": "2 documents have been published.",
-           "not_downloaded": "Jan de Vries: not downloaded",
-           "downloaded": "Jan de Vries: downloaded 1 time",
-           "refused": "“virus.exe” cannot be published",
-           "client_tab": "Documents", "download": "Download",
-           "withdraw": "Withdraw", "withdrawn": "has been withdrawn: clients no longer see it.",
-           "on_behalf": "Send on behalf of", "subject": "Subject", "body": "Message",
-           "counter": "{} of 4000 characters", "send": "Send message",
-           "sent": "Your message has been sent.",
-           "from": "From: Els Secr (on behalf of: mr. Jansen)"},
-}
+TEXTS = labels("staff_documents")
 
 
 @pytest.fixture
 def arranged(session, make):
-    """mr. Jansen (two-step on), his secretary, and Jan in one of his dossiers."""
+    """mr. Jansen and his secretary (both with the authenticator app), and Jan in one of
+    mr. Jansen's dossiers."""
     def build(lang="nl"):
         lawyer = make.staff(role="lawyer", email="jansen@kantoor.test", name="mr. Jansen",
                             language=lang)
@@ -53,40 +28,15 @@ def arranged(session, make):
         session.add(Delegation(lawyer_id=lawyer.id, secretary_id=secretary.id))
         jan = make.user(email="jan@example.nl", name="Jan de Vries", language=lang)
         dossier = make.dossier(clients=[jan], lawyer=lawyer, description="Aankoop woning")
+        with_app(session, lawyer)
+        with_app(session, secretary)
         return lawyer, secretary, jan, dossier
     return build
-
-
-def staff_log_in(page, session, user):
-    """Password, then the authenticator code, as a staff member always logs in."""
-    secret = with_app(session, user)
-    log_in(page, user)
-    expect(page).to_have_url(re.compile(r"/inloggen/verificatie/app$"))
-    page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.locator("header form button[type=submit]")).to_be_visible()
-    expect(page).not_to_have_url(re.compile(r"/inloggen"))
 
 
 def client_log_in(page, email):
     log_in(page, email)
     expect(page).not_to_have_url(re.compile(r"/inloggen"))
-
-
-def drop_files(page, files, selector="[data-drop-zone]"):
-    """Drag files from the desktop onto the drop zone: a real drop event with a
-    DataTransfer, as the browser fires it. `files` maps name to content."""
-    page.evaluate("""([files, selector]) => {
-        const zone = document.querySelector(selector);
-        const transfer = new DataTransfer();
-        for (const [name, content] of Object.entries(files)) {
-            transfer.items.add(new File([content], name, {type: "application/pdf"}));
-        }
-        for (const type of ["dragenter", "dragover", "drop"]) {
-            zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true,
-                                                    dataTransfer: transfer}));
-        }
-    }""", [files, selector])
 
 
 def pdf(name, size=500):
@@ -98,7 +48,7 @@ def test_publish_two_files_by_drag_and_drop_and_see_the_download(
         browser, page, live_server, app, session, arranged, lang):
     t = TEXTS[lang]
     lawyer, _secretary, _jan, dossier = arranged(lang)
-    staff_log_in(page, session, lawyer)
+    staff_log_in(page, lawyer)
     page.goto(f"/kantoor/dossiers/{dossier.id}/documenten")
     expect(page.get_by_role("heading", name=t["publish_heading"])).to_be_visible()
     expect(page.get_by_label(t["choose"])).to_be_hidden()  # the plain input, for no-JS
@@ -163,7 +113,7 @@ def test_publish_and_withdraw_without_javascript(browser, live_server, app, sess
                                   base_url=live_server)
     page = context.new_page()
     try:
-        staff_log_in(page, session, lawyer)
+        staff_log_in(page, lawyer)
         page.goto(f"/kantoor/dossiers/{dossier.id}/documenten")
         expect(page.locator("[data-drop-zone]")).to_be_hidden()
         files = page.get_by_label(t["choose"])
@@ -188,7 +138,7 @@ def test_a_secretary_writes_namens_with_a_dropped_attachment(browser, page, live
                                                              session, arranged, lang):
     t = TEXTS[lang]
     lawyer, secretary, _jan, dossier = arranged(lang)
-    staff_log_in(page, session, secretary)
+    staff_log_in(page, secretary)
     page.goto(f"/kantoor/dossiers/{dossier.id}/berichten")
     expect(page.get_by_label(t["on_behalf"])).to_have_value(str(lawyer.id))
     page.get_by_label(t["subject"]).fill("Concept akte")

@@ -9,29 +9,9 @@ from twostep_helpers import totp_code, with_app
 
 from app.extensions import mail
 from app.outbox import deliver_pending
-from browser.helpers import OWN_NAMES, log_in, speaks
+from browser.helpers import OWN_NAMES, labels, log_in, speaks
 
-DUTCH = {
-    "lang": "nl", "log_in": "Inloggen", "code": "Code",
-    "notice": "1 e-mail kon niet worden verzonden.",
-    "see": "Bekijk de niet verzonden e-mails", "title": "Niet verzonden e-mails",
-    "given_up": "Opgegeven (1)", "none_left": "Opgegeven (0)", "retry": "Opnieuw proberen",
-    "retried": "De e-mail aan klant@example.nl wordt zo meteen opnieuw verzonden.",
-    "subject": "Uw account voor ons klantenportaal",
-}
-ENGLISH = {
-    "lang": "en", "log_in": "Log in", "code": "Code",
-    "notice": "1 e-mail could not be delivered.",
-    "see": "See the undelivered e-mails", "title": "Undelivered e-mails",
-    "given_up": "Given up (1)", "none_left": "Given up (0)", "retry": "Try again",
-    "retried": "The e-mail to klant@example.nl will be sent again shortly.",
-    "subject": "Your account for our client portal",
-}
-
-
-@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
-def t(request):
-    return request.param
+TEXTS = labels("staff_mail")
 
 
 @pytest.fixture

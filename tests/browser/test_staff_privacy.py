@@ -6,42 +6,16 @@ import os
 import zipfile
 from datetime import timedelta
 
-import pytest
 from helpers import labels_of_other_language
 from playwright.sync_api import expect
 from twostep_helpers import totp_code, with_app
 
 from app import storage
 from app.models import CAT_CORRESPONDENCE, Document, utcnow
-from browser.helpers import OWN_NAMES, log_in, speaks
+from browser.helpers import OWN_NAMES, labels, log_in, speaks
 
-DUTCH = {
-    "lang": "nl", "log_in": "Inloggen", "code": "Code", "clients": "Cliënten",
-    "retention": "Bewaartermijn in dagen", "save": "Opslaan",
-    "bad_days": "Vul een heel aantal dagen in van 0 tot en met 36500",
-    "saved": "De status is opgeslagen.", "privacy": "Gegevens exporteren of cliënt wissen",
-    "export": "Gegevens exporteren", "readme": "Uw persoonsgegevens bij Kantoor Test",
-    "confirm": "Typ ter bevestiging het e-mailadres van de cliënt",
-    "erase": "Cliënt wissen", "wrong": "Dit is niet het e-mailadres van deze cliënt.",
-    "erased": "De cliënt is gewist; 1 bestand is verwijderd.",
-}
-ENGLISH = {
-    "lang": "en", "log_in": "Log in", "code": "Code", "clients": "Clients",
-    "retention": "Retention period in days", "save": "Save",
-    "bad_days": "Enter a whole number of days from 0 to 36500",
-    "saved": "The status has been saved.",
-    "privacy": "Export the client's data, or erase the client",
-    "export": "Export data", "readme": "Your personal data at Kantoor Test",
-    "confirm": "Type the client's e-mail address to confirm",
-    "erase": "Erase client", "wrong": "This is not the e-mail address of this client.",
-    "erased": "The client has been erased; 1 file has been removed.",
-}
+TEXTS = labels("staff_privacy")
 FIRM_NAMES = ("Kantoor Test",)  # not labels of either language
-
-
-@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
-def t(request):
-    return request.param
 
 
 def test_an_admin_exports_and_erases_a_client(page, live_server, app, session, make, t,

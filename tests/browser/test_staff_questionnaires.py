@@ -3,56 +3,15 @@ small questionnaire with a condition, previews it (the condition shows at once, 
 stored), sends it to a client for a dossier, and the client finds it under Acties."""
 import re
 
-import pytest
 from helpers import labels_of_other_language
 from playwright.sync_api import expect
 from sqlmodel import func, select
 from twostep_helpers import totp_code, with_app
 
 from app.models import QuestionnaireAnswer, QuestionnaireAssignment
-from browser.helpers import log_in, speaks
+from browser.helpers import heading, labels, log_in, speaks
 
-DUTCH = {
-    "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
-    "questionnaires": "Vragenlijsten", "title": "Titel", "create": "Vragenlijst aanmaken",
-    "created": "De vragenlijst is aangemaakt.", "step_title": "Titel van de stap",
-    "add_step": "Stap toevoegen", "add_question": "Vraag toevoegen", "question": "Vraag",
-    "kind": "Soort antwoord", "yesno": "Ja of nee", "show": "Deze vraag tonen",
-    "only_if": "Alleen als “{}” “Ja” is", "save_question": "Vraag opslaan",
-    "ready": "Deze vragenlijst is compleet en kan worden verstuurd.",
-    "preview": "Voorbeeld", "step": "Stap 1 van 1", "yes": "Ja", "next": "Volgende",
-    "summary": "Overzicht", "back": "Terug naar de vragenlijstbouwer",
-    "send": "Versturen naar een cliënt", "dossier": "Dossier", "continue": "Verder",
-    "client": "Cliënt", "send_button": "Vragenlijst versturen",
-    "sent": "De vragenlijst is verstuurd naar Klaas Klant.", "not_started": "Niet begonnen",
-    "married": "Bent u gehuwd?", "partner": "Naam van uw partner", "name": "Intake testament",
-    "step1": "Burgerlijke staat",
-}
-ENGLISH = {
-    "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
-    "questionnaires": "Questionnaires", "title": "Title", "create": "Create questionnaire",
-    "created": "The questionnaire has been created.", "step_title": "Title of the step",
-    "add_step": "Add step", "add_question": "Add a question", "question": "Question",
-    "kind": "Kind of answer", "yesno": "Yes or no", "show": "Show this question",
-    "only_if": "Only if “{}” is “Yes”", "save_question": "Save question",
-    "ready": "This questionnaire is complete and can be sent.",
-    "preview": "Preview", "step": "Step 1 of 1", "yes": "Yes", "next": "Next",
-    "summary": "Summary", "back": "Back to the builder",
-    "send": "Send to a client", "dossier": "Dossier", "continue": "Continue",
-    "client": "Client", "send_button": "Send questionnaire",
-    "sent": "The questionnaire has been sent to Klaas Klant.", "not_started": "Not started",
-    "married": "Are you married?", "partner": "Name of your partner", "name": "Will intake",
-    "step1": "Marital status",
-}
-
-
-@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
-def t(request):
-    return request.param
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
+TEXTS = labels("staff_questionnaires")
 
 
 FIRM_NAMES = ("Kantoor Test",)  # the firm's name is not a label of either language

@@ -3,42 +3,15 @@ and lets it act for a lawyer, then changes the firm's name and colour; the heade
 once (through /firm/style.css, no inline style) and the client's login page shows the name."""
 import re
 
-import pytest
 from helpers import labels_of_other_language
 from playwright.sync_api import expect
 from twostep_helpers import totp_code, with_app
 
-from browser.helpers import OWN_NAMES, log_in, speaks
+from browser.helpers import OWN_NAMES, labels, log_in, speaks
 
-DUTCH = {
-    "lang": "nl", "log_in": "Inloggen", "log_out": "Uitloggen", "code": "Code",
-    "settings": "Instellingen", "firm": "Kantoorgegevens", "staff": "Medewerkers", "name": "Naam",
-    "email": "E-mailadres", "secretary": "Secretariaat", "add": "Medewerker toevoegen",
-    "added": "Het account van Sanne Smit is toegevoegd.",
-    "delegations": "Delegaties", "lawyer": "Advocaat of notaris", "grant": "Toegang verlenen",
-    "granted": "Sanne Smit mag nu namens mr. Jansen werken.",
-    "firm_name": "Naam van het kantoor", "colour": "Kleur van de balk bovenaan",
-    "save": "Instellingen opslaan", "saved": "De instellingen zijn opgeslagen.",
-    "welcome": "Welkom op het klantenportaal van Advocaten De Vries",
-}
-ENGLISH = {
-    "lang": "en", "log_in": "Log in", "log_out": "Log out", "code": "Code",
-    "settings": "Settings", "firm": "Firm details", "staff": "Staff", "name": "Name",
-    "email": "E-mail address", "secretary": "Secretary", "add": "Add staff member",
-    "added": "The account of Sanne Smit has been added.",
-    "delegations": "Delegations", "lawyer": "Lawyer or notary", "grant": "Grant delegation",
-    "granted": "Sanne Smit may now act on behalf of mr. Jansen.",
-    "firm_name": "Name of the firm", "colour": "Colour of the bar at the top",
-    "save": "Save settings", "saved": "The settings have been saved.",
-    "welcome": "Welcome to the client portal of Advocaten De Vries",
-}
+TEXTS = labels("staff_settings")
 # Language names are written in their own language on purpose; firm names are no labels.
 FIRM_NAMES = ("Kantoor Test", "Advocaten De Vries")  # not labels of either language
-
-
-@pytest.fixture(params=[DUTCH, ENGLISH], ids=["nl", "en"])
-def t(request):
-    return request.param
 
 
 def expect_header_colour(page, colour):

@@ -58,14 +58,6 @@ def new_app(url, folder):
     return create_app(app_settings(url, folder, free_port()))
 
 
-def postgres_server(database_url):
-    """(URL of a PostgreSQL server to make databases on, or None; the reason if None)."""
-    if database_url.startswith("postgresql"):
-        return database_url, None
-    from test_migrations import _postgres_server
-    return _postgres_server()
-
-
 _SPARE = pytest.StashKey[dict]()
 
 
@@ -229,13 +221,8 @@ def every_row(url):
 
 def stored_files(app):
     """{storage key: path} of every file in the app's UPLOAD_FOLDER, its tmp folder aside."""
-    root = app.config["UPLOAD_FOLDER"]
-    found = {}
-    for folder, dirs, files in os.walk(root):
-        if folder == root and storage.TMP_DIR in dirs:
-            dirs.remove(storage.TMP_DIR)
-        found.update({name: os.path.join(folder, name) for name in files})
-    return found
+    with app.app_context():
+        return {os.path.basename(path): path for path in storage.stored_paths()}
 
 
 def same_files(one, other):

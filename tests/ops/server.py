@@ -1,10 +1,9 @@
 """A real gunicorn serving the portal on loopback, on the test's database and folders, and a
-browser session over http.client that sends real parallel requests to it."""
+browser session over http.client that sends real parallel requests (and files) to it."""
 import http.client
 import json
 import os
-import re
-import signal
+import secrets
 import subprocess
 import sys
 import threading
@@ -13,12 +12,13 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 
-from helpers import free_port
+from helpers import PASSWORD, free_port, hidden_value, token_in
+from twostep_helpers import totp_code
+
+from bench.load import terminate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-FORM_KEY = re.compile(r'name="form_key" type="hidden" value="([^"]+)"')
 
 
 class Gunicorn:
@@ -60,13 +60,7 @@ class Gunicorn:
         return [int(pid) for pid in out.split()]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 15)
 
     def __enter__(self):
         return self
@@ -84,35 +78,57 @@ def threaded(database_url, folder):
 
 
 class Browser:
-    """One browser session over http.client: its cookies, CSRF token and the form key of
-    the last page shown."""
+    """One browser session over http.client: its cookies, CSRF token, and the page and form
+    key of the last answer. Redirects are returned, not followed."""
 
-    def __init__(self, port):
-        self.port = port
+    def __init__(self, port, timeout=60):
+        self.port, self.timeout = port, timeout
         self.cookies = {}
-        self.token = self.form_key = None
+        self.token = self.form_key = self.page = None
 
-    def request(self, method, path, fields=None):
-        """(status, Location) of one request; keeps cookies, CSRF token and form key."""
+    def request(self, method, path, fields=None, files=None):
+        """(status, Location) of one request, its body kept in `page`. `fields` ({name: value}
+        or pairs) go with the CSRF token, as multipart/form-data when `files` is given (a
+        list of (field, filename, data), perhaps empty). Raises OSError or HTTPException
+        when the server's worker dies under it."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
-        if fields is not None:
-            body = urllib.parse.urlencode({"csrf_token": self.token, **fields})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        if fields is not None or files is not None:
+            pairs = [("csrf_token", self.token),
+                     *(fields.items() if isinstance(fields, dict) else fields or ())]
+            if files is None:
+                body = urllib.parse.urlencode(pairs)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            else:
+                body, headers["Content-Type"] = multipart(pairs, files)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            content = response.read().decode()
+            self.page = response.read().decode()
         finally:
             conn.close()
         for cookie in response.headers.get_all("Set-Cookie") or []:
             name, _, value = cookie.split(";", 1)[0].partition("=")
             self.cookies[name] = value
-        if match := TOKEN.search(content):
-            self.token = match[1]
-        self.form_key = (match := FORM_KEY.search(content)) and match[1]
+        self.token = token_in(self.page) or self.token
+        self.form_key = hidden_value(self.page, "form_key")
         return response.status, response.headers.get("Location", "")
+
+    def log_in(self, email, password=PASSWORD, totp_secret=None):
+        """Open the login page and send the password (and for `totp_secret` the
+        authenticator code): each answer must be a redirect; returns where the last one
+        leads (the second step's page when the account has a method on)."""
+        self.request("GET", "/inloggen")
+        status, location = self.request("POST", "/inloggen",
+                                        {"email": email, "password": password})
+        assert status == 302, (status, location)
+        if totp_secret:
+            self.request("GET", location)
+            status, location = self.request("POST", "/inloggen/verificatie/app",
+                                            {"code": totp_code(totp_secret)})
+            assert status == 302, (status, location)
+        return location
 
     def at_once(self, count, path, fields):
         """POST `fields` to `path` `count` times at the same moment, each with this session's
@@ -135,3 +151,17 @@ class Browser:
     def statuses_at_once(self, count, path, fields):
         """at_once, counted by status: Counter({status: how many})."""
         return Counter(status for status, _location in self.at_once(count, path, fields))
+
+
+def multipart(fields, files):
+    """A multipart/form-data body of `fields` (pairs) and `files` ((field, filename, data)
+    of PDFs), and its Content-Type."""
+    boundary = "klp" + secrets.token_hex(8)
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+             f'{value}\r\n'.encode() for name, value in fields]
+    for name, filename, data in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+                     .encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

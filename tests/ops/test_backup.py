@@ -15,7 +15,8 @@ from sqlmodel import SQLModel
 from app import storage
 from app.models import Document
 from app.ops import backup
-from app.ops.backup import BackupError, create_backup, restore_backup
+from app.ops.backup import BackupError, create_backup
+from app.ops.restore import restore_backup
 
 from .instance_data import (
     documents_of,

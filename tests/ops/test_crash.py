@@ -7,7 +7,6 @@ import http.client
 import os
 import random
 import re
-import secrets
 import signal
 import threading
 import time
@@ -15,7 +14,6 @@ from collections import defaultdict
 
 import pyotp
 import pytest
-from helpers import PASSWORD
 from sqlmodel import select
 
 from app.messages import cleanup
@@ -37,7 +35,7 @@ from app.models import (
 from app.ops import integrity
 from app.questionnaires.definition import new_version
 
-from .server import Gunicorn
+from .server import Browser, Gunicorn
 
 # The killing goes on for at least MIN_SECONDS, and until enough requests were answered
 # and broken off (a busy machine answers fewer), for at most MAX_SECONDS.
@@ -46,7 +44,6 @@ ENOUGH_ANSWERED, ENOUGH_KILLS = 40, 15
 WORKERS = 3
 # What a dying worker does to the request it was serving, as the client sees it.
 BROKEN = (OSError, http.client.HTTPException)
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 INTAKE = {"steps": [
     {"title": "Gegevens", "questions": [
@@ -54,69 +51,6 @@ INTAKE = {"steps": [
     {"title": "Stukken", "questions": [
         {"id": "stuk", "type": "upload", "label": "Kopie legitimatiebewijs"}]},
 ]}
-
-
-class Browser:
-    """Cookies, the CSRF token and multipart forms over http.client; redirects are
-    returned, not followed."""
-
-    def __init__(self, port):
-        self.port = port
-        self.cookies = {}
-        self.token = None
-
-    def request(self, method, path, fields=(), files=()):
-        """(status, Location, body); raises BROKEN when the worker died under it."""
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if method == "POST":
-            fields = [*fields, ("csrf_token", self.token)]
-            body, headers["Content-Type"] = multipart(fields, files)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read().decode()
-        finally:
-            conn.close()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _, value = cookie.split(";", 1)[0].partition("=")
-            self.cookies[name] = value
-        token = TOKEN.search(content)
-        if token:
-            self.token = token[1] or token[2]
-        return response.status, response.headers.get("Location", ""), content
-
-    def get(self, path):
-        return self.request("GET", path)
-
-    def post(self, path, fields=(), files=()):
-        return self.request("POST", path, fields, files)
-
-    def log_in(self, email, totp_secret=None):
-        """Log in (with the authenticator code for staff) and keep the session's token."""
-        self.get("/inloggen")
-        status, location, _ = self.post("/inloggen", [("email", email), ("password", PASSWORD)])
-        assert status == 302, status
-        if totp_secret:
-            self.get(location)
-            status, location, _ = self.post("/inloggen/verificatie/app",
-                                            [("code", pyotp.TOTP(totp_secret).now())])
-            assert status == 302, status
-        self.get(location)  # a page of the new session: its CSRF token
-
-
-def multipart(fields, files):
-    """A multipart/form-data body and its Content-Type."""
-    boundary = "klp" + secrets.token_hex(8)
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-             f'{value}\r\n'.encode() for name, value in fields]
-    for name, filename, data in files:
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                     f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
-                     .encode() + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def a_pdf(rng):
@@ -170,11 +104,11 @@ class Chaos:
         files = [a_pdf(rng) for _ in range(rng.randint(0, 2))]
         self.expected[subject] = {digest for _data, digest in files}
         response = self.outcome(
-            browser.post, f"/dossiers/{dossier_id}/berichten/nieuw",
+            browser.request, "POST", f"/dossiers/{dossier_id}/berichten/nieuw",
             [("subject", subject), ("body", "Zie bijlagen"), ("action", "send")],
             [("files", f"stuk{n}.pdf", data) for n, (data, _d) in enumerate(files)])
         if response:
-            assert response[0] == 302 and response[1].endswith("/berichten"), response[:2]
+            assert response[0] == 302 and response[1].endswith("/berichten"), response
             self.sent_ok.add(subject)
 
     def upload_then_send(self, rng, subject, browser, dossier_id):
@@ -184,15 +118,16 @@ class Chaos:
         url = f"/dossiers/{dossier_id}/berichten/nieuw"
         fields = [("subject", subject), ("body", "Hierbij"), ("action", "upload")]
         for data, _digest in (first, second):
-            response = self.outcome(browser.post, url, fields, [("files", "scan.pdf", data)])
+            response = self.outcome(browser.request, "POST", url, fields,
+                                    [("files", "scan.pdf", data)])
             if not response:
                 return  # a draft stays behind, perhaps with its file
-            assert response[0] == 302 and "/concepten/" in response[1], response[:2]
+            assert response[0] == 302 and "/concepten/" in response[1], response
             url = response[1]
         fields[2] = ("action", "send")
-        response = self.outcome(browser.post, url, fields)
+        response = self.outcome(browser.request, "POST", url, fields, [])
         if response:
-            assert response[0] == 302 and response[1].endswith("/berichten"), response[:2]
+            assert response[0] == 302 and response[1].endswith("/berichten"), response
             self.sent_ok.add(subject)
 
     def save_steps(self, rng, name, browser, assignment_id):
@@ -202,28 +137,29 @@ class Chaos:
                 (1, [("q_naam", name), ("_shown", "naam")], []),
                 (2, [], [("q_stuk", "paspoort.pdf", data)])):
             url = f"/vragenlijsten/{assignment_id}/stap/{number}"
-            page = self.outcome(browser.get, url)
+            page = self.outcome(browser.request, "GET", url)
             if not page:
                 return
-            revision = re.search(r'name="revision" value="(\d+)"', page[2])
-            assert revision, (page[0], page[1])
+            revision = re.search(r'name="revision" value="(\d+)"', browser.page)
+            assert revision, page
             self.names.add(name)
             self.upload_hashes.add(digest)
-            response = self.outcome(browser.post, url, [*fields, ("revision", revision[1]),
-                                                        ("action", "next")], files)
+            response = self.outcome(browser.request, "POST", url,
+                                    [*fields, ("revision", revision[1]), ("action", "next")],
+                                    files)
             if not response:
                 return
-            assert response[0] == 303, response[:2]
+            assert response[0] == 303, response
 
     def create_client(self, rng, name, browser):
         """A lawyer creates a client: the account and mail 1 in one transaction."""
         email = f"{name}@nieuw.example.nl"
         self.emails.add(email)
-        response = self.outcome(browser.post, "/kantoor/clienten/nieuw",
+        response = self.outcome(browser.request, "POST", "/kantoor/clienten/nieuw",
                                 [("name", f"Klant {name}"), ("email", email),
-                                 ("language", "nl")])
+                                 ("language", "nl")], [])
         if response:
-            assert response[0] == 302, response[:2]
+            assert response[0] == 302, response
             self.created_ok.add(email)
 
     def killer(self, server):
@@ -297,8 +233,9 @@ def test_killed_workers_leave_nothing_half_made(app, session, database_url, peop
                   args=["--preload", "--log-level", "critical"]) as server:
         browsers = {}
         for user in (jan, piet, klaas, lawyer):
-            browsers[user.email] = Browser(server.port)
-            browsers[user.email].log_in(user.email, user.totp_secret)
+            browser = browsers[user.email] = Browser(server.port, timeout=20)
+            # A page of the new session: its CSRF token.
+            browser.request("GET", browser.log_in(user.email, totp_secret=user.totp_secret))
         chaos = Chaos(server.port)
         threads = [
             chaos.run("send", chaos.send_with_attachments, browsers[jan.email], dossiers[0].id),

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 from factory import Factory
 from flask import flash
-from helpers import PASSWORD, csrf_token, free_port, login, post_form
+from helpers import PASSWORD, csrf_token, free_port, login, post_form, postgres_server, token_in
 from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, select
@@ -26,7 +26,7 @@ from app.db import get_session
 from app.demo import default_statuses
 from app.models import Message, MessageRead, ThrottleEvent, utcnow
 
-from .instance_data import empty_database, postgres_server
+from .instance_data import empty_database
 from .server import Gunicorn
 
 # The busy timeout of the SQLite tests: long enough to tell "waited for the lock" from
@@ -226,8 +226,7 @@ class Visitor:
         data = None
         if fields is not None:
             page = self.request("/inloggen")[1]
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-            data = urllib.parse.urlencode({**fields, "csrf_token": token.group(1)}).encode()
+            data = urllib.parse.urlencode({**fields, "csrf_token": token_in(page)}).encode()
         try:
             with self.opener.open(self.base + path, data=data, timeout=30) as response:
                 return response.status, response.read().decode()

@@ -6,13 +6,14 @@ import os
 import pytest
 from alembic import command
 from alembic.migration import MigrationContext
+from helpers import postgres_server
 from sqlalchemy import func, select, text
 from sqlmodel import Session, SQLModel
 
 from app import migrate
 from app.models import AuditEvent, User
 
-from .instance_data import empty_database, every_row, fill, new_app, plain_engine, postgres_server
+from .instance_data import empty_database, every_row, fill, new_app, plain_engine
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def with_files(app, make, session):
 
 
 @pytest.fixture
-def small_disk(tmp_path):
+def usb_stick(tmp_path):
     """A real 1 MB tmpfs to write the backup to."""
     folder = tmp_path / "usb"
     folder.mkdir()
@@ -42,14 +42,14 @@ def small_disk(tmp_path):
     os.system(f"umount -l {folder}")
 
 
-def test_a_backup_onto_a_full_disk_ends_with_a_clear_message(app, with_files, small_disk):
+def test_a_backup_onto_a_full_disk_ends_with_a_clear_message(app, with_files, usb_stick):
     result = app.test_cli_runner().invoke(
-        args=["backup", "--output", str(small_disk / "backup.tar")])
+        args=["backup", "--output", str(usb_stick / "backup.tar")])
     assert result.exit_code == 1, result.output
     assert "Error: The disk is full" in result.output
     assert "The backup was not written and nothing of it was kept" in result.output
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
-    assert os.listdir(small_disk) == []  # no .part, no work folder
+    assert os.listdir(usb_stick) == []  # no .part, no work folder
     assert not os.listdir(os.path.join(app.config["UPLOAD_FOLDER"], storage.TMP_DIR))
 
 

@@ -7,7 +7,6 @@ import os
 import re
 import runpy
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -15,12 +14,13 @@ import time
 import urllib.parse
 
 import pytest
-from helpers import PASSWORD, free_port
+from helpers import PASSWORD, free_port, token_in
 from sqlmodel import select
 
 from app import security
 from app.config import Default
 from app.models import AuditEvent, Document, DocumentDownload
+from bench.load import terminate
 
 from .server import ROOT, Gunicorn
 
@@ -172,13 +172,7 @@ http {{
             return ""
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 10)
 
 
 def self_signed(folder):
@@ -260,8 +254,7 @@ class Browser:
             "Content-Type": "application/x-www-form-urlencoded"})
 
     def token(self, path="/inloggen"):
-        html = self.get(path).data.decode()
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        return token_in(self.get(path).data.decode())
 
 
 @pytest.fixture(scope="module")

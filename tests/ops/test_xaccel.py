@@ -19,20 +19,7 @@ SAME_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control",
 
 
 @pytest.fixture
-def jan(client, make):
-    user = make.user(email="jan@example.nl", name="Jan de Vries")
-    login(client, "jan@example.nl")
-    return user
-
-
-@pytest.fixture
-def lawyer(make):
-    return make.staff(email="jansen@kantoor.test")
-
-
-@pytest.fixture
-def document(app, session, make, jan, lawyer):
-    dossier = make.dossier(clients=[jan], lawyer=lawyer)
+def document(make, dossier):
     return make.document(dossier, filename=NAME, data=DATA)
 
 

@@ -2,12 +2,13 @@
 
 Each rule of app.url_map with a record argument (a dossier, document, message, draft,
 questionnaire, extra account, e-mail link...) is filled with the ids of the records of
-client A: a person client with a dossier, a document in each tab, a message with an
-attachment each way, a draft with an attachment, a questionnaire in progress and one
-completed with its PDF, a pending e-mail change link; and a company client with its main
-account, an extra account, a draft, a message and a questionnaire. Every combination of
-those ids that belongs to one owner is then requested as GET, HEAD, a Range request, an
-htmx request and (where the rule allows it) a POST with a valid CSRF token, by:
+client A (tests/security/world.py): a person client with a dossier, a document in each
+tab, a message with an attachment each way, a draft with an attachment, a questionnaire
+in progress and one completed with its PDF, a pending e-mail change link; and a company
+client with its main account, an extra account, a draft, a message and a questionnaire.
+Every combination of those ids that belongs to one owner is then requested as GET, HEAD,
+a Range request, an htmx request and (where the rule allows it) a POST with a valid CSRF
+token, by:
 
 - an anonymous visitor, and a deleted extra account of A's company using the cookie it had
   before it was deleted: both are sent to the login page (401 with HX-Redirect for htmx);
@@ -25,58 +26,26 @@ refusing everyone), and a route added without an access check is caught.
 The last part posts extra fields (owner_id, company_id, role, is_staff, ...) to every form
 a client uses and checks that only the field the form is for changes.
 """
-import itertools
 import json
 
 import pytest
-from helpers import PASSWORD, csrf_token, login, post_form
-from sqlalchemy import text
-from sqlmodel import SQLModel, select
-from staff.test_role_matrix import ADMIN_ONLY_PREFIXES, OPEN_TO_STAFF, VOLATILE
+from helpers import PASSWORD, csrf_token, differences, login, post_form, snapshot
 from twostep_helpers import login_staff
-from werkzeug.routing import AnyConverter
 
-from app import security, storage
-from app.models import (
-    CAT_ATTACHMENT,
-    CAT_CORRESPONDENCE,
-    CAT_DOCUMENT,
-    CAT_PROVIDED,
-    TOKEN_EMAIL,
-    TOKEN_INVITE,
-    TOKEN_PASSWORD,
-    AccountInvitation,
-    Document,
-    Message,
-    MessageAttachment,
-    OneTimeToken,
-    OutgoingMail,
-    ProgressStep,
-    Questionnaire,
-    QuestionnaireAnswer,
-    QuestionnaireAssignment,
-    User,
-    utcnow,
+from app.models import CAT_PROVIDED, Message, User
+from security.world import (
+    ADMIN_ONLY_PREFIXES,
+    FILE_BYTES,
+    NUMBERS,
+    OPEN_TO_STAFF,
+    PUBLIC_RULES,
+    SECRET,
+    build_world,
+    id_rules,
+    record_arguments,
+    urls_of,
 )
-from app.questionnaires.definition import new_version
 
-SECRET = "GEHEIM"  # in every title, subject, body, answer and file of client A
-NUMBERS = ("2026-7001", "2026-7002")  # A's dossier numbers
-FILE_BYTES = b"%PDF-1.4 GEHEIM-INHOUD " + bytes(range(256)) * 8
-DEFINITION = {"steps": [
-    {"title": "Stap een", "questions": [
-        {"id": "naam", "type": "text", "label": "Naam", "required": True}]},
-    {"title": "Stap twee", "questions": [
-        {"id": "toelichting", "type": "textarea", "label": "Toelichting"}]},
-]}
-
-# Rules with a URL argument that names no record of anyone: public by design.
-PUBLIC_RULES = {
-    "static": "the portal's own CSS, JavaScript and images",
-    "auth.invitation": "the token in the URL is the credential (mail 1); tested in test_auth",
-    "auth.set_password": "the token in the URL is the credential (mail 2); tested in "
-                         "test_auth",
-}
 # A generic form body for POSTs: enough that a route without an access check would act.
 POST_BODY = {"subject": "Onderwerp", "body": "Tekst", "action": "send", "name": "Naam",
              "email": "nieuw@example.nl", "language": "en", "revision": "0",
@@ -86,195 +55,7 @@ STAFF_PROBES = ("lawyer_without_rights", "secretary_without_delegation")
 LOGGED_OUT = ("anonymous", "removed_extra")
 
 
-# ---- client A's world
-
-def stored(app, session, dossier, category, title, by, filename="stuk.pdf"):
-    """A document of `dossier` whose file is really on disk."""
-    with app.app_context():
-        key, digest, size = storage.store_bytes(FILE_BYTES)
-    document = Document(dossier_id=dossier.id, category=category, title=title,
-                        filename=filename, content_type="application/pdf", size=size,
-                        sha256=digest, storage_key=key, uploaded_by_id=by.id)
-    session.add(document)
-    session.flush()
-    return document
-
-
-def message(session, dossier, sender, subject, attachment=None, sent=True, from_client=True):
-    """A message (a draft unless `sent`), with one attachment when given."""
-    item = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
-                   subject=subject, body=f"{SECRET} tekst van {subject}",
-                   sent_at=utcnow() if sent else None)
-    session.add(item)
-    session.flush()
-    if attachment is not None:
-        session.add(MessageAttachment(message_id=item.id, document_id=attachment.id))
-    return item
-
-
-def assignment(session, version, dossier, client, sender, answers=None, pdf=None):
-    """A questionnaire sent to `client`: with saved answers in progress, or completed."""
-    item = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
-                                   client_id=client.id, sent_by_id=sender.id)
-    if pdf is not None:
-        item.completed_at, item.document_id = utcnow(), pdf.id
-    session.add(item)
-    session.flush()
-    for step, values in (answers or {}).items():
-        session.add(QuestionnaireAnswer(assignment_id=item.id, step=step, answers=values))
-    return item
-
-
-class World:
-    """Client A's records, the people who may not see them, and how to fill URLs."""
-
-
-def build_world(app, make, session):
-    """Client A (person and company) with every kind of record, and the others."""
-    w = World()
-    w.app = app
-    w.lawyer = make.staff(role="lawyer", email="lawyer@kantoor.test", name="mr. Handelend",
-                          password=None)
-    w.other_lawyer = make.staff(role="lawyer", email="andere@kantoor.test", name="mr. Ander")
-    w.idle_secretary = make.staff(role="secretary", email="idle@kantoor.test",
-                                  name="Ilse Idle")
-    w.admin = make.staff(role="admin", email="admin@kantoor.test", name="Admin")
-    w.jan = make.user(email="jan@a.test", name="Jan Matrix")
-    company = make.company("Matrix Holding B.V.")
-    w.anna = make.user(email="anna@c.test", name="Anna Main", company=company,
-                       company_main=True)
-    w.piet = make.user(email="piet@c.test", name="Piet Extra", company=company, password=None)
-    w.rik = make.user(email="rik@c.test", name="Rik Verwijderd", company=company)
-    # An addition still waiting for its first login (listed by its own id).
-    w.waiting = AccountInvitation(company_id=company.id, added_by_id=w.anna.id,
-                                  email="wacht@c.test", name="Wacht Nog")
-    session.add(w.waiting)
-    w.kees = make.user(email="kees@b.test", name="Kees Ander")
-    other_company = make.company("Ander Bedrijf B.V.")
-    w.bert = make.user(email="bert@d.test", name="Bert Ander", company=other_company,
-                       company_main=True)
-    make.dossier(clients=[w.kees], number="2026-8001", lawyer=w.other_lawyer)
-    make.dossier(companies=[other_company], number="2026-8002", lawyer=w.other_lawyer)
-
-    d1 = make.dossier(clients=[w.jan], number=NUMBERS[0], lawyer=w.lawyer,
-                      description=f"{SECRET} dossier van Jan")
-    d2 = make.dossier(companies=[company], number=NUMBERS[1], lawyer=w.lawyer,
-                      description=f"{SECRET} dossier van het bedrijf")
-    s = session
-    docs = {
-        "correspondence": stored(app, s, d1, CAT_CORRESPONDENCE, f"{SECRET} brief", w.lawyer),
-        "document": stored(app, s, d1, CAT_DOCUMENT, f"{SECRET} akte", w.lawyer),
-        "provided": stored(app, s, d1, CAT_PROVIDED, f"{SECRET} aangeleverd", w.jan),
-        "attachment_in": stored(app, s, d1, CAT_ATTACHMENT, f"{SECRET} bijlage in", w.lawyer),
-        "attachment_out": stored(app, s, d1, CAT_PROVIDED, f"{SECRET} bijlage uit", w.jan),
-        "draft_attachment": stored(app, s, d1, CAT_ATTACHMENT, f"{SECRET} conceptbijlage",
-                                   w.jan),
-        "pdf": stored(app, s, d1, CAT_PROVIDED, f"{SECRET} vragenlijst", w.jan),
-        "company": stored(app, s, d2, CAT_CORRESPONDENCE, f"{SECRET} bedrijfsbrief", w.lawyer),
-        "company_draft_attachment": stored(app, s, d2, CAT_ATTACHMENT,
-                                           f"{SECRET} bedrijfsconcept", w.anna),
-    }
-    from_firm = message(s, d1, w.lawyer, f"{SECRET} van kantoor", docs["attachment_in"],
-                        from_client=False)
-    from_jan = message(s, d1, w.jan, f"{SECRET} van Jan", docs["attachment_out"])
-    draft = message(s, d1, w.jan, f"{SECRET} concept", docs["draft_attachment"], sent=False)
-    company_message = message(s, d2, w.lawyer, f"{SECRET} aan bedrijf", from_client=False)
-    company_draft = message(s, d2, w.anna, f"{SECRET} bedrijfsconcept",
-                            docs["company_draft_attachment"], sent=False)
-    step = ProgressStep(dossier_id=d1.id, position=0, title_nl="Intake", title_en="Intake")
-    questionnaire = Questionnaire(title="Intake", created_by_id=w.lawyer.id)
-    s.add_all([step, questionnaire])
-    s.flush()
-    version = new_version(s, questionnaire, title="Intake", definition=DEFINITION)
-    s.flush()
-    open_one = assignment(s, version, d1, w.jan, w.lawyer, {1: {"naam": f"{SECRET} Jan"}})
-    completed = assignment(s, version, d1, w.jan, w.lawyer,
-                           {1: {"naam": f"{SECRET} Jan"}, 2: {"toelichting": ""}},
-                           pdf=docs["pdf"])
-    company_open = assignment(s, version, d2, w.anna, w.lawyer,
-                              {1: {"naam": f"{SECRET} Anna"}})
-    mail = OutgoingMail(recipient=w.jan.email, subject=f"{SECRET} mail", body_text=SECRET,
-                        body_html=SECRET, attempts=1, failed_at=utcnow())  # given up on
-    s.add(mail)
-    email_token = security.issue_token(s, w.jan, TOKEN_EMAIL, 24)
-    s.flush()
-    link = s.exec(select(OneTimeToken).where(
-        OneTimeToken.token_hash == security.sha256(email_token))).one()
-    link.new_email = "jan.nieuw@a.test"
-    # The public links (mail 1 and mail 2), for the tests that open every route.
-    newcomer = make.user(email="nieuw@a.test", name="Nieuw", password=None)
-    w.invite_token = security.issue_token(s, newcomer, TOKEN_INVITE, 24)
-    w.password_token = security.issue_token(s, w.kees, TOKEN_PASSWORD, 1)
-    s.commit()
-
-    w.dossiers, w.docs, w.step = (d1, d2), docs, step
-    w.draft, w.company_draft, w.questionnaire = draft, company_draft, questionnaire
-    w.open_assignment, w.completed, w.company_assignment = open_one, completed, company_open
-    w.from_firm, w.from_jan = from_firm, from_jan
-    # Each URL argument: its candidates as (owner, value); owner None fits any owner.
-    jan_docs = [d.id for key, d in docs.items() if not key.startswith("company")]
-    w.values = {
-        "dossier_id": [("jan", d1.id), ("anna", d2.id)],
-        "document_id": [("jan", i) for i in jan_docs]
-        + [("anna", docs["company"].id), ("anna", docs["company_draft_attachment"].id)],
-        "message_id": [("jan", from_firm.id), ("jan", from_jan.id),
-                       ("anna", company_message.id)],
-        "draft_id": [("jan", draft.id), ("anna", company_draft.id)],
-        "assignment_id": [("jan", open_one.id), ("jan", completed.id),
-                          ("anna", company_open.id)],
-        "account_id": [("anna", w.piet.id)],
-        "invitation_id": [("anna", w.waiting.id)],
-        "token": [("jan", email_token)],
-        "number": [(None, 1)],
-        # The staff side's own arguments.
-        "user_id": [(None, w.jan.id)],
-        "step_id": [(None, step.id)],
-        "questionnaire_id": [(None, questionnaire.id)],
-        "question_id": [(None, "naam")],
-        "code": [(None, "in_progress")],
-        "mail_id": [(None, mail.id)],
-    }
-    return w
-
-
-# ---- the rules and their URLs
-
-def record_arguments(rule):
-    """The arguments of a rule that name something (an <any(...)> choice names nothing)."""
-    return sorted(name for name in rule.arguments
-                  if not isinstance(rule._converters[name], AnyConverter))
-
-
-def id_rules(app):
-    """Every rule with a record argument, but the public ones; sorted for stable output."""
-    return [rule for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
-            if record_arguments(rule) and rule.endpoint not in PUBLIC_RULES]
-
-
-def urls_of(rule, values):
-    """[(url, owner)]: the rule filled with every combination of candidates that belongs to
-    one owner (an <any(...)> argument takes each of its choices)."""
-    choices = []
-    for name in sorted(rule.arguments):
-        converter = rule._converters[name]
-        if isinstance(converter, AnyConverter):
-            choices.append([(name, None, item) for item in sorted(converter.items)])
-        elif name in values:
-            choices.append([(name, owner, value) for owner, value in values[name]])
-        else:
-            pytest.fail(f"{rule.rule} ({rule.endpoint}): no value for URL argument <{name}>; "
-                        "add candidates for it to build_world() in "
-                        "tests/security/test_access_matrix.py")
-    urls = []
-    for combination in itertools.product(*choices):
-        owners = {owner for _name, owner, _value in combination if owner is not None}
-        if len(owners) > 1:
-            continue
-        args = {name: value for name, _owner, value in combination}
-        urls.append((rule.build(args, append_unknown=False)[1], owners.pop() if owners else None))
-    assert urls, f"{rule.rule}: no combination of candidates fits one owner"
-    return urls
-
+# ---- the requests
 
 def variants(rule, who):
     """The requests tried on a rule: (label, method, headers, with a CSRF token)."""
@@ -320,7 +101,7 @@ def log_in(world, who):
         return client
     if who in STAFF_PROBES:
         user = world.other_lawyer if who == "lawyer_without_rights" else world.idle_secretary
-        login_staff(client, world.session, user)
+        login_staff(client, world.db, user)
         return client
     user = {"other_person": world.kees, "other_company": world.bert}[who]
     assert login(client, user.email).status_code == 302
@@ -366,39 +147,6 @@ def run_matrix(world, who, client, only=None):
                 if problem:
                     problems.append(problem)
     return problems, count
-
-
-def snapshot(session):
-    """Every row of every table but the volatile ones: {table: {primary key: row}}."""
-    session.expire_all()
-    state = {}
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in VOLATILE:
-            continue
-        keys = [c.name for c in table.primary_key.columns]
-        rows = session.execute(text(f'SELECT * FROM "{table.name}"')).mappings().all()
-        state[table.name] = {tuple(row[k] for k in keys): dict(row) for row in rows}
-    session.rollback()
-    return state
-
-
-def differences(before, after):
-    """{(table, key): (row before, row after)} for every row added, removed or changed."""
-    changed = {}
-    for table in before:
-        for key in before[table].keys() | after[table].keys():
-            old, new = before[table].get(key), after[table].get(key)
-            if old != new:
-                changed[(table, key)] = (old, new)
-    return changed
-
-
-@pytest.fixture
-def world(app, make, session):
-    """Client A's world (see the module's docstring)."""
-    w = build_world(app, make, session)
-    w.session = session
-    return w
 
 
 # ---- the matrix
@@ -447,11 +195,11 @@ def log_in_as(world, user):
 def test_nobody_else_gets_anything(world, who, record_property):
     """Every URL naming A's records, every way of asking: refused, and nothing changes."""
     client = log_in(world, who)
-    before = snapshot(world.session)
+    before = snapshot(world.db)
     problems, count = run_matrix(world, who, client)
     record_property("requests", count)
     assert problems == [], f"{len(problems)} of {count} requests:\n" + "\n".join(problems)
-    assert differences(before, snapshot(world.session)) == {}
+    assert differences(before, snapshot(world.db)) == {}
     assert count > 200
 
 
@@ -473,7 +221,6 @@ def test_the_matrix_catches_a_leaky_route(app, make, session):
 
     app.add_url_rule("/lek/<int:dossier_id>", endpoint="portal.leak", view_func=leak)
     world = build_world(app, make, session)
-    world.session = session
     problems, _count = run_matrix(world, "other_person", log_in(world, "other_person"),
                                   only=lambda rule: not rule.endpoint.startswith("staff."))
     assert problems and all("(portal.leak)" in p for p in problems)
@@ -512,9 +259,9 @@ def extra_fields(world, **keep):
 
 def changes_of(world, client, url, data):
     """Post `data` to `url`; returns the response and {(table, key): (old, new)}."""
-    before = snapshot(world.session)
+    before = snapshot(world.db)
     response = post_form(client, url, data)
-    return response, differences(before, snapshot(world.session))
+    return response, differences(before, snapshot(world.db))
 
 
 def updated_columns(changes, table):
@@ -591,10 +338,10 @@ def test_extra_fields_on_a_message(world, how):
         [(key, columns)] = updated_columns(changes, "message").items()
         assert key == (world.draft.id,)
         assert set(columns) <= {"subject", "body", "sent_at", "created_at"}
-        row = world.session.get(Message, world.draft.id)
+        row = world.db.get(Message, world.draft.id)
     else:
         [row] = added(changes, "message")
-        row = world.session.get(Message, row["id"])
+        row = world.db.get(Message, row["id"])
         assert updated_columns(changes, "message") == {}
     assert (row.sender_id, row.dossier_id, row.from_client, row.on_behalf_of_id) == (
         world.jan.id, d1.id, True, None)
@@ -637,7 +384,7 @@ def test_extra_fields_on_the_company_accounts(world):
     response, changes = changes_of(world, client, "/mijn-gegevens/accounts", data)
     assert response.status_code == 302
     [row] = added(changes, "user")
-    new = world.session.get(User, row["id"])
+    new = world.db.get(User, row["id"])
     assert (new.email, new.company_id, new.is_company_main, new.kind, new.role) == (
         "nieuw.account@example.nl", world.anna.company_id, False, "client", None)
     assert new.password_hash is None and not new.totp_enabled and new.active
@@ -651,5 +398,5 @@ def test_extra_fields_on_the_company_accounts(world):
     assert set(updated_columns(changes, "user")) == {(world.piet.id,)}
     assert updated_columns(changes, "user")[(world.piet.id,)].keys() <= {
         "active", "password_hash", "deactivated_by_id"}
-    assert not world.session.get(User, world.piet.id).active
-    assert world.session.get(User, world.rik.id).active
+    assert not world.db.get(User, world.piet.id).active
+    assert world.db.get(User, world.rik.id).active

@@ -2,7 +2,7 @@
 state, htmx sends the token as a header, and an expired token says so in the user's language.
 
 The routes come from app.url_map (the access matrix's URLs, filled with client A's records;
-see test_access_matrix.py), so a new route is covered by itself. Each is posted by someone
+see tests/security/world.py), so a new route is covered by itself. Each is posted by someone
 who may use it, so that the token is the only thing that can refuse it. Over https
 Flask-WTF also checks the Referer: see
 tests/test_headers.py::test_forms_work_over_https_behind_the_proxy.
@@ -14,17 +14,12 @@ import re
 import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from helpers import PASSWORD, csrf_token, login
+from helpers import PASSWORD, csrf_token, differences, login, snapshot
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import text
-from twostep_helpers import login_staff, start_app_setup
+from twostep_helpers import start_app_setup
 
-from .test_access_matrix import (
-    build_world,
-    differences,
-    snapshot,
-    urls_of,
-)
+from security.world import People, every_url, get_rules, who_may
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # A GET that records something, on purpose: endpoint -> (tables it may write, why).
@@ -45,58 +40,6 @@ BODY = {"subject": "Onderwerp", "body": "Tekst", "action": "send", "name": "Naam
         "lang": "en"}
 
 
-@pytest.fixture
-def world(app, make, session):
-    """Client A's world of the access matrix."""
-    w = build_world(app, make, session)
-    w.session = session
-    return w
-
-
-def values_for(world, rule):
-    """The candidates of the matrix, with the right token for each link route."""
-    values = dict(world.values)
-    if rule.endpoint == "auth.invitation":
-        values["token"] = [(None, world.invite_token)]
-    elif rule.endpoint == "auth.set_password":
-        values["token"] = [(None, world.password_token)]
-    values["filename"] = [(None, "css/portal.css")]
-    return values
-
-
-def who_may(rule, owner=None):
-    """Who may use a rule: the staff side's admin, the company's main account for its extra
-    accounts, the record's owner, or anyone for the public pages."""
-    if rule.endpoint.startswith("staff."):
-        return "admin"
-    if rule.endpoint.startswith("account.account"):
-        return "anna"
-    if rule.endpoint == "auth.logout":
-        return "jan"
-    if rule.endpoint.startswith(("auth.", "firm.")) or rule.endpoint == "static":
-        return "anonymous"
-    return owner or "jan"
-
-
-class People:
-    """A logged-in test client per person, made when first asked for."""
-
-    def __init__(self, world):
-        self.world, self.clients = world, {}
-
-    def __getitem__(self, who):
-        if who not in self.clients:
-            client = self.world.app.test_client()
-            if who == "admin":
-                login_staff(client, self.world.session, self.world.admin)
-            elif who != "anonymous":
-                assert login(client, getattr(self.world, who).email).status_code == 302
-            else:
-                csrf_token(client)  # a session with a token of its own, as a browser has
-            self.clients[who] = client
-        return self.clients[who]
-
-
 def unsafe_rules(app):
     """Every rule that accepts a state-changing method."""
     return [rule for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
@@ -105,9 +48,7 @@ def unsafe_rules(app):
 
 def first_url(world, rule, who):
     """The rule filled with a record of `who` (any record when they own none)."""
-    if not rule.arguments:
-        return rule.build({}, append_unknown=False)[1]
-    urls = urls_of(rule, values_for(world, rule))
+    urls = every_url(world, rule)
     return next((url for url, owner in urls if owner in (who, None)), urls[0][0])
 
 
@@ -126,7 +67,7 @@ def test_every_state_changing_route_refuses_a_bad_token(world):
     for who in ("jan", "anna", "admin", "anonymous"):
         people[who]  # log in before the snapshot
     expired = _message(world.app, "nl")
-    before = snapshot(world.session)
+    before = snapshot(world.db)
     problems, count = [], 0
     for rule in rules:
         who = who_may(rule)
@@ -149,7 +90,7 @@ def test_every_state_changing_route_refuses_a_bad_token(world):
                     problems.append(f"{who} {method} {url} ({rule.endpoint}) with {label}: "
                                     f"{response.status_code}")
     assert problems == [], "\n".join(problems)
-    assert differences(before, snapshot(world.session)) == {}
+    assert differences(before, snapshot(world.db)) == {}
     assert people["jan"].get("/").status_code == 200
     assert people["admin"].get("/kantoor/").status_code == 200
     assert count >= 4 * len(rules)
@@ -164,12 +105,6 @@ def _message(app, lang):
 
 # ---- no GET changes state
 
-def get_rules(app):
-    """Every rule that answers GET."""
-    return [rule for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
-            if "GET" in rule.methods]
-
-
 def test_no_get_changes_state(world):
     """Every GET route, filled with every record, opened by someone who may: nothing in
     the database changes, except the read and download marks listed in GET_RECORDS."""
@@ -179,16 +114,12 @@ def test_no_get_changes_state(world):
     assert set(GET_RECORDS) <= {rule.endpoint for rule in get_rules(world.app)}
     problems, seen, count = [], {}, 0
     for rule in get_rules(world.app):
-        if rule.arguments:
-            urls = urls_of(rule, values_for(world, rule))
-        else:
-            urls = [(rule.build({}, append_unknown=False)[1], None)]
-        for url, owner in urls:
+        for url, owner in every_url(world, rule):
             who = who_may(rule, owner)
-            before = snapshot(world.session)
+            before = snapshot(world.db)
             response = people[who].get(url)
             count += 1
-            changed = {table for table, _key in differences(before, snapshot(world.session))}
+            changed = {table for table, _key in differences(before, snapshot(world.db))}
             allowed = GET_RECORDS.get(rule.endpoint, (set(), ""))[0]
             if response.status_code >= 500:
                 problems.append(f"{who} GET {url}: {response.status_code}")
@@ -279,7 +210,7 @@ def test_an_expired_token_on_an_htmx_request_says_so(world, lang):
     """A page left open past WTF_CSRF_TIME_LIMIT: its next htmx request is refused with a
     short message in the user's language that portal.js shows (htmx swaps no 400)."""
     world.jan.language = lang
-    world.session.commit()
+    world.db.commit()
     client = People(world)["jan"]
     limit = world.app.config["WTF_CSRF_TIME_LIMIT"]
     counter = f"/dossiers/{world.dossiers[0].id}/berichten/teller"
@@ -312,5 +243,5 @@ def test_an_expired_token_on_a_plain_form_keeps_the_user_informed(world):
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))
     assert "<html" in page and _message(world.app, "nl") in page
-    world.session.expire_all()
-    assert world.session.get(type(world.jan), world.jan.id).name == "Jan Matrix"
+    world.db.expire_all()
+    assert world.db.get(type(world.jan), world.jan.id).name == "Jan Matrix"

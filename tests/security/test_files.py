@@ -23,20 +23,24 @@ import zipfile
 from functools import cache
 
 import pytest
-from helpers import assign, complete, csrf_token, fill, free_port, login, send_form, text_of
-from sample_files import CONTENT_TYPES, DOCX, PDF, SAMPLES, zipped
-from sqlmodel import select
+from helpers import (
+    assign,
+    complete,
+    documents,
+    files_on_disk,
+    fill,
+    free_port,
+    login,
+    send_form,
+    text_of,
+)
+from sample_files import CONTENT_TYPES, DOCX, MB, PDF, REASONS, SAMPLES, bomb, zipped
 from twostep_helpers import login_staff
 
 from app import filecheck, storage, virusscan
 from app.config import Default
-from app.models import CAT_CORRESPONDENCE, Document
 
-MB = 1024 * 1024
 PATHS = ["message", "questionnaire", "staff"]
-UPLOAD_STEP = {"steps": [{"title": "Stukken", "questions": [
-    {"id": "stuk", "type": "upload", "label": "Kopie legitimatiebewijs", "required": True}]}]}
-
 PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + \
     b"This program cannot be run in DOS mode.\r\r\n$"
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
@@ -44,21 +48,6 @@ HTML_PAGE = b"<!DOCTYPE html><html><body><script>document.location='//evil'</scr
 SVG = (b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
        b"<script>alert(document.cookie)</script></svg>")
 
-REASONS = {  # (Dutch, English)
-    "program": ("Het bestand is een programma; programma's worden niet geaccepteerd, welke "
-                "naam ze ook hebben.",
-                "The file is a program; programs are not accepted, whatever their name."),
-    "web page": ("Het bestand is een webpagina of een SVG-afbeelding, geen PDF-bestand.",
-                 "The file is a web page or an SVG image, not a PDF file."),
-    "bomb": ("Het bestand pakt uit tot veel meer gegevens dan het zelf bevat (een zogeheten "
-             "zipbom) en wordt uit voorzorg geweigerd.",
-             "The file unpacks to far more data than it holds (a so-called zip bomb) and is "
-             "refused as a precaution."),
-    "virus": ("In het bestand is een virus gevonden.", "A virus was found in the file."),
-    "unscanned": ("Het bestand kan nu niet op virussen worden gecontroleerd. Probeer het later "
-                  "opnieuw.",
-                  "The file cannot be checked for viruses right now. Try again later."),
-}
 # How each upload path starts its message about a refused file.
 REFUSED = {
     ("message", "nl"): "“{name}” is niet toegevoegd.",
@@ -68,32 +57,6 @@ REFUSED = {
     ("questionnaire", "nl"): "",  # the reason stands under the question itself
     ("questionnaire", "en"): "",
 }
-
-
-def files_on_disk(app):
-    """Every file under UPLOAD_FOLDER, the temporary folder included."""
-    return [os.path.join(folder, name)
-            for folder, _dirs, names in os.walk(app.config["UPLOAD_FOLDER"]) for name in names]
-
-
-def stored(session):
-    session.expire_all()
-    return session.exec(select(Document).order_by(Document.id)).all()
-
-
-@cache
-def bomb(extension=".zip", unpacked_mb=64):
-    """A zip container with one member of `unpacked_mb` MB of zeros: about 65 kB packed,
-    a ratio near 1000. As .docx it holds [Content_Types].xml like a real one."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        if extension == ".docx":
-            archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        with archive.open("word/document.xml" if extension == ".docx" else "leeg.bin",
-                          "w") as member:
-            for _ in range(unpacked_mb):
-                member.write(bytes(MB))
-    return out.getvalue()
 
 
 def overlapping(copies=20):
@@ -129,36 +92,6 @@ def check(app, tmp_path, extension, data):
         except filecheck.Refused as refused:
             return refused.code
     return None
-
-
-@pytest.fixture
-def uploads(client, session, make):
-    """start(path, language) signs in whoever uploads on `path` ("message": a client's
-    attachment, "questionnaire": an upload question, "staff": publishing) and returns
-    upload(name, data) -> the response, a message's redirect followed."""
-    def start(path, language="nl"):
-        if path == "staff":
-            lawyer = make.staff(email=f"jansen-{language}@kantoor.test", name="mr. Jansen",
-                                language=language)
-            dossier = make.dossier(lawyer=lawyer)
-            login_staff(client, session, lawyer)
-
-            def upload(name, data):
-                return client.post(f"/kantoor/dossiers/{dossier.id}/documenten", data={
-                    "csrf_token": csrf_token(client), "category": CAT_CORRESPONDENCE,
-                    "files": [(io.BytesIO(data), name)]}, content_type="multipart/form-data")
-            return upload
-        user = make.user(email=f"klant-{language}@example.nl", language=language)
-        dossier = make.dossier(clients=[user])
-        login(client, user.email)
-        if path == "message":
-            return lambda name, data: send_form(
-                client, f"/dossiers/{dossier.id}/berichten/nieuw", action="upload",
-                files=[(name, data)], follow_redirects=True)
-        assignment = assign(session, user, dossier, UPLOAD_STEP)
-        return lambda name, data: fill(client, assignment, 1, {},
-                                       files={"q_stuk": (io.BytesIO(data), name)})
-    return start
 
 
 # ---- the content, not the name
@@ -235,10 +168,10 @@ def test_every_upload_path_refuses_the_attack_and_keeps_nothing(
     response = upload(name, data)
     page = text_of(response, unescape=True)
     assert REFUSED[path, "nl"].format(name=name) + " " + REASONS[code][0] in " " + page
-    assert stored(session) == [] and files_on_disk(app) == []
+    assert documents(session) == [] and files_on_disk(app) == []
     # The same path still takes a real file afterwards.
     upload("echt.pdf", PDF)
-    assert [d.filename for d in stored(session)] == ["echt.pdf"]
+    assert [d.filename for d in documents(session)] == ["echt.pdf"]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -246,7 +179,7 @@ def test_the_refusal_is_in_english_for_english_users(app, session, uploads, path
     response = uploads(path, "en")("factuur.pdf", PROGRAM)
     assert (REFUSED[path, "en"].format(name="factuur.pdf") + " " + REASONS["program"][1]
             in " " + text_of(response, unescape=True))
-    assert stored(session) == [] and files_on_disk(app) == []
+    assert documents(session) == [] and files_on_disk(app) == []
 
 
 def test_the_check_reads_the_stored_file_and_a_refused_one_never_gets_its_name(
@@ -386,12 +319,12 @@ def test_hostile_names_are_stored_under_a_key_shown_clean_and_downloaded_by_rfc_
     response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw",
                          files=list(contents.items()))
     assert response.status_code == 302, text_of(response, unescape=True)
-    documents = stored(session)
-    assert [d.filename for d in documents] == list(NAMES.values())
+    stored = documents(session)
+    assert [d.filename for d in stored] == list(NAMES.values())
 
     # Stored under generated keys in the upload folder; nothing named after the upload.
     upload_folder = app.config["UPLOAD_FOLDER"]
-    for document, data in zip(documents, contents.values(), strict=True):
+    for document, data in zip(stored, contents.values(), strict=True):
         assert re.fullmatch(r"[0-9a-f]{32}", document.storage_key)
         with app.app_context():
             path = storage.path_for(document.storage_key)
@@ -411,7 +344,7 @@ def test_hostile_names_are_stored_under_a_key_shown_clean_and_downloaded_by_rfc_
     # The client's download, and the staff's, name the file as shown.
     staff_client = app.test_client()
     login_staff(staff_client, session, lawyer)
-    for document in documents:
+    for document in stored:
         for who, url in ((client, f"/documenten/{document.id}/download"),
                          (staff_client, f"/kantoor/documenten/{document.id}")):
             download = who.get(url)
@@ -419,7 +352,7 @@ def test_hostile_names_are_stored_under_a_key_shown_clean_and_downloaded_by_rfc_
             assert disposition_name(download) == document.filename
             if not document.filename.isascii():
                 assert "filename*=UTF-8''" in download.headers["Content-Disposition"]
-    omega = documents[1]
+    omega = stored[1]
     assert ("filename*=UTF-8''%CE%A9.pdf"
             in client.get(f"/documenten/{omega.id}/download").headers["Content-Disposition"])
 
@@ -435,7 +368,7 @@ def test_the_questionnaire_pdf_downloads_under_its_unicode_name(app, client, ses
     login(client, "jan@example.nl")
     assert fill(client, assignment, 1, {"naam": "Jan"}).status_code == 303
     assert complete(client, assignment).status_code == 303
-    [document] = stored(session)
+    [document] = documents(session)
     assert document.filename == "Intake Ω 你好 koperx 2026-0777.pdf"
     staff_client = app.test_client()
     login_staff(staff_client, session, lawyer)
@@ -470,7 +403,7 @@ def test_a_request_past_the_limit_gets_the_413_page(app, session, uploads, path,
     page = text_of(response, unescape=True)
     assert title in page and explanation in page
     assert "<html" in response.get_data(as_text=True)  # the site's page, not Werkzeug's
-    assert stored(session) == [] and files_on_disk(app) == []
+    assert documents(session) == [] and files_on_disk(app) == []
 
 
 # ---- the optional virus scan (ClamAV clamd, INSTREAM)
@@ -568,7 +501,7 @@ def test_without_settings_nothing_is_scanned(app, session, uploads, monkeypatch)
     monkeypatch.setattr(virusscan, "scan_file", refuse)
     assert (Default.CLAMD_SOCKET, Default.CLAMD_HOST) == (None, None)
     uploads("message")("akte.pdf", PDF)
-    assert len(stored(session)) == 1
+    assert len(documents(session)) == 1
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -577,7 +510,7 @@ def test_every_upload_is_streamed_to_clamd_in_instream_chunks(app, session, uplo
     server = clamd("ok")
     data = PDF + os.urandom(200 * 1024)  # four chunks of at most 64 kB
     uploads(path)("akte.pdf", data)
-    assert [d.filename for d in stored(session)] == ["akte.pdf"]
+    assert [d.filename for d in documents(session)] == ["akte.pdf"]
     assert server.commands == [b"zINSTREAM\0"]
     assert server.received == [(data, [65536, 65536, 65536, len(data) - 3 * 65536])]
 
@@ -592,7 +525,7 @@ def test_a_file_clamd_finds_something_in_is_refused(app, session, uploads, clamd
     assert REFUSED[path, language].format(name="akte.pdf") + " " + reason in " " + text_of(
         response, unescape=True)
     assert len(server.received) == 1
-    assert stored(session) == [] and files_on_disk(app) == []
+    assert documents(session) == [] and files_on_disk(app) == []
 
 
 @pytest.mark.parametrize("mode", ["unreachable", "error", "close", "hang"])
@@ -606,14 +539,14 @@ def test_a_configured_clamd_that_cannot_answer_refuses_every_upload(
     response = uploads("message")("akte.pdf", PDF)
     assert "“akte.pdf” is niet toegevoegd. " + REASONS["unscanned"][0] in text_of(
         response, unescape=True)
-    assert stored(session) == [] and files_on_disk(app) == []
+    assert documents(session) == [] and files_on_disk(app) == []
 
 
 def test_clamd_over_a_unix_socket(app, session, uploads, clamd, tmp_path):
     server = clamd("ok", unix_path=str(tmp_path / "clamd.sock"))
     uploads("staff", "en")("brief.pdf", PDF)
     assert server.received == [(PDF, [len(PDF)])]
-    assert [d.filename for d in stored(session)] == ["brief.pdf"]
+    assert [d.filename for d in documents(session)] == ["brief.pdf"]
 
 
 def test_content_is_checked_before_the_scan(app, session, uploads, clamd):

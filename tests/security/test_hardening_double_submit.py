@@ -5,22 +5,14 @@ the staff member's new message and reply."""
 from collections import Counter
 
 import pytest
-from helpers import PASSWORD, add_message
-from ops.server import Browser, threaded
+from helpers import add_message
+from ops.server import Browser
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
 from app.models import AuditEvent, Document, FormKey, Message
 
 CLICKS = 6
-
-
-@pytest.fixture(scope="module")
-def server(database_url, tmp_path_factory):
-    """A real gunicorn on the test database for every test here (each test's `app` empties
-    the tables first)."""
-    with threaded(database_url, tmp_path_factory.mktemp("double-submit")) as gunicorn:
-        yield gunicorn
 
 
 @pytest.fixture
@@ -36,10 +28,7 @@ def case(app, make, session):
 
 def client_browser(server, user):
     browser = Browser(server.port)
-    browser.request("GET", "/inloggen")
-    status, _ = browser.request("POST", "/inloggen", {"email": user.email,
-                                                      "password": PASSWORD})
-    assert status == 302
+    browser.log_in(user.email)
     return browser
 
 
@@ -50,6 +39,15 @@ def staff_browser(server, user):
                                 {"code": totp_code(user.totp_secret)})
     assert status == 302
     return browser
+
+
+def sent_at_once(browser, url, subject, body, lands_on):
+    """Open the message form at `url` and press Versturen on it CLICKS times at once: every
+    request must be sent on to `lands_on`."""
+    assert browser.request("GET", url)[0] == 200 and browser.form_key
+    answers = browser.at_once(CLICKS, url, {"subject": subject, "body": body,
+                                            "action": "send", "form_key": browser.form_key})
+    assert Counter(answers) == Counter({(302, lands_on): CLICKS}), answers
 
 
 def sent(session, **where):
@@ -70,17 +68,14 @@ def sent_audits(session):
 
 
 @pytest.mark.parametrize("page", ["new", "reply"])
-def test_versturen_clicked_at_once_sends_one_message(session, server, case, page):
+def test_versturen_clicked_at_once_sends_one_message(session, threaded_server, case, page):
     """Straight from "Nieuw bericht" or "Beantwoorden", no draft yet: six requests of one
     form at once send one message, leave no draft, and all land on the Berichten tab."""
-    browser = client_browser(server, case.jan)
+    browser = client_browser(threaded_server, case.jan)
     url = (f"/dossiers/{case.dossier.id}/berichten/nieuw" if page == "new"
            else f"/berichten/{case.original.id}/beantwoorden")
-    assert browser.request("GET", url)[0] == 200 and browser.form_key
-    answers = browser.at_once(CLICKS, url, {"subject": "Re: Vraag", "body": "Mijn antwoord",
-                                            "action": "send", "form_key": browser.form_key})
-    tab = f"/dossiers/{case.dossier.id}/berichten"
-    assert Counter(answers) == Counter({(302, tab): CLICKS}), answers
+    sent_at_once(browser, url, "Re: Vraag", "Mijn antwoord",
+                 lands_on=f"/dossiers/{case.dossier.id}/berichten")
     assert len(sent(session, sender_id=case.jan.id)) == 1
     assert drafts_left(session) == []
     assert len(sent_audits(session)) == 1
@@ -91,9 +86,9 @@ def test_versturen_clicked_at_once_sends_one_message(session, server, case, page
     assert len(sent(session, sender_id=case.jan.id)) == 2
 
 
-def test_a_draft_saved_at_once_is_one_draft(session, server, case):
+def test_a_draft_saved_at_once_is_one_draft(session, threaded_server, case):
     """"Concept opslaan" (or Enter) twice at once from "Nieuw bericht": one draft."""
-    browser = client_browser(server, case.jan)
+    browser = client_browser(threaded_server, case.jan)
     url = f"/dossiers/{case.dossier.id}/berichten/nieuw"
     browser.request("GET", url)
     answers = browser.at_once(CLICKS, url, {"subject": "Concept", "body": "Nog niet klaar",
@@ -111,16 +106,13 @@ def test_a_draft_saved_at_once_is_one_draft(session, server, case):
 
 
 @pytest.mark.parametrize("page", ["thread", "reply"])
-def test_staff_versturen_clicked_at_once_sends_one_message(session, server, case, page):
+def test_staff_versturen_clicked_at_once_sends_one_message(session, threaded_server, case, page):
     """The staff message form and its reply: six requests of one form send one message."""
-    browser = staff_browser(server, case.lawyer)
+    browser = staff_browser(threaded_server, case.lawyer)
     url = (f"/kantoor/dossiers/{case.dossier.id}/berichten" if page == "thread"
            else f"/kantoor/berichten/{case.original.id}/beantwoorden")
-    assert browser.request("GET", url)[0] == 200 and browser.form_key
-    answers = browser.at_once(CLICKS, url, {"subject": "Stukken", "body": "Zie hierbij",
-                                            "action": "send", "form_key": browser.form_key})
-    thread = f"/kantoor/dossiers/{case.dossier.id}/berichten"
-    assert Counter(answers) == Counter({(302, thread): CLICKS}), answers
+    sent_at_once(browser, url, "Stukken", "Zie hierbij",
+                 lands_on=f"/kantoor/dossiers/{case.dossier.id}/berichten")
     assert len(sent(session, subject="Stukken")) == 1
     assert len(sent_audits(session)) == 1
     assert session.exec(select(Document)).all() == []
@@ -142,13 +134,13 @@ def test_old_form_keys_are_forgotten(app, session, make):
     assert [k.key for k in session.exec(select(FormKey)).all()] == ["b" * 32]
 
 
-def test_staff_questionnaire_created_and_sent_at_once_is_one(session, server, case):
+def test_staff_questionnaire_created_and_sent_at_once_is_one(session, threaded_server, case):
     """"Vragenlijst aanmaken" and "Vragenlijst versturen" twice at once: one questionnaire,
     one Actie for the client; every request lands where the first one led."""
     from app.models import Questionnaire, QuestionnaireAssignment
     from app.questionnaires.definition import new_version
 
-    browser = staff_browser(server, case.lawyer)
+    browser = staff_browser(threaded_server, case.lawyer)
     browser.request("GET", "/kantoor/vragenlijsten")
     answers = browser.at_once(CLICKS, "/kantoor/vragenlijsten",
                               {"title": "Intake", "form_key": browser.form_key})

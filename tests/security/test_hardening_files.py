@@ -18,6 +18,8 @@ from helpers import (
     PASSWORD,
     assign,
     csrf_token,
+    documents,
+    files_on_disk,
     fill,
     form_state,
     login,
@@ -25,17 +27,13 @@ from helpers import (
     send_form,
     text_of,
 )
-from sample_files import CONTENT_TYPES, DOCX, PDF, XLSX, zipped
+from sample_files import CONTENT_TYPES, DOCX, MB, PDF, REASONS, XLSX, bomb, zipped
 from sqlmodel import select
 from twostep_helpers import login_staff
 
 from app import storage
 from app.models import CAT_CORRESPONDENCE, Message, QuestionnaireAnswer
-from security import test_files
-from security.test_files import REASONS, bomb, files_on_disk, stored
 
-uploads = test_files.uploads  # the fixture: upload(name, data) on each upload path
-MB = 1024 * 1024
 UPLOAD_STEP = {"steps": [{"title": "Stukken", "questions": [
     {"id": "stuk", "type": "upload", "label": "Kopie legitimatiebewijs", "required": True},
     {"id": "toelichting", "type": "text", "label": "Toelichting"}]}]}
@@ -94,7 +92,7 @@ def test_a_thousand_members_of_a_megabyte_of_zeros_are_refused(app, session, upl
     response = upload("scans.zip", data)
     assert "“scans.zip” is niet toegevoegd. " + REASONS["bomb"][0] in text_of(
         response, unescape=True)
-    assert stored(session) == []
+    assert documents(session) == []
     assert os.listdir(os.path.join(app.config["UPLOAD_FOLDER"], "tmp")) == []
 
 
@@ -109,17 +107,17 @@ def test_bombs_inside_an_archive_are_looked_into(app, session, uploads, path):
     response = upload("mappen.zip", data)
     assert response.status_code in (200, 400)
     assert REASONS["bomb"][0] in text_of(response, unescape=True)
-    assert stored(session) == []
+    assert documents(session) == []
 
 
 def test_archives_nested_deeper_than_the_limit_are_refused(app, session, uploads):
     upload = uploads("message")
     response = upload("diep.zip", nested(20))
     assert "“diep.zip” is niet toegevoegd. " + NESTED in text_of(response, unescape=True)
-    assert stored(session) == []
+    assert documents(session) == []
     response = upload("ondiep.zip", nested(4))  # the upload and three levels inside it
     assert "is niet toegevoegd" not in text_of(response, unescape=True)
-    assert [d.filename for d in stored(session)] == ["ondiep.zip"]
+    assert [d.filename for d in documents(session)] == ["ondiep.zip"]
 
 
 def test_a_docx_is_a_zip_too_and_its_inside_is_looked_into(app, session, uploads):
@@ -134,7 +132,7 @@ def test_a_docx_is_a_zip_too_and_its_inside_is_looked_into(app, session, uploads
     folder = zipped({"brief.docx": real, "concept.docx": DOCX, "scan.pdf": PDF})
     response = upload("stukken.zip", folder)  # a zip of Word files with a sheet in one
     assert "is niet toegevoegd" not in text_of(response, unescape=True)
-    assert [d.filename for d in stored(session)] == ["stukken.zip"]
+    assert [d.filename for d in documents(session)] == ["stukken.zip"]
 
 
 # ---- at most so many files on one message (point 18)
@@ -155,7 +153,7 @@ def test_twelve_hundred_files_on_one_message_say_how_many_may_go(app, client, se
     session.expire_all()
     draft = session.exec(select(Message)).one()
     assert (draft.subject, draft.body, draft.sent_at) == (SUBJECT, BODY, None)
-    assert stored(session) == []  # nothing half: not one of the files
+    assert documents(session) == []  # nothing half: not one of the files
     assert [p for p in files_on_disk(app) if not p.endswith(".sqlite3")] == []
 
     response = send_form(client, f"/concepten/{draft.id}", subject=SUBJECT, body=BODY,
@@ -164,7 +162,7 @@ def test_twelve_hundred_files_on_one_message_say_how_many_may_go(app, client, se
     response = send_form(client, f"/concepten/{draft.id}", subject=SUBJECT, body=BODY,
                          action="upload", files=files[:1], follow_redirects=True)
     assert "bij één bericht passen maximaal 20 bestanden" in text_of(response, unescape=True)
-    assert len(stored(session)) == 20
+    assert len(documents(session)) == 20
 
 
 # ---- a client's storage quota (point 8)
@@ -187,12 +185,9 @@ def quota(app, make, session):
     return set_quota
 
 
-def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, session,
-                                                                    make, quota):
+def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(client, session, jan,
+                                                                    dossier, quota):
     quota(upload_mb_per_day="1")
-    jan = make.user(email="jan@example.nl")
-    dossier = make.dossier(clients=[jan])
-    login(client, jan.email)
     scan = b"%PDF-1.4 " + os.urandom(600 * 1024)
     url = f"/dossiers/{dossier.id}/berichten/nieuw"
     response = send_form(client, url, action="upload", files=[("een.pdf", scan)],
@@ -204,7 +199,7 @@ def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, 
     assert ("“twee.pdf” is niet toegevoegd. U hebt vandaag het maximum van 1 MB aan "
             "bestanden geüpload.") in page
     assert kept_the_text(response)
-    assert [d.filename for d in stored(session)] == ["een.pdf"]
+    assert [d.filename for d in documents(session)] == ["een.pdf"]
 
     assignment = assign(session, jan, dossier, UPLOAD_STEP)
     response = fill(client, assignment, 1, {"toelichting": "Mijn paspoort"},
@@ -212,7 +207,7 @@ def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, 
     page = text_of(client.get(response.location) if response.status_code == 302 else response,
                    unescape=True)
     assert "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page
-    assert [d.filename for d in stored(session)] == ["een.pdf"]
+    assert [d.filename for d in documents(session)] == ["een.pdf"]
     session.expire_all()
     answers = session.exec(select(QuestionnaireAnswer)).one().answers
     assert answers["toelichting"] == "Mijn paspoort"  # what was typed is kept
@@ -223,12 +218,9 @@ def test_the_admin_sets_a_daily_quota_that_every_upload_path_keeps(app, client, 
     assert "1 bestand is toegevoegd." in text_of(response, unescape=True)
 
 
-def test_the_admin_limits_unsent_drafts_and_the_form_keeps_the_text(app, client, session,
-                                                                      make, quota):
+def test_the_admin_limits_unsent_drafts_and_the_form_keeps_the_text(client, session,
+                                                                      dossier, quota):
     quota(max_open_drafts="2")
-    jan = make.user(email="jan@example.nl")
-    dossier = make.dossier(clients=[jan])
-    login(client, jan.email)
     url = f"/dossiers/{dossier.id}/berichten/nieuw"
     for n in range(2):
         response = send_form(client, url, subject=f"Concept {n}", action="upload")
@@ -278,7 +270,7 @@ def test_parallel_uploads_cannot_pass_the_daily_quota_together(app, session, mak
     refused = [page for page in pages
                if "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page]
     assert (len(added), len(refused)) == (1, len(clients) - 1), pages
-    assert len(stored(session)) == 1
+    assert len(documents(session)) == 1
     spool = os.path.join(app.config["UPLOAD_FOLDER"], "tmp")
     assert len([p for p in files_on_disk(app) if not p.startswith(spool)]) == 1
 
@@ -320,7 +312,7 @@ def test_parallel_questionnaire_uploads_cannot_pass_the_daily_quota_together(
     refused = [page for page in pages
                if "U hebt vandaag het maximum van 1 MB aan bestanden geüpload." in page]
     assert len(refused) == len(prepared) - 1, pages
-    assert len(stored(session)) == 1
+    assert len(documents(session)) == 1
     session.expire_all()
     for answer in session.exec(select(QuestionnaireAnswer)).all():
         assert answer.answers["toelichting"] == "Mijn paspoort"  # the text is saved anyway
@@ -329,26 +321,6 @@ def test_parallel_questionnaire_uploads_cannot_pass_the_daily_quota_together(
 
 
 # ---- a full disk (point 16)
-
-@pytest.fixture
-def small_disk(app, tmp_path):
-    """UPLOAD_FOLDER on a real 2 MB tmpfs; fill(room) leaves about `room` bytes free."""
-    folder = tmp_path / "klein"
-    folder.mkdir()
-    if os.system(f"mount -t tmpfs -o size=2m tmpfs {folder} 2>/dev/null") != 0:
-        pytest.skip("needs root to mount a small tmpfs")
-    app.config["UPLOAD_FOLDER"] = str(folder)
-    (folder / "tmp").mkdir()
-
-    def fill(room):
-        stat = os.statvfs(folder)
-        free = stat.f_bavail * stat.f_frsize
-        with open(folder / "vulling", "wb") as f:
-            f.write(bytes(max(0, free - room)))
-    fill.folder = folder
-    yield fill
-    os.system(f"umount -l {folder}")
-
 
 def open_spool_files(folder):
     """The files under `folder` this process still holds open (deleted ones included)."""
@@ -388,7 +360,7 @@ def test_a_full_disk_while_the_upload_is_read_answers_507_and_keeps_the_text(
     assert NO_SPACE + ", dus uw bestanden zijn niet bewaard." in page
     assert "Uw bericht is nog niet verstuurd." in page
     assert kept_the_text(response)  # in the form, and in the draft
-    assert stored(session) == []
+    assert documents(session) == []
     assert sorted(os.listdir(small_disk.folder / "tmp")) == []
 
 
@@ -405,7 +377,7 @@ def test_a_full_disk_while_the_file_is_stored_answers_507_and_leaves_no_part(
     assert response.status_code == 507
     page = text_of(response, unescape=True)
     assert NO_SPACE in page and kept_the_text(response)
-    assert stored(session) == []  # not even the small second one: nothing half
+    assert documents(session) == []  # not even the small second one: nothing half
     assert [p for p in files_on_disk(app) if not p.endswith("vulling")] == []
     assert open_spool_files(small_disk.folder) == [str(small_disk.folder / "vulling")] or \
         open_spool_files(small_disk.folder) == []
@@ -508,4 +480,4 @@ def test_a_request_cut_off_while_its_file_is_read_leaves_no_open_spool_file(
         assert open_spool_files(tmp) == []
     finally:
         gc.enable()
-    assert stored(session) == []
+    assert documents(session) == []

@@ -4,12 +4,11 @@ import json
 import re
 
 import pytest
-from helpers import assign, fill, login, post_form, text_of
+from helpers import assign, fill, login, post_form, run_cli, text_of
 from sqlmodel import select
 from twostep_helpers import login_staff
 
-from app.models import Company, FirmSettings, Message, Questionnaire, QuestionnaireAnswer, User
-from app.questionnaires.definition import new_version
+from app.models import Company, FirmSettings, Message, QuestionnaireAnswer, User
 from app.questionnaires.validation import clean, parse_number
 
 NUMBERS = {"steps": [
@@ -22,10 +21,11 @@ NUMBERS = {"steps": [
 
 
 @pytest.fixture
-def jan(client, make):
-    user = make.user(email="jan@example.nl", name="Jan de Vries")
-    login(client, user.email)
-    return user
+def preview(client, session, make):
+    """The URL of the staff preview of NUMBERS, with its lawyer logged in."""
+    login_staff(client, session, make.staff(role="lawyer", email="jansen@kantoor.test"))
+    version = make.version(NUMBERS, "Bedragen")
+    return f"/kantoor/vragenlijsten/{version.questionnaire_id}/voorbeeld"
 
 
 @pytest.fixture
@@ -45,16 +45,9 @@ def test_non_finite_numbers_are_refused_when_parsed(app, raw):
 
 
 @pytest.mark.parametrize("carried", ["NaN", "Infinity", "-Infinity", "1e999"])
-def test_staff_preview_with_nan_in_a_number_answer(client, session, make, carried):
+def test_staff_preview_with_nan_in_a_number_answer(client, preview, carried):
     """The carried answers of the preview are the browser's: NaN there was a 500."""
-    staff = make.staff(role="lawyer", email="jansen@kantoor.test")
-    login_staff(client, session, staff)
-    questionnaire = Questionnaire(title="Bedragen")
-    session.add(questionnaire)
-    session.flush()
-    new_version(session, questionnaire, title="Bedragen", definition=NUMBERS)
-    session.commit()
-    url = f"/kantoor/vragenlijsten/{questionnaire.id}/voorbeeld"
+    url = preview
     for number, data in ((1, {"q_bedrag": "5", "action": "back"}),
                          (2, {"q_kort": "a", "q_lang": "b", "action": "next"}),
                          (2, {"action": "show"})):
@@ -100,15 +93,8 @@ def test_a_huge_answer_is_refused_on_every_save(client, session, jan, assignment
                 action="back").status_code == 303
 
 
-def test_a_huge_answer_is_refused_in_the_staff_preview(client, session, make):
-    staff = make.staff(role="lawyer", email="jansen@kantoor.test")
-    login_staff(client, session, staff)
-    questionnaire = Questionnaire(title="Bedragen")
-    session.add(questionnaire)
-    session.flush()
-    new_version(session, questionnaire, title="Bedragen", definition=NUMBERS)
-    session.commit()
-    url = f"/kantoor/vragenlijsten/{questionnaire.id}/voorbeeld/2"
+def test_a_huge_answer_is_refused_in_the_staff_preview(client, preview):
+    url = f"{preview}/2"
     response = post_form(client, url, {"q_kort": "x" * 100_000, "q_lang": "",
                                         "action": "back", "_preview": "{}"})
     assert response.status_code == 400
@@ -192,13 +178,11 @@ def test_every_name_field_refuses_control_characters(app, client, session, make,
 
 
 def test_the_cli_refuses_control_characters_in_names(app, session):
-    from test_cli import run
-
     for args in (["create-client", "--email", "a@example.nl", "--name", "Jan\nx"],
                  ["create-client", "--email", "b@example.nl", "--name", "Jan",
                   "--company", f"B.V.{RLO}"],
                  ["create-staff", "--email", "c@kantoor.test", "--name", f"Jan{ESC}",
                   "--password", "Lang-genoeg-2026!"]):
-        result = run(app, *args)
+        result = run_cli(app, *args)
         assert result.exit_code == 2 and "control characters" in result.output, result.output
     assert session.exec(select(User)).all() == []

@@ -4,9 +4,8 @@ import http.client
 import threading
 
 import pytest
-from helpers import add_message, login
+from helpers import add_message, login, run_cli
 from sqlmodel import select
-from test_cli import run
 from twostep_helpers import login_staff
 from werkzeug.serving import make_server
 
@@ -62,7 +61,7 @@ def test_development_server_sends_no_server_header(app, monkeypatch):
     handed = {}
     monkeypatch.setattr(cli, "run_simple", lambda host, port, wsgi, **kw: handed.update(kw))
     monkeypatch.setattr(cli, "start_sender_thread", lambda app: None)
-    assert run(app, "serve", "--port", "5999").exit_code == 0
+    assert run_cli(app, "serve", "--port", "5999").exit_code == 0
     server = make_server("127.0.0.1", 0, app, threaded=True,
                          request_handler=handed["request_handler"])
     thread = threading.Thread(target=server.serve_forever, daemon=True)

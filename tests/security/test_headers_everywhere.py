@@ -10,14 +10,11 @@ so that a new route is covered by itself.
 import os
 
 import pytest
-from flask import Flask, abort
-from helpers import login, post_form, text_of
-from test_headers import assert_nothing_internal
+from flask import Flask
+from helpers import assert_nothing_internal, login, post_form, text_of
 
 from app import create_app
-
-from .test_access_matrix import build_world, urls_of
-from .test_csrf import People, get_rules, values_for, who_may
+from security.world import People, every_url, get_rules, who_may
 
 HTTPS = "https://localhost"
 PUBLIC_ASSETS = ("/static/", "/firm/")  # the same for everyone; cached on purpose
@@ -46,14 +43,6 @@ def check_headers(response, url, https=False):
     return [f"{url} ({response.status_code}): {w}" for w in wrong]
 
 
-@pytest.fixture
-def world(app, make, session):
-    """Client A's world of the access matrix."""
-    w = build_world(app, make, session)
-    w.session = session
-    return w
-
-
 def test_every_get_route_has_the_headers_over_https(world):
     """Every GET route with every record, as someone who may open it and as an anonymous
     visitor, as a page and as an htmx fragment, over https: all headers, HSTS, and
@@ -61,11 +50,7 @@ def test_every_get_route_has_the_headers_over_https(world):
     people = People(world)
     problems, kinds, count = [], set(), 0
     for rule in get_rules(world.app):
-        if rule.arguments:
-            urls = urls_of(rule, values_for(world, rule))
-        else:
-            urls = [(rule.build({}, append_unknown=False)[1], None)]
-        for url, owner in urls:
+        for url, owner in every_url(world, rule):
             for who in {who_may(rule, owner), "anonymous"}:
                 for headers in ({}, {"HX-Request": "true"}):
                     response = people[who].get(url, headers=headers, base_url=HTTPS)
@@ -108,23 +93,6 @@ def test_no_hsts_over_plain_http_unless_the_portal_is_https(world, app_config):
         https_app.extensions["db_engine"].dispose()
 
 
-@pytest.fixture
-def failing(app_config):
-    """The app with two routes that fail: /verboden (403) and /boom (an exception)."""
-    failing = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False})
-
-    @failing.get("/verboden")
-    def forbidden():
-        abort(403)
-
-    @failing.get("/boom")
-    def boom():
-        raise RuntimeError("secret internal detail in /srv/app/views.py")
-
-    yield failing
-    failing.extensions["db_engine"].dispose()
-
-
 def error_responses(app, client):
     """One response of each error page, as a page and as an htmx fragment: {code: [...]}."""
     out = {}
@@ -140,15 +108,15 @@ def error_responses(app, client):
     return out
 
 
-def test_error_pages_have_the_headers(failing, make):
+def test_error_pages_have_the_headers(failing_app, make):
     """403, 404, 405, 413, 429 and 500, anonymous and logged in, page and fragment: every
     header, no-store, and the 500 shows nothing internal."""
     make.user(email="jan@example.nl")
     for logged_in in (False, True):
-        client = failing.test_client()
+        client = failing_app.test_client()
         if logged_in:
             assert login(client, "jan@example.nl").status_code == 302
-        responses = error_responses(failing, client)
+        responses = error_responses(failing_app, client)
         for code, answers in responses.items():
             for response in answers:
                 assert response.status_code == code
@@ -156,8 +124,8 @@ def test_error_pages_have_the_headers(failing, make):
         for response in responses[500]:
             assert_nothing_internal(response)
             assert "/srv/app" not in response.get_data(as_text=True)
-    client = failing.test_client()
-    for _attempt in range(failing.config["LOGIN_MAX_FAILURES_ACCOUNT"]):
+    client = failing_app.test_client()
+    for _attempt in range(failing_app.config["LOGIN_MAX_FAILURES_ACCOUNT"]):
         post_form(client, "/inloggen", {"email": "jan@example.nl", "password": "Fout12345"})
     throttled = post_form(client, "/inloggen", {"email": "jan@example.nl",
                                                "password": "Fout12345"})

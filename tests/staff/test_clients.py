@@ -4,7 +4,7 @@ ends open sessions at once) and reactivating; and who may do what."""
 import re
 
 import pytest
-from helpers import PASSWORD, events, links_in, login, post_form, text_of
+from helpers import HTMX, PASSWORD, events, find, links_in, login, post_form, text_of
 from sqlmodel import select
 
 from app.models import (
@@ -17,14 +17,6 @@ from app.models import (
 )
 from app.security import sha256
 
-HTMX = {"HX-Request": "true"}
-
-
-def user_by_email(session, email):
-    session.expire_all()
-    return session.exec(select(User).where(User.email == email)).first()
-
-
 # ---- creating clients
 
 def test_creating_a_person_client_sends_mail_1(app, client, session, staff, as_staff, mailbox):
@@ -35,7 +27,7 @@ def test_creating_a_person_client_sends_mail_1(app, client, session, staff, as_s
         "name": "Sophie Smit", "email": " Sophie@Example.com ", "language": "en",
         "phone": "06 12345678"})
     assert response.status_code == 302
-    user = user_by_email(session, "sophie@example.com")
+    user = find(session, User, User.email == "sophie@example.com")
     assert response.headers["Location"] == f"/kantoor/clienten/{user.id}"
     assert (user.kind, user.name, user.language, user.phone, user.company_id) == (
         "client", "Sophie Smit", "en", "+31612345678", None)
@@ -66,7 +58,7 @@ def test_creating_a_company_client(app, client, session, staff, as_staff, mailbo
         "company_name": "Bakkerij De Wit B.V.", "name": "Anna de Wit",
         "email": "anna@dewit.nl", "language": "nl", "phone": ""})
     assert response.status_code == 302
-    user = user_by_email(session, "anna@dewit.nl")
+    user = find(session, User, User.email == "anna@dewit.nl")
     company = session.get(Company, user.company_id)
     assert company.name == "Bakkerij De Wit B.V."
     assert user.is_company_main and user.phone is None
@@ -250,7 +242,7 @@ def test_a_client_in_no_dossier_yet_is_open_to_every_staff_member(client, sessio
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert page.status_code == 200 and "Nieuw dossier voor Sophie Smit" in text_of(page)
-    sophie = user_by_email(session, "sophie@example.com")
+    sophie = find(session, User, User.email == "sophie@example.com")
     assert client.get(f"/kantoor/dossiers/nieuw?client={sophie.id}").status_code == 200
 
     from app.models import Dossier, DossierClient

@@ -1,12 +1,10 @@
 """Staff side: publishing documents (many at once), withdrawing them, and download tracking."""
 import hashlib
 import io
-import os
 import re
-from datetime import timedelta
 
 import pytest
-from helpers import csrf_token, login, text_of
+from helpers import age_notifications, csrf_token, files_on_disk, login, text_of
 from sample_files import DOCX
 from sqlmodel import select
 
@@ -41,19 +39,6 @@ def publish(client, dossier, files, category=CAT_CORRESPONDENCE, titles=None, **
 
 def post(client, url, **data):
     return client.post(url, data={"csrf_token": csrf_token(client), **data})
-
-
-def age_items(session, minutes=10):
-    for item in session.exec(select(NotificationItem)):
-        item.created_at = utcnow() - timedelta(minutes=minutes)
-    session.commit()
-
-
-def files_on_disk(app):
-    found = []
-    for folder, _dirs, names in os.walk(app.config["UPLOAD_FOLDER"]):
-        found += [os.path.join(folder, n) for n in names]
-    return found
 
 
 @pytest.fixture
@@ -123,7 +108,7 @@ def test_publish_many_files_the_client_sees_them_and_gets_one_mail(
 
     # Exactly one mail, once the items are due, and it names nothing of the dossier.
     assert notifications.send_due(app) == 0
-    age_items(session)
+    age_notifications(session)
     notifications.send_due(app)
     mails = mailbox.deliver(app)
     assert [m["To"] for m in mails] == ["jan@example.nl"]

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from helpers import events, login, post_form, text_of
+from helpers import HTMX, events, find, login, post_form, text_of
 from sqlmodel import select
 
 from app.access import visible_dossier_ids
@@ -14,20 +14,9 @@ from app.models import (
     Dossier,
     DossierClient,
     DossierCompany,
-    Message,
     ProgressStep,
-    Questionnaire,
-    QuestionnaireAssignment,
-    QuestionnaireVersion,
     utcnow,
 )
-
-HTMX = {"HX-Request": "true"}
-
-
-def dossier_by_number(session, number):
-    session.expire_all()
-    return session.exec(select(Dossier).where(Dossier.number == number)).first()
 
 
 def step_titles(session, dossier):
@@ -57,7 +46,7 @@ def test_a_lawyer_creates_a_dossier_for_a_company(client, session, make, staff, 
                                                                  "closed"]
     response = new_dossier(client, lawyer=staff.lawyer.id, company=company.id)
     assert response.status_code == 302
-    dossier = dossier_by_number(session, "2026-0100")
+    dossier = find(session, Dossier, Dossier.number == "2026-0100")
     assert response.headers["Location"] == f"/kantoor/dossiers/{dossier.id}"
     assert (dossier.description, dossier.status_code, dossier.lawyer_id) == (
         "Huurgeschil", "in_progress", staff.lawyer.id)
@@ -91,7 +80,7 @@ def test_a_dossier_number_is_unique(client, session, make, staff, as_staff):
         "lawyer": staff.lawyer.id})
     assert response.status_code == 400
     assert "Er is al een dossier met dit nummer." in response.get_data(as_text=True)
-    assert dossier_by_number(session, "2026-OWN").status_code == "in_progress"
+    assert find(session, Dossier, Dossier.number == "2026-OWN").status_code == "in_progress"
 
 
 @pytest.mark.parametrize("data, message", [
@@ -121,7 +110,7 @@ def test_only_for_a_lawyer_one_may_act_for(client, session, staff, as_staff, who
     """A lawyer only for themself, a secretary for its delegators, an admin for any."""
     as_staff(getattr(staff, who))
     response = new_dossier(client, lawyer=getattr(staff, lawyer).id)
-    dossier = dossier_by_number(session, "2026-0100")
+    dossier = find(session, Dossier, Dossier.number == "2026-0100")
     if allowed:
         assert response.status_code == 302
         assert dossier.lawyer_id == getattr(staff, lawyer).id
@@ -369,17 +358,8 @@ def test_the_start_page_counts(app, client, session, make, staff, as_staff):
     own = make.dossier(clients=[person], lawyer=staff.lawyer)
     other = make.dossier(clients=[person], lawyer=staff.other_lawyer, status="closed")
     for dossier in (own, own, other):
-        session.add(Message(dossier_id=dossier.id, sender_id=person.id, subject="Vraag",
-                            body="...", sent_at=utcnow()))
-    questionnaire = Questionnaire(title="Intake")
-    session.add(questionnaire)
-    session.flush()
-    version = QuestionnaireVersion(questionnaire_id=questionnaire.id, title="Intake")
-    session.add(version)
-    session.flush()
-    session.add(QuestionnaireAssignment(version_id=version.id, dossier_id=own.id,
-                                        client_id=person.id))
-    session.commit()
+        make.message(dossier, person, from_client=True, subject="Vraag", body="...")
+    make.assignment(person, own)
     as_staff(staff.secretary)
     page = text_of(client.get("/kantoor/"))
     assert "Dossiers 1 in behandeling · 1 in totaal" in page
@@ -458,9 +438,9 @@ def test_opening_a_dossier_is_audited_once_per_ten_minutes(client, session, make
     assert (viewed.actor_id, viewed.dossier_id, viewed.target_type, viewed.target_id,
             viewed.ip) == (staff.secretary.id, dossier.id, "dossier", dossier.id, "127.0.0.1")
 
-    import app.staff.access
+    import app.audit
     later = utcnow() + timedelta(minutes=11)
-    monkeypatch.setattr(app.staff.access, "utcnow", lambda: later)
+    monkeypatch.setattr(app.audit, "utcnow", lambda: later)
     client.get(f"/kantoor/dossiers/{dossier.id}")
     assert len(events(session, "dossier.viewed")) == 2
     monkeypatch.undo()

@@ -17,18 +17,6 @@ EVIL_NAME = "Piet - uw account is geblokkeerd, bel 0900-1234 of kijk op https://
 
 
 @pytest.fixture
-def company(make):
-    return make.company("Bakkerij De Wit B.V.")
-
-
-@pytest.fixture
-def anna(make, company):
-    """The company's main account."""
-    return make.user(email="anna@dewit.nl", name="Anna de Wit", company=company,
-                     company_main=True)
-
-
-@pytest.fixture
 def piet(make, session, company):
     """An extra account that set a password and the authenticator app, with recovery codes."""
     piet = make.user(email="piet@dewit.nl", name="Piet de Wit", company=company)

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from helpers import csrf_token, login, text_of
+from helpers import age_notifications, csrf_token, login, text_of
 from sample_files import DOCX
 from sqlmodel import select
 
@@ -32,12 +32,6 @@ def post(client, url, files=None, **data):
 
 def pdf(name, size=100):
     return (io.BytesIO(b"%PDF-1.4 " + b"x" * size), name)
-
-
-def age_items(session, minutes=10):
-    for item in session.exec(select(NotificationItem)):
-        item.created_at = utcnow() - timedelta(minutes=minutes)
-    session.commit()
 
 
 @pytest.fixture
@@ -199,7 +193,7 @@ def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
     assert jan_client.get(f"/documenten/{documents[0].id}/download").status_code == 200
 
     # And one mail that names nothing of it.
-    age_items(session)
+    age_notifications(session)
     notifications.send_due(app)
     [mail] = mailbox.deliver(app)
     assert mail["To"] == "jan@example.nl"

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 from twostep_helpers import login_staff
 
-from app import privacy, storage
+from app import privacy, privacy_export, storage
 from app.models import (
     CAT_ATTACHMENT,
     CAT_CORRESPONDENCE,
@@ -29,7 +29,6 @@ from app.models import (
     DossierStatus,
     LoginSession,
     Message,
-    MessageAttachment,
     MessageRead,
     NotificationItem,
     OneTimeToken,
@@ -50,32 +49,15 @@ DEFINITION = {"steps": [{"title": "Gegevens", "questions": [
     {"id": "naam", "type": "text", "label": "Uw naam", "required": True}]}]}
 
 
-def stored(app, session, dossier, category, title, by, data, filename="stuk.pdf", **kw):
-    """A document whose file is really on disk."""
-    with app.app_context():
-        key, digest, size = storage.store_bytes(data)
-    document = Document(dossier_id=dossier.id, category=category, title=title,
-                        filename=filename, content_type="application/pdf", size=size,
-                        sha256=digest, storage_key=key, uploaded_by_id=by.id, **kw)
-    session.add(document)
-    session.flush()
-    return document
-
-
 def on_disk(app, document):
     with app.app_context():
         return os.path.exists(storage.path_for(document.storage_key))
 
 
-def message(session, dossier, sender, subject, attachment=None, sent=True, from_client=True):
-    item = Message(dossier_id=dossier.id, sender_id=sender.id, from_client=from_client,
-                   subject=subject, body=f"{subject}: de tekst",
-                   sent_at=utcnow() if sent else None)
-    session.add(item)
-    session.flush()
-    if attachment is not None:
-        session.add(MessageAttachment(message_id=item.id, document_id=attachment.id))
-    return item
+def message(make, dossier, sender, subject, from_client=True, **kw):
+    """A message whose text repeats its subject (so Jan's secret is in Jan's)."""
+    return make.message(dossier, sender, from_client=from_client, subject=subject,
+                        body=f"{subject}: de tekst", **kw)
 
 
 class World:
@@ -83,7 +65,7 @@ class World:
 
 
 @pytest.fixture
-def world(app, make, session, staff):
+def world(make, session, staff):
     w = World()
     s = session
     w.jan = make.user(email="jan@example.nl", name="Jan de Vries")
@@ -97,33 +79,31 @@ def world(app, make, session, staff):
     w.piets = make.dossier(clients=[w.piet], number="2026-0003", status="closed",
                            lawyer=staff.other_lawyer, description=f"{OTHER} dossier")
     lawyer = staff.lawyer
+    w.from_firm = message(make, w.own, lawyer, "Uw scheiding", from_client=False)
+    w.reply = message(make, w.own, w.jan, f"{SECRET} antwoord", reply_to_id=w.from_firm.id)
+    w.in_shared = message(make, w.shared, w.jan, "Over de koop")
+    w.draft = message(make, w.shared, w.jan, "Half af", sent=False)
+    w.piets_message = message(make, w.piets, w.piet, f"{OTHER} bericht")
     w.docs = {
-        "letter": stored(app, s, w.own, CAT_CORRESPONDENCE, "Brief", lawyer,
-                         b"%PDF brief " + SECRET.encode(), "brief.pdf"),
-        "deed": stored(app, s, w.own, CAT_DOCUMENT, "Akte", lawyer, b"%PDF akte",
-                       "akte.pdf"),
-        "provided": stored(app, s, w.own, CAT_PROVIDED, "Loonstrook", w.jan,
-                           b"%PDF loonstrook", "loonstrook.pdf"),
-        "withdrawn": stored(app, s, w.own, CAT_DOCUMENT, "Ingetrokken", lawyer,
-                            b"%PDF ingetrokken", "ingetrokken.pdf", withdrawn_at=utcnow()),
-        "att_in": stored(app, s, w.own, CAT_ATTACHMENT, "Bijlage", lawyer, b"%PDF bijlage",
-                         "bijlage.pdf"),
-        "draft_att": stored(app, s, w.shared, CAT_ATTACHMENT, "Concept", w.jan,
-                            b"%PDF conceptbijlage", "concept.pdf"),
-        "pdf": stored(app, s, w.own, CAT_PROVIDED, "Vragenlijst", w.jan, b"%PDF antwoorden",
-                      "vragenlijst.pdf"),
-        "shared": stored(app, s, w.shared, CAT_CORRESPONDENCE, "Koopakte", lawyer,
-                         b"%PDF koopakte", "koopakte.pdf"),
-        "piets": stored(app, s, w.piets, CAT_CORRESPONDENCE, f"{OTHER} brief",
-                        staff.other_lawyer, b"%PDF " + OTHER.encode(), "piet.pdf"),
+        "letter": make.document(w.own, CAT_CORRESPONDENCE, "Brief", "brief.pdf",
+                                b"%PDF brief " + SECRET.encode(), by=lawyer),
+        "deed": make.document(w.own, CAT_DOCUMENT, "Akte", "akte.pdf", b"%PDF akte",
+                              by=lawyer),
+        "provided": make.document(w.own, CAT_PROVIDED, "Loonstrook", "loonstrook.pdf",
+                                  b"%PDF loonstrook", by=w.jan),
+        "withdrawn": make.document(w.own, CAT_DOCUMENT, "Ingetrokken", "ingetrokken.pdf",
+                                   b"%PDF ingetrokken", by=lawyer, withdrawn_at=utcnow()),
+        "att_in": make.document(w.own, CAT_ATTACHMENT, "Bijlage", "bijlage.pdf",
+                                b"%PDF bijlage", by=lawyer, message=w.from_firm),
+        "draft_att": make.document(w.shared, CAT_ATTACHMENT, "Concept", "concept.pdf",
+                                   b"%PDF conceptbijlage", by=w.jan, message=w.draft),
+        "pdf": make.document(w.own, CAT_PROVIDED, "Vragenlijst", "vragenlijst.pdf",
+                             b"%PDF antwoorden", by=w.jan),
+        "shared": make.document(w.shared, CAT_CORRESPONDENCE, "Koopakte", "koopakte.pdf",
+                                b"%PDF koopakte", by=lawyer),
+        "piets": make.document(w.piets, CAT_CORRESPONDENCE, f"{OTHER} brief", "piet.pdf",
+                               b"%PDF " + OTHER.encode(), by=staff.other_lawyer),
     }
-    w.from_firm = message(s, w.own, lawyer, "Uw scheiding", w.docs["att_in"],
-                          from_client=False)
-    w.reply = message(s, w.own, w.jan, f"{SECRET} antwoord")
-    w.reply.reply_to_id = w.from_firm.id
-    w.in_shared = message(s, w.shared, w.jan, "Over de koop")
-    w.draft = message(s, w.shared, w.jan, "Half af", w.docs["draft_att"], sent=False)
-    w.piets_message = message(s, w.piets, w.piet, f"{OTHER} bericht")
     s.add_all([ProgressStep(dossier_id=w.own.id, title_nl="Intake", title_en="Intake"),
                MessageRead(message_id=w.from_firm.id, user_id=w.jan.id),
                DocumentDownload(document_id=w.docs["letter"].id, user_id=w.jan.id),
@@ -258,7 +238,7 @@ def test_the_export_speaks_the_clients_language_and_streams_from_a_temporary_fil
     unnamed file under UPLOAD_FOLDER/tmp, which leaves nothing behind."""
     sophie = make.user(email="sophie@example.com", name="Sophie Miller", language="en")
     with app.test_request_context(), Session(app.extensions["db_engine"]) as db:
-        out, counts = privacy.export_client(db, db.get(User, sophie.id))
+        out, counts = privacy_export.export_client(db, db.get(User, sophie.id))
         tmp = os.path.join(app.config["UPLOAD_FOLDER"], "tmp")
         assert os.listdir(tmp) == []
         readme = zipfile.ZipFile(out).read("README.txt").decode()

@@ -17,8 +17,8 @@ from app.models import (
     QuestionnaireVersion,
     User,
 )
+from app.questionnaires.builder import slug, unique_id
 from app.questionnaires.definition import check_definition
-from app.staff.builder import slug, unique_id
 
 STAFF = "/kantoor/vragenlijsten"
 
@@ -600,7 +600,7 @@ def test_every_question_type_round_trip(app, client, session, staff, as_staff, c
     staff member reads them and opens the filed PDF."""
     from sample_files import PDF
 
-    from app.staff.builder import TYPE_LABELS
+    from app.questionnaires.builder import TYPE_LABELS
 
     assert {kind for _l, kind, *_rest in EVERY_TYPE} == set(TYPE_LABELS)
     as_staff(staff.lawyer)

@@ -9,11 +9,12 @@ the database changes. New routes are covered by themselves: an unknown URL argum
 test until it is added to ARGUMENTS below.
 
 A few pages are open to every staff member because they list the firm's own things or only
-what the viewer may see (OPEN_TO_STAFF). They may answer 200, but must not show anything of
-the other lawyer's dossier nor its client's details (phone, company); their POSTs (creating a
-client, a questionnaire) are open to all staff on purpose and are tested in their own
-modules, so only their GET is tried here. The client list is open, but a client's own page
-and resending its invitation are not: the other lawyer's client is a 404 there.
+what the viewer may see (OPEN_TO_STAFF, in tests/security/world.py). They may answer 200,
+but must not show anything of the other lawyer's dossier nor its client's details (phone,
+company); their POSTs (creating a client, a questionnaire) are open to all staff on purpose
+and are tested in their own modules, so only their GET is tried here. The client list is
+open, but a client's own page and resending its invitation are not: the other lawyer's
+client is a 404 there.
 
 Who may manage a client follows from the dossiers one sees, so a route that links a client
 or company to a dossier changes who may manage it. Every staff POST is therefore also tried
@@ -21,66 +22,24 @@ on the staff member's OWN dossier with the other lawyer's client and company in 
 that names one: afterwards their pages are still a 404 and no link was made.
 """
 import pytest
-from helpers import csrf_token, login
-from sqlalchemy import text
-from sqlmodel import SQLModel, select
+from helpers import csrf_token, differences, login, snapshot
+from security.world import ADMIN_ONLY_PREFIXES, OPEN_TO_STAFF
+from sqlmodel import select
 from twostep_helpers import login_staff
 from werkzeug.routing import AnyConverter
 
 from app.models import (
     CAT_CORRESPONDENCE,
-    Document,
     DossierClient,
     DossierCompany,
-    Message,
     OutgoingMail,
     ProgressStep,
-    Questionnaire,
-    QuestionnaireAssignment,
     utcnow,
 )
-from app.questionnaires.definition import new_version
 
 OTHER_NUMBER = "2026-0999"
 SECRET_WORDS = (OTHER_NUMBER, "Geheime koopakte", "Vertrouwelijk onderwerp",
                 "Scheiding Bakker", "+31 6 12345678", "+31612345678", "Holding Geheim")
-
-# Pages every staff member may open: they hold the firm's lists (clients, questionnaire
-# definitions) or only what the viewer may see. GET only; see the module's docstring.
-OPEN_TO_STAFF = {
-    "staff.index": "the start page",
-    "staff.dossiers": "lists only the dossiers the viewer may see",
-    "staff.dossier_new": "any staff member who acts for a lawyer may start a dossier",
-    "staff.clients": "the firm's client list (name and e-mail only) is open to all staff",
-    "staff.client_new": "creating a client is open to all staff",
-    "staff.company_new": "creating a company client is open to all staff",
-    "staff.inbox": "lists only messages in dossiers the viewer may see",
-    "staff.message_counter": "the character counter of the message form (no record)",
-    "staff.questionnaires": "the firm's questionnaire definitions",
-    "staff.create_questionnaire": "the firm's questionnaire definitions",
-    "staff.questionnaire_builder": "a definition holds no client data",
-    "staff.save_details": "a definition holds no client data",
-    "staff.add_step": "a definition holds no client data",
-    "staff.edit_step": "a definition holds no client data",
-    "staff.move_step": "a definition holds no client data",
-    "staff.delete_step": "a definition holds no client data",
-    "staff.add_question": "a definition holds no client data",
-    "staff.edit_question": "a definition holds no client data",
-    "staff.move_question": "a definition holds no client data",
-    "staff.delete_question": "a definition holds no client data",
-    "staff.preview": "a definition holds no client data",
-    "staff.preview_step": "a definition holds no client data",
-    "staff.preview_conditions": "a definition holds no client data",
-    "staff.choose_dossier": "lists only the dossiers the viewer may send to",
-    "staff.sent_questionnaires": "lists only questionnaires in dossiers the viewer may see",
-    "staff.audit_log": "shows only events of dossiers the viewer may see, and their own",
-    "staff.audit_log_export": "the same events as CSV",
-    "staff.delegations": "shows the viewer's own delegations",
-}
-ADMIN_ONLY_PREFIXES = ("staff.settings", "staff.staff_account")
-# Tables whose rows a refused request may still add: the login itself, its session, and
-# the audit trail of what was asked.
-VOLATILE = {"auditevent", "loginsession", "throttleevent"}
 
 
 @pytest.fixture
@@ -93,30 +52,22 @@ def other(session, make, staff):
                      company_main=True)
     dossier = make.dossier(clients=[piet], companies=[holding], lawyer=staff.other_lawyer,
                            number=OTHER_NUMBER, description="Scheiding Bakker")
-    document = Document(dossier_id=dossier.id, category=CAT_CORRESPONDENCE,
-                        title="Geheime koopakte", filename="akte.pdf",
-                        content_type="application/pdf", size=4, sha256="0" * 64,
-                        storage_key="b" * 32, uploaded_by_id=staff.other_lawyer.id)
-    message = Message(dossier_id=dossier.id, sender_id=piet.id, from_client=True,
-                      subject="Vertrouwelijk onderwerp", body="Alleen voor mr. Bakker",
-                      sent_at=utcnow())
+    document = make.document(dossier, CAT_CORRESPONDENCE, "Geheime koopakte", "akte.pdf",
+                             by=staff.other_lawyer)
+    message = make.message(dossier, piet, from_client=True, subject="Vertrouwelijk onderwerp",
+                           body="Alleen voor mr. Bakker")
     step = ProgressStep(dossier_id=dossier.id, position=0, title_nl="Intake", title_en="Intake")
-    questionnaire = Questionnaire(title="Intake", created_by_id=staff.other_lawyer.id)
     mail = OutgoingMail(recipient=piet.email, subject="Uw account", body_text="-",
                         body_html="-", attempts=1, failed_at=utcnow())  # given up on
-    session.add_all([document, message, step, questionnaire, mail])
-    session.flush()
-    version = new_version(session, questionnaire, title="Intake", definition={"steps": [
-        {"title": "Stap", "questions": [{"id": "naam", "type": "text", "label": "Naam"}]}]})
-    session.flush()
-    assignment = QuestionnaireAssignment(version_id=version.id, dossier_id=dossier.id,
-                                         client_id=piet.id, sent_by_id=staff.other_lawyer.id)
-    session.add(assignment)
+    session.add_all([step, mail])
     session.commit()
+    version = make.version({"steps": [{"title": "Stap", "questions": [
+        {"id": "naam", "type": "text", "label": "Naam"}]}]}, by=staff.other_lawyer)
+    assignment = make.assignment(piet, dossier, version=version, by=staff.other_lawyer)
     return {
         "dossier_id": dossier.id, "document_id": document.id, "message_id": message.id,
         "assignment_id": assignment.id, "user_id": piet.id, "step_id": step.id,
-        "questionnaire_id": questionnaire.id, "number": 1, "question_id": "naam",
+        "questionnaire_id": version.questionnaire_id, "number": 1, "question_id": "naam",
         "code": "closed", "client": piet, "company_account": kees, "company_id": holding.id,
         "mail_id": mail.id,
     }
@@ -146,24 +97,6 @@ def url_for_rule(rule, values):
             pytest.fail(f"{rule.rule}: no value for URL argument <{name}>; add it to the "
                         "`other` fixture of tests/staff/test_role_matrix.py")
     return rule.build(args, append_unknown=False)[1]
-
-
-def snapshot(session):
-    """Every row of every table but the volatile ones, to compare before and after."""
-    session.expire_all()
-    state = {}
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in VOLATILE:
-            continue
-        rows = session.execute(text(f'SELECT * FROM "{table.name}"')).all()
-        state[table.name] = sorted(repr(tuple(row)) for row in rows)
-    session.rollback()
-    return state
-
-
-def changed_tables(before, after):
-    """The tables whose rows differ between two snapshots."""
-    return sorted(name for name in before if before[name] != after.get(name))
 
 
 def probe(client, rule, method, url):
@@ -217,7 +150,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(app, session, other):
         if response.status_code != 302 or "/inloggen" not in response.headers["Location"]:
             problems.append(f"{method} {url}: {response.status_code}")
     assert problems == [], "\n".join(problems)
-    assert changed_tables(before, snapshot(session)) == []
+    assert differences(before, snapshot(session)) == {}
 
 
 def test_a_client_of_the_dossier_reaches_no_staff_url(app, session, other):
@@ -232,7 +165,7 @@ def test_a_client_of_the_dossier_reaches_no_staff_url(app, session, other):
         if response.status_code != 404:
             problems.append(f"{method} {url}: {response.status_code}")
     assert problems == [], "\n".join(problems)
-    assert changed_tables(before, snapshot(session)) == []
+    assert differences(before, snapshot(session)) == {}
 
 
 @pytest.mark.parametrize("who", ["idle_secretary", "lawyer", "secretary"])
@@ -246,7 +179,7 @@ def test_staff_without_rights_are_refused_everywhere(app, session, staff, other,
     before = snapshot(session)
     problems = problems_of(who, client, app, other, open_ok=True)
     assert problems == [], "\n".join(problems)
-    assert changed_tables(before, snapshot(session)) == []
+    assert differences(before, snapshot(session)) == {}
 
 
 def test_the_admin_sees_the_other_dossier(app, session, staff, other):
@@ -305,7 +238,7 @@ def test_the_other_lawyers_clients_are_a_404_outside_the_list(app, session, staf
             "status": "in_progress", "lawyer": str(staff.lawyer.id),
             query.split("=")[0]: query.split("=")[1]})
         assert response.status_code == 404, query
-    assert changed_tables(before, snapshot(session)) == []
+    assert differences(before, snapshot(session)) == {}
 
 
 def test_the_admin_and_the_handling_lawyer_open_the_client(app, session, staff, other):

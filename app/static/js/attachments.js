@@ -1,7 +1,10 @@
-// "+ Bijlagen": a dialog to choose files (Bladeren, or drag and drop), list them with a
-// cross to drop one, "+ Meer toevoegen", then "Upload [x] bestanden". The chosen files go
-// into the message form's own file input, so the server sees one ordinary form post, the
-// same as without JavaScript. Event delegation: htmx may swap the form in at any time.
+// Choosing files for a form, on both sides. A picker is one of two kinds:
+// - a client's "+ Bijlagen" dialog: choose files (Bladeren, or drag and drop), list them with
+//   a cross to drop one, "+ Meer toevoegen", then "Upload [x] bestanden";
+// - a staff member's upload zone: drop many files at once (or Bladeren); each is listed with
+//   a cross and, when publishing, a title to change.
+// The chosen files go into the form's own file input, so the server sees one ordinary form
+// post, the same as without JavaScript. Event delegation: htmx may swap a form in at any time.
 (function () {
   "use strict";
   function supported() {
@@ -15,12 +18,17 @@
   if (!supported()) { return; }  // the plain file input stays in charge
   document.documentElement.classList.add("js");
 
-  var chosen = new WeakMap();  // dialog -> the files chosen so far
+  var PICKER = "dialog.attach-dialog, [data-upload-zone]";
+  var chosen = new WeakMap();  // picker -> [{file, title}] chosen so far
   var openers = new WeakMap();  // dialog -> the button that opened it
 
-  function filesOf(dialog) {
-    if (!chosen.has(dialog)) { chosen.set(dialog, []); }
-    return chosen.get(dialog);
+  function itemsOf(picker) {
+    if (!chosen.has(picker)) { chosen.set(picker, []); }
+    return chosen.get(picker);
+  }
+
+  function isDialog(picker) {
+    return picker instanceof HTMLDialogElement;
   }
 
   function fill(template, values) {
@@ -36,14 +44,20 @@
     return mb >= 1 ? format(mb) + " MB" : format(Math.max(bytes / 1024, 0.1)) + " kB";
   }
 
-  function usedBytes(dialog) {
-    var form = dialog.closest("form");
+  function stem(name) {
+    var dot = name.lastIndexOf(".");
+    return dot > 0 ? name.slice(0, dot) : name;
+  }
+
+  // What a draft holds already counts towards the room of one message.
+  function usedBytes(picker) {
+    var form = picker.closest("form");
     var list = form && form.querySelector("#attachments");
     return list ? Number(list.dataset.usedBytes || 0) : 0;
   }
 
-  function problemWith(dialog, file, pending) {
-    var data = dialog.dataset;
+  function problemWith(picker, file, pending) {
+    var data = picker.dataset;
     var dot = file.name.lastIndexOf(".");
     var extension = dot >= 0 ? file.name.slice(dot).toLowerCase() : "";
     if (data.extensions.split(",").indexOf(extension) < 0) {
@@ -52,58 +66,83 @@
     if (file.size > Number(data.maxFile)) {
       return fill(data.tooLarge, {name: file.name});
     }
-    if (usedBytes(dialog) + pending + file.size > Number(data.maxMessage)) {
+    if (usedBytes(picker) + pending + file.size > Number(data.maxTotal)) {
       return fill(data.noRoom, {name: file.name});
     }
     return null;
   }
 
-  function add(dialog, files) {
-    var list = filesOf(dialog);
-    var errors = dialog.querySelector("[data-errors]");
+  function add(picker, files) {
+    var items = itemsOf(picker);
+    var errors = picker.querySelector("[data-errors]");
     errors.textContent = "";
     Array.prototype.forEach.call(files, function (file) {
-      var same = list.some(function (f) {
+      var same = items.some(function (item) {
+        var f = item.file;
         return f.name === file.name && f.size === file.size && f.lastModified === file.lastModified;
       });
       if (same) { return; }
-      var pending = list.reduce(function (sum, f) { return sum + f.size; }, 0);
-      var problem = problemWith(dialog, file, pending);
+      var pending = items.reduce(function (sum, item) { return sum + item.file.size; }, 0);
+      var problem = problemWith(picker, file, pending);
       if (problem) {
-        var item = document.createElement("li");
-        item.textContent = problem;
-        errors.appendChild(item);
+        var line = document.createElement("li");
+        line.textContent = problem;
+        errors.appendChild(line);
       } else {
-        list.push(file);
+        items.push({file: file, title: stem(file.name)});
       }
     });
-    render(dialog);
+    render(picker);
   }
 
-  function render(dialog) {
-    var list = filesOf(dialog);
-    var selection = dialog.querySelector("[data-selection]");
+  // The form's own input gets exactly the listed files, in the listed order.
+  function sync(picker) {
+    var input = picker.closest("form").elements[picker.dataset.input || "files"];
+    var transfer = new DataTransfer();
+    itemsOf(picker).forEach(function (item) { transfer.items.add(item.file); });
+    input.files = transfer.files;
+  }
+
+  function render(picker) {
+    var items = itemsOf(picker);
+    var selection = picker.querySelector("[data-selection]");
     selection.textContent = "";
-    list.forEach(function (file, index) {
-      var item = document.createElement("li");
+    items.forEach(function (item, index) {
+      var line = document.createElement("li");
       var name = document.createElement("span");
       name.className = "file-name";
-      name.textContent = file.name + " (" + sizeText(file.size) + ")";
+      name.textContent = item.file.name + " (" + sizeText(item.file.size) + ")";
+      line.appendChild(name);
+      if (picker.dataset.titles) {
+        var title = document.createElement("input");
+        title.type = "text";
+        title.name = picker.dataset.titles;
+        title.value = item.title;
+        title.maxLength = 255;
+        title.dataset.index = String(index);
+        title.setAttribute("aria-label", fill(picker.dataset.titleLabel, {name: item.file.name}));
+        line.appendChild(title);
+      }
       var cross = document.createElement("button");
       cross.type = "button";
       cross.className = "remove-file";
       cross.dataset.index = String(index);
-      cross.setAttribute("aria-label", fill(dialog.dataset.remove, {name: file.name}));
+      cross.setAttribute("aria-label", fill(picker.dataset.remove, {name: item.file.name}));
       cross.textContent = "×";
-      item.appendChild(name);
-      item.appendChild(cross);
-      selection.appendChild(item);
+      line.appendChild(cross);
+      selection.appendChild(line);
     });
-    var upload = dialog.querySelector("[data-upload]");
-    upload.disabled = list.length === 0;
-    upload.textContent = fill(list.length === 1 ? dialog.dataset.uploadOne
-                                                : dialog.dataset.uploadMany, {n: list.length});
-    dialog.querySelector("[data-more]").hidden = list.length === 0;
+    if (!isDialog(picker)) {  // a zone's files go with the form as they are listed
+      var hint = picker.querySelector("[data-title-hint]");
+      if (hint) { hint.hidden = items.length === 0; }
+      sync(picker);
+      return;
+    }
+    var upload = picker.querySelector("[data-upload]");
+    upload.disabled = items.length === 0;
+    upload.textContent = fill(items.length === 1 ? picker.dataset.uploadOne
+                                                 : picker.dataset.uploadMany, {n: items.length});
+    picker.querySelector("[data-more]").hidden = items.length === 0;
   }
 
   function reset(dialog) {
@@ -122,65 +161,79 @@
   }
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest("button");
-    if (!target) { return; }
-    if (target.dataset.attachOpen) {
-      open(target);
+    var button = event.target.closest("button");
+    if (!button) { return; }
+    if (button.dataset.attachOpen) {
+      open(button);
       return;
     }
-    var dialog = target.closest("dialog.attach-dialog");
-    if (!dialog) { return; }
-    if (target.hasAttribute("data-browse")) {
-      dialog.querySelector("[data-picker]").click();
-    } else if (target.hasAttribute("data-cancel")) {
-      dialog.close();
-    } else if (target.classList.contains("remove-file")) {
-      filesOf(dialog).splice(Number(target.dataset.index), 1);
-      render(dialog);
-      var next = dialog.querySelector(".remove-file") || dialog.querySelector("[data-browse]");
+    var picker = button.closest(PICKER);
+    if (!picker) { return; }
+    if (button.hasAttribute("data-browse")) {
+      picker.querySelector("[data-picker]").click();
+    } else if (button.hasAttribute("data-cancel")) {
+      picker.close();
+    } else if (button.classList.contains("remove-file")) {
+      itemsOf(picker).splice(Number(button.dataset.index), 1);
+      render(picker);
+      var next = picker.querySelector(".remove-file") || picker.querySelector("[data-browse]");
       next.focus();
-    } else if (target.hasAttribute("data-upload")) {
+    } else if (button.hasAttribute("data-upload")) {
       // Hand the chosen files to the form's own input; the click then submits the form.
-      var transfer = new DataTransfer();
-      filesOf(dialog).forEach(function (file) { transfer.items.add(file); });
-      dialog.closest("form").elements.files.files = transfer.files;
-      dialog.classList.add("uploading");
+      sync(picker);
+      picker.classList.add("uploading");
     }
   });
 
   document.addEventListener("change", function (event) {
-    if (!event.target.matches("dialog.attach-dialog [data-picker]")) { return; }
-    add(event.target.closest("dialog"), event.target.files);
+    var picker = event.target.closest && event.target.closest(PICKER);
+    if (!picker || !event.target.matches("[data-picker]")) { return; }
+    add(picker, event.target.files);
     event.target.value = "";
   });
 
-  // Drag and drop: onto the drop zone, or anywhere in the dialog (a file dropped beside
-  // the zone must not make the browser leave the page to show it).
-  function dropZoneOf(event) {
-    var dialog = event.target.closest && event.target.closest("dialog.attach-dialog");
-    return dialog ? dialog.querySelector("[data-drop-zone]") : null;
+  // A changed title is kept when more files are added later.
+  document.addEventListener("input", function (event) {
+    var zone = event.target.closest && event.target.closest("[data-upload-zone]");
+    if (!zone || !event.target.dataset.index || event.target.type !== "text") { return; }
+    var item = itemsOf(zone)[Number(event.target.dataset.index)];
+    if (item) { item.title = event.target.value; }
+  });
+
+  // Drag and drop: onto the drop zone, anywhere in an open dialog, or anywhere in the form
+  // of an upload zone (the only zone of the page: anywhere on it). A file dropped beside
+  // the zone must not make the browser leave the page to show it.
+  function pickerFor(event) {
+    var target = event.target.closest ? event.target : null;
+    var dialog = target && target.closest("dialog.attach-dialog");
+    if (dialog) { return dialog; }
+    var form = target && target.closest("form");
+    var zone = form && form.querySelector("[data-upload-zone]");
+    if (zone) { return zone; }
+    var zones = document.querySelectorAll("[data-upload-zone]");
+    return zones.length === 1 ? zones[0] : null;
   }
   ["dragenter", "dragover"].forEach(function (type) {
     document.addEventListener(type, function (event) {
-      var zone = dropZoneOf(event);
-      if (!zone) { return; }
+      var picker = pickerFor(event);
+      if (!picker) { return; }
       event.preventDefault();
       if (event.dataTransfer) { event.dataTransfer.dropEffect = "copy"; }
-      zone.classList.add("drag-over");
+      picker.querySelector("[data-drop-zone]").classList.add("drag-over");
     });
   });
   document.addEventListener("dragleave", function (event) {
-    var zone = dropZoneOf(event);
-    if (zone && !zone.closest("dialog").contains(event.relatedTarget)) {
-      zone.classList.remove("drag-over");
+    var picker = pickerFor(event);
+    if (picker && !picker.contains(event.relatedTarget)) {
+      picker.querySelector("[data-drop-zone]").classList.remove("drag-over");
     }
   });
   document.addEventListener("drop", function (event) {
-    var zone = dropZoneOf(event);
-    if (!zone) { return; }
+    var picker = pickerFor(event);
+    if (!picker) { return; }
     event.preventDefault();
-    zone.classList.remove("drag-over");
-    if (event.dataTransfer) { add(zone.closest("dialog"), event.dataTransfer.files); }
+    picker.querySelector("[data-drop-zone]").classList.remove("drag-over");
+    if (event.dataTransfer) { add(picker, event.dataTransfer.files); }
   });
 
   // Escape (the dialog's own "cancel") and Annuleer both drop the choice; focus goes back.
