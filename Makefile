@@ -23,9 +23,10 @@ run: install
 	$(FLASK) demo
 	PORT=$(PORT) $(FLASK) serve --port $(PORT)
 
-# One test process per core (pytest-xdist); a file's tests stay together in one process.
+# One test process per core (pytest-xdist); a file's tests stay together in one process. The
+# slowest tests are listed at the end, to see what a CI run spends its time on.
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .
