@@ -25,6 +25,8 @@ def record(db, action, *, actor=None, target=None, dossier_id=None, **detail):
     A secretary always acts on behalf of a lawyer: in a dossier that is the dossier's lawyer,
     unless the caller names one (a message sent "namens").
     """
+    # current_user is a proxy: record the row behind it ("user", not "localproxy").
+    actor, target = (getattr(x, "_get_current_object", lambda x=x: x)() for x in (actor, target))
     if (detail.get("on_behalf_of") is None and dossier_id is not None
             and getattr(actor, "role", None) == ROLE_SECRETARY):
         dossier = db.get(Dossier, dossier_id)

@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 from functools import cache
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, flash, g, redirect, request, url_for
@@ -289,7 +290,12 @@ def load_user(raw):
 
 def unauthorized():
     """Send anonymous visitors to the login page; htmx requests get HX-Redirect."""
-    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    query = request.query_string.decode("latin-1")
+    here = request.path + ("?" + query if query else "") if request.method == "GET" else None
+    if is_htmx():  # back to the page the fragment was for, not to the bare fragment
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        here = page.path + ("?" + page.query if page.query else "") if page.path else None
+    target = url_for("auth.login", next=here)
     if is_htmx():
         response = hx_redirect(target)
         response.status_code = 401  # says "not signed in"; htmx follows it all the same

@@ -1,6 +1,7 @@
 """Signing in as chapter 1 of the manuals: invitation, set password, forgot password, login."""
 import re
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from helpers import PASSWORD, csrf_token, links_in, login, post_form
@@ -461,3 +462,71 @@ def test_language_choice_takes_effect_after_logout(client, session, make):
     assert "Welcome to the client portal" in client.get("/inloggen").get_data(as_text=True)
     login(client, "jan@example.nl")
     assert "My details" in client.get("/mijn-gegevens").get_data(as_text=True)
+
+
+# ---- issue 16, point 1: after login, a page the user's kind can open, else their start page
+
+def _arrive_logged_out(client, path, htmx_from=None):
+    """Open `path` without a session, as a page or as an htmx request made from the page
+    `htmx_from`; returns the `next` the login page is given."""
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://localhost" + htmx_from} \
+        if htmx_from else {}
+    response = client.get(path, headers=headers)
+    location = response.headers.get("HX-Redirect" if htmx_from else "Location", "")
+    assert response.status_code == (401 if htmx_from else 302), response.status_code
+    assert location.startswith("/inloggen"), location
+    return dict(parse_qsl(urlsplit(location).query)).get("next")
+
+
+def _log_in_with_next(client, session, user, next_):
+    """Log `user` in through the login form carrying `next_` (and the second step for staff);
+    returns where the last answer sends them."""
+    response = post_form(client, "/inloggen", {"email": user.email, "password": PASSWORD,
+                                                "next": next_ or ""})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if user.is_staff:
+        response = post_form(client, "/inloggen/verificatie/app",
+                             {"code": totp_code(user.totp_secret)})
+        assert response.status_code == 302
+    return response.headers["Location"]
+
+
+@pytest.mark.parametrize("kind", ["client", "admin", "lawyer", "secretary"])
+@pytest.mark.parametrize("way_in, own_side", [
+    ("/", "client"),                         # the portal's own address
+    ("/dossiers", "client"),                 # a bookmark of the client side
+    ("/kantoor/clienten", "staff"),          # a bookmark of the staff side
+    ("/no/such/page", None),                 # a bookmark of a page that is gone
+])
+def test_after_login_a_page_of_ones_own_side_else_the_start_page(
+        app, session, make, staff, kind, way_in, own_side):
+    user = make.user(email="jan@example.nl") if kind == "client" else getattr(staff, kind)
+    if user.is_staff:
+        with_app(session, user)
+    make.dossier(clients=[user]) if kind == "client" else None
+    client = app.test_client()
+    next_ = _arrive_logged_out(client, way_in) if own_side else way_in  # gone: a 404 first
+    assert next_ == way_in
+    landed = _log_in_with_next(client, session, user, next_)
+    mine = own_side == ("staff" if user.is_staff else "client")
+    start = "/kantoor/" if user.is_staff else ("/mijn-gegevens" if kind == "client" else "/")
+    assert urlsplit(landed).path == (way_in if mine else start), (kind, way_in, landed)
+    assert client.get(landed, follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["client", "lawyer"])
+def test_a_session_that_ends_during_an_htmx_request_comes_back_to_its_page(
+        app, session, make, staff, kind):
+    """The fragment's own URL is no page to land on: the page it was asked from is."""
+    user = make.user(email="jan@example.nl") if kind == "client" else staff.lawyer
+    if user.is_staff:
+        with_app(session, user)
+    dossier = make.dossier(clients=[user] if kind == "client" else [], lawyer=staff.lawyer)
+    page = (f"/dossiers/{dossier.id}" if kind == "client"
+            else f"/kantoor/dossiers/{dossier.id}")
+    client = app.test_client()
+    next_ = _arrive_logged_out(client, page + "/documenten?pagina=2", htmx_from=page)
+    assert next_ == page
+    landed = _log_in_with_next(client, session, user, next_)
+    assert urlsplit(landed).path == page
+    assert client.get(landed, follow_redirects=True).status_code == 200

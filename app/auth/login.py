@@ -1,12 +1,15 @@
 """Logging a user in, and what the login pages share with Mijn gegevens: where to land, the
 language cookie, the messages of a pause, and checking a two-step code (no views here)."""
 import math
+from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from .. import audit, security, twostep
 from ..models import utcnow
@@ -28,6 +31,41 @@ def landing_for(user, first_time=False):
     if first_time:
         return url_for("account.index")
     return url_for("portal.home")
+
+
+# Areas only one kind of user opens (the others answer 404 to the other kind).
+CLIENT_AREAS = ("portal", "messages", "questionnaires")
+STAFF_AREAS = ("staff",)
+
+
+def safe_next(target):
+    """`target` when it is a path of this site to go to after login, else None."""
+    # Browsers drop tabs and newlines from a URL and read "\\" as "/": "/\t/evil.example"
+    # becomes "//evil.example", another site. A newline in a Location header is a 500.
+    if not target or "\\" in target or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in target):
+        return None
+    parts = urlsplit(target)
+    # Exactly one "/" first: browsers read "///evil.example" as another host, too.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def next_for(user, target):
+    """Where to go after login instead of the user's start page: `target` when it is a safe
+    path of a page this kind of user can open (staff never land on the client's Home, the
+    address "/"), else None."""
+    target = safe_next(target)
+    if target is None:
+        return None
+    try:
+        endpoint, _args = current_app.url_map.bind("").match(urlsplit(target).path, "GET")
+    except (HTTPException, RequestRedirect):  # no such page, or not one to GET
+        return None
+    area = endpoint.split(".")[0] if "." in endpoint else ""
+    if area in (CLIENT_AREAS if user.is_staff else STAFF_AREAS):
+        return None
+    return target
 
 
 def log_in(db, user):

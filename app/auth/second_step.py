@@ -9,7 +9,7 @@ from .. import audit, sms, twostep
 from ..db import get_session
 from . import bp
 from .forms import CodeForm
-from .login import check_code, landing_for, log_in, remember_language, retry_after
+from .login import check_code, landing_for, log_in, next_for, remember_language, retry_after
 
 
 def begin(db, user, next_url):
@@ -85,7 +85,7 @@ def send_login_code():
 
 def _finish(db, user, proved):
     """The second step passed: log in for real, and say what a used code means."""
-    next_url = (twostep.pending() or {}).get("next")
+    next_url = next_for(user, (twostep.pending() or {}).get("next"))
     target = log_in(db, user)  # clears the pending state with the old session
     audit.record(db, "login", actor=user, target=user, method=proved,
                  browser=request.user_agent.string[:300])

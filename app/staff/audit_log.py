@@ -120,7 +120,7 @@ def describe(db, events):
         if isinstance(event.detail, dict) and isinstance(event.detail.get("on_behalf_of"), int):
             user_ids.add(event.detail["on_behalf_of"])
         {"user": user_ids, "document": document_ids, "company": company_ids}.get(
-            event.target_type, set()).add(event.target_id)
+            _kind(event), set()).add(event.target_id)
         dossier_ids.add(event.dossier_id)
     users = _by_id(db, User, user_ids)
     documents = _by_id(db, Document, document_ids)
@@ -154,9 +154,15 @@ def _by_id(db, model, ids):
     return {row.id: row for row in db.exec(select(model).where(model.id.in_(ids)))}
 
 
+def _kind(event):
+    """The kind of row an event is about. Logouts before 2026-12 recorded the proxy of the
+    logged-in user ("localproxy"); the event is never changed, it is read as the user."""
+    return "user" if event.target_type == "localproxy" else event.target_type
+
+
 def _target(event, detail, users, documents, companies):
-    """What the event is about, in words."""
-    kind = event.target_type
+    """What the event is about, in words (never a bare name of a Python type)."""
+    kind = _kind(event)
     if kind == "user" and event.target_id in users:
         user = users[event.target_id]
         return f"{user.name} ({user.email})"
@@ -164,8 +170,8 @@ def _target(event, detail, users, documents, companies):
         return f"{TARGETS['document']}: {documents[event.target_id].title}"
     if kind == "company" and event.target_id in companies:
         return f"{TARGETS['company']}: {companies[event.target_id].name}"
-    if kind:
-        label = str(TARGETS.get(kind, kind))
+    if kind in TARGETS:
+        label = str(TARGETS[kind])
         single = kind == "firmsettings" or event.target_id is None  # one row: no number
         return label if single else f"{label} {event.target_id}"
     if detail.get("code"):  # a dossier status

@@ -35,11 +35,12 @@ def heading(page):
     return page.get_by_role("heading", level=1)
 
 
-def log_in(page, user, password=PASSWORD, language=None, wait=False):
+def log_in(page, user, password=PASSWORD, language=None, wait=False, start="/inloggen"):
     """Fill in the login page (in whichever language it speaks, or first switched to
     `language`) and press its button. `user` is a user or an e-mail address; with `wait`,
-    wait until the next page shows the log-out button."""
-    page.goto("/inloggen")
+    wait until the next page shows the log-out button. `start`: the address opened first
+    (the portal's own address "/" leads to the login page too)."""
+    page.goto(start)
     if language == "en":
         page.get_by_role("button", name="English").click()
     page.locator('input[name="email"]').fill(getattr(user, "email", user))
@@ -62,8 +63,10 @@ def speaks(page, lang, foreign, within="body", ignore=()):
 
 def staff_log_in(page, user, audit=None):
     """Password, then the code of the authenticator app (turned on for `user` already), as
-    staff always log in; with `audit`, the prompt is audited on the way."""
-    log_in(page, user)
+    staff always log in; with `audit`, the prompt is audited on the way. They open the
+    portal's own address, as a bookmark would, and land on the staff start page, not on the
+    client's Home (issue 16, point 1)."""
+    log_in(page, user, start="/")
     expect(page).to_have_url(re.compile(r"/inloggen/verificatie/app$"))
     if audit:
         audit.check("staff two-step prompt")

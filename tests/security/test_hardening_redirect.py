@@ -43,7 +43,7 @@ def test_a_bad_next_leads_to_the_landing_page(client, make, target):
     assert not urlsplit(response.location).netloc
 
 
-@pytest.mark.parametrize("target", ["/dossiers/3", "/berichten?pagina=2#laatste"])
+@pytest.mark.parametrize("target", ["/dossiers/3", "/dossiers?pagina=2#laatste"])
 def test_a_path_of_this_site_is_followed(client, make, target):
     make.user(email="jan@example.nl")
     response = _login_with_next(client, "jan@example.nl", target)

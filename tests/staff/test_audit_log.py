@@ -315,3 +315,32 @@ def test_every_action_the_app_writes_has_a_translated_label(app):
                       "account.email_change_requested": "Wijziging e-mailadres aangevraagd",
                       "account.other_sessions_ended": "Uitgelogd op andere apparaten"}
     assert untranslated == []
+
+
+def test_a_logout_names_the_account_not_a_python_type(app, session, make, staff):
+    """Issue 16, point 5: a logout recorded `current_user`, a proxy, so the log said
+    "localproxy 4". The row behind it is recorded now, and an event written the old way is
+    read as the user it was about. No row of the log shows the name of a Python type."""
+    from helpers import login, post_form
+    from twostep_helpers import login_staff
+    jan = make.user(email="jan@example.nl", name="Jan Klant")
+    browser = app.test_client()
+    assert login(browser, "jan@example.nl").status_code == 302
+    assert post_form(browser, "/uitloggen", {}).status_code == 302
+    logout = session.exec(select(AuditEvent).where(AuditEvent.action == "logout")).one()
+    assert (logout.target_type, logout.target_id) == ("user", jan.id)
+    add_event(session, "logout", actor=jan, ip="192.0.2.8")  # as written before the fix:
+    old = session.exec(select(AuditEvent).where(AuditEvent.ip == "192.0.2.8")).one()
+    session.execute(AuditEvent.__table__.update().where(AuditEvent.id == old.id)
+                    .values(target_type="localproxy", target_id=jan.id))
+    session.commit()
+
+    admin = app.test_client()
+    login_staff(admin, session, staff.admin)
+    page = html_of(admin.get("/kantoor/auditlog"))
+    logouts = [row for row in rows_of(page) if row[2] == "Uitgelogd"]
+    assert len(logouts) == 2
+    assert all("Jan Klant (jan@example.nl)" in row for row in logouts), logouts
+    assert "localproxy" not in page.lower()
+    export = admin.get("/kantoor/auditlog/export.csv").get_data(as_text=True)
+    assert "localproxy" not in export.lower() and export.count("Jan Klant") >= 2
