@@ -1,5 +1,7 @@
 """Command-line tasks: `flask --app wsgi <command>`."""
 import os
+import re
+import sys
 from urllib.parse import urlsplit
 
 import click
@@ -136,6 +138,9 @@ def serve_port(app):
         return 5000
 
 
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+
+
 class RequestHandler(WSGIRequestHandler):
     """The development server's handler, without the Server header naming Werkzeug and its
     version (and Python's) to every visitor."""
@@ -144,6 +149,14 @@ class RequestHandler(WSGIRequestHandler):
         """Send every header but Server."""
         if keyword.lower() != "server":
             super().send_header(keyword, value)
+
+    def log(self, type, message, *args):
+        """Werkzeug colours a request's line by its status with terminal escape codes, also
+        when the log goes to a file or a pipe, where they show as "^[[33m": only on a
+        terminal."""
+        if not sys.stderr.isatty():
+            args = tuple(ANSI_CODES.sub("", arg) if isinstance(arg, str) else arg for arg in args)
+        super().log(type, message, *args)
 
 
 @click.command("serve")

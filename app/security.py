@@ -30,6 +30,9 @@ _DUMMY_HASH = generate_password_hash("not a password")
 
 PASSWORD_RULE = _l("The password must contain at least 8 characters, "
                    "of which at least 1 capital letter and 1 digit.")
+# Said before typing too, since password_problems refuses these as well.
+PASSWORD_ALSO = _l("A very common password, or one that contains your e-mail address, is not "
+                   "accepted either.")
 # Long enough for any passphrase or password manager; short enough that hashing stays cheap.
 PASSWORD_MAX_LENGTH = 1000
 COMMON_PASSWORDS = os.path.join(os.path.dirname(__file__), "data", "common-passwords.txt")

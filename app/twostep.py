@@ -420,9 +420,13 @@ def forget_failures(db, user):
 
 def verify_login(db, user, method, code):
     """What the code given for the second step proved: "app", "sms", "recovery" or
-    "backup", or a problem: "invalid" or "expired". A code that passes is used up."""
+    "backup", or a problem: "invalid", "expired" or "used" (an app code given before). A
+    code that passes is used up."""
     if method == METHOD_APP and user.totp_enabled:
-        return METHOD_APP if accept_totp(db, user, code) else "invalid"
+        if accept_totp(db, user, code):
+            return METHOD_APP
+        # The right code of a time step already used: said as such, and counted as wrong.
+        return "used" if matching_step(user.totp_secret, code) is not None else "invalid"
     if method == METHOD_SMS and user.sms_enabled:
         return check_sms_code(db, user, SMS_LOGIN, user.sms_phone, code) or METHOD_SMS
     if method == METHOD_CODE:

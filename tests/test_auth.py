@@ -4,7 +4,7 @@ from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from helpers import PASSWORD, csrf_token, links_in, login, post_form
+from helpers import PASSWORD, csrf_token, links_in, login, post_form, text_of
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
@@ -530,3 +530,25 @@ def test_a_session_that_ends_during_an_htmx_request_comes_back_to_its_page(
     landed = _log_in_with_next(client, session, user, next_)
     assert urlsplit(landed).path == page
     assert client.get(landed, follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("language, rule, also", [
+    ("nl", "Het wachtwoord dient minimaal 8 tekens te bevatten, waarvan minimaal 1 hoofdletter "
+           "en 1 cijfer.",
+     "Een veelgebruikt wachtwoord, of een wachtwoord waarin uw e-mailadres staat, wordt ook "
+     "niet geaccepteerd."),
+    ("en", "The password must contain at least 8 characters, of which at least 1 capital "
+           "letter and 1 digit.",
+     "A very common password, or one that contains your e-mail address, is not accepted "
+     "either."),
+])
+def test_the_password_hint_names_every_rule_before_typing(app, client, session, make, mailbox,
+                                                          language, rule, also):
+    """Issue 16, point 11: common passwords and ones holding the address were refused after
+    typing without having been named; the manual's rule stays first, in its own words."""
+    make.user(email="jan@example.nl", language=language)
+    post_form(client, "/wachtwoord-instellen", {"email": "jan@example.nl"})
+    link = path_of(links_in(mailbox.deliver(app)[0])[0])
+    page = text_of(client.get(link, headers={"Accept-Language": language},
+                              query_string={"lang": language}))
+    assert f"{rule} {also}" in page, page

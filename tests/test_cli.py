@@ -226,3 +226,30 @@ def test_serve_picks_a_port(app, served, monkeypatch, base_url, env_port, args, 
     assert served == {"host": "127.0.0.1", "port": port}
     assert f"Klantenportaal: http://127.0.0.1:{port}/" in result.output
     assert "jan@example.nl" in result.output  # the demo logins are printed
+
+
+def test_the_development_servers_log_has_no_colour_codes_off_a_terminal(app, caplog):
+    """Issue 16, point 11: `make run | tee run.log` showed "^[[33m" around every 404 line."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from app.cli import RequestHandler
+    server = make_server("127.0.0.1", 0, app, request_handler=RequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with caplog.at_level("INFO", logger="werkzeug"):
+            for path in ("/firm/style.css", "/no/such/page"):  # a 200 and a (yellow) 404
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}")
+                except urllib.error.HTTPError:
+                    pass
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert any("/no/such/page" in line and " 404 " in line for line in lines), lines
+    assert not any("\x1b" in line for line in lines), lines

@@ -172,7 +172,14 @@ def test_totp_code_cannot_be_replayed(client, session, make):
     code = totp_code(secret)
     login(client, "jan@example.nl")
     assert post_form(client, "/inloggen/verificatie/app", {"code": code}).status_code == 302
-    refused_again(client, "/inloggen/verificatie/app", code, "Deze code is onjuist.")
+    # Issue 16, point 11: a replayed code is refused as used, not as wrong.
+    refused_again(client, "/inloggen/verificatie/app", code, "Deze code is al gebruikt.")
+    assert "onjuist" not in text_of(post_form(client, "/inloggen/verificatie/app",
+                                              {"code": code}))
+    # A code that was never right is still "onjuist".
+    wrong = f"{(int(code) + 1) % 1000000:06d}"
+    assert "Deze code is onjuist." in text_of(post_form(client, "/inloggen/verificatie/app",
+                                                        {"code": wrong}))
     # The code of the next period is still fine.
     assert post_form(client, "/inloggen/verificatie/app",
                      {"code": totp_code(secret, 1)}).status_code == 302

@@ -22,6 +22,8 @@ WRONG = {
                             "used before."),
 }
 EXPIRED = _l("This code has expired. Have a new code sent to you.")
+USED = _l("This code has already been used. Wait for the next code in your authenticator app "
+          "and enter that one.")
 
 
 def landing_for(user, first_time=False):
@@ -105,8 +107,8 @@ def retry_after(seconds):
 
 def check_code(db, user, form, method, verify, *, wrong_status=400, failure_event=None):
     """A two-step code posted in `form` (at login, or to set a method up): paused → 429,
-    else `verify(code)` → what it proved ("app", "sms", "recovery", "backup"), or "invalid"
-    or "expired" → counted, `failure_event` audited, committed, `wrong_status`.
+    else `verify(code)` → what it proved ("app", "sms", "recovery", "backup"), or "invalid",
+    "expired" or "used" → counted, `failure_event` audited, committed, `wrong_status`.
 
     Returns (proved, status, wait): proved is None unless the code was right (then the
     failures are forgotten and nothing is committed); wait is the pause in seconds."""
@@ -117,12 +119,12 @@ def check_code(db, user, form, method, verify, *, wrong_status=400, failure_even
         form.form_errors.append(too_many_attempts(wait))
         return None, 429, wait
     proved = verify(form.code.data)
-    if proved not in ("invalid", "expired"):
+    if proved not in ("invalid", "expired", "used"):
         twostep.forget_failures(db, user)
         return proved, 200, 0
     twostep.note_failure(db, user)
     if failure_event:
         audit.record(db, failure_event, target=user, method=method)
     db.commit()
-    form.code.errors.append(EXPIRED if proved == "expired" else WRONG[method])
+    form.code.errors.append({"expired": EXPIRED, "used": USED}.get(proved, WRONG[method]))
     return None, wrong_status, 0

@@ -237,4 +237,5 @@ def set_password(token):
         flash(_("Your password has been set. You are now logged in."), "success")
         return redirect(target)
     return render_template("auth/set_password.html", form=form,
-                           rule=security.PASSWORD_RULE), 400 if form.errors else 200
+                           rule=f"{security.PASSWORD_RULE} {security.PASSWORD_ALSO}"), \
+        400 if form.errors else 200

@@ -50,7 +50,8 @@ def walk_invitation(page, live_server, app, session, make, mailbox, t):
     expect(heading(page)).to_have_text(t["please_set"])
     expect(page.get_by_text(t["rule"])).to_be_visible()
     password = page.get_by_label(t["password"], exact=True)
-    expect(password).to_have_accessible_description(t["rule"])
+    # The manual's rule, then what else is refused (issue 16, point 11), before typing.
+    expect(password).to_have_accessible_description(f'{t["rule"]} {t["rule_also"]}')
     speaks(page, t["lang"], FOREIGN[t["lang"]])
 
     # A bad password: a clear message, and nothing changes.
