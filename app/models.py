@@ -374,6 +374,10 @@ class NotificationItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=20)  # "document", "message" or "questionnaire"
+    # What it is about ("message", "assignment", "document"): an item its user has already
+    # seen by the time the batch goes out is left out of the mail.
+    target_type: str | None = Field(default=None, max_length=20)
+    target_id: int | None = None
     created_at: datetime = created()
     mailed_at: datetime | None = when(index=True)
 
@@ -407,4 +411,10 @@ class FirmSettings(SQLModel, table=True):
     upload_mb_per_day: int | None = None  # a client's quota: MB of files in 24 hours
     max_open_drafts: int | None = None  # a client's quota: unsent drafts at once
     sms_countries: str | None = Field(default=None, max_length=300)  # "NL BE DE", SMS codes
+    # How clients reach the firm: on the login page, in every mail and on PDFs.
+    contact_phone: str | None = Field(default=None, max_length=32)
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_website: str | None = Field(default=None, max_length=200)
+    contact_address: str | None = Field(default=None, max_length=300)
+    welcome_text: str | None = Field(default=None, max_length=1000)  # on the login page
     updated_at: datetime = created()

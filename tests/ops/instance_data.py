@@ -189,7 +189,8 @@ def fill(app, url):
             OutgoingMail(recipient="jan@example.nl", subject="Nieuw bericht",
                          body_text="tekst", body_html="<p>html</p>", attempts=2,
                          last_error="421 try later", sent_at=utcnow()),
-            NotificationItem(user_id=jan.id, kind="message"),
+            NotificationItem(user_id=jan.id, kind="message", target_type="message",
+                             target_id=first.id),
             AccountInvitation(company_id=company.id, user_id=anna.id, added_by_id=lawyer.id,
                               email="anna@bakkerij.nl", name="Anna"),
             FormKey(user_id=jan.id, key="k" * 32, result="/berichten/1"),
@@ -200,7 +201,10 @@ def fill(app, url):
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
                            logo_type="image/png", max_file_mb=50,
-                           upload_mb_per_day=500, max_open_drafts=5, sms_countries="NL BE"))
+                           upload_mb_per_day=500, max_open_drafts=5, sms_countries="NL BE",
+                           contact_phone="+31 20 123 4567", contact_email="info@kantoor.nl",
+                           contact_website="www.kantoor.nl", contact_address="Herengracht 1\n1015 BA Amsterdam",
+                           welcome_text="Welkom."))
         s.commit()
     engine.dispose()
     return [d.storage_key for d in documents] + [logo]
