@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import safe_join
 
-from . import db
+from . import dates, db
 from .audit import configure_logging
 from .config import Default
 from .extensions import babel, csrf, mail
@@ -40,6 +40,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    dates.init_app(app)  # the filters `date` and `datetime`, after Flask-Babel's
     app.jinja_env.globals["get_locale"] = get_locale
     app.url_defaults(version_static_urls)
     from . import security

@@ -1,11 +1,11 @@
-"""The firm's colour and logo at two public, cacheable URLs (`/firm/style.css`, `/firm/logo`)."""
-from flask import Blueprint, abort, current_app, request, send_file
+"""The firm's colour and logo at two public, cacheable URLs (`/firm/style.css`, `/firm/logo`),
+and the icon browsers ask for (`/favicon.ico`): the logo, else the portal's own."""
+from flask import Blueprint, abort, current_app, request, send_file, send_from_directory
 
-from . import storage
-from .firm import current, readable_on
+from .firm import LOGO_TYPES, current, logo_file, readable_on
 
-LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
 CACHE_FOREVER = "public, max-age=31536000, immutable"
+DEFAULT_ICON = "favicon.ico"  # in app/static/, beside favicon.svg
 
 bp = Blueprint("firm", __name__, url_prefix="/firm")
 
@@ -24,17 +24,37 @@ def stylesheet():
 @bp.get("/logo")
 def logo():
     """The firm's logo (PNG or JPEG), or 404 when there is none."""
-    firm = current()
-    if not firm.logo_key or firm.logo_type not in LOGO_TYPES:
-        abort(404)
-    try:
-        path = storage.path_for(firm.logo_key)
-        response = send_file(path, mimetype=firm.logo_type, max_age=0, conditional=True,
-                             download_name=f"logo.{LOGO_TYPES[firm.logo_type]}")
-    except (FileNotFoundError, ValueError):
+    response = _logo_response()
+    if response is None:
         abort(404)
     _cache(response)
     return response
+
+
+def favicon():
+    """/favicon.ico, which browsers ask for when a page names no icon: the firm's logo, else
+    the portal's icon (not cached, as every page outside /static/ and /firm/; pages name a
+    versioned icon instead)."""
+    return _logo_response() or send_from_directory(
+        current_app.static_folder, DEFAULT_ICON, mimetype="image/vnd.microsoft.icon",
+        max_age=0)
+
+
+# At the root, outside this blueprint's /firm prefix: where browsers look for it.
+bp.record_once(lambda state: state.app.add_url_rule("/favicon.ico", "favicon", favicon))
+
+
+def _logo_response():
+    """The logo's file (answering conditional requests), or None when there is none."""
+    found = logo_file()
+    if found is None:
+        return None
+    path, content_type = found
+    try:
+        return send_file(path, mimetype=content_type, max_age=0, conditional=True,
+                         download_name=f"logo.{LOGO_TYPES[content_type]}")
+    except FileNotFoundError:  # removed just now, by a new logo
+        return None
 
 
 def _cache(response):

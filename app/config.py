@@ -8,6 +8,14 @@ class Default:
     # The firm's name, mail sender and upload limits below apply until an admin saves others
     # under Instellingen on the staff side (app/firm.py).
     FIRM_NAME = "Advocatenkantoor Voorbeeld"
+    # How clients reach the firm (login page, every mail), likewise until saved there:
+    # a phone number, an e-mail address, a website ("www.kantoor.nl"), a postal address
+    # (lines separated by "\n") and a welcome text for the login page. None: not shown.
+    FIRM_PHONE = None
+    FIRM_EMAIL = None
+    FIRM_WEBSITE = None
+    FIRM_ADDRESS = None
+    FIRM_WELCOME_TEXT = None
     # Links in mails are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = f"http://127.0.0.1:{PORT}"
     SECRET_KEY = None  # create_app() generates and keeps one in instance/ when unset

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from xhtml2pdf import pisa
 
-from . import security
+from . import firm, security
 from .invitations import create_company, create_user, send_invitation
 from .models import (
     CAT_CORRESPONDENCE,
@@ -20,6 +20,7 @@ from .models import (
     DossierClient,
     DossierCompany,
     DossierStatus,
+    FirmSettings,
     Message,
     ProgressStep,
     Questionnaire,
@@ -103,9 +104,25 @@ def _staff(db, email, name, role, phone):
     return user
 
 
+def _firm_contact(db):
+    """How clients reach the demo firm, and its welcome on the login page (Instellingen);
+    its name stays the configuration's (FIRM_NAME)."""
+    db.add(FirmSettings(
+        id=firm.SETTINGS_ID, contact_phone="+31201234567",
+        contact_email="info@kantoor.example.nl", contact_website="https://kantoor.example.nl",
+        contact_address="Keizersgracht 123\n1015 CJ Amsterdam",
+        welcome_text="Via dit portaal volgt u uw dossiers, leest en downloadt u wat wij u "
+                     "sturen, levert u stukken aan en stelt u ons veilig uw vragen.\n\n"
+                     "Heeft u nog geen wachtwoord, of bent u het vergeten? Kies dan "
+                     "\u201cInstellen wachtwoord\u201d."))
+    db.flush()
+    firm.forget()  # mail 1 of the invitation below shows these details
+
+
 def load_demo(db):
     """Fill an empty database with the demo firm."""
     default_statuses(db)
+    _firm_contact(db)
     admin = _staff(db, "admin@kantoor.example.nl", "Beheerder", ROLE_ADMIN,
                    "+31612340001")
     lawyer = _staff(db, "mr.jansen@kantoor.example.nl", "mr. P. Jansen", ROLE_LAWYER,

@@ -1,17 +1,24 @@
 """The firm's effective settings: what an admin saved under Instellingen, else the configuration."""
 import hashlib
+import os
+import re
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app, g
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.local import LocalProxy
 
+from . import storage
 from .db import get_session
 from .models import FirmSettings
+from .phone import PhoneError, display_phone, normalise_phone
 
 SETTINGS_ID = 1
 MB = 1024 * 1024
+LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg"}  # a logo's type: its extension
+
 
 @dataclass(frozen=True)
 class Firm:
@@ -28,12 +35,57 @@ class Firm:
     upload_mb_per_day: int  # a client's storage quota (app/quota.py)
     max_open_drafts: int
     sms_countries: tuple  # country codes whose mobile numbers may receive SMS codes
+    # How clients reach the firm (None: not shown), and the login page's welcome text.
+    phone: str | None = None  # E.164 as the settings store it
+    email: str | None = None
+    website: str | None = None  # "https://www.kantoor.nl" (older rows: "www.kantoor.nl")
+    address: str | None = None  # lines separated by "\n"
+    welcome_text: str | None = None
 
     @property
     def version(self):
         """Changes whenever the colour or the logo changes: it keeps cached copies fresh."""
         text = f"{self.colour}|{self.logo_key}"
         return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+    @property
+    def has_contact(self):
+        """True when there is any way to reach the firm to show."""
+        return bool(self.phone or self.email or self.website_url or self.address_lines)
+
+    @property
+    def phone_text(self):
+        """The phone number as people read it: +31 20 123 4567."""
+        e164 = phone_e164(self.phone)
+        return display_phone(e164) if e164 else self.phone
+
+    @property
+    def phone_uri(self):
+        """A tel: link to the number, or None when it is no number a phone can dial."""
+        e164 = phone_e164(self.phone)
+        return f"tel:{e164}" if e164 else None
+
+    @property
+    def website_url(self):
+        """The website as a link (https:// when it has no scheme); None unless http(s)."""
+        return website_url(self.website) if self.website else None
+
+    @property
+    def website_text(self):
+        """The website as people read it: www.kantoor.nl, without https:// or a last /."""
+        url = self.website_url
+        return url.split("://", 1)[1].rstrip("/") if url else None
+
+    @property
+    def welcome_paragraphs(self):
+        """The login page's welcome text, paragraph by paragraph (a blank line between)."""
+        parts = re.split(r"\n\s*\n", (self.welcome_text or "").replace("\r", ""))
+        return [part.strip() for part in parts if part.strip()]
+
+    @property
+    def address_lines(self):
+        """The postal address, line by line."""
+        return [line.strip() for line in (self.address or "").splitlines() if line.strip()]
 
 
 def row(db=None):
@@ -99,7 +151,55 @@ def effective(saved):
         max_open_drafts=_pick(saved and saved.max_open_drafts, cfg["MAX_OPEN_DRAFTS"]),
         sms_countries=tuple((saved and saved.sms_countries or "").split()
                             or cfg["SMS_COUNTRIES"]),
+        phone=_pick(saved and saved.contact_phone, cfg["FIRM_PHONE"]),
+        email=_pick(saved and saved.contact_email, cfg["FIRM_EMAIL"]),
+        website=_pick(saved and saved.contact_website, cfg["FIRM_WEBSITE"]),
+        address=_pick(saved and saved.contact_address, cfg["FIRM_ADDRESS"]),
+        welcome_text=_pick(saved and saved.welcome_text, cfg["FIRM_WELCOME_TEXT"]),
     )
+
+
+def phone_e164(text):
+    """A phone number in E.164 form, or None when `text` is none (the configuration, or a
+    row written elsewhere, may hold it as typed)."""
+    try:
+        return normalise_phone(text) if text else None
+    except PhoneError:
+        return None
+
+
+# Characters no web address has, typed or not: a link made of them could break out of its
+# attribute or be read as another address.
+_NOT_IN_URL = set(" \t<>\"'\\`{}|^")
+
+
+def website_url(text):
+    """`text` ("www.kantoor.nl", "https://kantoor.nl/contact") as an http(s) URL with a host
+    name, else None: never javascript:, data:, a user name or a bare word."""
+    text = (text or "").strip()
+    url = text if "://" in text else f"https://{text}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    if (parts.scheme.lower() not in ("http", "https") or "." not in host.strip(".")
+            or "@" in parts.netloc or _NOT_IN_URL.intersection(url)
+            or not url.isprintable()):
+        return None
+    return url
+
+
+def logo_file(settings=None):
+    """(path, content type) of the firm's logo on disk, or None when there is none."""
+    settings = settings or current()
+    if not settings.logo_key or settings.logo_type not in LOGO_TYPES:
+        return None
+    try:
+        path = storage.path_for(settings.logo_key)
+    except ValueError:
+        return None
+    return (path, settings.logo_type) if os.path.isfile(path) else None
 
 
 def upload_ceiling_mb():

@@ -30,6 +30,8 @@ _STEPS = 12
 # the mail waits and is retried like after a temporary failure.
 _ABOUT_THE_CONNECTION = {530, 534, 535, 538}
 _LINK = re.compile(r"https?://[^\s<>\"']+")
+LOGO_CID = "firm-logo@klantenportaal"  # the Content-ID of the logo that mails show
+_LOGO_IMG = re.compile(rf'<img src="cid:{re.escape(LOGO_CID)}"[^>]*>')
 
 
 def public_url(endpoint, **values):
@@ -50,9 +52,12 @@ def queue_mail(db, user, template, subject, **context):
     """
     with force_locale(user.language or "nl"):
         settings = firm.current(db)  # the firm's name, colour and logo of Instellingen
-        logo = public_url("firm.logo", v=settings.version) if settings.logo_key else None
+        # Sent along as an inline part (_with_logo): mail clients block remote images, and
+        # the portal may be on an intranet that the reader's mail client cannot reach.
+        logo = f"cid:{LOGO_CID}" if settings.logo_key else None
         context.update(user=user, firm_name=settings.name, firm=settings, firm_logo=logo,
-                       portal_url=public_url("portal.home"))
+                       portal_url=public_url("portal.home"),
+                       queued_at=utcnow())  # a security notice says when the change was made
         row = OutgoingMail(
             recipient=user.email,
             subject=str(subject),
@@ -211,10 +216,38 @@ def backoff(attempts):
 
 def _message(app, row):
     """The mail of `row`, with the Message-ID of its row (the same on every try)."""
-    msg = Message(subject=row.subject, recipients=[row.recipient], body=row.body_text,
-                  html=row.body_html, sender=firm.current().sender)
+    msg = _Mail(subject=row.subject, recipients=[row.recipient], body=row.body_text,
+                html=row.body_html, sender=firm.current().sender)
     msg.msgId = message_id(app, row)
+    _with_logo(msg)
     return msg
+
+
+class _Mail(Message):
+    """Flask-Mail's message; with the logo, multipart/related, so that mail clients show
+    the logo in the text and not also as an attachment (RFC 2387)."""
+
+    def _message(self):
+        mime = super()._message()
+        if self.attachments:  # the logo: mails carry no other attachments
+            mime.set_type("multipart/related")
+            mime.set_param("type", "multipart/alternative")
+        return mime
+
+
+def _with_logo(msg):
+    """Attach the firm's logo as it is now for the HTML part's cid: image; without a logo
+    (removed since the mail was queued) the image goes."""
+    if f"cid:{LOGO_CID}" not in (msg.html or ""):
+        return
+    logo = firm.logo_file()
+    if logo is None:
+        msg.html = _LOGO_IMG.sub("", msg.html)
+        return
+    path, content_type = logo
+    with open(path, "rb") as f:
+        msg.attach(f"logo.{firm.LOGO_TYPES[content_type]}", content_type, f.read(),
+                   "inline", headers={"Content-ID": f"<{LOGO_CID}>"})
 
 
 def message_id(app, row):

@@ -7,11 +7,11 @@ import tempfile
 import zipfile
 
 from flask import render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from . import audit, firm, storage
+from . import audit, dates, firm, storage
 from .access import visible_documents, visible_dossiers, visible_messages
 from .models import (
     CAT_ATTACHMENT,
@@ -266,8 +266,7 @@ def _message_lines(export, message, dossier, files):
     behalf = export.name_of(message.on_behalf_of_id)
     if behalf:
         sender = _("%(sender)s on behalf of %(lawyer)s", sender=sender, lawyer=behalf)
-    when = (format_datetime(message.sent_at, "short") if message.sent_at
-            else _("Draft, not sent"))
+    when = dates.format_datetime(message.sent_at) if message.sent_at else _("Draft, not sent")
     lines = ["=" * 72, f"{_('Dossier')}: {dossier.number}", f"{_('From')}: {sender}",
              f"{_('Date')}: {when}", f"{_('Subject')}: {message.subject}", ""]
     lines += message.body.splitlines() + [""]

@@ -285,9 +285,10 @@ def use_code(db, user, text):
     return None
 
 
-def unused_backup_codes(db, user, texts):
-    """Those of `texts` that are unused backup codes of `user` (for the download)."""
-    rows = _unused_codes(db, user, KIND_BACKUP)
+def unused_among(db, user, kind, texts):
+    """Those of `texts` that are unused codes of `kind` of `user` (for a copy of the codes
+    just shown: the page posts them back, nothing else keeps them in plain text)."""
+    rows = _unused_codes(db, user, kind)
     return [text for text in texts if looks_like_code(text) and any(
         check_password_hash(row.code_hash, normalise_code(text)) for row in rows)]
 

@@ -4,6 +4,12 @@
 
 # The firm's name, shown in the header, on the login page and in every mail.
 FIRM_NAME = "Advocatenkantoor Voorbeeld"
+# How clients reach the firm: on the login page and at the bottom of every mail (an admin
+# can set these under Instellingen too; what is saved there wins).
+# FIRM_PHONE = "020 123 4567"
+# FIRM_EMAIL = "info@kantoor.example.nl"
+# FIRM_WEBSITE = "www.kantoor.example.nl"
+# FIRM_ADDRESS = "Keizersgracht 123\n1015 CJ Amsterdam"
 
 # Where people report a security problem with this portal (see SECURITY.md).
 SECURITY_CONTACT = "security@portaal.example.nl"

@@ -260,6 +260,18 @@ def staff(make, session):
 
 
 @pytest.fixture
+def two_dossiers(make, staff):
+    """Jan in a dossier of mr. Jansen (whose secretary is Els), Kees in one of mr. Bakker:
+    (jan, kees, dossier, other)."""
+    jan = make.user(email="jan@example.nl", name="Jan de Vries")
+    kees = make.user(email="kees@example.nl", name="Kees Klant")
+    dossier = make.dossier(clients=[jan], lawyer=staff.lawyer, number="2026-0042",
+                           description="Geheime zaak")
+    other = make.dossier(clients=[kees], lawyer=staff.other_lawyer, number="2026-0099")
+    return jan, kees, dossier, other
+
+
+@pytest.fixture
 def jan(client, make):
     """Jan de Vries, a client, logged in on `client`."""
     user = make.user(email="jan@example.nl", name="Jan de Vries")

@@ -14,6 +14,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from babel.messages.pofile import read_po
 from flask.cli import FlaskGroup
+from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text, update
 from sqlmodel import SQLModel, select
@@ -22,6 +23,7 @@ from app.models import (
     CAT_ATTACHMENT,
     AuditEvent,
     Document,
+    FirmSettings,
     Message,
     MessageAttachment,
     NotificationItem,
@@ -269,6 +271,36 @@ def find(db, model, *where):
     return db.exec(select(model).where(*where)).first()
 
 
+# ---- the firm's identity (issue 16, point 14)
+
+FIRM_CONTACT = dict(contact_phone="+31201234567", contact_email="info@devries.example",
+                    contact_website="https://www.devries.example/contact",
+                    contact_address="Herengracht 1\n1015 BA Amsterdam",
+                    welcome_text="Welkom bij ons <b>portaal</b>.\n\nHeeft u vragen?\n"
+                                 "Bel ons gerust.")
+
+
+def logo_png(size=(120, 40)):
+    """A real PNG of `size` in a firm's colour."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (122, 31, 43)).save(out, "PNG")
+    return out.getvalue()
+
+
+def firm_details(app, session, **values):
+    """Save the firm's contact details, welcome text and logo (a 120×40 PNG) as an admin
+    would under Instellingen; `values` change or add to them. Returns the FirmSettings row."""
+    with app.app_context():
+        key, _digest, _size = store_bytes(logo_png())
+    row = session.get(FirmSettings, 1) or FirmSettings(id=1)
+    for name, value in {"logo_key": key, "logo_type": "image/png", **FIRM_CONTACT,
+                        **values}.items():
+        setattr(row, name, value)
+    session.add(row)
+    session.commit()
+    return row
+
+
 def links_in(message):
     """The http(s) links in a mail's plain text part."""
     body = message.get_body(("plain",)).get_content()
@@ -419,6 +451,19 @@ def complete(client, assignment):
     fingerprint = re.search(r'name="fingerprint" value="([^"]*)"', html)[1]
     return post_form(client, f"/vragenlijsten/{assignment.id}/voltooien",
                      {"fingerprint": fingerprint})
+
+
+def completed_questionnaire(client, session, make, language="nl"):
+    """A client (klant@example.nl, logged in) who filled in and completed a one-question
+    questionnaire: its assignment."""
+    user = make.user(email="klant@example.nl", language=language)
+    definition = {"steps": [{"title": "Vragen", "questions": [
+        {"id": "naam", "type": "text", "label": "Naam", "required": True}]}]}
+    assignment = assign(session, user, make.dossier(clients=[user]), definition)
+    login(client, "klant@example.nl")
+    assert fill(client, assignment, 1, {"naam": "Klaas"}).status_code == 303
+    assert complete(client, assignment).status_code == 303
+    return assignment
 
 
 def pdf_text(app, document):

@@ -114,12 +114,13 @@ def test_notifications_in_english(client, make):
         client.get(response.location.split("#")[0]))
 
 
-def test_staff_see_no_notifications(client, session, make):
+def test_staff_see_their_own_notifications(client, session, make):
     staff = make.staff(email="mr@kantoor.nl")
     login(client, "mr@kantoor.nl")
     html = client.get("/mijn-gegevens").get_data(as_text=True)
-    assert 'id="verificatie"' in html
-    assert 'id="notificaties"' not in html and 'id="accounts"' not in html
+    assert 'id="verificatie"' in html and 'id="accounts"' not in html
+    # About what clients do (tests/test_notifications.py); no switch for documents.
+    assert 'id="notificaties"' in html and 'name="documents"' not in html
     assert staff.kind == "staff"
 
 

@@ -8,6 +8,9 @@ import sys
 import pytest
 from babel.messages.pofile import read_po
 from helpers import labels_of_other_language, login, post_form, text_of
+from twostep_helpers import with_app
+
+from app import twostep
 
 ROOT = pathlib.Path(__file__).parent.parent
 TEMPLATES = ROOT / "app" / "templates"
@@ -147,3 +150,60 @@ def test_the_python_check_sees_a_plain_string():
     assert _unwrapped_strings('flash("Saved")\nname = StringField("Name")\n'
                               'DataRequired(message=f"Fill {x}")\nflash(_("Ok"))') == [
         "'Saved'", "'Name'", "f'Fill {x}'"]
+
+
+# ---- issue 16, point 6: a page speaks the language of the page before it
+
+def _speaks_only(response, lang, name=""):
+    """`response` is a page in `lang` without a phrase of the other language."""
+    assert f'<html lang="{lang}">' in response.get_data(as_text=True), name
+    text = text_of(response)
+    mixed = [p for p in labels_of_other_language(lang)
+             if p and re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)]
+    assert mixed == [], f"{name} in {lang} shows {mixed}"
+
+
+def test_an_english_invitee_reads_english_after_the_invitation(app, client, make, mailbox):
+    """The language of mail 1 carries on past its own page: "Check your e-mail", the login
+    page and "Set password" speak it too, in a browser that never chose a language."""
+    user = make.user(email="new@example.com", password=None, language="en")
+    token = make.invite(user)
+    _speaks_only(client.get(f"/welkom/{token}"), "en", "invitation")
+    response = post_form(client, f"/welkom/{token}", {"email": "new@example.com"})
+    _speaks_only(client.get(response.location), "en", "link sent")
+    _speaks_only(client.get("/inloggen"), "en", "login")
+    _speaks_only(client.get("/wachtwoord-instellen"), "en", "forgot password")
+    _speaks_only(client.get(f"/welkom/{token}"), "en", "used invitation")
+
+
+@pytest.mark.parametrize("before, after, message", [
+    ("nl", "en", "You are logged out."),
+    ("en", "nl", "U bent uitgelogd."),
+])
+def test_the_logout_message_speaks_the_language_just_chosen(client, session, make, before,
+                                                            after, message):
+    """A language chosen in Mijn gegevens takes effect at logout, its message included."""
+    make.user(email="jan@example.nl", language=before)
+    login(client, "jan@example.nl")
+    post_form(client, "/mijn-gegevens", {"language": after})
+    response = post_form(client, "/uitloggen", {})
+    page = client.get(response.location)
+    assert message in text_of(page)
+    _speaks_only(page, after, "login after logout")
+
+
+def test_the_message_after_the_second_step_speaks_the_accounts_language(app, client, session,
+                                                                        make):
+    """Logging in switches to the account's language, for the message said on the way too."""
+    user = make.user(email="sophie@example.nl", language="en")
+    with_app(session, user)
+    with app.app_context():
+        codes = twostep.new_codes(session, user, twostep.KIND_BACKUP, 3)
+    session.commit()
+    post_form(client, "/taal", {"lang": "nl"})
+    login(client, "sophie@example.nl")
+    response = post_form(client, "/inloggen/verificatie/code", {"code": codes[0]})
+    page = client.get(response.location)
+    assert "You have logged in with a backup code. You have 2 backup codes left." in text_of(
+        page)
+    _speaks_only(page, "en", "home after the second step")

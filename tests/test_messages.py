@@ -15,6 +15,7 @@ from helpers import (
     text_of,
 )
 from sqlmodel import select
+from twostep_helpers import login_staff
 
 from app.models import (
     AuditEvent,
@@ -49,9 +50,14 @@ def test_messages_to_the_firm_without_a_handling_lawyer(client, session, make, j
     assert "Aan: Kantoor Test Vraag" in text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
 
 
-def test_an_empty_tab_says_so(client, dossier):
-    assert "Er zijn nog geen berichten in dit dossier." in text_of(
-        client.get(f"/dossiers/{dossier.id}/berichten"))
+def test_an_empty_tab_says_what_will_appear_and_what_to_do(client, session, jan, dossier):
+    page = text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert ("Er zijn nog geen berichten in dit dossier. Berichten tussen u en ons over dit "
+            "dossier verschijnen hier." in page and "Kies dan Nieuw bericht." in page)
+    # A draft is no message: the tab still says there are none.
+    add_message(session, dossier, jan, from_client=True, sent=False, subject="Half af")
+    page = text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "Niet verzonden Half af" in page and "Er zijn nog geen berichten" in page
 
 
 @pytest.mark.parametrize("which", ["list", "new", "draft", "message", "reply"])
@@ -86,7 +92,8 @@ def test_opening_marks_read_and_the_unread_count_drops(client, session, jan, law
                                                        dossier):
     first = add_message(session, dossier, lawyer, subject="Eerste", body="Regel 1\nRegel 2")
     add_message(session, dossier, lawyer, subject="Tweede")
-    assert "Berichten (2) 2 ongelezen" in text_of(client.get(f"/dossiers/{dossier.id}"))
+    assert "Berichten (2) 2 ongelezen" in text_of(
+        client.get(f"/dossiers/{dossier.id}/correspondentie"))
 
     fragment = client.get(f"/berichten/{first.id}", headers={"HX-Request": "true"})
     html = fragment.get_data(as_text=True)
@@ -252,7 +259,7 @@ def test_enter_in_a_field_saves_a_draft_and_never_sends(client, session, dossier
     page = text_of(client.get(response.location))
     assert "Uw concept is bewaard." in page and BODY.split()[0] in page
     listed = text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
-    assert "Concept kopie stukken" in listed
+    assert "Niet verzonden kopie stukken" in listed
     # The draft is sent from its own page.
     assert send_form(client, f"/concepten/{draft.id}").status_code == 302
     session.refresh(draft)
@@ -265,6 +272,45 @@ def test_an_empty_form_makes_no_draft(client, session, dossier):
                          body="", action="save")
     assert response.status_code == 200
     assert session.exec(select(Message)).all() == []
+
+
+# ---- drafts: the writer's own, "Niet verzonden", never counted as messages (issue 16, 7)
+
+def test_an_attachment_makes_a_draft_that_is_no_message(app, client, session, jan, lawyer,
+                                                        dossier):
+    add_message(session, dossier, lawyer, subject="Concept akte")
+    # "+ Bijlagen" uploads at once: the draft is there before anything is sent.
+    response = send_form(client, f"/dossiers/{dossier.id}/berichten/nieuw", action="upload",
+                         files=[("paspoort.pdf", b"%PDF-1.4 paspoort")])
+    draft = session.exec(select(Message).where(Message.sent_at.is_(None))).one()
+    assert response.location == f"/concepten/{draft.id}"
+    for url in (f"/dossiers/{dossier.id}/correspondentie", f"/dossiers/{dossier.id}/berichten",
+                response.location):
+        page = text_of(client.get(url))
+        assert "Door mij aangeleverd (0) Berichten (1) 1 ongelezen" in page, url
+    listed = client.get(f"/dossiers/{dossier.id}/berichten")
+    page = text_of(listed)
+    # Shown to its writer apart from the messages, and never as "Concept …", a word that
+    # documents such as "Concept akte" carry.
+    assert f"Niet verzonden {SUBJECT}" in page
+    assert re.findall(r"Concept(?! akte)", page) == []
+    assert 'class="unsent"' in listed.get_data(as_text=True)  # set apart in the stylesheet
+    assert "Niet verzonden" in text_of(client.get(response.location))  # its own page says so
+    # The staff side never sees it: not in the inbox, nor among the dossier's messages.
+    staff = app.test_client()
+    login_staff(staff, session, lawyer)
+    assert SUBJECT not in text_of(staff.get("/kantoor/berichten"))
+    assert SUBJECT not in text_of(staff.get(f"/kantoor/dossiers/{dossier.id}/berichten"))
+
+
+def test_drafts_in_english_are_not_sent(app, session, make, lawyer):
+    sophie = make.user(email="sophie@example.nl", language="en")
+    dossier = make.dossier(clients=[sophie], lawyer=lawyer)
+    add_message(session, dossier, sophie, from_client=True, sent=False, subject="Half done")
+    client = app.test_client()
+    login(client, "sophie@example.nl")
+    page = text_of(client.get(f"/dossiers/{dossier.id}/berichten"))
+    assert "Not sent Half done" in page and "Messages (0)" in page and "Draft" not in page
 
 
 # ---- the live counter

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from helpers import login, text_of
+from helpers import html_of, login, text_of
 from sqlmodel import delete, select
 
 from app.models import (
@@ -71,6 +71,90 @@ def test_single_dossier_goes_straight_in(client, make, jan):
     dossier = make.dossier(clients=[jan])
     response = client.get("/dossiers")
     assert response.status_code == 302 and response.location == f"/dossiers/{dossier.id}"
+
+
+def menu_of(response):
+    """The main menu of a page, as HTML."""
+    return re.search(r'<nav\b[^>]*aria-label="Hoofdmenu".*?</nav>', html_of(response), re.S)[0]
+
+
+def test_one_dossier_leads_home_not_round_in_a_circle(client, make, jan):
+    dossier = make.dossier(clients=[jan])
+    for url in (f"/dossiers/{dossier.id}", "/acties", "/mijn-gegevens"):
+        response = client.get(url, follow_redirects=True)
+        assert 'href="/dossiers"' not in menu_of(response) and 'href="/"' in menu_of(response)
+    page = html_of(client.get(f"/dossiers/{dossier.id}"))
+    assert '<p class="back"><a href="/">Home</a></p>' in page and 'href="/dossiers"' not in page
+    # With a second dossier the list is worth a link again.
+    make.dossier(clients=[jan])
+    response = client.get(f"/dossiers/{dossier.id}")
+    assert 'href="/dossiers"' in menu_of(response)
+    assert '<p class="back"><a href="/dossiers">Dossiers</a></p>' in html_of(response)
+
+
+def test_a_company_account_with_one_dossier_counts_it_once(app, make):
+    company = make.company()
+    extra = make.user(email="extra@bedrijf.nl", company=company)
+    dossier = make.dossier(companies=[company], clients=[extra])  # linked twice over
+    client = app.test_client()
+    login(client, "extra@bedrijf.nl")
+    assert client.get("/dossiers").location == f"/dossiers/{dossier.id}"
+    assert 'href="/dossiers"' not in menu_of(client.get(f"/dossiers/{dossier.id}"))
+
+
+def open_tab(response):
+    """The slug of the dossier tab a page shows open."""
+    links = [a for a in re.findall(r"<a\b[^>]*>", html_of(response))
+             if 'id="tab-' in a and 'aria-current="page"' in a]
+    assert len(links) == 1, links
+    return re.search(r'id="tab-([a-z]+)"', links[0])[1]
+
+
+def test_a_dossier_opens_on_the_first_tab_with_unread_items(client, session, make, jan):
+    dossier = make.dossier(clients=[jan])
+    url = f"/dossiers/{dossier.id}"
+    letter = make.document(dossier, CAT_CORRESPONDENCE, title="Brief")
+    session.add(DocumentDownload(document_id=letter.id, user_id=jan.id))
+    session.commit()
+    response = client.get(url)  # nothing unread: Correspondentie
+    assert response.status_code == 200 and open_tab(response) == "correspondentie"
+    invoice = make.document(dossier, CAT_DOCUMENT, title="Declaratie")
+    make.message(dossier, make.staff())
+    assert client.get(url).location == f"{url}/documenten"  # the first, in tab order
+    assert open_tab(client.get(url, follow_redirects=True)) == "documenten"
+    # A tab asked for is kept, unread items elsewhere or not.
+    assert open_tab(client.get(f"{url}/correspondentie")) == "correspondentie"
+    session.add(DocumentDownload(document_id=invoice.id, user_id=jan.id))
+    session.commit()
+    assert client.get(url).location == f"{url}/berichten"
+    assert open_tab(client.get(url, follow_redirects=True)) == "berichten"
+    # Unread letters again: Correspondentie comes first.
+    make.document(dossier, CAT_CORRESPONDENCE, title="Brief 2")
+    response = client.get(url)
+    assert response.status_code == 200 and open_tab(response) == "correspondentie"
+
+
+def test_empty_lists_say_what_will_appear_and_what_to_do(client, make, jan):
+    assert "U heeft nog geen dossiers. U hoeft niets te doen: zodra wij een dossier" in \
+        text_of(client.get("/dossiers"))
+    assert "U hoeft geen vragenlijsten (meer) in te vullen. Als wij u een vragenlijst " \
+        "sturen" in text_of(client.get("/acties"))
+    dossier = make.dossier(clients=[jan])
+    url = f"/dossiers/{dossier.id}"
+    for tab, said in (("correspondentie", "Hier staan nog geen brieven of e-mails. Brieven"),
+                      ("documenten", "Hier staan nog geen documenten. Overige documenten"),
+                      ("aangeleverd", "U heeft nog niets aangeleverd. Documenten die u")):
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(f"{url}/{tab}", headers=headers)
+            assert said in text_of(response) and 'class="empty-state"' in html_of(response)
+    # Door mij aangeleverd says how to hand something in, and leads there.
+    assert f'href="{url}/berichten/nieuw">Nieuw bericht' in html_of(
+        client.get(f"{url}/aangeleverd"))
+    # A search without results is no empty state: the client has dossiers.
+    make.dossier(clients=[jan])
+    page = text_of(client.get("/dossiers?q=bestaat-niet"))
+    assert "Er zijn geen dossiers die aan uw zoekopdracht voldoen." in page
+    assert "U hoeft niets te doen" not in page
 
 
 def test_search_on_number_and_description(client, make, jan):
@@ -150,9 +234,11 @@ def test_tabs_show_counts_and_unread(app, client, session, make, jan):
     read = make.message(dossier, lawyer)
     make.message(dossier, jan, from_client=True)
     make.message(dossier, lawyer, sent=False)  # someone's draft
+    draft = make.message(dossier, jan, from_client=True, sent=False)  # own draft: no message
+    make.document(dossier, CAT_ATTACHMENT, title="Concept bijlage", by=jan, message=draft)
     session.add(MessageRead(message_id=read.id, user_id=jan.id))
     session.commit()
-    page = text_of(client.get(f"/dossiers/{dossier.id}"))
+    page = text_of(client.get(f"/dossiers/{dossier.id}/correspondentie"))
     assert "Correspondentie (2) 1 ongelezen" in page
     assert "Documenten (1) 1 ongelezen" in page
     # Own upload and own sent message; neither is unread.
@@ -336,18 +422,20 @@ def test_document_tabs_paginate(app, client, session, make, jan):
     assert "Pagina" not in text_of(client.get(f"/dossiers/{dossier.id}/correspondentie"))
 
 
-def test_berichten_paginate_with_drafts_first(app, client, session, make, jan):
+def test_berichten_paginate_with_drafts_apart_on_the_first_page(app, client, session, make,
+                                                                jan):
     app.config["PAGE_SIZE"] = 2
     dossier = make.dossier(clients=[jan])
     lawyer = make.staff()
-    for n in range(4):
+    for n in range(5):
         make.message(dossier, lawyer, subject=f"Bericht {n}",
                     sent_at=utcnow() - timedelta(hours=10 - n))
     make.message(dossier, jan, from_client=True, sent=False, subject="Mijn concept")
     url = f"/dossiers/{dossier.id}/berichten"
     first = text_of(client.get(url))
-    assert "Berichten (5) 4 ongelezen" in first
-    assert "Mijn concept" in first and "Bericht 3" in first and "Bericht 2" not in first
+    assert "Berichten (5) 5 ongelezen" in first  # the draft is no message
+    assert "Niet verzonden Mijn concept" in first
+    assert "Bericht 4" in first and "Bericht 3" in first and "Bericht 2" not in first
     assert "Pagina 1 van 3" in first
     second = client.get(url + "?page=2").get_data(as_text=True)
     assert "Bericht 2" in second and "Bericht 1" in second and "Mijn concept" not in second
@@ -375,7 +463,8 @@ def test_sent_messages_are_rows_of_door_mij_aangeleverd(app, client, session, ma
     assert page.index("Vraag over de akte") < page.index("Paspoort")  # newest first
     assert "Nog een concept" not in page and "Van het kantoor" not in page
     html = response.get_data(as_text=True)
-    assert 'class="doc-icon doc-icon-message" role="img" aria-label="Bericht"' in html
+    assert ('<svg class="icon doc-icon doc-icon-message" role="img" focusable="false">'
+            "<title>Bericht</title>") in html
     assert (f'href="/berichten/{sent.id}" hx-get="/berichten/{sent.id}" '
             'hx-target="#dossier-tabs"') in html
     assert client.get(f"/berichten/{sent.id}").status_code == 200

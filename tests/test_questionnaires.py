@@ -9,6 +9,7 @@ import pytest
 from flask_babel import force_locale
 from helpers import (
     DEFINITION,
+    age_notifications,
     assign,
     complete,
     csrf_token,
@@ -22,13 +23,14 @@ from helpers import (
 from sqlalchemy import update
 from sqlmodel import Session, delete, select
 
-from app import pdf
+from app import notifications, pdf
 from app.demo import load_demo
 from app.models import (
     CAT_PROVIDED,
     AuditEvent,
     Document,
     DossierStatus,
+    NotificationItem,
     OutgoingMail,
     Questionnaire,
     QuestionnaireAnswer,
@@ -683,11 +685,15 @@ def test_completing_files_one_pdf_and_tells_the_lawyer(app, client, session, jan
     assert event.actor_id == jan.id and event.target_id == assignment.id
     assert event.dossier_id == dossier.id and event.detail["document_id"] == pdf.id
 
+    # The lawyer is told in the next batch of notifications (tests/test_notifications.py).
+    assert mailbox.deliver(app) == []
+    age_notifications(session, 6)
+    assert notifications.send_due(app) == 1
     [mail] = mailbox.deliver(app)
     assert mail["To"] == "mr.jansen@kantoor.example.nl"
-    assert mail["Subject"] == "Er is een vragenlijst ingevuld in het klantenportaal"
+    assert mail["Subject"] == "Er is iets nieuws van cliënten in het klantenportaal"
     body = mail.get_body(("plain",)).get_content() + mail.get_body(("html",)).get_content()
-    assert "http://portal.test/kantoor/" in body
+    assert "1 ingevulde vragenlijst" in body and "http://portal.test/kantoor/" in body
     for secret in ("2026-0142", "Aankoop", "Jan de Vries", "Intake koper", "Els"):
         assert secret not in body
 
@@ -698,6 +704,7 @@ def test_completing_files_one_pdf_and_tells_the_lawyer(app, client, session, jan
     assert session.exec(select(Document).where(
         Document.filename == "Intake koper 2026-0142.pdf")).all() == [pdf]
     assert len(session.exec(select(OutgoingMail)).all()) == 1
+    assert len(session.exec(select(NotificationItem)).all()) == 1
 
 
 def test_two_browsers_completing_at_once_file_one_pdf(app, client, session, jan, assignment):
@@ -945,7 +952,7 @@ def test_a_completed_questionnaire_cannot_be_changed(client, session, jan, assig
 @pytest.mark.parametrize("language, expected", [
     ("nl", ["Cliënt", "Voltooid op", "versie 1", "Bent u gehuwd? Ja", "31 december 1980",
             "Pagina 1 van"]),
-    ("en", ["Client", "Completed on", "version 1", "Bent u gehuwd? Yes", "December 31, 1980",
+    ("en", ["Client", "Completed on", "version 1", "Bent u gehuwd? Yes", "31 December 1980",
             "Page 1 of"]),
 ])
 def test_the_pdf_is_in_the_clients_language(app, client, session, make, language, expected):

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
-from helpers import PASSWORD, login, post_form, text_of
+from helpers import PASSWORD, html_of, login, post_form, text_of
 from sqlmodel import select
 from twostep_helpers import (
     code_in,
@@ -107,9 +107,10 @@ def test_authenticator_app_setup_with_qr_code_and_secret(app, client, session, m
     assert "Deze code is onjuist." in text_of(wrong)
     assert not refreshed(session, user).totp_enabled
 
-    response = post_form(client, SETUP + "/app", {"code": totp_code(secret)})
-    assert response.status_code == 302 and response.location == SETUP
-    assert "Uw authenticator-app is ingesteld." in text_of(client.get(SETUP))
+    # A first set-up ends on the backup codes (see below).
+    page = post_form(client, SETUP + "/app", {"code": totp_code(secret)})
+    assert page.status_code == 200
+    assert "Uw authenticator-app is ingesteld." in text_of(page)
     assert refreshed(session, user).totp_enabled
     assert refreshed(session, user).totp_secret == secret
     [mail] = mailbox.deliver(app)
@@ -281,8 +282,8 @@ def test_sms_setup_then_recovery_code_shown_once(app, client, session, make, mai
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", recovery)
     user = refreshed(session, user)
     assert user.sms_enabled and user.sms_phone == "+31612345678"
-    [stored] = session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all()
-    assert stored.kind == "recovery"
+    [stored] = session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                       RecoveryCode.kind == "recovery")).all()
     assert recovery not in stored.code_hash and recovery.replace("-", "") not in stored.code_hash
     # Shown once: sending the same code again shows nothing.
     again = post_form(client, SETUP + "/sms/code", {"code": code_in(message)})
@@ -600,14 +601,14 @@ def test_backup_codes_download_and_single_use(app, client, session, make):
     assert len(stored) == 10 and not any(c.replace("-", "") in s.code_hash
                                          for c in codes for s in stored)
 
-    download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
+    download = codes_copy(client, "download", codes)
     assert download.status_code == 200
     assert download.mimetype == "text/plain"
     assert download.headers["Content-Disposition"] == 'attachment; filename="back-upcodes.txt"'
     body = download.get_data(as_text=True)
     assert all(code in body for code in codes) and "jan@example.nl" in body
     # Only this user's unused codes come back: the download repeats no made-up text.
-    forged = post_form(client, SETUP + "/back-upcodes/download", {"code": ["ABCD-EFGH-JKMN"]})
+    forged = codes_copy(client, "download", ["ABCD-EFGH-JKMN"])
     assert forged.status_code == 404
     logout(client)
 
@@ -616,7 +617,7 @@ def test_backup_codes_download_and_single_use(app, client, session, make):
     assert response.status_code == 302 and response.location == "/"
     assert "U heeft nog 9 back-upcodes over." in text_of(client.get("/"))
     assert "9 ongebruikte back-upcodes" in text_of(client.get(SETUP))
-    download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
+    download = codes_copy(client, "download", codes)
     assert codes[0] not in download.get_data(as_text=True)
     refused_again(client, "/inloggen/verificatie/code", codes[0])
 
@@ -649,12 +650,116 @@ def test_reloading_the_new_backup_codes_does_not_replace_them(app, client, sessi
     # A form without the field (or from an old tab) replaces nothing either.
     post_form(client, SETUP + "/back-upcodes", {"password": PASSWORD})
     assert {c.code_hash for c in session.exec(select(RecoveryCode))} == stored
-    download = post_form(client, SETUP + "/back-upcodes/download", {"code": codes})
+    download = codes_copy(client, "download", codes)
     assert all(code in download.get_data(as_text=True) for code in codes)
 
     # Asking again on purpose, from the page as it is now, does make new ones.
     fresh = backup_codes_of(make_backup_codes(client))
     assert len(fresh) == 10 and set(fresh).isdisjoint(codes)
+
+
+# ---- issue 16, point 3: every first set-up ends on the backup codes
+
+def codes_copy(client, how, codes=(), recovery=None):
+    """Download ("download") or print ("printen") the codes a page of new codes posts back."""
+    data = {"code": list(codes)} | ({"recovery": recovery} if recovery else {})
+    return post_form(client, f"{SETUP}/codes/{how}", data)
+
+
+def test_the_first_app_set_up_ends_on_backup_codes_to_download_and_print(app, client,
+                                                                        session, make):
+    user = make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    secret = start_app_setup(client)
+    code = totp_code(secret)
+    page = post_form(client, SETUP + "/app", {"code": code})
+    assert page.status_code == 200
+    assert "Uw authenticator-app is ingesteld." in text_of(page)
+    assert "Uw back-upcodes" in text_of(page) and "Ik heb mijn back-upcodes bewaard" in text_of(
+        page)
+    codes = backup_codes_of(page)
+    assert len(codes) == 10
+    assert twostep.count_codes(session, refreshed(session, user), "backup") == 10
+
+    # Download and print post the codes shown: nothing makes or keeps them again.
+    download = codes_copy(client, "download", codes)
+    assert download.headers["Content-Disposition"] == 'attachment; filename="back-upcodes.txt"'
+    assert all(c in download.get_data(as_text=True) for c in codes)
+    printed = codes_copy(client, "printen", codes)
+    assert printed.status_code == 200 and backup_codes_of(printed) == codes
+    assert "Gebruik de afdrukfunctie van uw browser" in text_of(printed)
+    assert 'action="/mijn-gegevens/2-staps-verificatie/codes' not in html_of(printed)
+    assert twostep.count_codes(session, refreshed(session, user), "backup") == 10
+
+    # A reload sends the same code again: the codes are not shown again, nor made anew.
+    again = post_form(client, SETUP + "/app", {"code": code})
+    assert again.status_code == 302 and again.location == SETUP
+    assert not set(codes) & set(re.findall(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}",
+                                           html_of(client.get(SETUP))))
+    assert backup_codes_of(client.get(SETUP)) == []
+    assert codes_copy(client, "download", ["ABCD-EFGH-JKMN"]).status_code == 404
+
+
+def test_the_first_sms_set_up_shows_the_recovery_code_and_backup_codes(app, client, session,
+                                                                       make):
+    make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    page = setup_sms(client, app)
+    text = text_of(page)
+    assert "Uw herstelcode en back-upcodes" in text and "Ik heb mijn codes bewaard" in text
+    recovery, codes = recovery_code_on(page), backup_codes_of(page)
+    assert len(codes) == 10
+    both = codes_copy(client, "download", codes, recovery)
+    assert both.headers["Content-Disposition"] == (
+        'attachment; filename="herstelcode-en-back-upcodes.txt"')
+    body = both.get_data(as_text=True)
+    assert "Herstelcode: " + recovery in body and all(c in body for c in codes)
+    printed = codes_copy(client, "printen", codes, recovery)
+    assert recovery_code_on(printed) == recovery and backup_codes_of(printed) == codes
+
+    # The recovery code alone, as after a change of number: downloaded or printed too.
+    alone = codes_copy(client, "download", recovery=recovery)
+    assert alone.headers["Content-Disposition"] == 'attachment; filename="herstelcode.txt"'
+    assert recovery in alone.get_data(as_text=True)
+    assert recovery_code_on(codes_copy(client, "printen", recovery=recovery)) == recovery
+    # Only this user's unused codes: a backup code is no recovery code, and another user
+    # gets nothing for them.
+    assert codes_copy(client, "download", recovery=codes[0]).status_code == 404
+    make.user(email="piet@example.nl")
+    other = app.test_client()
+    login(other, "piet@example.nl")
+    for how in ("download", "printen"):
+        assert codes_copy(other, how, codes, recovery).status_code == 404
+
+
+def test_a_method_added_later_keeps_the_backup_codes(app, client, session, make):
+    user = make.user(email="jan@example.nl")
+    login(client, "jan@example.nl")
+    codes = backup_codes_of(setup_sms(client, app))
+    secret = start_app_setup(client)
+    response = post_form(client, SETUP + "/app", {"code": totp_code(secret)})
+    assert response.status_code == 302 and response.location == SETUP
+    assert "Uw authenticator-app is ingesteld." in text_of(client.get(SETUP))
+    # A new number: a new recovery code only.
+    page = setup_sms(client, app, "06 87654321")
+    assert "Uw herstelcode" in text_of(page) and backup_codes_of(page) == []
+    assert "Ik heb mijn herstelcode bewaard" in text_of(page)
+    assert len(twostep.unused_among(session, refreshed(session, user), "backup", codes)) == 10
+
+
+def test_a_set_up_without_unused_backup_codes_hands_out_new_ones(app, client, session, make):
+    """An account that had two-step on before backup codes came with every set-up."""
+    with_sms(session, make.user(email="jan@example.nl"))
+    log_in_with_sms(client, app)
+    secret = start_app_setup(client)
+    page = post_form(client, SETUP + "/app", {"code": totp_code(secret)})
+    assert len(backup_codes_of(page)) == 10
+
+
+def log_in_with_sms(client, app):
+    login(client, "jan@example.nl")
+    post_form(client, "/inloggen/verificatie/sms", {"code": last_sms_code(app)})
+    assert logged_in(client)
 
 
 def test_backup_codes_need_two_step_on(client, session, make):
@@ -732,7 +837,8 @@ def test_changing_the_phone_number_asks_for_the_password(app, client, session, m
     page = post_form(client, SETUP + "/sms/code", {"code": last_sms_code(app)})
     assert "Uw herstelcode" in text_of(page)
     assert refreshed(session, user).sms_phone == "+31687654321"
-    assert len(session.exec(select(RecoveryCode)).all()) == 1  # the new one replaced it
+    assert len(session.exec(select(RecoveryCode).where(
+        RecoveryCode.kind == "recovery")).all()) == 1  # the new one replaced it
 
 
 def test_turning_sms_off(app, client, session, make):

@@ -51,6 +51,14 @@ class NotificationsForm(FlaskForm):
     submit = SubmitField(_l("Save notifications"))
 
 
+class StaffNotificationsForm(NotificationsForm):
+    """Staff hear of what clients do in the dossiers they handle or act for; documents are
+    published by staff, so that switch is the clients' only."""
+    documents = None
+    questionnaires = BooleanField(_l("A client has completed a questionnaire"))
+    messages = BooleanField(_l("A client has sent a message"))
+
+
 class PhoneForm(FlaskForm):
     """Setting up SMS (or changing its number) asks for the password again."""
     phone = TelField(_l("Mobile number"), filters=[single_line], validators=[

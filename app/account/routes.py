@@ -8,7 +8,7 @@ from ..phone import display_phone
 from . import bp
 from .accounts import count_extra_accounts
 from .common import saved, signed_in
-from .forms import LanguageForm, NotificationsForm
+from .forms import LanguageForm, NotificationsForm, StaffNotificationsForm
 from .profile import open_sessions, pending_email_change
 
 
@@ -26,13 +26,18 @@ def _render_index(db, user, language_form=None, notifications_form=None, status=
     return render_template(
         "account/index.html",
         form=language_form or LanguageForm(language=user.language),
-        notifications=notifications_form or NotificationsForm(
-            documents=user.notify_documents, questionnaires=user.notify_questionnaires,
+        notifications=notifications_form or notifications_form_for(
+            user, documents=user.notify_documents, questionnaires=user.notify_questionnaires,
             messages=user.notify_messages),
         backup_codes_left=twostep.count_codes(db, user, twostep.KIND_BACKUP),
         display_phone=display_phone, extra_accounts=extra_accounts,
         pending_email=pending_email_change(db, user),
         open_sessions=len(open_sessions(db, user))), status
+
+
+def notifications_form_for(user, **data):
+    """The notification switches: a staff member's are about what clients do."""
+    return (StaffNotificationsForm if user.is_staff else NotificationsForm)(**data)
 
 
 @bp.route("/mijn-gegevens", methods=["GET", "POST"])
@@ -52,10 +57,11 @@ def index():
 def notifications():
     """Save the e-mail notification switches."""
     db, user = signed_in()
-    form = NotificationsForm()
+    form = notifications_form_for(user)
     if not form.validate_on_submit():
         return _render_index(db, user, notifications_form=form, status=400)
-    user.notify_documents = form.documents.data
+    if "documents" in form:
+        user.notify_documents = form.documents.data
     user.notify_questionnaires = form.questionnaires.data
     user.notify_messages = form.messages.data
     return saved(db, user, "account.notifications",

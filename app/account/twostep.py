@@ -1,5 +1,5 @@
 """Views of "2-staps verificatie" in Mijn gegevens: SMS with a recovery code, the
-authenticator app, backup codes, and turning a method off."""
+authenticator app, backup codes (the last step of a first set-up), and turning a method off."""
 from functools import wraps
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -23,6 +23,15 @@ def too_many_sms(refused):
                  "Try again tomorrow, or set up the authenticator app.")
     return _("Too many text messages have been sent to you or to this number. Wait an hour "
              "and try again.")
+
+
+def _backup_codes_if_none(db, user):
+    """Backup codes, the last step of any set-up in the third manual, when the user has no
+    unused ones (a first set-up); a method added later keeps those there are. None if so."""
+    if twostep.count_codes(db, user, twostep.KIND_BACKUP):
+        return None
+    audit.record(db, "two_step.backup_codes", actor=user, target=user)
+    return twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
 
 
 def _changed(db, user, change, **detail):
@@ -83,7 +92,8 @@ def _with_pending_phone(view):
 @bp.route("/mijn-gegevens/2-staps-verificatie/sms/code", methods=["GET", "POST"])
 @_with_pending_phone
 def sms_confirm(phone):
-    """SMS, step 2: the code from the SMS; then the recovery code is shown, once."""
+    """SMS, step 2: the code from the SMS; then the recovery code (and on a first set-up the
+    backup codes) are shown, once."""
     db, user = signed_in()
     form = CodeForm()
     proved, status, _wait = check_code(
@@ -92,11 +102,13 @@ def sms_confirm(phone):
         or twostep.METHOD_SMS)
     if proved:
         change = "sms_changed" if user.sms_enabled else "sms_on"
-        recovery_code = twostep.enable_sms(db, user, phone)
+        recovery = twostep.enable_sms(db, user, phone)
+        codes = _backup_codes_if_none(db, user)
         _changed(db, user, change, phone=phone)
         db.commit()
         cookie.pop(_PENDING_PHONE, None)
-        return render_template("account/recovery_code.html", code=recovery_code)
+        return render_template("account/new_codes.html", recovery=recovery, codes=codes,
+                               done=_("Two-step verification by SMS is on."))
     return render_template("account/sms_confirm.html", form=form,
                            phone=display_phone(phone)), status
 
@@ -122,7 +134,8 @@ def sms_resend(phone):
 @bp.route("/mijn-gegevens/2-staps-verificatie/app", methods=["GET", "POST"])
 def app_setup():
     """The authenticator app: the password first; then a QR code and the secret as text
-    (fresh for this set-up, kept with this login only), confirmed by a first code."""
+    (fresh for this set-up, kept with this login only), confirmed by a first code; a first
+    set-up ends on the backup codes."""
     db, user = signed_in()
     if user.totp_enabled:
         flash(_("Your authenticator app has already been set up."), "info")
@@ -135,10 +148,14 @@ def app_setup():
         db, user, form, twostep.METHOD_APP,
         lambda code: twostep.METHOD_APP if twostep.confirm_totp(db, user, code) else "invalid")
     if proved:
+        codes = _backup_codes_if_none(db, user)
         _changed(db, user, "app_on")
         db.commit()
-        flash(_("Your authenticator app has been set up. From now on you log in with a "
-                "code from the app."), "success")
+        done = _("Your authenticator app has been set up. From now on you log in with a code "
+                 "from the app.")
+        if codes:
+            return render_template("account/new_codes.html", codes=codes, done=done)
+        flash(done, "success")
         return redirect(url_for("account.twostep_overview"))
     return render_template("account/app_setup.html", form=form,
                            qr=twostep.qr_svg(twostep.totp_uri(user, secret)),
@@ -213,18 +230,31 @@ def backup_codes():
     codes = twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
     _changed(db, user, "backup_codes")
     db.commit()
-    return render_template("account/backup_codes.html", codes=codes)
+    return render_template("account/new_codes.html", codes=codes, replaced=True)
 
 
-@bp.post("/mijn-gegevens/2-staps-verificatie/back-upcodes/download")
-def download_backup_codes():
-    """The backup codes just shown, as a text file; only unused codes of this user."""
+@bp.post("/mijn-gegevens/2-staps-verificatie/codes/<any(download, printen):how>")
+def codes_copy(how):
+    """The codes just shown, as a text file or as a page to print (the Print button without
+    JavaScript): only unused codes of this user that the page posted back, so nothing but
+    that page ever holds them in plain text."""
     db, user = signed_in()
-    posted = request.form.getlist("code")[:twostep.BACKUP_CODE_COUNT]
-    codes = twostep.unused_backup_codes(db, user, posted)
-    if not codes:
+    posted = request.form.getlist
+    codes = twostep.unused_among(db, user, twostep.KIND_BACKUP,
+                                 posted("code")[:twostep.BACKUP_CODE_COUNT])
+    recovery = (twostep.unused_among(db, user, twostep.KIND_RECOVERY, posted("recovery")[:1])
+                or [None])[0]
+    if not codes and not recovery:
         abort(404)
-    text = render_template("account/backup_codes.txt", codes=codes, user=user)
-    filename = _("backup-codes") + ".txt"
+    if how == "printen":
+        return render_template("account/new_codes.html", codes=codes, recovery=recovery,
+                               printing=True)
+    text = render_template("account/codes.txt", codes=codes, recovery=recovery, user=user)
+    if not recovery:
+        filename = _("backup-codes")
+    elif codes:
+        filename = _("recovery-code-and-backup-codes")
+    else:
+        filename = _("recovery-code")
     return Response(text, mimetype="text/plain", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+        "Content-Disposition": f'attachment; filename="{filename}.txt"'})

@@ -3,10 +3,10 @@ language cookie, the messages of a pause, and checking a two-step code (no views
 import math
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_login import login_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -76,11 +76,20 @@ def log_in(db, user):
     security.start_login(db, user)
     login_user(user)
     cookie["lang"] = user.language
+    speak(user.language)
     first_time = user.first_login_at is None
     now = utcnow()
     user.first_login_at = user.first_login_at or now
     user.last_login_at = now
     return landing_for(user, first_time)
+
+
+def speak(lang):
+    """Speak `lang` for the rest of this request: a message flashed now is read on the next
+    page, which speaks it (the locale may already have been looked up in this request)."""
+    if lang in current_app.config["LANGUAGES"]:
+        g.force_locale = lang
+        refresh()
 
 
 def remember_language(response, lang):

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 from flask import (
     abort,
+    after_this_request,
     current_app,
     flash,
     g,
@@ -17,7 +18,7 @@ from flask import (
 from flask import session as cookie
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, refresh
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from sqlmodel import select
 
@@ -34,6 +35,7 @@ from .login import (
     remember_language,
     retry_after,
     safe_next,
+    speak,
     too_many_attempts,
 )
 
@@ -87,6 +89,7 @@ def logout():
     db.commit()
     logout_user()
     cookie.clear()
+    speak(language)
     flash(_("You are logged out."), "info")
     # A language chosen in Mijn gegevens takes effect now, as the manual says.
     return remember_language(redirect(url_for("auth.login")), language)
@@ -114,11 +117,12 @@ def _send_password_link(db, user, keep=True):
 
 
 def _speak_language_of(db, token):
-    """Pages reached from a mail link speak the language the mail was written in."""
+    """Pages reached from a mail link speak the language the mail was written in, and so do
+    the pages after them (Check your e-mail, the login page): it is kept as if chosen there."""
     user = db.get(User, token.user_id) if token is not None else None
     if user is not None and user.language in current_app.config["LANGUAGES"]:
-        g.force_locale = user.language
-        refresh()  # the locale may already have been looked up in this request
+        speak(user.language)
+        after_this_request(lambda response: remember_language(response, user.language))
 
 
 def _link_problem(problem):

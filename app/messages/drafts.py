@@ -1,11 +1,11 @@
 """A message's life: a draft that keeps what was typed and uploaded, sending, reading."""
 from flask import request
-from sqlalchemy import case, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import and_, delete, func, select
 
-from .. import audit, firm, quota, storage
+from .. import audit, firm, notifications, quota, storage
 from ..access import message_documents, visible_messages
 from ..models import (
     CAT_PROVIDED,
@@ -72,8 +72,9 @@ def attached_size(db, message):
 
 
 def send(db, user, message):
-    """Send a draft with its attachments (both sides); what a client sends is also
-    "provided by me". Returns False, changing nothing, when it was sent meanwhile."""
+    """Send a draft with its attachments (both sides) and notify the other side; what a
+    client sends is also "provided by me". Returns False, changing nothing, when it was sent
+    meanwhile."""
     # Claimed by a conditional UPDATE, not read-then-write: of two sends at once (the two
     # requests of a double click, both past the draft check) exactly one sends.
     now = utcnow()
@@ -92,6 +93,7 @@ def send(db, user, message):
     audit.record(db, "message.sent", actor=user, target=message,
                  dossier_id=message.dossier_id, attachments=[d.id for d in files],
                  reply_to=message.reply_to_id, **staff)
+    notifications.message_sent(db, message)
     return True
 
 
@@ -147,17 +149,24 @@ def mark_read(db, user, message):
 
 
 def dossier_messages(db, user, dossier, page):
-    """The Berichten list on `page`: own drafts first, then the newest; each with when
-    `user` read it (None: unread)."""
+    """The Berichten list on `page`, newest first, each with when `user` read it (None:
+    unread). Sent messages only: drafts are listed apart (own_drafts)."""
     return db.execute(
         visible_messages(user)
-        .where(Message.dossier_id == dossier.id)
+        .where(Message.dossier_id == dossier.id, Message.sent_at.is_not(None))
         .outerjoin(MessageRead, and_(MessageRead.message_id == Message.id,
                                      MessageRead.user_id == user.id))
         .add_columns(MessageRead.read_at)
-        .order_by(case((Message.sent_at.is_(None), 0), else_=1),
-                  Message.sent_at.desc(), Message.id.desc())
+        .order_by(Message.sent_at.desc(), Message.id.desc())
         .offset(page.offset).limit(page.size)).all()
+
+
+def own_drafts(db, user, dossier):
+    """The user's unsent messages in a dossier, last saved first ("Niet verzonden"; few, as
+    quota.check_new_draft caps them)."""
+    return db.exec(visible_messages(user).where(
+        Message.dossier_id == dossier.id, Message.sender_id == user.id,
+        Message.sent_at.is_(None)).order_by(Message.created_at.desc(), Message.id.desc())).all()
 
 
 def names(db, messages):

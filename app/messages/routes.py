@@ -51,8 +51,9 @@ def tab(dossier_id):
     counts = tab_counts(db, current_user, dossier)
     page = tab_page(counts, "berichten")
     rows = drafts.dossier_messages(db, current_user, dossier, page)
+    unsent = drafts.own_drafts(db, current_user, dossier) if page.number == 1 else []
     return render_dossier_tab(db, dossier, "berichten", "messages/_list.html", counts=counts,
-                              messages=rows, page=page,
+                              messages=rows, unsent=unsent, page=page,
                               names=drafts.names(db, [m for m, _read in rows]),
                               recipient=drafts.recipient(db, dossier))
 

@@ -78,19 +78,26 @@ def tab_counts(db, user, dossier):
         .group_by(Document.category)).all()
     per_category = {category: (count, int(unread or 0)) for category, count, unread in docs}
     read = select(MessageRead.message_id).where(MessageRead.user_id == user.id)
+    # Sent ones only: a draft, however many files it holds, is no message yet.
     messages, unread, sent_by_client = db.execute(
-        visible_messages(user).where(Message.dossier_id == dossier.id)
+        visible_messages(user).where(Message.dossier_id == dossier.id,
+                                     Message.sent_at.is_not(None))
         .with_only_columns(
             func.count(),
             func.sum(case((and_(Message.from_client.is_(False), Message.id.not_in(read)), 1),
                           else_=0)),
-            func.sum(case((and_(Message.from_client, Message.sent_at.is_not(None)), 1),
-                          else_=0)))).one()
+            func.sum(case((Message.from_client, 1), else_=0)))).one()
     counts = {slug: per_category.get(category, (0, 0)) for slug, category in TABS if category}
     provided, provided_unread = counts["aangeleverd"]
     counts["aangeleverd"] = (provided + int(sent_by_client or 0), provided_unread)
     counts["berichten"] = (messages, int(unread or 0))
     return counts
+
+
+def first_unread_tab(counts):
+    """The tab a dossier opens on: the first, in tab order, with unread items, else
+    Correspondentie."""
+    return next((slug for slug, _category in TABS if counts[slug][1]), TABS[0][0])
 
 
 class TabRow(NamedTuple):
@@ -145,6 +152,7 @@ ICONS = {
     "application/msword": "word",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word",
     "application/vnd.oasis.opendocument.text": "word",
+    "application/rtf": "word",
     "application/vnd.ms-excel": "spreadsheet",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "spreadsheet",
     "application/vnd.oasis.opendocument.spreadsheet": "spreadsheet",

@@ -18,6 +18,7 @@ from ..access import (
     get_document_for,
     get_dossier_for,
     open_assignments,
+    visible_dossier_ids,
     visible_dossiers,
 )
 from ..db import get_session
@@ -35,6 +36,7 @@ from . import bp
 from .dossiers import (
     TABS,
     document_rows,
+    first_unread_tab,
     icon_for,
     render_dossier_tab,
     search_dossiers,
@@ -51,18 +53,25 @@ def _clients_only():
         abort(404)
 
 
-def open_actions_count(db, user):
-    """How many questionnaires this client still has to fill in (shown on every page)."""
-    if "open_actions" not in g:
-        g.open_actions = db.exec(
-            select(func.count()).select_from(open_assignments(user).subquery())).one()
-    return g.open_actions
+def menu_figures(db, user):
+    """What the menu of every page needs, in one query: how many questionnaires this client
+    still has to fill in, and the id of their only dossier (None with none or several)."""
+    if "menu_figures" not in g:
+        dossiers = visible_dossier_ids(user).subquery()
+        dossier_id = list(dossiers.c)[0]
+        actions, count, first = db.execute(select(
+            select(func.count()).select_from(open_assignments(user).subquery())
+            .scalar_subquery(),
+            select(func.count()).select_from(dossiers).scalar_subquery(),
+            select(func.min(dossier_id)).scalar_subquery())).one()
+        g.menu_figures = {"open_actions": actions, "only_dossier": first if count == 1 else None}
+    return g.menu_figures
 
 
 @bp.app_context_processor
-def _actions_badge():
+def _menu_figures():
     if has_request_context() and current_user.is_authenticated and not current_user.is_staff:
-        return {"open_actions": open_actions_count(get_session(), current_user)}
+        return menu_figures(get_session(), current_user)
     return {}
 
 
@@ -102,11 +111,18 @@ def dossiers():
 
 @bp.get("/dossiers/<int:dossier_id>")
 @bp.get("/dossiers/<int:dossier_id>/<any(correspondentie, documenten, aangeleverd):tab>")
-def dossier(dossier_id, tab="correspondentie"):
-    """A dossier with its progress and one of its document tabs."""
+def dossier(dossier_id, tab=None):
+    """A dossier with its progress and one of its document tabs; without a tab asked for,
+    the first one with unread items."""
     db = get_session()
     item = get_dossier_for(db, current_user, dossier_id)
     counts = tab_counts(db, current_user, item)
+    if tab is None:
+        tab = first_unread_tab(counts)
+        if tab == "berichten":
+            return redirect(url_for("messages.tab", dossier_id=item.id))
+        if tab != "correspondentie":
+            return redirect(url_for("portal.dossier", dossier_id=item.id, tab=tab))
     page = tab_page(counts, tab)
     rows = document_rows(db, current_user, item, dict(TABS)[tab], page)
     return render_dossier_tab(db, item, tab, "portal/_documents.html", counts=counts,

@@ -1,8 +1,7 @@
 """Completing a questionnaire: the PDF of the answers filed in the dossier, exactly once."""
 import re
 
-from flask_babel import force_locale, format_datetime
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from .. import audit, firm, pdf, storage
@@ -12,10 +11,9 @@ from ..models import (
     Dossier,
     QuestionnaireAnswer,
     QuestionnaireAssignment,
-    User,
     utcnow,
 )
-from ..outbox import public_url, queue_mail
+from ..notifications import dossier_staff, notify
 
 
 class AnswersChanged(Exception):
@@ -35,14 +33,14 @@ def pdf_html(db, filling, dossier, client, completed_at):
             # The caller's session: on SQLite another connection would wait for its lock.
             firm_name=firm.current(db).name, version=filling.version,
             dossier=dossier, client=client, summary=filling.summary(),
-            completed=format_datetime(completed_at, "long"))
+            completed=completed_at)
 
 
 def complete(db, filling, client):
     """File the PDF under Door mij aangeleverd, mark the assignment completed, record it
-    and tell the handling lawyer. Returns the Document, or None when another browser
-    completed it first; raises AnswersChanged when a step was saved after `filling` was
-    read. In both cases nothing is changed. Commits.
+    and notify the dossier's staff (a batched mail). Returns the Document, or None when
+    another browser completed it first; raises AnswersChanged when a step was saved after
+    `filling` was read. In both cases nothing is changed. Commits.
 
     The PDF is rendered and written to disk between two transactions, so the database
     is not held while xhtml2pdf works; the claim then checks that the answers are still
@@ -103,10 +101,6 @@ def _file(db, filling, client, now, stored):
     audit.record(db, "questionnaire.completed", actor=client, target=assignment,
                  dossier_id=dossier.id, document_id=document.id,
                  version=filling.version.version)
-    lawyer = db.get(User, dossier.lawyer_id) if dossier.lawyer_id else None
-    if lawyer is not None and lawyer.active:
-        queue_mail(db, lawyer, "questionnaire_completed",
-                   _l("A questionnaire has been completed in the client portal"),
-                   staff_url=public_url("staff.index"))
+    notify(db, dossier_staff(db, dossier.id), "questionnaire", assignment)
     db.commit()
     return document

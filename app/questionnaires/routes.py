@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from .. import firm
 from ..access import get_assignment_for
 from ..db import get_session, record_id
 from ..htmx import hx_redirect, is_htmx, page_or_fragment
 from ..models import Document, Dossier
-from ..uploads import allowed_extensions
+from ..uploads import allowed_extensions, limits, megabytes
 from . import bp
 from .answers import Completed, load, save_answers
 from .completion import AnswersChanged, complete
@@ -36,6 +37,12 @@ def _nl2br(text):
 def _upload_accept():
     """The file chooser's accept list: the allowed extensions."""
     return ",".join(allowed_extensions())
+
+
+@bp.app_template_global("upload_max_file")
+def _upload_max_file():
+    """(bytes, MB as people write it) of the largest file an upload question takes."""
+    return limits()[0], megabytes(firm.current().max_file_mb)
 
 
 bp.add_app_template_global(options, "question_options")

@@ -51,7 +51,7 @@ def send(db, user, questionnaire, dossier, client):
     db.add(assignment)
     db.flush()
     # Only the addressee gets the Actie, so only they are told about it.
-    notify(db, [client], "questionnaire")
+    notify(db, [client], "questionnaire", assignment)
     behalf = {"on_behalf_of": dossier.lawyer_id} if user.role == ROLE_SECRETARY else {}
     audit.record(db, "questionnaire.sent", actor=user, target=assignment,
                  dossier_id=dossier.id, questionnaire_id=questionnaire.id,

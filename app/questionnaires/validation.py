@@ -7,9 +7,10 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import get_group_symbol
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
+from .. import dates
 from ..forms import multi_line, single_line
 from ..phone import EXTENSION, NO_EXTENSION, PhoneError, display_phone, normalise_phone
 from .definition import options
@@ -267,7 +268,7 @@ def display(question, value):
         return value.get("filename", "")
     if kind == "date" and _ISO_DATE.match(value):
         parsed = parse_date(value)
-        return format_date(parsed, "long") if parsed else value
+        return dates.format_date(parsed) if parsed else value
     if kind == "number" and isinstance(value, (int, float)):
         return format_decimal(value, format="#,##0.##########")
     return value

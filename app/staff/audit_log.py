@@ -6,14 +6,14 @@ import json
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_number, get_locale, get_timezone
+from flask_babel import format_number, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event as orm_event
 from sqlmodel import func, or_, select
 
-from .. import audit
+from .. import audit, dates
 from ..audit import action_label
 from ..db import get_session
 from ..models import ROLE_ADMIN, AuditEvent, Company, Document, Dossier, User
@@ -134,8 +134,8 @@ def describe(db, events):
         dossier = dossiers.get(event.dossier_id)
         rows.append(dict(
             event=event,
-            when=format_datetime(event.at, "short"),
-            when_iso=format_datetime(event.at, "yyyy-MM-dd HH:mm:ss"),
+            # The CSV cell: a local time that a spreadsheet reads and sorts.
+            when_iso=dates.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
             who=actor.name if actor else "",
             who_email=actor.email if actor else "",
             on_behalf_of=behalf.name if behalf else "",

@@ -202,7 +202,7 @@ def publish(db, user, dossier, category, stored):
                      size=document.size, sha256=document.sha256, **on_behalf(user, dossier))
         # One item per document, so the mail counts them right; items that close together
         # still go out as one mail (app.notifications).
-        notify_dossier(db, dossier.id, "document")
+        notify_dossier(db, dossier.id, "document", document)
     return documents
 
 
@@ -219,7 +219,7 @@ def set_withdrawn(document_id, withdraw):
                      actor=current_user, target=document, dossier_id=dossier.id,
                      title=document.title, **again, **on_behalf(current_user, dossier))
         if not withdraw:
-            notify_dossier(db, dossier.id, "document")
+            notify_dossier(db, dossier.id, "document", document)
         db.commit()
     if withdraw:
         return changed(db, dossier, _("“%(title)s” has been withdrawn: clients no longer "

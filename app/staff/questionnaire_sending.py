@@ -1,12 +1,12 @@
 """Staff side: sending a questionnaire to a client for a dossier, and following progress.
 These follow the dossier rules of access.py; the logic is in app/questionnaires/sending.py."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import dates
 from ..audit import record_view
 from ..db import get_session, record_id
 from ..forms import claim_form_key
@@ -149,8 +149,7 @@ def questionnaire_answers(assignment_id):
 def _questionnaire_status(progress, assignment):
     """The progress of a sent questionnaire in words."""
     if progress.state == "completed":
-        return _("Completed on %(date)s", date=format_datetime(assignment.completed_at,
-                                                                "short"))
+        return _("Completed on %(date)s", date=dates.format_datetime(assignment.completed_at))
     if progress.state == "step":
         return _("Step %(number)s of %(total)s", number=progress.number, total=progress.total)
     if progress.state == "answered":

@@ -10,13 +10,12 @@ from ..models import (
     ROLE_ADMIN,
     Dossier,
     DossierStatus,
-    Message,
-    MessageRead,
     QuestionnaireAssignment,
 )
 from ..outbox import failed_count
 from . import bp
 from .access import staff_dossier_ids, staff_dossiers
+from .unseen import unread_count
 
 
 @bp.before_request
@@ -43,15 +42,12 @@ def overview_counts(db, user):
     """The figures of the start page for `user`: dossiers (and in progress), unread client
     messages and open questionnaires, all within the dossiers `user` may see."""
     ids = staff_dossier_ids(user)
-    read = select(MessageRead.message_id).where(MessageRead.user_id == user.id)
     return {
         "dossiers": count(db, staff_dossiers(user)),
         "in_progress": count(db, staff_dossiers(user).join(
             DossierStatus, DossierStatus.code == Dossier.status_code)
             .where(DossierStatus.in_progress)),
-        "unread": count(db, select(Message.id).where(
-            Message.dossier_id.in_(ids), Message.from_client, Message.sent_at.is_not(None),
-            Message.id.not_in(read))),
+        "unread": unread_count(db, user),
         "questionnaires": count(db, select(QuestionnaireAssignment.id).where(
             QuestionnaireAssignment.dossier_id.in_(ids),
             QuestionnaireAssignment.completed_at.is_(None))),

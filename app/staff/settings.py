@@ -1,5 +1,6 @@
-"""Staff side: the firm's settings (admin only): name, colour, mail sender, upload limits, logo,
-and the list of dossier statuses. The effective values are read through app/firm.py."""
+"""Staff side: the firm's settings (admin only): name, colour, mail sender, upload limits, how
+clients reach the firm, logo, and the list of dossier statuses. The effective values are read
+through app/firm.py."""
 import re
 import unicodedata
 
@@ -11,12 +12,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlmodel import func, select
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import EmailField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import audit, firm, phone, security, storage
+from ..addresses import EmailAddress
 from ..db import get_session, is_whole_number, one_or_404
-from ..forms import email_field, name_field, require_button, single_line
+from ..forms import email_field, multi_line, name_field, require_button, single_line
 from ..models import Dossier, DossierStatus, FirmSettings, utcnow
 from . import bp
 from .access import admin_only
@@ -61,6 +63,21 @@ def quota_number(form, field):
         raise ValidationError(_l("Enter a whole number from 1 to %(max)s.", max=MAX_QUOTA))
 
 
+def phone_number(form, field):
+    """A phone number people can call (any country; without an extension)."""
+    try:
+        phone.normalise_phone(field.data)
+    except phone.PhoneError as problem:
+        raise ValidationError(phone.NO_EXTENSION if problem.reason == phone.EXTENSION else _l(
+            "Enter a valid phone number, like 020 1234567 or 06 12345678.")) from None
+
+
+def website(form, field):
+    """A web address: www.kantoor.nl or https://www.kantoor.nl/contact."""
+    if firm.website_url(field.data) is None:
+        raise ValidationError(_l("Enter the address of a website, like www.kantoor.nl."))
+
+
 class FirmForm(FlaskForm):
     name = name_field(_l("Name of the firm"), _l("Enter the name of the firm."))
     colour = StringField(_l("Colour of the bar at the top"), filters=[single_line],
@@ -77,6 +94,22 @@ class FirmForm(FlaskForm):
     # A text area: the default list of some thirty codes does not fit on one line.
     sms_countries = TextAreaField(_l("Countries for codes by SMS"), filters=[single_line],
                                 validators=[Length(max=300), country_codes])
+    # How clients reach the firm: the login page, the footer before login, every mail.
+    contact_phone = TelField(_l("Phone number"), filters=[single_line], validators=[
+        Optional(), Length(max=40, message=_l("Enter a valid phone number, like 020 1234567 "
+                                              "or 06 12345678.")), phone_number])
+    contact_email = EmailField(_l("E-mail address for clients"), filters=[single_line],
+                               validators=[Optional(), EmailAddress(), Length(max=254)])
+    contact_website = StringField(_l("Website"), filters=[single_line], validators=[
+        Optional(), Length(max=200, message=_l("The website address may be at most "
+                                               "%(max)d characters long.")), website])
+    contact_address = TextAreaField(_l("Postal address"), filters=[multi_line], validators=[
+        Length(max=300, message=_l("The postal address may be at most %(max)d characters "
+                                   "long."))])
+    welcome_text = TextAreaField(_l("Welcome text on the login page"), filters=[multi_line],
+                                 validators=[Length(max=1000, message=_l(
+                                     "The welcome text may be at most %(max)d characters "
+                                     "long."))])
 
     def validate_colour(self, field):
         if not field.data:
@@ -170,7 +203,10 @@ def _firm_data(db=None):
                 max_message_mb=_number(current.max_message_mb),
                 upload_mb_per_day=str(current.upload_mb_per_day),
                 max_open_drafts=str(current.max_open_drafts),
-                sms_countries=" ".join(current.sms_countries))
+                sms_countries=" ".join(current.sms_countries),
+                contact_phone=current.phone_text or "", contact_email=current.email or "",
+                contact_website=current.website or "", contact_address=current.address or "",
+                welcome_text=current.welcome_text or "")
 
 
 def _number(value):
@@ -198,16 +234,36 @@ def save_firm(db, form):
                max_message_mb=int(form.max_message_mb.data),
                upload_mb_per_day=int(form.upload_mb_per_day.data or 0) or None,
                max_open_drafts=int(form.max_open_drafts.data or 0) or None,
-               sms_countries=form.sms_countries.data)
+               sms_countries=form.sms_countries.data, **contact_values(form))
     old = dict(name=current.name, colour=current.colour, mail_sender=current.sender_address,
                max_file_mb=current.max_file_mb, max_message_mb=current.max_message_mb,
                upload_mb_per_day=current.upload_mb_per_day,
                max_open_drafts=current.max_open_drafts,
-               sms_countries=" ".join(current.sms_countries))
+               sms_countries=" ".join(current.sms_countries),
+               contact_phone=current.phone, contact_email=current.email,
+               contact_website=current.website, contact_address=current.address,
+               welcome_text=current.welcome_text)
     for key, value in new.items():
         setattr(row, key, value)
     row.updated_at = utcnow()
     return {key: [old[key], value] for key, value in new.items() if old[key] != value}
+
+
+def contact_values(form):
+    """The contact details of a valid form as they are stored; None for an empty field."""
+    data = {name: form[name].data or "" for name in (
+        "contact_phone", "contact_email", "contact_website", "contact_address", "welcome_text")}
+    address = "\n".join(line.strip() for line in data["contact_address"].splitlines()
+                        if line.strip())
+    return dict(
+        contact_phone=phone.normalise_phone(data["contact_phone"]) if data["contact_phone"]
+        else None,
+        contact_email=security.normalise_email(data["contact_email"])
+        if data["contact_email"] else None,
+        contact_website=firm.website_url(data["contact_website"]) if data["contact_website"]
+        else None,
+        contact_address=address or None,
+        welcome_text=data["welcome_text"].strip() or None)
 
 
 @bp.post("/instellingen/logo")

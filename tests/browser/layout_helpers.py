@@ -84,6 +84,70 @@ AUDIT = r"""(scope) => {
 }""" % MIN_TARGET
 
 
+# On a phone the header is one row (the firm, "Menu", Acties: 44 px targets) and its
+# padding, so a page's title and first content show without scrolling (issue 16).
+MAX_HEADER = 64  # CSS px
+
+FIRST_SCREEN = """() => {
+  const header = document.querySelector('.site-header');
+  const h1 = document.querySelector('main h1');
+  return {header: header ? header.getBoundingClientRect().height : 0,
+          h1: h1 ? h1.getBoundingClientRect().bottom : 0, height: innerHeight};
+}"""
+
+# The words of `scope` that a line break cuts in two: a word whose text boxes stand on
+# more than one line ("Down|load", "2026-|0142"). A word is what stands between spaces; one
+# longer than 20 characters (a long file name) may break at its hyphens, dots or slashes,
+# never inside a run of letters and digits. Text for screen readers only is not shown.
+BROKEN_WORDS = r"""(scope) => {
+  const lines = (node, start, text) => {
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, start + text.length);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 0)
+      .map((r) => Math.round(r.bottom))).size;
+  };
+  const broken = [];
+  for (const block of document.querySelectorAll(scope)) {
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('.visually-hidden, svg')) continue;
+      for (const word of node.data.matchAll(/\S+/gu)) {
+        const parts = word[0].length > 20 ? [...word[0].matchAll(/[\p{L}\p{N}]+/gu)] : [word];
+        for (const part of parts) {
+          const start = word.index + (part === word ? 0 : part.index);
+          if (lines(node, start, part[0]) > 1) broken.push(word[0]);
+        }
+      }
+    }
+  }
+  return broken;
+}"""
+
+# The boxes (left, top, width, height) of the elements `selector` matches.
+BOXES = """(selector) => [...document.querySelectorAll(selector)].map((el) => {
+  const box = el.getBoundingClientRect();
+  return [box.left, box.top, box.width, box.height];
+})"""
+
+
+def first_screen(page):
+    """Problems of a phone's first screen: a header taller than one row, or the page's
+    heading not in sight before scrolling."""
+    found = page.evaluate(FIRST_SCREEN)
+    problems = []
+    if found["header"] > MAX_HEADER:
+        problems.append(f"  the header is {found['header']:.0f} px high (at most {MAX_HEADER})")
+    if found["h1"] > found["height"]:
+        problems.append(f"  the <h1> ends at {found['h1']:.0f} px, below the first screen")
+    return problems
+
+
+def boxes(page, selector):
+    """The boxes [left, top, width, height] of what `selector` matches, in CSS px."""
+    return page.evaluate(BOXES, selector)
+
+
 def arrange_demo(app, session):
     """The demo firm of `make run` (replacing the statuses the app fixture made); returns
     the records the pages are opened for."""
@@ -183,15 +247,18 @@ def screenshot(page, size, name):
 
 def check_pages(phone, desktop, pages, before=None):
     """Open each (name, url) on the phone and on the desktop, screenshot both, and return
-    the phone's layout problems per page. `before(page, name)` runs after loading."""
+    the phone's layout problems per page (its first screen, sideways scrolling, small
+    targets). `before(page, name)` runs after loading."""
     problems = []
     for name, url in pages:
         for size, page in (("phone", phone), ("desktop", desktop)):
             page.goto(url)
+            if page is phone:
+                first = first_screen(phone)  # as it opens, before anything is unfolded
             if before:
                 before(page, name)
             screenshot(page, size, name)
-        found = audit(phone)
+        found = first + audit(phone)
         if found:
             problems.append(f"{name} ({url}):\n" + "\n".join(found))
     return problems

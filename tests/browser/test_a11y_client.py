@@ -3,11 +3,13 @@ and AA) on the pages before login (login with and without an error, Instellen wa
 set-password page of an invitation, a bad link, the two-step prompts by SMS and app), then
 Home, the dossier list with its status filter, a dossier with Voortgang open and each tab, a
 message, Beantwoorden, Nieuw bericht with an error, at its maximum length, with "+ Bijlagen"
-open and with its attachment uploaded, Acties and the error pages. Part 2 (questionnaires,
-Mijn gegevens) is test_a11y_client_forms.py."""
+open and with its attachment uploaded, Berichten with that draft, the empty tabs of a
+dossier, Acties and the error pages. Part 2 (questionnaires, Mijn gegevens) is
+test_a11y_client_forms.py."""
 import re
 
 import pytest
+from helpers import firm_details
 from playwright.sync_api import expect
 from twostep_helpers import with_app, with_sms
 
@@ -67,9 +69,13 @@ def test_before_login(page, live_server, app, session, make, lang):
     make.user(email="klant@example.nl", language=lang)
     with_sms(session, make.user(email="sms@example.nl", language=lang))
     with_app(session, make.user(email="app@example.nl", language=lang))
+    # The firm's logo, welcome text and contact details: on the login page and in the footer
+    # of every page before login (issue 16, point 14).
+    firm_details(app, session, welcome_text="Welkom bij Mulder & Partners.")
     audit = Audit(page, lang)
 
-    audit.visit("/inloggen", "login")
+    audit.visit("/inloggen", "login, with the firm's welcome and contact details")
+    expect(page.locator(".site-footer a[href^='tel:']")).to_be_visible()
     log_in(page, "klant@example.nl", "Fout12345")
     expect(page.get_by_role("alert")).to_be_visible()
     audit.check("login with an error")
@@ -101,12 +107,19 @@ def test_before_login(page, live_server, app, session, make, lang):
 
 def test_portal(page, live_server, app, session, make, lang):
     """Home, dossiers, a dossier and its tabs, messages, Nieuw bericht, Acties, errors."""
-    _client, house, message = arrange_client(make, lang)
+    owner, house, message = arrange_client(make, lang)
+    empty = make.dossier(clients=[owner], number="2026-0103", description="Leeg dossier")
     speak(page, live_server, lang)
     audit = Audit(page, lang)
     log_in(page, "klant@example.nl")
     expect(page.get_by_role("button", name=LOGGED_IN)).to_be_visible()
     audit.check("home")
+    # On a phone, with the header's "Menu" unfolded (issue 16, point 13).
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.locator(".menu summary").click()
+    expect(page.get_by_role("navigation").get_by_role("link", name="Home")).to_be_visible()
+    audit.check("home on a phone, menu open")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     page.goto("/dossiers")
     expect(page.locator('input[name="status"]')).to_have_count(2)
@@ -134,6 +147,10 @@ def test_portal(page, live_server, app, session, make, lang):
     audit.check("new message with errors")
     page.locator('textarea[name="body"]').fill("x" * 4000)
     expect(page.locator("#body-counter")).to_contain_text("4000")
+    expect(page.locator("#body-limit-dialog")).to_be_visible()
+    audit.check("new message, Maximum bereikt")
+    page.keyboard.press("Escape")
+    expect(page.locator("#body-limit-dialog")).to_be_hidden()
     audit.check("new message at the maximum length")
     page.get_by_role("button", name=re.compile(r"^\+ (Bijlagen|Attachments)")).click()
     dialog = page.get_by_role("dialog")
@@ -149,6 +166,10 @@ def test_portal(page, live_server, app, session, make, lang):
     page.wait_for_url(re.compile(r"/concepten/\d+$"))
     expect(page.locator("#attachments li")).to_have_count(1)
     audit.check("draft with its attachment and bin")
+    audit.visit(f"/dossiers/{house.id}/berichten", "Berichten with a draft not sent")
+    # Empty states: a dossier with nothing in it yet (issue 16, point 15).
+    for tab in ("correspondentie", "aangeleverd", "berichten"):
+        audit.visit(f"/dossiers/{empty.id}/{tab}", f"empty dossier tab {tab}")
 
     audit.visit("/acties", "Acties")
 

@@ -136,7 +136,12 @@ def test_my_details(page, live_server, app, session, make, lang):
     page.locator('input[name="code"]').fill(last_sms_code(app))
     page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#recovery-code")).to_be_visible()
-    audit.check("recovery code")
+    audit.check("recovery code and backup codes (the first set-up)")
+    # The page to print, as the Print button opens it without JavaScript.
+    with page.expect_navigation():
+        page.locator("[data-print]").evaluate("button => button.form.requestSubmit(button)")
+    expect(page.locator("#recovery-code")).to_be_visible()
+    audit.check("codes to print")
 
     # The authenticator app, a wrong code first; then backup codes and turning off.
     audit.visit("/mijn-gegevens/2-staps-verificatie/app", "app set-up: the password first")

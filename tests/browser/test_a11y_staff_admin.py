@@ -1,9 +1,9 @@
 """Accessibility audit of the staff side, part 2, in Dutch and English: axe-core (WCAG 2.1 A
 and AA) on the questionnaires (list with an error, builder, a step, a question form with
 errors, preview with errors and its summary, sending, sent ones and their answers), the
-settings (firm with an error, statuses, one status, staff, one staff member, delegations,
-undelivered mails), the audit log and the AVG page of a client; all as the admin, with the
-firm's own colour in the header."""
+settings (firm with its contact details and an error, statuses, one status, staff, one
+staff member, delegations, undelivered mails), the audit log and the AVG page of a client;
+all as the admin, with the firm's own colour in the header."""
 import re
 
 from playwright.sync_api import expect
@@ -20,7 +20,11 @@ def test_questionnaires_settings_audit_log_and_avg(page, live_server, app, sessi
     firm = arrange_firm(session, make, lang)
     # A colour too light for the header's white text, as only an old or edited database can
     # hold (the settings page refuses it): the portal must fall back to its own colour.
-    session.add(FirmSettings(id=1, colour="#ffd700"))
+    # With the firm's contact details filled in (issue 16, point 14).
+    session.add(FirmSettings(id=1, colour="#ffd700", contact_phone="+31201234567",
+                             contact_email="info@kantoor.test",
+                             contact_address="Herengracht 1\n1015 BA Amsterdam",
+                             welcome_text="Welkom."))
     gone = make.user(email="oud@example.nl", name="Oud Klant")  # no dossiers: erasable
     session.commit()
     questionnaire = session.get(type(firm.assignment), firm.assignment.id)
@@ -49,7 +53,8 @@ def test_questionnaires_settings_audit_log_and_avg(page, live_server, app, sessi
 
     page.goto("/kantoor/instellingen")
     page.locator('input[name="colour"]').fill("#ffff00")
-    audit.refused("settings: firm, colour refused")
+    page.locator('input[name="contact_website"]').fill("javascript:alert(1)")
+    audit.refused("settings: firm, colour and website refused")
     audit.visit("/kantoor/instellingen/statussen", "settings: statuses")
     audit.visit("/kantoor/instellingen/statussen/closed", "settings: a status")
     page.goto("/kantoor/medewerkers")

@@ -59,9 +59,24 @@ def test_focus_follows_the_errors_and_stays_while_typing(page, live_server, arra
     body.press_sequentially("y")
     expect(status).to_have_text(t["count"].format(3000))
     expect(body).to_be_focused()
+    # The maximum: the manual's notice "Maximum bereikt" with its OK, a modal dialog that
+    # takes the focus and gives it back to the text when closed (Escape or OK).
     body.fill("x" * 4000)
-    expect(page.locator("#body-counter-alert")).to_contain_text(t["maximum"])
+    notice = page.get_by_role("dialog", name=t["maximum"])
+    expect(notice).to_be_visible()
+    expect(notice).to_have_accessible_description(t["maximum_text"])
+    expect(notice.get_by_role("button", name="OK")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(notice).to_be_hidden()
     expect(body).to_be_focused()
+    body.fill("x" * 3999)
+    expect(page.locator("#body-counter")).to_contain_text(t["count"].format(3999))
+    body.press_sequentially("y")  # at the maximum again: said again
+    expect(notice.get_by_role("button", name="OK")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(notice).to_be_hidden()
+    expect(body).to_be_focused()
+    expect(body).to_have_value("x" * 3999 + "y")
 
     # An htmx tab swap: focus stays on the tab, the live region says which one opened.
     page.goto(f"/dossiers/{dossier.id}")

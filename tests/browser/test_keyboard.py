@@ -259,18 +259,30 @@ def test_keyboard_only(page, live_server, app, session, mailbox, invited_client,
     keys.type_into(page.get_by_label("Toelichting"), "Graag voor de zomer.")
     next_step(t["step"].format(5))
 
-    # A file question: Space on the file field opens the chooser.
-    keys.tab_to(page.get_by_label("Kopie legitimatiebewijs"))
+    # A file question: the drop zone of attachments; Space on its Bladeren opens the chooser.
+    question = page.locator("#question-legitimatie")
+    keys.tab_to(question.get_by_role("button", name=t["browse"]))
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files([{"name": "paspoort.pdf", "mimeType": "application/pdf",
                               "buffer": b"%PDF-1.4 paspoort"}])
+    expect(question.locator("[data-selection] li")).to_contain_text("paspoort.pdf")
     next_step(t["summary"])
     answers = page.locator("#questionnaire")
     for typed in ("Anna de Vries", t["date"], "Els de Vries", "NL91 ABNA 0417 1643 00",
                   "Koopwoning", "Testament", "Samenlevingscontract", "Graag voor de zomer.",
                   "paspoort.pdf"):
         expect(answers).to_contain_text(typed)
+
+    # On a phone the links fold away behind "Menu": Tab reaches it, Enter opens it, and its
+    # links follow it in the Tab order (issue 16, point 13).
+    page.set_viewport_size({"width": 375, "height": 667})
+    my_details = nav.get_by_role("link", name=t["my_details"])
+    expect(my_details).to_be_hidden()
+    keys.activate(nav.locator("summary"), back=True)
+    expect(my_details).to_be_visible()
+    keys.activate(my_details)
+    expect(heading).to_have_text(t["my_details"])
 
     sent = session.exec(select(Message).where(Message.from_client)).one()
     assert sent.sent_at is not None and sent.subject == "Stukken koopakte"

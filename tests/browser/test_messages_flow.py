@@ -71,7 +71,8 @@ def test_reply_with_attachments_in_chromium(page, live_server, app, session, arr
     # Spoken near the maximum only (tests/browser/test_forms_focus.py), not while typing.
     expect(page.locator("#body-counter-status")).to_have_attribute("aria-live", "polite")
 
-    # The maximum: the browser stops at 4000, the notice says so.
+    # The maximum: the browser stops at 4000, the notice says so, and "Maximum bereikt"
+    # pops up with its OK as in the manual (focus and Escape: test_forms_focus.py).
     body.fill("x" * 3999)
     body.press_sequentially("yz")
     expect(body).to_have_value("x" * 3999 + "y")
@@ -79,6 +80,12 @@ def test_reply_with_attachments_in_chromium(page, live_server, app, session, arr
     expect(counter).to_contain_text(
         "Maximum bereikt — Het maximaal aantal van 4000 karakters voor een bericht is "
         "bereikt. Meer tekst zal worden verwijderd.")
+    notice = page.get_by_role("dialog", name="Maximum bereikt")
+    expect(notice).to_contain_text("Het maximaal aantal van 4000 karakters voor een bericht "
+                                   "is bereikt. Meer tekst zal worden verwijderd.")
+    notice.get_by_role("button", name="OK").click()
+    expect(notice).to_be_hidden()
+    expect(body).to_be_focused()
     body.fill("")
     body.press_sequentially("Hierbij zend ik de stukken.")
     expect(counter).to_have_text("27 van 4000 tekens")
@@ -194,6 +201,14 @@ def test_dialog_keyboard_cancel_checks_and_bin(page, live_server, app, session, 
     expect(page.get_by_label("Bericht", exact=True)).to_have_value("Nog niet opgeslagen tekst")
     expect(page.locator("#attachments")).to_be_focused()
     assert [d.filename for d in session.exec(select(Document)).all()] == ["twee.pdf"]
+
+    # The draft is no message (issue 16, point 7): counted nowhere, listed apart as such.
+    tab = page.locator("#dossier-tabs nav").get_by_role("link", name=re.compile(r"^Berichten"))
+    expect(tab).to_contain_text(re.compile(r"Berichten\s*\(1\)"))
+    tab.click()
+    expect(page.locator(".unsent li")).to_contain_text("Niet verzonden kopie stukken")
+    expect(page.locator("table.messages")).not_to_contain_text("kopie stukken")
+    expect(tab).to_contain_text(re.compile(r"Berichten\s*\(1\)"))
 
 
 def test_new_message_without_javascript(browser, live_server, app, session, arranged):

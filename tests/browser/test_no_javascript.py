@@ -19,7 +19,7 @@ import pytest
 from helpers import PASSWORD, labels_of_other_language, link_in
 from playwright.sync_api import expect
 from sqlmodel import select
-from twostep_helpers import APP_SETUP, last_sms_code, sms_sent
+from twostep_helpers import APP_SETUP, last_sms_code, sms_sent, with_app
 
 from app.models import (
     CAT_PROVIDED,
@@ -30,7 +30,7 @@ from app.models import (
     RecoveryCode,
     User,
 )
-from browser.helpers import OWN_NAMES, labels, log_in, speaks
+from browser.helpers import OWN_NAMES, labels, log_in, speaks, staff_log_in
 
 
 @pytest.fixture
@@ -66,9 +66,13 @@ def test_core_flow_without_javascript(page, live_server, app, session, mailbox, 
     page.get_by_role("button", name="Instellen wachtwoord").click()
     expect(page).to_have_url(live_server + "/mijn-gegevens")
 
-    # The dossier; its tabs are links to whole pages.
+    # The dossier; its tabs are links to whole pages. With one dossier the way back is Home:
+    # "Dossiers" would lead straight back in (issue 16, point 9).
     page.goto("/dossiers")
     expect(heading).to_have_text("Aankoop woning")
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    expect(menu.get_by_role("link", name="Dossiers", exact=True)).to_have_count(0)
+    expect(page.locator("p.back").get_by_role("link")).to_have_text("Home")
     tabs = page.get_by_role("navigation", name="Onderdelen van het dossier")
     with loads_a_page(page):
         tabs.get_by_role("link", name=re.compile(r"^Documenten")).click()
@@ -140,6 +144,17 @@ def test_core_flow_without_javascript(page, live_server, app, session, mailbox, 
     for typed in ("Anna de Vries", "Els de Vries", "NL91 ABNA 0417 1643 00", "Koopwoning",
                   "Testament", "paspoort.pdf"):
         expect(page.locator("#questionnaire")).to_contain_text(typed)
+
+    # On a phone the links fold away behind "Menu": a <details>, which opens without
+    # JavaScript; Acties and its count stay beside it (issue 16, point 13).
+    page.set_viewport_size({"width": 375, "height": 667})
+    expect(menu.get_by_role("link", name=re.compile(r"^Acties"))).to_be_visible()
+    expect(menu.get_by_role("link", name="Mijn gegevens")).to_be_hidden()
+    menu.get_by_text("Menu", exact=True).click()
+    with loads_a_page(page):
+        menu.get_by_role("link", name="Mijn gegevens").click()
+    expect(heading).to_have_text("Mijn gegevens")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     sent = session.exec(select(Message).where(Message.from_client)).one()
     assert sent.sent_at is not None and sent.body == "Hierbij mijn paspoort."
@@ -223,10 +238,25 @@ def test_password_first_and_sms_countries_without_javascript(page, live_server, 
     totp = pyotp.TOTP(page.locator("#totp-secret").inner_text().replace(" ", ""))
     page.get_by_label(tt["code"], exact=True).fill(totp.now())
     page.get_by_role("button", name=tt["confirm"], exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(tt["app_done"])
-    expect(heading).to_have_text(tt["two_step"])
     session.refresh(user)
     assert user.totp_enabled
+
+    # A first set-up ends on the backup codes (issue 16, point 3); Print is a page to print.
+    expect(page.locator("main")).to_contain_text(tt["app_done"])
+    expect(heading).to_have_text(tt["backup_heading"])
+    first_codes = page.locator("#backup-codes code").all_inner_texts()
+    assert len(first_codes) == 10
+    speaks_only(page, t)
+    with loads_a_page(page):
+        page.get_by_role("button", name=tt["print"]).click()
+    expect(heading).to_have_text(tt["backup_heading"])
+    expect(page.locator("#backup-codes code")).to_have_text(first_codes)
+    expect(page.locator("main")).to_contain_text(t["print_hint"])
+    speaks_only(page, t)
+    page.get_by_role("link", name=tt["saved_backup"]).click()
+    expect(heading).to_have_text(tt["two_step"])
+    first_set = {c.code_hash for c in session.exec(select(RecoveryCode))}
+    assert len(first_set) == 10
 
     # New backup codes: the password first, a wrong one makes none.
     page.get_by_role("link", name=tt["make_backup"]).click()
@@ -238,7 +268,8 @@ def test_password_first_and_sms_countries_without_javascript(page, live_server, 
     page.get_by_role("button", name=tt["make_backup"]).click()
     expect(alert).to_contain_text(t["wrong_password"])
     expect(page.locator("#backup-codes")).to_have_count(0)
-    assert session.exec(select(RecoveryCode)).all() == []
+    session.expire_all()
+    assert {c.code_hash for c in session.exec(select(RecoveryCode))} == first_set
     password.fill(PASSWORD)
     page.get_by_role("button", name=tt["make_backup"]).click()
     expect(heading).to_have_text(tt["backup_heading"])
@@ -328,3 +359,39 @@ def test_extra_account_invited_and_deleted_without_javascript(page, live_server,
     session.refresh(piet)
     assert not piet.active
     assert session.exec(select(AccountInvitation)).all() == []
+
+
+# ---- The firm's identity (issue 16, point 14) with JavaScript off: the admin's settings form
+# refuses a bad phone number with everything typed kept, then saves; the login page then
+# welcomes with the firm's text and says how to reach it.
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_firm_contact_details_without_javascript(page, live_server, session, make, lang):
+    t = labels("staff_settings")[lang]
+    admin = make.staff(role="admin", email="beheer@kantoor.test", name="Anne Beheer",
+                       language=lang)
+    with_app(session, admin)
+    staff_log_in(page, admin)
+    with loads_a_page(page):
+        page.goto("/kantoor/instellingen")
+    phone, address = page.get_by_label(t["phone"], exact=True), page.get_by_label(
+        t["postal_address"])
+    phone.fill("12345")
+    address.fill("Herengracht 1\n1015 BA Amsterdam")
+    page.get_by_label(t["welcome_text"]).fill("Welkom bij Mulder & Partners.")
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["save"]).click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(address).to_have_value("Herengracht 1\n1015 BA Amsterdam")
+    phone.fill("020 123 4567")
+    page.get_by_role("button", name=t["save"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["saved"])
+
+    page.get_by_role("button", name=t["log_out"]).click()
+    expect(page).to_have_url(live_server + "/inloggen")
+    expect(page.locator(".welcome-text")).to_have_text("Welkom bij Mulder & Partners.")
+    footer = page.get_by_role("contentinfo")
+    expect(footer).to_contain_text("Herengracht 1")
+    expect(footer.get_by_role("link", name="+31 20 123 4567")).to_have_attribute(
+        "href", "tel:+31201234567")

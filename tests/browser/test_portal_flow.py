@@ -6,6 +6,7 @@ links, tabs as plain links and a new message with two files through the plain fi
 No page may show a word of the other language."""
 import pathlib
 import re
+from datetime import datetime, timezone
 
 import pytest
 from babel.messages.pofile import read_po
@@ -24,6 +25,9 @@ from browser.helpers import labels, log_in, speaks
 ROOT = pathlib.Path(__file__).parents[2]
 
 TEXTS = labels("portal_flow")
+# The one date-time format (app/dates.py): "7 december 2026 om 09:05" / "... at 09:05".
+DATE_TIME = {"nl": re.compile(r"\b\d{1,2} [a-z]+ \d{4} om \d{2}:\d{2}\b"),
+             "en": re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}\b")}
 
 
 # The type badges of document rows ("PDF", "DOC" ...) are codes, not words; their
@@ -71,10 +75,16 @@ def arranged(app, session, make, lang):
         make.dossier(clients=[client], lawyer=lawyer, number=f"2026-010{n + 1}",
                      description=f"Huurgeschil {n + 1}", status="waiting")
     make.steps(house, 10, done=4)
+    rent = make.dossier(clients=[client], lawyer=lawyer, number="2026-0100",
+                        description="Huurgeschil 0", status="waiting")
+    make.pdf(rent, CAT_DOCUMENT, "Volmacht", lawyer)  # unread, under Documenten only
     documents = {title: make.pdf(house, category, title, lawyer, age_days=age)
                  for title, category, age in (("Offerte 1", CAT_CORRESPONDENCE, 2),
                                               ("Offerte 2", CAT_CORRESPONDENCE, 1),
                                               ("Declaratie", CAT_DOCUMENT, 1))}
+    # 23:30 UTC on New Year's Eve is already 1 January in Amsterdam.
+    documents["Offerte 1"].created_at = datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)
+    session.commit()
     return house, documents
 
 
@@ -83,7 +93,7 @@ def test_portal_with_javascript(page, live_server, app, session, arranged, lang)
     t = TEXTS[lang]
     log_in(page, "klant@example.nl", wait=True)
     page.goto("/dossiers")
-    expect(page.get_by_text(t["dossiers"].format(5))).to_be_visible()
+    expect(page.get_by_text(t["dossiers"].format(6))).to_be_visible()
     speaks(page, lang, phrases_of_other_language(lang))
     page.evaluate("window.sameDocument = true")  # survives htmx swaps, not page loads
 
@@ -126,6 +136,7 @@ def test_portal_with_javascript(page, live_server, app, session, arranged, lang)
     expect(tab(page, t["correspondence"])).to_have_attribute("aria-current", "page")
     panel = page.locator(".tab-panel")
     expect(panel).to_contain_text("Offerte 1")
+    expect(panel.locator("tr", has_text="Offerte 1")).to_contain_text(t["new_year"])
     tab(page, t["documents"]).click()
     expect(page).to_have_url(f"{live_server}/dossiers/{house.id}/documenten")
     expect(panel).to_contain_text("Declaratie")
@@ -157,6 +168,22 @@ def test_portal_with_javascript(page, live_server, app, session, arranged, lang)
     expect(tab(page, t["correspondence"])).to_contain_text(t["unread"].format(1))
     expect(page.locator(f"#download-{letter.id}")).to_be_focused()
     expect(panel.locator("tr", has_text="Offerte 2")).to_contain_text(t["not_downloaded"])
+    speaks(page, lang, phrases_of_other_language(lang))
+
+    # A dossier opens on its first tab with unread items; an empty tab, and an empty Acties,
+    # say what will appear there (issue 16, points 8 and 15).
+    page.goto("/dossiers?q=Huurgeschil 0")
+    results.get_by_role("link", name=f"{t['open']} 2026-0100").click()
+    expect(page).to_have_url(re.compile(r"/dossiers/\d+/documenten$"))
+    expect(tab(page, t["documents"])).to_have_attribute("aria-current", "page")
+    expect(panel).to_contain_text("Volmacht")
+    tab(page, t["correspondence"]).click()
+    expect(panel.locator(".empty-state")).to_contain_text(t["no_letters"])
+    tab(page, t["messages"]).click()
+    expect(panel.locator(".empty-state")).to_contain_text(t["no_messages"])
+    speaks(page, lang, phrases_of_other_language(lang))
+    page.goto("/acties")
+    expect(page.locator(".empty-state")).to_contain_text(t["no_questionnaires"])
     speaks(page, lang, phrases_of_other_language(lang))
 
 
@@ -220,10 +247,24 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         files = page.get_by_label(t["choose_files"])
         expect(files).to_be_visible()
         assert files.get_attribute("multiple") is not None
-        files.set_input_files([pdf("paspoort.pdf"), pdf("loonstrook.pdf")])
+        # One file uploaded first makes a draft: shown to its writer as not sent, and no
+        # message yet (issue 16, point 7).
+        files.set_input_files([pdf("paspoort.pdf")])
+        page.get_by_role("button", name=t["upload_files"]).click()
+        expect(page).to_have_url(re.compile(r"/concepten/\d+$"))
+        expect(page.locator(".unsent")).to_contain_text(t["not_sent"])
+        tab(page, t["messages"]).click()
+        expect(tab(page, t["messages"])).to_contain_text("(0)")
+        expect(page.locator(".unsent li")).to_contain_text(f"{t['not_sent']} Stukken koopakte")
+        expect(page.locator(".empty-state")).to_contain_text(t["no_messages"])
+        speaks(page, lang, phrases_of_other_language(lang))
+        page.locator(".unsent").get_by_role("link", name="Stukken koopakte").click()
+        files.set_input_files([pdf("loonstrook.pdf")])
         page.get_by_role("button", name=t["send"]).click()
         expect(page.get_by_role("status")).to_contain_text(t["sent"])
         expect(page.locator("table.messages")).to_contain_text("Stukken koopakte")
+        expect(page.locator("table.messages tr", has_text="Stukken koopakte")).to_contain_text(
+            DATE_TIME[lang])
 
         # Both files and the message itself are under Door mij aangeleverd, two a page:
         # the message first, above its files.

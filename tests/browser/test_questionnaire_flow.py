@@ -5,13 +5,14 @@ import io
 import re
 
 import pytest
-from helpers import assign
+from helpers import age_notifications, assign
 from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import select
 
+from app import notifications
 from app.models import QuestionnaireAnswer
-from browser.helpers import labels, log_in
+from browser.helpers import drop_files, labels, log_in
 
 TEXTS = labels("questionnaire_flow")
 
@@ -137,9 +138,16 @@ def walk(open_device, t, js, live_server, app, session, make, mailbox):
     page.get_by_role("button", name=t["next"]).click()
 
     expect_step(page, t, 5, live_server, assignment)
-    page.get_by_label("Kopie legitimatiebewijs").set_input_files(files=[{
-        "name": "paspoort.pdf", "mimeType": "application/pdf",
-        "buffer": b"%PDF-1.4 paspoort"}])
+    if js:  # the drop zone of message attachments, for one file: the last one dropped
+        question = page.locator("#question-legitimatie")
+        drop_files(page, ["oud.pdf"], "#question-legitimatie [data-drop-zone]")
+        drop_files(page, ["paspoort.pdf"], "#question-legitimatie [data-drop-zone]")
+        expect(question.locator("[data-selection] li")).to_have_count(1)
+        expect(question.locator("[data-selection] li")).to_contain_text("paspoort.pdf")
+    else:
+        page.get_by_label("Kopie legitimatiebewijs").set_input_files(files=[{
+            "name": "paspoort.pdf", "mimeType": "application/pdf",
+            "buffer": b"%PDF-1.4 paspoort"}])
     page.get_by_role("button", name=t["next"]).click()
 
     # The summary, printed and completed.
@@ -175,9 +183,11 @@ def walk(open_device, t, js, live_server, app, session, make, mailbox):
                      "NL91 ABNA 0417 1643 00", "Graag voor de zomer."):
         assert expected in content, expected
 
-    # Gone from Acties, and the lawyer is told.
+    # Gone from Acties, and the lawyer is told (in the next batch of notifications).
     page.get_by_role("navigation").get_by_role("link", name=re.compile(t["actions"])).click()
     expect(page.get_by_text(t["no_actions"])).to_be_visible()
+    age_notifications(session, 6)
+    assert notifications.send_due(app) == 1
     [mail] = mailbox.deliver(app)
     assert mail["To"] == "mr.jansen@kantoor.example.nl"
 

@@ -3,7 +3,7 @@ forgot password and login, in Dutch and in English."""
 import re
 
 import pytest
-from helpers import PASSWORD, link_in
+from helpers import PASSWORD, labels_of_other_language, link_in
 from playwright.sync_api import expect
 from twostep_helpers import totp_code, with_app
 
@@ -107,22 +107,117 @@ def test_invitation_flow_in_dutch(page, live_server, app, session, make, mailbox
 def test_invitation_flow_in_english(page, live_server, app, session, make, mailbox):
     """An English client who picked English on the login page reads English throughout."""
     page.goto("/inloggen")
+    expect(heading(page)).to_have_text(TEXTS["nl"]["welcome"])  # as the manual's screenshot
     speaks(page, "nl", FOREIGN["nl"])
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="English")).to_have_attribute("aria-current", "true")
+    expect(heading(page)).to_have_text(TEXTS["en"]["welcome"])
     speaks(page, "en", FOREIGN["en"])
     walk_invitation(page, live_server, app, session, make, mailbox, TEXTS["en"])
 
 
 def test_english_invitation_link_opens_in_english(page, live_server, app, make, mailbox):
-    """An English client who opens mail 1 straight away is greeted in English too."""
+    """An English client who opens mail 1 straight away, in a browser that never chose a
+    language, reads every page before and after the login in English (issue 16, point 6)."""
     user = make.user(email="new@example.com", password=None, language="en")
     make.invite(user)
     [mail1] = mailbox.deliver(app)
     assert mail1["Subject"] == TEXTS["en"]["mail1"]
-    page.goto(link_in(mail1, "/welkom/", live_server))
+    link1 = link_in(mail1, "/welkom/", live_server)
+    page.goto(link1)
     expect(heading(page)).to_have_text(TEXTS["en"]["setup"], timeout=1000)
+    walk_before_login(page, "en", [
+        ("invitation", lambda: None),
+        ("link sent", lambda: (page.get_by_label("E-mail address").fill("new@example.com"),
+                               page.get_by_role("button", name="Send").click())),
+        ("set password", lambda: page.goto(link_in(mailbox.deliver(app)[0], "/wachtwoord/"))),
+        ("logged in", lambda: set_password(page, "en")),
+        ("logged out", lambda: (page.get_by_role("button", name="Log out").click(),
+                                expect(page.get_by_role("status")).to_have_text(
+                                    TEXTS["en"]["logged_out"]))),
+        ("used link", lambda: page.goto(link1)),
+        ("forgot password", lambda: page.goto("/wachtwoord-instellen")),
+    ])
+
+
+def set_password(page, lang, password="Nieuw2026x"):
+    """Fill in "Set password" with a good password and press its button."""
+    t = TEXTS[lang]
+    page.get_by_label(t["password"], exact=True).fill(password)
+    page.get_by_label(t["repeat"]).fill(password)
+    page.get_by_role("button", name=t["set_password"]).click()
+
+
+def only_foreign(lang):
+    """The other language's phrases, less single words that `lang` uses too ("Open")."""
+    own = {word for phrase in labels_of_other_language("nl" if lang == "en" else "en")
+           for word in phrase.split()}
+    return [p for p in labels_of_other_language(lang) if " " in p or p not in own]
+
+
+def walk_before_login(page, lang, steps):
+    """Take each (name, step) in turn; after each, the page speaks `lang` only: no phrase
+    of the other language's catalog shows (and its own heading is there)."""
+    foreign = only_foreign(lang)
+    for name, step in steps:
+        step()
+        expect(heading(page), name).to_be_visible()
+        speaks(page, lang, foreign, ignore=("Kantoor Test",))
+
+
+@pytest.mark.parametrize("before, after", [("nl", "en"), ("en", "nl")])
+def test_every_page_before_login_speaks_the_language_chosen(page, live_server, app, session,
+                                                            make, mailbox, before, after):
+    """The login page's switch and the language of Mijn gegevens (after logging out) are
+    followed by every page before the login: login, second step, the logout message, set
+    password and its mail link, link problems (issue 16, point 6)."""
+    b, a = TEXTS[before], TEXTS[after]
+    user = make.user(email="klant@example.nl", language=before)
+    user.first_login_at = utcnow()
+    secret = with_app(session, user)
+
+    def log_in_with_code(t, steps_ahead=0):
+        page.get_by_label(t["code"]).fill(totp_code(secret, steps_ahead))
+        page.get_by_role("button", name=t["log_in"], exact=True).click()
+        expect(page.get_by_role("button", name=t["log_out"])).to_be_visible()
+
+    def choose_language():
+        page.goto("/mijn-gegevens")
+        page.get_by_label("English" if after == "en" else "Nederlands").check()
+        page.get_by_role("button", name=b["save_language"]).click()
+        expect(page.get_by_role("status")).to_contain_text(b["language_saved"])
+
+    def log_out():
+        page.get_by_role("button", name=b["log_out"]).click()
+        expect(page.get_by_role("status")).to_have_text(a["logged_out"])
+
+    def forgot_password():
+        page.get_by_role("link", name=a["set_password"]).click()
+        page.get_by_label(a["email"]).fill("klant@example.nl")
+        page.get_by_role("button", name=a["send"]).click()
+        expect(heading(page)).to_have_text(a["check"])
+
+    page.goto("/inloggen")
+    if before == "en":  # the login page's own switch, from the Dutch a browser starts in
+        page.get_by_role("button", name="English").click()
+    walk_before_login(page, before, [
+        ("login", lambda: None),
+        ("second step", lambda: log_in(page, "klant@example.nl", start=page.url)),
+        ("logged in", lambda: log_in_with_code(b)),
+    ])
+    choose_language()
+    walk_before_login(page, after, [
+        ("logged out", log_out),
+        ("link sent", forgot_password),
+        ("set password", lambda: page.goto(link_in(mailbox.deliver(app)[-1], "/wachtwoord/"))),
+        ("second step", lambda: set_password(page, after)),
+        ("bad link", lambda: page.goto("/wachtwoord/not-a-link")),
+        ("login", lambda: page.goto("/inloggen")),
+    ])
+    log_in(page, "klant@example.nl", "Nieuw2026x")
+    log_in_with_code(a, steps_ahead=1)
+    speaks(page, after, only_foreign(after), ignore=("Kantoor Test",))
 
 
 def test_forgot_password(page, live_server, app, session, make, mailbox):

@@ -1,7 +1,8 @@
 """Publishing on the staff side, walked in Chromium: two files dropped at once (a real drop
 with a DataTransfer), titles changed before publishing, the client downloading one, and the
-download mark on the staff side; the plain form without JavaScript; a message written
-"namens" a lawyer with a dropped attachment and the live counter. In Dutch and English."""
+download mark on the staff side; the plain form without JavaScript (and a staff member's
+notification switches in Mijn gegevens); a message written "namens" a lawyer with a dropped
+attachment and the live counter. In Dutch and English."""
 import re
 
 import pytest
@@ -107,7 +108,7 @@ def test_publish_two_files_by_drag_and_drop_and_see_the_download(
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_publish_and_withdraw_without_javascript(browser, live_server, app, session, arranged,
                                                  lang):
-    t = TEXTS[lang]
+    t, mails = TEXTS[lang], labels("staff_notifications")[lang]
     lawyer, _secretary, _jan, dossier = arranged(lang)
     context = browser.new_context(java_script_enabled=False, locale="nl-NL",
                                   base_url=live_server)
@@ -124,6 +125,12 @@ def test_publish_and_withdraw_without_javascript(browser, live_server, app, sess
         expect(page.locator("#documents")).to_contain_text("Brief 1")
         page.get_by_role("button", name=re.compile(t["withdraw"] + " Brief 1")).click()
         expect(page.get_by_role("status")).to_contain_text(t["withdrawn"])
+        # A staff member's own notification mails: the plain form of Mijn gegevens.
+        page.goto("/mijn-gegevens")
+        page.get_by_label(mails["client_wrote"]).uncheck()
+        page.get_by_role("button", name=mails["save_notifications"]).click()
+        expect(page.get_by_role("status")).to_contain_text(mails["notifications_saved"])
+        expect(page.get_by_label(mails["client_wrote"])).not_to_be_checked()
     finally:
         context.close()
     documents = session.exec(select(Document).order_by(Document.id)).all()

@@ -1,6 +1,7 @@
 """The firm's settings walked in Chromium, in Dutch and in English: an admin adds a secretary
-and lets it act for a lawyer, then changes the firm's name and colour; the header changes at
-once (through /firm/style.css, no inline style) and the client's login page shows the name."""
+and lets it act for a lawyer, then changes the firm's name, colour and contact details (a bad
+website refused first); the header changes at once (through /firm/style.css, no inline style)
+and the client's login page shows the name, the welcome text and how to reach the firm."""
 import re
 
 from helpers import labels_of_other_language
@@ -64,10 +65,22 @@ def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make,
     expect(row).to_contain_text("Sanne Smit")
     speaks(page, lang, foreign, ignore=FIRM_NAMES)
 
-    # The firm's name and colour: the header changes at once.
+    # The firm's name, colour and contact details: a website that is none is refused with
+    # everything typed kept; then the header changes at once.
     page.locator(".section-nav").get_by_role("link", name=t["firm"], exact=True).click()
     page.get_by_label(t["firm_name"]).fill("Advocaten De Vries")
     page.get_by_label(t["colour"]).fill("#7a1f2b")
+    page.get_by_label(t["phone"], exact=True).fill("020 123 4567")
+    page.get_by_label(t["website"], exact=True).fill("javascript:alert(1)")
+    page.get_by_label(t["postal_address"]).fill("Herengracht 1\n1015 BA Amsterdam")
+    page.get_by_label(t["welcome_text"]).fill("Welkom bij Advocaten De Vries.")
+    page.get_by_role("button", name=t["save"]).click()
+    expect(page.get_by_role("alert")).to_contain_text(t["website_refused"])
+    expect(page.get_by_label(t["phone"], exact=True)).to_have_value("020 123 4567")
+    expect(page.get_by_label(t["postal_address"])).to_have_value(
+        "Herengracht 1\n1015 BA Amsterdam")
+    speaks(page, lang, foreign, ignore=FIRM_NAMES)
+    page.get_by_label(t["website"], exact=True).fill("www.devries.example")
     page.get_by_role("button", name=t["save"]).click()
     expect(page.get_by_role("status")).to_contain_text(t["saved"])
     expect(page.locator(".site-header .firm")).to_have_text("Advocaten De Vries")
@@ -79,6 +92,15 @@ def test_admin_sets_up_staff_and_the_firm(page, live_server, app, session, make,
     page.get_by_role("button", name=t["log_out"]).click()
     page.goto("/inloggen")
     expect(page.get_by_role("heading", level=1)).to_have_text(t["welcome"])
+    expect(page.locator(".welcome-text")).to_have_text("Welkom bij Advocaten De Vries.")
+    footer = page.get_by_role("contentinfo")
+    expect(footer.get_by_role("heading", level=2)).to_have_text(t["contact"])
+    expect(footer).to_contain_text(t["phone_line"])
+    expect(footer).to_contain_text("Herengracht 1")
+    expect(footer.get_by_role("link", name="+31 20 123 4567")).to_have_attribute(
+        "href", "tel:+31201234567")
+    expect(footer.get_by_role("link", name="www.devries.example")).to_have_attribute(
+        "href", "https://www.devries.example")
     expect(page.locator(".site-header .firm")).to_have_text("Advocaten De Vries")
     expect_header_colour(page, FIRM_COLOUR)
     assert re.search("Advocaten De Vries$", page.title())

@@ -1,6 +1,7 @@
 """Mijn gegevens walked in Chromium, in Dutch and in English: notifications, SMS with its
-recovery code, the authenticator app (its secret read from the page, codes made with
-pyotp), backup codes as a download, and logging in with a code and with a backup code."""
+recovery code and, as the first set-up, backup codes (downloaded, printed), the authenticator
+app (its secret read from the page, codes made with pyotp), new backup codes as a download,
+and logging in with a code and with a backup code."""
 import re
 import time
 
@@ -41,7 +42,8 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
     session.refresh(user)
     assert user.notify_messages is False and user.notify_documents is True
 
-    # SMS: mobile number → code from the SMS → the recovery code, shown once.
+    # SMS: mobile number → code from the SMS → the recovery code and, as this is the first
+    # set-up, the backup codes: shown once, to download and print (issue 16, point 3).
     page.get_by_role("link", name=t["set_up"]).click()
     expect(heading(page)).to_have_text(t["two_step"])
     page.get_by_role("link", name=t["set_up_sms"]).click()
@@ -49,9 +51,26 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
     page.get_by_label(t["password"]).fill(PASSWORD)  # the password first, every set-up
     page.get_by_role("button", name=t["send_code"]).click()
     fill_code(page, t, last_sms_code(app), t["confirm"])
-    expect(heading(page)).to_have_text(t["recovery"])
+    expect(heading(page)).to_have_text(t["recovery_and_backup"])
     expect(page.locator("#recovery-code")).to_have_text(re.compile(r"^[A-Z2-9-]{14}$"))
-    page.get_by_role("link", name=t["saved_recovery"]).click()
+    recovery = page.locator("#recovery-code").inner_text()
+    first_codes = page.locator("#backup-codes code").all_inner_texts()
+    assert len(first_codes) == 10
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t["download"]).click()
+    assert info.value.suggested_filename == t["both_file"]
+    saved = tmp_path / "both.txt"
+    info.value.save_as(saved)
+    assert all(code in saved.read_text() for code in [recovery, *first_codes])
+    # Print prints this very page (the browser's print dialog), and stays on it.
+    page.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")
+    page.get_by_role("button", name=t["print"]).click()
+    assert page.evaluate("window.printed") == 1
+    page.emulate_media(media="print")
+    expect(page.locator("#backup-codes")).to_be_visible()
+    expect(page.get_by_role("button", name=t["print"])).to_be_hidden()
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name=t["saved_codes"]).click()
     expect(heading(page)).to_have_text(t["two_step"])
 
     # The authenticator app: the secret is read from the page, as a person would type it.
@@ -65,7 +84,9 @@ def test_two_step_walk(page, live_server, app, session, make, tmp_path, t):
     fill_code(page, t, "000000" if totp.now() != "000000" else "111111", t["confirm"])
     expect(page.get_by_role("alert")).to_contain_text(t["wrong"])
     fill_code(page, t, totp.now(), t["confirm"])
+    # A second method keeps the backup codes there are: back to the overview.
     expect(page.get_by_role("status")).to_contain_text(t["app_done"])
+    expect(heading(page)).to_have_text(t["two_step"])
 
     # Backup codes: shown once, and downloadable as a text file.
     page.get_by_role("link", name=t["make_backup"]).click()

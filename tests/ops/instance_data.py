@@ -203,7 +203,8 @@ def fill(app, url):
                            logo_type="image/png", max_file_mb=50,
                            upload_mb_per_day=500, max_open_drafts=5, sms_countries="NL BE",
                            contact_phone="+31 20 123 4567", contact_email="info@kantoor.nl",
-                           contact_website="www.kantoor.nl", contact_address="Herengracht 1\n1015 BA Amsterdam",
+                           contact_website="www.kantoor.nl",
+                           contact_address="Herengracht 1\n1015 BA Amsterdam",
                            welcome_text="Welkom."))
         s.commit()
     engine.dispose()

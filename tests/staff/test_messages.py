@@ -35,14 +35,9 @@ def pdf(name, size=100):
 
 
 @pytest.fixture
-def arranged(make, staff):
-    """Jan in a dossier of mr. Jansen, and Kees in one of mr. Bakker."""
-    jan = make.user(email="jan@example.nl", name="Jan de Vries")
-    kees = make.user(email="kees@example.nl", name="Kees Klant")
-    dossier = make.dossier(clients=[jan], lawyer=staff.lawyer, number="2026-0042",
-                           description="Geheime zaak")
-    other = make.dossier(clients=[kees], lawyer=staff.other_lawyer, number="2026-0099")
-    return jan, kees, dossier, other
+def arranged(two_dossiers):
+    """Jan in a dossier of mr. Jansen, and Kees in one of mr. Bakker (tests/conftest.py)."""
+    return two_dossiers
 
 
 def client_message(session, dossier, sender, subject="Vraag", body="Mijn vraag", minutes=0):
@@ -60,6 +55,16 @@ def as_client(app, email):
     return other
 
 
+def menu_count(response):
+    """The "new" count beside Berichten in the staff menu: (what shows, what is read out),
+    or None."""
+    link = re.search(r'<a href="/kantoor/berichten">(.*?)</a>', response.get_data(as_text=True),
+                     re.S)[1]
+    found = re.search(r'<span class="badge" aria-hidden="true">(\d+)</span>'
+                      r'<span class="visually-hidden">([^<]+)</span>', link)
+    return found.groups() if found else None
+
+
 def test_inbox_lists_client_messages_unread_first(app, client, session, staff, as_staff,
                                                    arranged):
     jan, kees, dossier, other = arranged
@@ -74,19 +79,28 @@ def test_inbox_lists_client_messages_unread_first(app, client, session, staff, a
     session.commit()
 
     as_staff(staff.lawyer)
-    page = text_of(client.get("/kantoor/berichten"))
-    assert "1 ongelezen bericht" in page
-    # Unread first, though older; read ones after; only this lawyer's dossiers.
-    assert page.index("Oude vraag") < page.index("Nieuwe vraag")
+    response = client.get("/kantoor/berichten")
+    page = text_of(response)
+    assert "1 nieuw bericht" in page
+    # Unread first, though older, marked "Nieuw"; read ones after; only this lawyer's dossiers.
+    assert page.index("Oude vraag") < page.index("Nieuw") < page.index("Nieuwe vraag")
     assert "Jan de Vries" in page and "2026-0042" in page
     for absent in ("Vraag van Kees", "Antwoord van kantoor", "Concept van Jan"):
         assert absent not in page
-    assert 'class="unread"' in client.get("/kantoor/berichten").get_data(as_text=True)
+    assert 'class="unread"' in response.get_data(as_text=True)
+    assert menu_count(response) == ("1", "1 nieuw")
 
     # Read is per staff member: the secretary still has both unread.
     client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
     as_staff(staff.secretary)
-    assert "2 ongelezen berichten" in text_of(client.get("/kantoor/berichten"))
+    response = client.get("/kantoor/")
+    assert menu_count(response) == ("2", "2 nieuw")
+    assert "2 nieuwe berichten" in text_of(client.get("/kantoor/berichten"))
+    client.get(f"/kantoor/berichten/{old.id}")
+    client.get(f"/kantoor/berichten/{new.id}")
+    response = client.get("/kantoor/berichten")
+    assert menu_count(response) is None  # nothing new: no count at all
+    assert "Geen nieuwe berichten" in text_of(response)
     client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
     as_staff(staff.admin)
     page = text_of(client.get("/kantoor/berichten"))
@@ -182,6 +196,15 @@ def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
     assert event.detail["on_behalf_of"] == staff.lawyer.id
     assert event.detail["attachments"] == [d.id for d in documents]
 
+    # One mail that names nothing of it (before Jan reads it: a message read before the
+    # batch goes out is left out of it).
+    age_notifications(session)
+    notifications.send_due(app)
+    [mail] = mailbox.deliver(app)
+    assert mail["To"] == "jan@example.nl"
+    body = mail.get_body(("plain",)).get_content()
+    assert "1 nieuw bericht" in body
+
     # The client: "Van: Els Secr (namens: mr. Jansen)" in the list and in the message.
     jan_client = as_client(app, "jan@example.nl")
     listed = text_of(jan_client.get(f"/dossiers/{dossier.id}/berichten"))
@@ -191,14 +214,6 @@ def test_a_secretary_sends_on_behalf_of_the_lawyer_and_the_client_sees_namens(
     assert "Van: Els Secr (namens: mr. Jansen)" in text_of(opened)
     assert "Hierbij de concept akte." in text_of(opened)
     assert jan_client.get(f"/documenten/{documents[0].id}/download").status_code == 200
-
-    # And one mail that names nothing of it.
-    age_notifications(session)
-    notifications.send_due(app)
-    [mail] = mailbox.deliver(app)
-    assert mail["To"] == "jan@example.nl"
-    body = mail.get_body(("plain",)).get_content()
-    assert "1 nieuw bericht" in body
     assert "Concept akte" not in body and "2026-0042" not in body
 
 

@@ -1,7 +1,5 @@
 NL = {
     "(optional)": "(niet verplicht)",
-    "A client has completed a questionnaire in the client portal of %(firm)s. The answers have been filed as a PDF in the dossier.": "Een cliënt heeft een vragenlijst ingevuld in het klantenportaal van %(firm)s. De antwoorden zijn als pdf in het dossier opgeslagen.",
-    "A questionnaire has been completed in the client portal": "Er is een vragenlijst ingevuld in het klantenportaal",
     "Back to the questionnaire": "Terug naar de vragenlijst",
     "Change": "Wijzigen",
     "Check your answers. When they are right, click Complete: a PDF of your answers is then filed in the dossier under Provided by me, and you can no longer change them.": "Controleer uw antwoorden. Kloppen ze, klik dan op Voltooien: er wordt dan een pdf van uw antwoorden in het dossier opgeslagen onder Door mij aangeleverd, en u kunt ze daarna niet meer wijzigen.",
@@ -21,8 +19,6 @@ NL = {
     "Enter an e-mail address, such as name@example.nl.": "Vul een e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
     "Files of this type are not allowed. Allowed are: %(types)s.": "Bestanden van dit type zijn niet toegestaan. Toegestaan zijn: %(types)s.",
     "Go to the dossier": "Naar het dossier",
-    "Log in to the staff side to read them": "Log in op het medewerkersdeel van het portaal om ze te lezen",
-    "Log in to the staff side to read them:": "Log in op het medewerkersdeel van het portaal om ze te lezen:",
     "No": "Nee",
     "Not answered": "Niet beantwoord",
     "Print": "Printen",

@@ -41,8 +41,6 @@ NL = {
     # The logo.
     "Logo": "Logo",
     "Logo (PNG or JPEG, at most 512 KB)": "Logo (PNG of JPEG, ten hoogste 512 KB)",
-    "Shown next to the firm's name at the top of every page.":
-        "Staat naast de naam van het kantoor bovenaan elke pagina.",
     "The current logo": "Het huidige logo",
     "There is no logo: the portal shows the firm's name only.":
         "Er is geen logo: het portaal toont alleen de naam van het kantoor.",

@@ -2,7 +2,9 @@
 // - a client's "+ Bijlagen" dialog: choose files (Bladeren, or drag and drop), list them with
 //   a cross to drop one, "+ Meer toevoegen", then "Upload [x] bestanden";
 // - a staff member's upload zone: drop many files at once (or Bladeren); each is listed with
-//   a cross and, when publishing, a title to change.
+//   a cross and, when publishing, a title to change;
+// - a questionnaire's file question: the same zone for one file (data-single): a new file
+//   replaces the chosen one.
 // The chosen files go into the form's own file input, so the server sees one ordinary form
 // post, the same as without JavaScript. Event delegation: htmx may swap a form in at any time.
 (function () {
@@ -74,6 +76,8 @@
 
   function add(picker, files) {
     var items = itemsOf(picker);
+    var single = picker.hasAttribute("data-single");
+    if (single) { files = Array.prototype.slice.call(files, -1); }
     var errors = picker.querySelector("[data-errors]");
     errors.textContent = "";
     Array.prototype.forEach.call(files, function (file) {
@@ -89,6 +93,7 @@
         line.textContent = problem;
         errors.appendChild(line);
       } else {
+        if (single) { items.length = 0; }
         items.push({file: file, title: stem(file.name)});
       }
     });
@@ -201,15 +206,17 @@
   });
 
   // Drag and drop: onto the drop zone, anywhere in an open dialog, or anywhere in the form
-  // of an upload zone (the only zone of the page: anywhere on it). A file dropped beside
-  // the zone must not make the browser leave the page to show it.
+  // of its only upload zone (the only zone of the page: anywhere on it). A file dropped
+  // beside the zone must not make the browser leave the page to show it.
   function pickerFor(event) {
     var target = event.target.closest ? event.target : null;
     var dialog = target && target.closest("dialog.attach-dialog");
     if (dialog) { return dialog; }
+    var own = target && target.closest("[data-upload-zone]");
+    if (own) { return own; }
     var form = target && target.closest("form");
-    var zone = form && form.querySelector("[data-upload-zone]");
-    if (zone) { return zone; }
+    var inForm = form ? form.querySelectorAll("[data-upload-zone]") : [];
+    if (inForm.length === 1) { return inForm[0]; }
     var zones = document.querySelectorAll("[data-upload-zone]");
     return zones.length === 1 ? zones[0] : null;
   }

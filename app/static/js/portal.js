@@ -33,11 +33,14 @@
     var input = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
     if (!input) { return; }
     event.preventDefault();
+    // A file input that a drop zone stands in for is hidden: its Bladeren takes the focus.
+    var zone = input.getClientRects().length ? null : input.closest(".field");
+    var browse = zone && zone.querySelector("[data-browse]");
     var group = input.closest("fieldset");
     var caption = (group && group.querySelector("legend")) ||
       document.querySelector("label[for='" + CSS.escape(input.id) + "']") || input;
     caption.scrollIntoView({block: "start"});
-    input.focus({preventScroll: true});
+    (browse || input).focus({preventScroll: true});
   });
 
   // Say in words what an htmx swap changed, through the polite region in base.html,
@@ -83,11 +86,32 @@
     lastLevel.set(polite, level);
     if (count < maximum && alert) { alert.textContent = ""; }
     if (level <= before) { return; }
-    if (count >= maximum && alert) {
+    var dialog = document.getElementById("body-limit-dialog");
+    if (count >= maximum && dialog && dialog.showModal) {
+      // "Maximum bereikt" with its OK, as the manual shows it; it says itself when opened.
+      if (!dialog.open) { dialog.showModal(); dialog.querySelector("button").focus(); }
+    } else if (count >= maximum && alert) {
       alert.textContent = counter.querySelector(".limit-notice").textContent.replace(/\s+/g, " ").trim();
     } else {
       polite.textContent = text.textContent.trim();
     }
+  });
+  // A notice dialog closes by its OK (or Escape) and gives the focus back to where the
+  // typing was.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-close-dialog]");
+    if (button) { button.closest("dialog").close(); }
+  });
+  document.addEventListener("close", function (event) {
+    var back = event.target.dataset && document.getElementById(event.target.dataset.returnFocus || "");
+    if (back) { back.focus(); }
+  }, true);
+  // A Print button prints the page it is on; without JavaScript its form opens a page to
+  // print instead (the codes of two-step verification).
+  document.addEventListener("click", function (event) {
+    if (!(event.target.closest && event.target.closest("[data-print]"))) { return; }
+    event.preventDefault();
+    window.print();
   });
   // ---- keyboard: where the focus goes after an htmx swap ----
   // A link that swapped itself away (Nieuw bericht, Open, a page link) would leave the

@@ -1,0 +1,4 @@
+NL = {
+    "Menu": "Menu",
+    "Drag a file here, or": "Sleep een bestand hierheen, of",
+}
