@@ -28,12 +28,19 @@ def pytest_report_header(config):
 FRONT_END = ("browser/", "ops/test_nginx.py")
 
 
+# The longest files start first: with a file per process at a time (--dist loadfile), a long
+# file handed out last would keep one process busy while the others have finished.
+LONGEST_FIRST = ("security/test_fuzz.py",)
+
+
 def pytest_collection_modifyitems(config, items):
     here = os.path.dirname(__file__)
+    paths = {}
     for item in items:
-        path = os.path.relpath(str(item.path), here).replace(os.sep, "/")
+        path = paths[item] = os.path.relpath(str(item.path), here).replace(os.sep, "/")
         if path.startswith(FRONT_END):
             item.add_marker(pytest.mark.front_end)
+    items.sort(key=lambda item: paths[item] not in LONGEST_FIRST)
 
 
 def _database_url():
