@@ -24,8 +24,12 @@ def pytest_report_header(config):
 
 # Tests of what the browser gets (HTML, CSS, JavaScript, layout, accessibility, phones) and
 # of the nginx front: the same on SQLite and PostgreSQL. They are marked `front_end`; CI runs
-# them in its SQLite pass only (`-m "not front_end"` on PostgreSQL). `make test` runs all.
+# them in its SQLite pass only (`-m "not front_end and not both_databases"` on PostgreSQL).
+# `make test` runs all.
 FRONT_END = ("browser/", "ops/test_nginx.py")
+# Tests that open a SQLite and a PostgreSQL database of their own, whatever the pass: they
+# too run in the SQLite pass only (a PostgreSQL pass would repeat them as they are).
+BOTH_DATABASES = ("test_migrations.py", "ops/test_dbcopy.py")
 
 
 # The longest files start first: with a file per process at a time (--dist loadfile), a long
@@ -40,6 +44,8 @@ def pytest_collection_modifyitems(config, items):
         path = paths[item] = os.path.relpath(str(item.path), here).replace(os.sep, "/")
         if path.startswith(FRONT_END):
             item.add_marker(pytest.mark.front_end)
+        if path.startswith(BOTH_DATABASES):
+            item.add_marker(pytest.mark.both_databases)
     items.sort(key=lambda item: paths[item] not in LONGEST_FIRST)
 
 
