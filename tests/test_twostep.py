@@ -916,3 +916,19 @@ def test_two_step_in_english(app, client, session, make):
     assert "Code by SMS" in page and "Authenticator app" in page and "Backup codes" in page
     bad_phone = post_form(client, SETUP + "/sms", {"phone": "123", "password": PASSWORD})
     assert "Enter a valid mobile number" in text_of(bad_phone)
+
+
+def test_another_user_cannot_download_or_print_someone_elses_codes(app, client, session,
+                                                                   make):
+    jan = make.user(email="jan@example.nl")
+    jan.first_login_at = utcnow()
+    secret = with_app(session, jan)
+    make.user(email="piet@example.nl")
+    login(client, "jan@example.nl")
+    post_form(client, "/inloggen/verificatie/app", {"code": totp_code(secret)})
+    codes = backup_codes_of(make_backup_codes(client))
+    assert codes_copy(client, "download", codes).status_code == 200
+    other = app.test_client()
+    login(other, "piet@example.nl")
+    for how in ("download", "printen"):
+        assert codes_copy(other, how, codes).status_code == 404
