@@ -5,6 +5,7 @@ from .db import one_or_404
 from .models import (
     CAT_ATTACHMENT,
     Document,
+    DocumentRequest,
     Dossier,
     DossierClient,
     DossierCompany,
@@ -61,10 +62,12 @@ def documents_in(dossier_ids, message_ids):
 
 def visible_documents(user):
     """A select of the documents a user may see: published in their dossiers and not
-    withdrawn, or attached to a message they may see."""
+    withdrawn, or attached to a message they may see; an identity document only by the
+    client who handed it in (not by the other clients of the dossier)."""
     return documents_in(visible_dossier_ids(user),
                         visible_messages(user).with_only_columns(Message.id)).where(
-        Document.withdrawn_at.is_(None))
+        Document.withdrawn_at.is_(None),
+        or_(Document.identity.is_(False), Document.uploaded_by_id == user.id))
 
 
 def get_document_for(db, user, document_id):
@@ -107,3 +110,21 @@ def open_assignments(user):
     """A select of the questionnaires `user` still has to fill in, in dossiers they may
     still see: the Acties list and the Acties count on every page both use this."""
     return visible_assignments(user).where(QuestionnaireAssignment.completed_at.is_(None))
+
+
+def visible_requests(user):
+    """A select of the requests for documents sent to `user`, in dossiers they may still see."""
+    return select(DocumentRequest).where(
+        DocumentRequest.client_id == user.id,
+        DocumentRequest.dossier_id.in_(visible_dossier_ids(user)))
+
+
+def get_request_for(db, user, request_id):
+    """A request for documents sent to `user` in a dossier they may see, else 404."""
+    return one_or_404(db, visible_requests(user).where(DocumentRequest.id == request_id))
+
+
+def open_requests(user):
+    """A select of the requests for documents of `user` not done yet (an item not approved):
+    the Acties list and the Acties count on every page both use this."""
+    return visible_requests(user).where(DocumentRequest.completed_at.is_(None))

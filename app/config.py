@@ -139,6 +139,13 @@ class Default:
     # files in any 24 hours, and unsent drafts at once.
     UPLOAD_MB_PER_DAY = 1_000
     MAX_OPEN_DRAFTS = 20
+    # Requests for documents (Aan te leveren stukken), until an admin sets others: a
+    # reminder this many days before the deadline, and after it every so many days (0: no
+    # reminder); identity documents are erased this many years after the dossier closed
+    # (the Wwft keeps them five years after the business relationship ended).
+    REQUEST_REMIND_DAYS_BEFORE = 3
+    REQUEST_REMIND_EVERY_DAYS = 7
+    IDENTITY_RETENTION_YEARS = 5
     ALLOWED_UPLOAD_TYPES = {
         ".pdf": "application/pdf",
         ".doc": "application/msword",

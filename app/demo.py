@@ -61,7 +61,7 @@ def default_statuses(db):
     for position, (code, nl, en, in_progress, days) in enumerate(STATUSES):
         db.add(DossierStatus(code=code, label_nl=nl, label_en=en,
                                   in_progress=in_progress, position=position,
-                                  retention_days=days))
+                                  retention_days=days, closed=days is not None))
 
 
 def _pdf(title, text):

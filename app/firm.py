@@ -41,6 +41,10 @@ class Firm:
     website: str | None = None  # "https://www.kantoor.nl" (older rows: "www.kantoor.nl")
     address: str | None = None  # lines separated by "\n"
     welcome_text: str | None = None
+    # Requests for documents: reminder days (0: none) and the identity retention in years.
+    remind_days_before: int = 3
+    remind_every_days: int = 7
+    identity_retention_years: int = 5
 
     @property
     def version(self):
@@ -156,7 +160,18 @@ def effective(saved):
         website=_pick(saved and saved.contact_website, cfg["FIRM_WEBSITE"]),
         address=_pick(saved and saved.contact_address, cfg["FIRM_ADDRESS"]),
         welcome_text=_pick(saved and saved.welcome_text, cfg["FIRM_WELCOME_TEXT"]),
+        remind_days_before=_number(saved and saved.remind_days_before,
+                                   cfg["REQUEST_REMIND_DAYS_BEFORE"]),
+        remind_every_days=_number(saved and saved.remind_every_days,
+                                  cfg["REQUEST_REMIND_EVERY_DAYS"]),
+        identity_retention_years=_number(saved and saved.identity_retention_years,
+                                         cfg["IDENTITY_RETENTION_YEARS"]),
     )
+
+
+def _number(value, default):
+    """A saved number, where 0 counts (it switches something off); None: the default."""
+    return default if value is None else value
 
 
 def phone_e164(text):

@@ -1,5 +1,5 @@
 """All table models of the portal, in one place."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import ClassVar
 
 import sqlalchemy as sa
@@ -47,6 +47,10 @@ CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT = (
     "correspondence", "document", "provided", "attachment")
 DOCUMENT_CATEGORIES = (CAT_CORRESPONDENCE, CAT_DOCUMENT, CAT_PROVIDED, CAT_ATTACHMENT)
 TOKEN_INVITE, TOKEN_PASSWORD, TOKEN_EMAIL = "invite", "password", "email-change"
+# The states of an item of a request for documents (RequestItem.state).
+ITEM_OPEN, ITEM_SUBMITTED, ITEM_APPROVED, ITEM_REJECTED = (
+    "open", "submitted", "approved", "rejected")
+ITEM_STATES = (ITEM_OPEN, ITEM_SUBMITTED, ITEM_APPROVED, ITEM_REJECTED)
 
 
 # A company client (rechtspersoon); its accounts are users with company_id set.
@@ -171,6 +175,8 @@ class DossierStatus(SQLModel, table=True):
     position: int = 0
     # Days a dossier keeps this status before its clients may be erased (AVG); None: never.
     retention_days: int | None = None
+    # A dossier with this status is closed: identity documents are erased a period later.
+    closed: bool = False
 
 
 # A case of the firm, shared with one or more clients and/or companies.
@@ -228,6 +234,11 @@ class Document(SQLModel, table=True):
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created()
     withdrawn_at: datetime | None = when()
+    # Handed in for an item of a request for documents; an identity document (Wwft) is seen
+    # by fewer people and erased after the retention period (app/doc_requests.py).
+    request_item_id: int | None = Field(default=None, foreign_key="requestitem.id",
+                                        index=True, ondelete="SET NULL")
+    identity: bool = False
 
 
 # Whether and when a user downloaded a document.
@@ -417,4 +428,58 @@ class FirmSettings(SQLModel, table=True):
     contact_website: str | None = Field(default=None, max_length=200)
     contact_address: str | None = Field(default=None, max_length=300)
     welcome_text: str | None = Field(default=None, max_length=1000)  # on the login page
+    # Requests for documents: reminder mails, and how long identity documents are kept.
+    remind_days_before: int | None = None  # days before the deadline; 0: no reminder
+    remind_every_days: int | None = None  # after the deadline, every so many days; 0: none
+    identity_retention_years: int | None = None  # after the dossier closed
     updated_at: datetime = created()
+
+
+# An item of the firm's reusable list for "Stukken opvragen", kept by an admin (Instellingen).
+class StandardItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    explanation: str = Field(default="", max_length=1000)
+    is_identity: bool = False
+    position: int = 0
+    created_at: datetime = created()
+
+
+# A request for documents ("Aan te leveren stukken") to a client in a dossier: an Actie.
+class DocumentRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
+    client_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    sent_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # Made from the answers of this questionnaire assignment (its definition's "requests");
+    # no foreign key: the tables would refer to each other in a circle through Document.
+    assignment_id: int | None = None
+    deadline: date | None = None
+    created_at: datetime = created()
+    completed_at: datetime | None = when(index=True)  # every item approved or withdrawn
+    reminded_at: datetime | None = when()  # the last reminder mail
+
+    items: list["RequestItem"] = Relationship(
+        back_populates="request", sa_relationship_kwargs={"order_by": "RequestItem.position"})
+
+
+# One document asked for in a request; its files are Documents with request_item_id.
+class RequestItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="documentrequest.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    title: str = Field(max_length=200)
+    explanation: str = Field(default="", max_length=1000)
+    is_identity: bool = False
+    state: str = Field(default=ITEM_OPEN, max_length=12)
+    reason: str | None = Field(default=None, max_length=1000)  # why the firm rejected it
+    # Goes up with every upload and decision: a decision taken on an older view is refused.
+    revision: int = 0
+    created_at: datetime = created()
+    submitted_at: datetime | None = when()
+    decided_at: datetime | None = when()
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    withdrawn_at: datetime | None = when()
+    erased_at: datetime | None = when()  # its identity documents were erased
+
+    request: DocumentRequest | None = Relationship(back_populates="items")

@@ -8,7 +8,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .access import open_assignments, visible_documents, visible_dossier_ids, visible_messages
+from .access import (
+    open_assignments,
+    open_requests,
+    visible_documents,
+    visible_dossier_ids,
+    visible_messages,
+)
 from .db import engine
 from .models import (
     ROLE_ADMIN,
@@ -16,6 +22,7 @@ from .models import (
     Delegation,
     Document,
     DocumentDownload,
+    DocumentRequest,
     Dossier,
     DossierClient,
     DossierCompany,
@@ -28,10 +35,12 @@ from .models import (
 )
 from .outbox import public_url, queue_mail
 
+# A request for documents is an action like a questionnaire: the same switch covers both.
 KINDS = {"document": "notify_documents", "message": "notify_messages",
-         "questionnaire": "notify_questionnaires"}
+         "questionnaire": "notify_questionnaires", "request": "notify_questionnaires"}
 # What an item of each kind is about (NotificationItem.target_type).
-TARGETS = {"document": "document", "message": "message", "questionnaire": "assignment"}
+TARGETS = {"document": "document", "message": "message", "questionnaire": "assignment",
+           "request": "request"}
 
 
 def dossier_clients(db, dossier_id):
@@ -102,6 +111,7 @@ def unseen(user, target_type):
                    .with_only_columns(Message.id),
                    "assignment": open_assignments(user)
                    .with_only_columns(QuestionnaireAssignment.id),
+                   "request": open_requests(user).with_only_columns(DocumentRequest.id),
                    "document": visible_documents(user).where(Document.id.not_in(downloaded))
                    .with_only_columns(Document.id)}
     return targets.get(target_type)
@@ -141,11 +151,12 @@ def queue_notification(db, user, counts):
         return queue_mail(db, user, "staff_notification",
                           _l("There is something new from clients in the client portal"),
                           staff_url=public_url("staff.index"),
-                          messages=counts["message"], questionnaires=counts["questionnaire"])
+                          messages=counts["message"], questionnaires=counts["questionnaire"],
+                          requests=counts["request"])
     return queue_mail(db, user, "notification",
                       _l("There is something new for you in the client portal"),
                       documents=counts["document"], messages=counts["message"],
-                      questionnaires=counts["questionnaire"])
+                      questionnaires=counts["questionnaire"], requests=counts["request"])
 
 
 def send_due(app=None):

@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import event
 from sqlmodel import Session
 
-from . import notifications, outbox
+from . import doc_requests, notifications, outbox
 from .messages import cleanup
 
 log = logging.getLogger("klantenportaal.mail")
@@ -15,8 +15,10 @@ _wake_events = set()  # one per running loop, set when a mail is committed
 
 def jobs():
     """One round's jobs, in order: the due notification mails are queued before the outbox
-    is delivered; stale drafts go at most once an hour. Looked up each round."""
-    return (notifications.send_due, outbox.deliver_pending, cleanup.cleanup_if_due)
+    is delivered; stale drafts, reminders of requests for documents and the erasure of
+    identity documents at most once an hour. Looked up each round."""
+    return (doc_requests.run_if_due, notifications.send_due, outbox.deliver_pending,
+            cleanup.cleanup_if_due)
 
 
 class SenderThread(threading.Thread):

@@ -17,6 +17,7 @@ from ..models import (
     Company,
     Delegation,
     Document,
+    DocumentRequest,
     Dossier,
     DossierClient,
     DossierCompany,
@@ -69,10 +70,28 @@ def sent_or_own(user):
     return Message.sent_at.is_not(None) | (Message.sender_id == user.id)
 
 
+def identity_dossier_ids(user):
+    """A select of the ids of the dossiers whose identity documents (Wwft) a staff member may
+    see: every one for an admin; for others only those whose handling lawyer they are or
+    have a delegation from. Written out on its own: it must stay this narrow even if the
+    staff's view of dossiers (staff_dossier_ids) is ever widened."""
+    if user.role == ROLE_ADMIN:
+        return select(Dossier.id)
+    lawyers = select(Delegation.lawyer_id).where(Delegation.secretary_id == user.id)
+    if user.role == ROLE_LAWYER:
+        return select(Dossier.id).where(Dossier.lawyer_id == user.id)
+    if user.role == ROLE_SECRETARY:
+        return select(Dossier.id).where(Dossier.lawyer_id.in_(lawyers))
+    return select(Dossier.id).where(Dossier.id.is_(None))
+
+
 def staff_documents(user):
     """A select of the documents (published, handed in or attached to a sent message) in
-    the dossiers a staff member may see; the attachments of someone's draft stay private."""
-    return documents_in(staff_dossier_ids(user), select(Message.id).where(sent_or_own(user)))
+    the dossiers a staff member may see; the attachments of someone's draft stay private,
+    identity documents are seen only as identity_dossier_ids says."""
+    return documents_in(staff_dossier_ids(user), select(Message.id).where(sent_or_own(user))
+                        ).where(or_(Document.identity.is_(False),
+                                    Document.dossier_id.in_(identity_dossier_ids(user))))
 
 
 def get_staff_document(db, user, document_id):
@@ -93,6 +112,17 @@ def get_staff_assignment(db, user, assignment_id):
     return one_or_404(db, select(QuestionnaireAssignment).where(
         QuestionnaireAssignment.id == assignment_id,
         QuestionnaireAssignment.dossier_id.in_(staff_dossier_ids(user))))
+
+
+def staff_requests(user):
+    """A select of the requests for documents in the dossiers a staff member may see."""
+    return select(DocumentRequest).where(
+        DocumentRequest.dossier_id.in_(staff_dossier_ids(user)))
+
+
+def get_staff_request(db, user, request_id):
+    """A request for documents in a dossier the staff member may see, else 404."""
+    return one_or_404(db, staff_requests(user).where(DocumentRequest.id == request_id))
 
 
 def admin_only(view):

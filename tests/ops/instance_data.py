@@ -3,7 +3,7 @@ throwaway databases, and comparing two instances row by row and file by file."""
 import filecmp
 import os
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from helpers import free_port
@@ -26,6 +26,7 @@ from app.models import (
     Delegation,
     Document,
     DocumentDownload,
+    DocumentRequest,
     Dossier,
     DossierClient,
     DossierCompany,
@@ -45,6 +46,8 @@ from app.models import (
     QuestionnaireAssignment,
     QuestionnaireVersion,
     RecoveryCode,
+    RequestItem,
+    StandardItem,
     ThrottleEvent,
     User,
     utcnow,
@@ -198,6 +201,23 @@ def fill(app, url):
                        target_type="document", target_id=documents[0].id,
                        dossier_id=dossier.id, ip="192.0.2.9", detail={"title": "Stuk 0"}),
         ])
+        s.add(StandardItem(title="Kopie paspoort", explanation="Voor- en achterkant",
+                           is_identity=True, position=1))
+        request = DocumentRequest(dossier_id=dossier.id, client_id=jan.id,
+                                  sent_by_id=lawyer.id, assignment_id=assignment.id,
+                                  deadline=date(2026, 12, 31), reminded_at=utcnow())
+        s.add(request)
+        s.flush()
+        item = RequestItem(request_id=request.id, title="Kopie paspoort",
+                           explanation="Voor- en achterkant", is_identity=True,
+                           state="rejected", reason="Onleesbaar", revision=2,
+                           submitted_at=utcnow(), decided_at=utcnow(),
+                           decided_by_id=lawyer.id)
+        s.add_all([item, RequestItem(request_id=request.id, position=1, title="Loonstrook",
+                                     withdrawn_at=utcnow())])
+        s.flush()
+        documents[1].request_item_id = item.id
+        documents[1].identity = True
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
                            logo_type="image/png", max_file_mb=50,
@@ -205,7 +225,8 @@ def fill(app, url):
                            contact_phone="+31 20 123 4567", contact_email="info@kantoor.nl",
                            contact_website="www.kantoor.nl",
                            contact_address="Herengracht 1\n1015 BA Amsterdam",
-                           welcome_text="Welkom."))
+                           welcome_text="Welkom.", remind_days_before=3,
+                           remind_every_days=7, identity_retention_years=5))
         s.commit()
     engine.dispose()
     return [d.storage_key for d in documents] + [logo]
