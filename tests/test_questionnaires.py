@@ -677,7 +677,7 @@ def test_completing_files_one_pdf_and_tells_the_lawyer(app, client, session, jan
     assert "Intake koper" in text_of(client.get(f"/dossiers/{dossier.id}/aangeleverd"))
     assert client.get(f"/documenten/{pdf.id}/download").data.startswith(b"%PDF")
     actions = text_of(client.get("/acties"))
-    assert "U hoeft geen vragenlijsten (meer) in te vullen." in actions
+    assert "U hoeft niets (meer) in te vullen of aan te leveren." in actions
     assert "Intake koper" not in actions
     assert "Acties 0" in text_of(client.get("/"))
     event = session.exec(select(AuditEvent).where(

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,7 @@ from .builder_checks import (
     check_condition,
     check_dependants,
     check_order,
+    check_requested,
     keep_sound,
     refuse_if_needed,
 )
@@ -81,15 +82,18 @@ class Draft:
     title: str
     introduction: str
     steps: list
+    requests: list = field(default_factory=list)  # documents asked for on completion
 
     @classmethod
     def of(cls, version):
+        definition = version.definition or {}
         return cls(version.title, version.introduction or "",
-                   copy.deepcopy((version.definition or {}).get("steps", [])))
+                   copy.deepcopy(definition.get("steps", [])),
+                   copy.deepcopy(definition.get("requests", [])))
 
     @property
     def definition(self):
-        return {"steps": self.steps}
+        return {"steps": self.steps, **({"requests": self.requests} if self.requests else {})}
 
     def questions(self):
         """Every question, in order, as (step number, question)."""
@@ -106,6 +110,10 @@ class Draft:
     def step(self, number):
         """Step `number` (from 1), or None."""
         return self.steps[number - 1] if 1 <= number <= len(self.steps) else None
+
+    def requested(self, number):
+        """Requested document `number` (from 1), or None."""
+        return self.requests[number - 1] if 1 <= number <= len(self.requests) else None
 
 
 def create_questionnaire(db, user, title):
@@ -289,6 +297,46 @@ def _delete(draft, questions, items, index):
     for question in questions:
         refuse_if_needed(draft, question, ignore=own)
     del items[index]
+
+
+# ---- documents asked for on completion (the definition's "requests")
+
+@_draft_change
+def add_requested(draft, fields):
+    """Ask for a document (see `requested_data`); returns its number."""
+    item = requested_data({}, fields)
+    draft.requests.append(item)
+    check_requested(draft, item)
+    return len(draft.requests)
+
+
+@_draft_change
+def update_requested(draft, number, fields):
+    item = draft.requested(number)
+    if item is None:
+        raise BuilderError(_l("This document is no longer asked for."))
+    requested_data(item, fields)
+    check_requested(draft, item)
+
+
+@_draft_change
+def delete_requested(draft, number):
+    if draft.requested(number) is not None:
+        del draft.requests[number - 1]
+
+
+def requested_data(item, fields):
+    """Write the builder's fields into a requested document: title, explanation,
+    is_identity and show_if (None: always; KEEP: as it is)."""
+    condition = fields.get("show_if")
+    if condition is KEEP:
+        condition = item.get("show_if")
+    item.clear()
+    item.update(title=fields["title"], explanation=fields.get("explanation") or "",
+                is_identity=bool(fields.get("is_identity")))
+    if condition:
+        item["show_if"] = condition
+    return item
 
 
 # ---- a question's fields

@@ -1,8 +1,16 @@
-"""What the questionnaire builder checks: a version is ready to send, and every condition
-names an earlier question and an answer that question can have."""
+"""What the questionnaire builder checks: a version is ready to send, every condition names
+an earlier question and an answer that question can have, and every requested document an
+answer of a yes/no or choice question."""
 from flask_babel import lazy_gettext as _l
 
-from .definition import CHOICE_TYPES, DefinitionError, check_definition, condition_values, options
+from .definition import (
+    CHOICE_TYPES,
+    DefinitionError,
+    check_definition,
+    condition_values,
+    options,
+    title_key,
+)
 
 # Types whose answers a condition can name: a fixed set of values to pick from.
 CONDITION_TYPES = ("yesno",) + CHOICE_TYPES
@@ -19,7 +27,7 @@ def keep_sound(draft):
     finished = [step for step in draft.steps if step["questions"]]
     try:
         if finished:
-            check_definition({"steps": finished})
+            check_definition({"steps": finished, "requests": draft.requests})
     except DefinitionError as error:
         raise BuilderError(_l("This change would make the questionnaire invalid (%(detail)s).",
                               detail=str(error))) from None
@@ -58,10 +66,15 @@ def condition_text(draft_or_questions, condition):
     source = questions.get(condition["question"])
     if source is None:
         return condition["question"]
-    labels = dict(condition_choices(source) or [])
-    values = [str(labels.get(v, v)) for v in condition_values(condition)]
     return _l("the answer to “%(question)s” is “%(value)s”", question=source["label"],
-              value=str(_l("” or “")).join(values))
+              value=condition_answers(source, condition))
+
+
+def condition_answers(question, condition):
+    """"Koop” of “Huur": the answers to `question` that meet `condition`, by their labels,
+    in the current language (to be put in quotes)."""
+    labels = dict(condition_choices(question) or [])
+    return str(_l("” or “")).join(str(labels.get(v, v)) for v in condition_values(condition))
 
 
 def earlier_questions(draft, step_number, position=None):
@@ -104,13 +117,25 @@ def dependants(draft, question_id):
             if (q.get("show_if") or {}).get("question") == question_id]
 
 
+def requested_for(draft, question_id):
+    """[(number, item)] of the requested documents whose condition names this question."""
+    return [(n, item) for n, item in enumerate(draft.requests, 1)
+            if (item.get("show_if") or {}).get("question") == question_id]
+
+
 def refuse_if_needed(draft, question, ignore=()):
-    """Refuse to remove a question that another question's condition names."""
+    """Refuse to remove a question that another question's condition, or a requested
+    document's, names."""
     for dependant in dependants(draft, question["id"]):
         if dependant["id"] not in ignore:
             raise BuilderError(_l("Question “%(dependent)s” is shown depending on the answer "
                                   "to “%(question)s”. Change that condition first.",
                                   dependent=dependant["label"], question=question["label"]))
+    blocking = requested_for(draft, question["id"])
+    if blocking:
+        raise BuilderError(_l("The document “%(title)s” is asked for depending on the answer "
+                              "to “%(question)s”. Remove that document first.",
+                              title=blocking[0][1]["title"], question=question["label"]))
 
 
 def check_condition(draft, question):
@@ -145,3 +170,37 @@ def check_dependants(draft, question, was_choice):
                                   "or change that condition first.",
                                   dependent=dependant["label"],
                                   value=", ".join(sorted(missing))))
+    for _n, item in requested_for(draft, question["id"]):
+        wanted = set(condition_values(item["show_if"]))
+        missing = wanted - {value for value, _label in allowed or []}
+        if missing:
+            raise BuilderError(_l("The document “%(title)s” is asked for when the answer to "
+                                  "this question is “%(value)s”. Keep that answer possible, "
+                                  "or change that document first.", title=item["title"],
+                                  value=", ".join(sorted(missing))))
+
+
+# ---- requested documents
+
+def check_requested(draft, item):
+    """A requested document depends on a question of the questionnaire and answers it can
+    have (the builder offers yes/no and choice questions; a definition written by hand may
+    name another), and is asked for only once by that question."""
+    condition = item.get("show_if")
+    if condition is None:
+        return
+    found = draft.find(condition["question"])
+    if found is None:
+        raise BuilderError(_l("A document can only be asked for depending on the answer to "
+                              "a yes/no or choice question of this questionnaire."))
+    source = found[2]
+    allowed = condition_choices(source)
+    if allowed is not None and not set(condition_values(condition)) <= {
+            value for value, _label in allowed}:
+        raise BuilderError(_l("“%(question)s” cannot have that answer. Choose one of its "
+                              "answers.", question=source["label"]))
+    for _n, other in requested_for(draft, condition["question"]):
+        if other is not item and title_key(other["title"]) == title_key(item["title"]):
+            raise BuilderError(_l("“%(question)s” already asks for “%(title)s”. Change that "
+                                  "document instead: it can be asked for on several "
+                                  "answers.", question=source["label"], title=item["title"]))

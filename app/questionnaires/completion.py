@@ -1,19 +1,23 @@
-"""Completing a questionnaire: the PDF of the answers filed in the dossier, exactly once."""
+"""Completing a questionnaire: the PDF of the answers filed in the dossier and the documents
+its answers ask for requested, exactly once."""
 import re
 
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from .. import audit, firm, pdf, storage
+from ..doc_requests import new_request
 from ..models import (
     CAT_PROVIDED,
     Document,
     Dossier,
     QuestionnaireAnswer,
     QuestionnaireAssignment,
+    User,
     utcnow,
 )
 from ..notifications import dossier_staff, notify
+from .definition import requested_items
 
 
 class AnswersChanged(Exception):
@@ -37,9 +41,10 @@ def pdf_html(db, filling, dossier, client, completed_at):
 
 
 def complete(db, filling, client):
-    """File the PDF under Door mij aangeleverd, mark the assignment completed, record it
-    and notify the dossier's staff (a batched mail). Returns the Document, or None when
-    another browser completed it first; raises AnswersChanged when a step was saved after
+    """File the PDF under Door mij aangeleverd, mark the assignment completed, record it,
+    notify the dossier's staff (a batched mail) and send the client the request for the
+    documents the answers ask for, if any. Returns the Document, or None when another
+    browser completed it first; raises AnswersChanged when a step was saved after
     `filling` was read. In both cases nothing is changed. Commits.
 
     The PDF is rendered and written to disk between two transactions, so the database
@@ -102,5 +107,19 @@ def _file(db, filling, client, now, stored):
                  dossier_id=dossier.id, document_id=document.id,
                  version=filling.version.version)
     notify(db, dossier_staff(db, dossier.id), "questionnaire", assignment)
+    _request_documents(db, filling, dossier, client)
     db.commit()
     return document
+
+
+def _request_documents(db, filling, dossier, client):
+    """The request for the documents the answers ask for (the definition's "requests"), in
+    the completing transaction: made once, by whoever wins the claim. It is sent in the
+    name of the staff member who sent the questionnaire, without a deadline."""
+    items = requested_items(filling.version.definition, filling.answers())
+    if not items:
+        return None
+    assignment = filling.assignment
+    sender = db.get(User, assignment.sent_by_id) if assignment.sent_by_id else None
+    return new_request(db, dossier=dossier, client=client, sent_by=sender, items=items,
+                       assignment_id=assignment.id)

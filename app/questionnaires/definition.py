@@ -10,6 +10,8 @@ TYPES = ("text", "textarea", "number", "date", "yesno", "choice", "multichoice",
          "phone", "iban", "upload")
 CHOICE_TYPES = ("choice", "multichoice")
 _ID = re.compile(r"^[a-z0-9_-]{1,60}$")
+# The lengths of RequestItem's columns, which a requested item is copied into.
+MAX_ITEM_TITLE, MAX_ITEM_EXPLANATION = 200, 1000
 
 
 class DefinitionError(ValueError):
@@ -31,6 +33,7 @@ def check_definition(definition):
         for question in questions:
             _check_question(question, seen)
             seen[question["id"]] = question
+    _check_requests(definition.get("requests"), seen)
 
 
 def _check_question(question, earlier):
@@ -47,12 +50,38 @@ def _check_question(question, earlier):
         values = [value for value, _label in options(question)]
         if not values or len(set(values)) != len(values):
             raise DefinitionError(f"question {qid!r} needs distinct options")
-    condition = question.get("show_if")
-    if condition is not None:
-        if not isinstance(condition, dict) or condition.get("question") not in earlier:
-            raise DefinitionError(f"question {qid!r} depends on no earlier question")
-        if not condition_values(condition):
-            raise DefinitionError(f"question {qid!r} has a condition without a value")
+    _check_condition(question.get("show_if"), earlier, f"question {qid!r}", "earlier ")
+
+
+def _check_condition(condition, questions, what, earlier=""):
+    """A show_if (None: none) must name one of `questions` and a value."""
+    if condition is None:
+        return
+    if not isinstance(condition, dict) or condition.get("question") not in questions:
+        raise DefinitionError(f"{what} depends on no {earlier}question")
+    if not condition_values(condition):
+        raise DefinitionError(f"{what} has a condition without a value")
+
+
+def _check_requests(requests, questions):
+    """The optional "requests": documents asked for on completion, each perhaps only for an
+    answer (a condition as a question's, on any question of the definition)."""
+    if requests is None:
+        return
+    if not isinstance(requests, list):
+        raise DefinitionError("requests must be a list")
+    for n, item in enumerate(requests, 1):
+        title = item.get("title") if isinstance(item, dict) else None
+        if not isinstance(title, str) or not title.strip() or len(title) > MAX_ITEM_TITLE:
+            raise DefinitionError(f"requested document {n} needs a title of at most "
+                                  f"{MAX_ITEM_TITLE} characters")
+        explanation = item.get("explanation", "")
+        if not isinstance(explanation, str) or len(explanation) > MAX_ITEM_EXPLANATION:
+            raise DefinitionError(f"requested document {n} has an explanation that is not a "
+                                  f"text of at most {MAX_ITEM_EXPLANATION} characters")
+        if not isinstance(item.get("is_identity", False), bool):
+            raise DefinitionError(f"requested document {n}: is_identity must be true or false")
+        _check_condition(item.get("show_if"), questions, f"requested document {n}")
 
 
 def steps(definition):
@@ -99,6 +128,36 @@ def visible_ids(definition, answers):
                                  and _meets(condition, answers.get(condition["question"]))):
             shown.add(question["id"])
     return shown
+
+
+def requests_of(definition):
+    """The documents a definition asks for on completion ("requests"), in order."""
+    return definition.get("requests") or []
+
+
+def title_key(title):
+    """What two titles of one document share, case and spaces aside."""
+    return " ".join(title.split()).casefold()
+
+
+def requested_items(definition, answers):
+    """The documents to ask for after these answers, as new_request takes them: each item
+    without a condition, or whose condition's question is shown and met; a title asked for
+    twice (by two answers) once."""
+    shown = visible_ids(definition, answers)
+    found, titles = [], set()
+    for item in requests_of(definition):
+        condition = item.get("show_if")
+        if condition is not None and not (condition["question"] in shown and _meets(
+                condition, answers.get(condition["question"]))):
+            continue
+        key = title_key(item["title"])
+        if key not in titles:
+            titles.add(key)
+            found.append({"title": item["title"].strip(),
+                          "explanation": item.get("explanation", "").strip(),
+                          "is_identity": bool(item.get("is_identity"))})
+    return found
 
 
 def controlling_ids(step):

@@ -4,12 +4,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlmodel import select
 
 from .. import firm
 from ..access import get_assignment_for
 from ..db import get_session, record_id
+from ..doc_requests import active_items
 from ..htmx import hx_redirect, is_htmx, page_or_fragment
-from ..models import Document, Dossier
+from ..models import Document, DocumentRequest, Dossier
 from ..uploads import allowed_extensions, limits, megabytes
 from . import bp
 from .answers import Completed, load, save_answers
@@ -284,7 +286,8 @@ def _changed_elsewhere(filling):
 
 @bp.get("/vragenlijsten/<int:assignment_id>/voltooid")
 def done(assignment_id):
-    """After completing: the answers, the PDF and where it is filed."""
+    """After completing: the answers, the PDF and where it is filed, and the documents the
+    answers asked for while they are still open."""
     db, filling = _filling(assignment_id)
     if filling.assignment.completed_at is None:
         return redirect(url_for(".start", assignment_id=assignment_id))
@@ -292,7 +295,17 @@ def done(assignment_id):
     return render_template("questionnaires/done.html", version=filling.version,
                            assignment=filling.assignment, document=document,
                            dossier=db.get(Dossier, filling.assignment.dossier_id),
-                           summary=filling.summary())
+                           summary=filling.summary(),
+                           requested=_requested(db, filling.assignment))
+
+
+def _requested(db, assignment):
+    """The open items of the request the completed `assignment` made (its client's), or []."""
+    found = db.exec(select(DocumentRequest).where(
+        DocumentRequest.assignment_id == assignment.id,
+        DocumentRequest.client_id == assignment.client_id,
+        DocumentRequest.completed_at.is_(None))).first()
+    return active_items(db, found) if found is not None else []
 
 
 @bp.get("/vragenlijsten/<int:assignment_id>/afdrukken")

@@ -6,17 +6,24 @@ from wtforms import (
     BooleanField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..db import is_whole_number, record_id
 from ..forms import FormKeyField, multi_line, single_line, strip
 from ..questionnaires.builder import KEEP, TEXT_TYPES, TYPE_LABELS, option_lines
 from ..questionnaires.builder_checks import condition_choices, earlier_questions
-from ..questionnaires.definition import CHOICE_TYPES, condition_values
+from ..questionnaires.definition import (
+    CHOICE_TYPES,
+    MAX_ITEM_EXPLANATION,
+    MAX_ITEM_TITLE,
+    condition_values,
+)
 from ..questionnaires.validation import parse_number
 
 MAX_TEXT_LENGTH = 5000
@@ -198,6 +205,90 @@ def _condition_choices(form, earlier, current=None):
         if key not in {choice.value for choice in choices}:
             choices.append(SelectChoice("keep", _("Keep the current condition")))
     form.show_if.choices = choices
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several options as checkboxes (the `choices` macro of _form.html writes them)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RequestedForm(BuilderForm):
+    """A document asked for on completion: from the firm's list (StandardItem) or typed,
+    and, for a yes/no or choice question, the answers that ask for it."""
+    answers = MultiCheckboxField(_l("Ask for it when the answer is"), validate_choice=False)
+    standard = SelectField(_l("From the firm's list"), validate_choice=False)
+    title = StringField(_l("Or type the title of the document"), filters=[single_line],
+                        validators=[Length(max=MAX_ITEM_TITLE, message=_l(
+                            "The title may be at most 200 characters long."))])
+    explanation = text_field(_l("Explanation for the client (optional)"),
+                             MAX_ITEM_EXPLANATION, _l("The explanation may be at most 1000 "
+                                                      "characters long."))
+    is_identity = BooleanField(_l("This is an identity document"))
+
+    def __init__(self, *args, question=None, standard_items=(), **kwargs):
+        """`question`: the yes/no or choice question the document depends on (None: the
+        form keeps the condition it has); `standard_items`: the firm's list."""
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.standard_items = {str(item.id): item for item in standard_items}
+        self.standard.choices = [SelectChoice("", _("None: I type the document below"))] + [
+            SelectChoice(str(item.id), _("%(title)s (identity document)", title=item.title)
+                         if item.is_identity else item.title) for item in standard_items]
+        choices = condition_choices(question) if question else None
+        if choices is None:
+            del self.answers
+        else:
+            self.answers.choices = [SelectChoice(value, label) for value, label in choices]
+
+    def validate_answers(self, field):
+        allowed = [choice.value for choice in field.choices]
+        if not field.data:
+            raise ValidationError(_l("Choose the answer, or answers, that ask for this "
+                                     "document."))
+        if not set(field.data) <= set(allowed):
+            raise ValidationError(_l("“%(question)s” cannot have that answer. Choose one of "
+                                     "its answers.", question=self.question["label"]))
+
+    def validate_standard(self, field):
+        if not field.data:
+            return
+        if field.data not in self.standard_items:
+            raise ValidationError(_l("This document is no longer on the firm's list. Choose "
+                                     "another one, or type the document below."))
+        if self.title.data or self.explanation.data or self.is_identity.data:
+            raise ValidationError(_l("Choose a document from the firm's list, or type one "
+                                     "yourself below, not both."))
+
+    def validate_title(self, field):
+        if not self.standard.data and not field.data:
+            raise ValidationError(_l("Choose a document from the firm's list, or type its "
+                                     "title."))
+
+    def fields(self):
+        """What builder.requested_data writes into the requested document."""
+        chosen = self.standard_items.get(self.standard.data or "")
+        if chosen is not None:  # copied: the version stays as sent when the list changes
+            fields = {"title": chosen.title, "explanation": chosen.explanation,
+                      "is_identity": chosen.is_identity}
+        else:
+            fields = {"title": self.title.data, "explanation": self.explanation.data,
+                      "is_identity": self.is_identity.data}
+        if "answers" in self:
+            values = [c.value for c in self.answers.choices if c.value in self.answers.data]
+            fields["show_if"] = {"question": self.question["id"],
+                                 "value": values[0] if len(values) == 1 else values}
+        else:
+            fields["show_if"] = KEEP
+        return fields
+
+
+def requested_fields(item):
+    """The fields of the form that changes requested document `item`, as they are now."""
+    condition = item.get("show_if")
+    return {"title": item["title"], "explanation": item.get("explanation", ""),
+            "is_identity": bool(item.get("is_identity")),
+            "answers": condition_values(condition) if condition else []}
 
 
 class SendForm(FlaskForm):

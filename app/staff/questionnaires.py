@@ -1,6 +1,7 @@
-"""Staff side: the questionnaires, their builder and its preview. Any staff member may build
-and preview them (they hold no client data); the logic is in app/questionnaires/builder.py,
-sending and following progress in questionnaire_sending.py."""
+"""Staff side: the questionnaires, their builder (with the documents their answers ask for)
+and its preview. Any staff member may build and preview them (they hold no client data); the
+logic is in app/questionnaires/builder.py, sending and following progress in
+questionnaire_sending.py."""
 import json
 from types import SimpleNamespace
 
@@ -8,15 +9,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlmodel import select
 
 from ..db import get_session, is_whole_number
 from ..forms import claim_form_key
 from ..htmx import is_htmx, page_or_fragment
+from ..models import StandardItem
 from ..questionnaires import builder
 from ..questionnaires.answers import Filling, clean_step, oversized
 from ..questionnaires.builder import TYPE_LABELS, Draft, Stale
-from ..questionnaires.builder_checks import BuilderError, condition_text, problems
-from ..questionnaires.definition import controlling_ids
+from ..questionnaires.builder_checks import (
+    BuilderError,
+    condition_answers,
+    condition_choices,
+    condition_text,
+    problems,
+    requested_for,
+)
+from ..questionnaires.definition import controlling_ids, requested_items, requests_of
 from ..questionnaires.sending import overview
 from ..questionnaires.submit import file_answers, submit, typed
 from ..questionnaires.uploads import chosen
@@ -27,9 +37,11 @@ from .questionnaire_forms import (
     BuilderForm,
     DetailsForm,
     NewQuestionnaireForm,
+    RequestedForm,
     StepForm,
     question_fields,
     question_form,
+    requested_fields,
 )
 
 STALE = _l("Someone else changed this questionnaire after you opened this page, so your "
@@ -87,7 +99,10 @@ def _builder_context(db, questionnaire, version, draft):
     return {"questionnaire": questionnaire, "version": version, "draft": draft,
             "sent": builder.times_sent(db, version), "base": builder.fingerprint(version),
             "problems": problems(version), "type_labels": TYPE_LABELS,
-            "condition_text": lambda condition: condition_text(draft, condition)}
+            "condition_text": lambda condition: condition_text(draft, condition),
+            "asks_for": lambda question: condition_choices(question) is not None,
+            "answer_labels": condition_answers,
+            "requested_for": lambda question_id: requested_for(draft, question_id)}
 
 
 def _builder_page(questionnaire_id, details_form=None, step_form=None, status=200):
@@ -127,6 +142,19 @@ def _edit(questionnaire_id, form, change, what):
         return None, 400
 
 
+def _save(questionnaire_id, form, change, what, page, done, anchor):
+    """A builder form sent: validate it, apply `change()` (called once it is valid) and go
+    back to the builder at `anchor(result)` with `done`; else `page(status)`, the form as
+    typed with the problem."""
+    if not form.validate_on_submit():
+        return page(400)
+    result, refused = _edit(questionnaire_id, form, change(), what)
+    if refused:
+        return page(refused)
+    flash(done, "success")
+    return _to_builder(questionnaire_id, anchor(result))
+
+
 def _to_builder(questionnaire_id, anchor=None):
     """Back to the builder, at `anchor`."""
     return redirect(url_for(".questionnaire_builder", questionnaire_id=questionnaire_id,
@@ -161,14 +189,20 @@ def add_step(questionnaire_id):
     return _to_builder(questionnaire_id, f"stap-{number}")
 
 
-def _step_page(questionnaire_id, number, template, form, status=200):
-    """A page about one step (edit, delete); 404 when the step does not exist."""
+def _form_page(questionnaire_id, template, form, status, more):
+    """A builder page with `form` (shown fresh, it carries the current fingerprint) and
+    what `more(draft)` adds to the builder's context."""
     db, questionnaire, version, draft = _questionnaire(questionnaire_id)
-    step = draft.step(number) or abort(404)
     context = _builder_context(db, questionnaire, version, draft)
     if status == 200:
         form.base.data = context["base"]
-    return render_template(template, form=form, step=step, number=number, **context), status
+    return render_template(template, form=form, **more(draft), **context), status
+
+
+def _step_page(questionnaire_id, number, template, form, status=200):
+    """A page about one step (edit, delete); 404 when the step does not exist."""
+    return _form_page(questionnaire_id, template, form, status, lambda draft: {
+        "step": draft.step(number) or abort(404), "number": number})
 
 
 @bp.route("/vragenlijsten/<int:questionnaire_id>/stappen/<int:number>",
@@ -233,12 +267,9 @@ def delete_step(questionnaire_id, number):
 
 def _question_page(questionnaire_id, form, number, question=None, status=200):
     """The form of a new question at the end of step `number`, or of `question`."""
-    db, questionnaire, version, draft = _questionnaire(questionnaire_id)
-    context = _builder_context(db, questionnaire, version, draft)
-    if status == 200:
-        form.base.data = context["base"]
-    return render_template("staff/builder_question.html", form=form, number=number,
-                           step=draft.step(number), question=question, **context), status
+    return _form_page(questionnaire_id, "staff/builder_question.html", form, status,
+                      lambda draft: {"number": number, "step": draft.step(number),
+                                     "question": question})
 
 
 @bp.route("/vragenlijsten/<int:questionnaire_id>/stappen/<int:number>/vragen",
@@ -252,14 +283,10 @@ def add_question(questionnaire_id, number):
         form = question_form(draft, number, formdata=None, required=True)
         return _question_page(questionnaire_id, form, number)
     form = question_form(draft, number)
-    if not form.validate_on_submit():
-        return _question_page(questionnaire_id, form, number, status=400)
-    question_id, refused = _edit(questionnaire_id, form,
-                                 builder.add_question(number, form.fields()), "question_added")
-    if refused:
-        return _question_page(questionnaire_id, form, number, status=refused)
-    flash(_("The question has been added."), "success")
-    return _to_builder(questionnaire_id, f"vraag-{question_id}")
+    return _save(questionnaire_id, form, lambda: builder.add_question(number, form.fields()),
+                 "question_added",
+                 lambda status: _question_page(questionnaire_id, form, number, status=status),
+                 _("The question has been added."), lambda question_id: f"vraag-{question_id}")
 
 
 @bp.route("/vragenlijsten/<int:questionnaire_id>/vragen/<question_id>",
@@ -274,15 +301,11 @@ def edit_question(questionnaire_id, question_id):
                              **question_fields(question))
         return _question_page(questionnaire_id, form, number, question)
     form = question_form(draft, number, position, question)
-    if not form.validate_on_submit():
-        return _question_page(questionnaire_id, form, number, question, 400)
-    _result, refused = _edit(questionnaire_id, form,
-                             builder.update_question(question_id, form.fields()),
-                             "question_changed")
-    if refused:
-        return _question_page(questionnaire_id, form, number, question, refused)
-    flash(_("The question has been saved."), "success")
-    return _to_builder(questionnaire_id, f"vraag-{question_id}")
+    return _save(questionnaire_id, form,
+                 lambda: builder.update_question(question_id, form.fields()),
+                 "question_changed",
+                 lambda status: _question_page(questionnaire_id, form, number, question, status),
+                 _("The question has been saved."), lambda _result: f"vraag-{question_id}")
 
 
 @bp.post("/vragenlijsten/<int:questionnaire_id>/vragen/<question_id>/verplaatsen")
@@ -297,6 +320,81 @@ def delete_question(questionnaire_id, question_id):
     """Delete a question."""
     return _button(questionnaire_id, builder.delete_question(question_id), "question_deleted",
                    _("The question has been deleted."))
+
+
+# ---- documents asked for on completion, depending on an answer
+
+def _asking_question(draft, question_id):
+    """The yes/no or choice question `question_id` of the draft, else 404."""
+    found = draft.find(question_id)
+    if found is None or condition_choices(found[2]) is None:
+        abort(404)
+    return found[2]
+
+
+def _requested_form(db, question, **kwargs):
+    """A RequestedForm for a document depending on `question`, with the firm's list."""
+    items = db.exec(select(StandardItem).order_by(StandardItem.position,
+                                                  StandardItem.id)).all()
+    return RequestedForm(question=question, standard_items=items, **kwargs)
+
+
+def _requested_page(questionnaire_id, form, question, number=None, status=200):
+    """The form of a new requested document for `question`, or of document `number`."""
+    return _form_page(questionnaire_id, "staff/builder_requested.html", form, status,
+                      lambda draft: {
+                          "question": question, "number": number,
+                          "item": draft.requested(number) if number else None,
+                          "attached": requested_for(draft, question["id"])
+                          if question and not number else []})
+
+
+@bp.route("/vragenlijsten/<int:questionnaire_id>/vragen/<question_id>/stukken",
+          methods=["GET", "POST"])
+def add_requested(questionnaire_id, question_id):
+    """Ask for a document when the client gives one of the chosen answers to a yes/no or
+    choice question (from the firm's list, or typed)."""
+    db, _q, _version, draft = _questionnaire(questionnaire_id)
+    question = _asking_question(draft, question_id)
+    if request.method == "GET":
+        form = _requested_form(db, question, formdata=None)
+        return _requested_page(questionnaire_id, form, question)
+    form = _requested_form(db, question)
+    return _save(questionnaire_id, form, lambda: builder.add_requested(form.fields()),
+                 "document_requested",
+                 lambda status: _requested_page(questionnaire_id, form, question,
+                                                status=status),
+                 _("The document has been added. The client is asked for it on completing "
+                   "the questionnaire with that answer."), lambda number: f"stuk-{number}")
+
+
+@bp.route("/vragenlijsten/<int:questionnaire_id>/stukken/<int:number>",
+          methods=["GET", "POST"])
+def edit_requested(questionnaire_id, number):
+    """Change a requested document: which one, and the answers that ask for it."""
+    db, _q, _version, draft = _questionnaire(questionnaire_id)
+    item = draft.requested(number) or abort(404)
+    condition = item.get("show_if")
+    found = draft.find(condition["question"]) if condition else None
+    question = found[2] if found and condition_choices(found[2]) is not None else None
+    if request.method == "GET":
+        form = _requested_form(db, question, formdata=None, **requested_fields(item))
+        return _requested_page(questionnaire_id, form, question, number)
+    form = _requested_form(db, question)
+    return _save(questionnaire_id, form,
+                 lambda: builder.update_requested(number, form.fields()),
+                 "requested_document_changed",
+                 lambda status: _requested_page(questionnaire_id, form, question, number,
+                                                status),
+                 _("The document has been saved."), lambda _result: f"stuk-{number}")
+
+
+@bp.post("/vragenlijsten/<int:questionnaire_id>/stukken/<int:number>/verwijderen")
+def delete_requested(questionnaire_id, number):
+    """No longer ask for a document."""
+    return _button(questionnaire_id, builder.delete_requested(number),
+                   "requested_document_deleted", _("The document is no longer asked for."),
+                   "stukken")
 
 
 # ---- the preview: the client's own screens, answers carried in the form, nothing stored
@@ -343,7 +441,9 @@ def _preview_step(questionnaire_id, version, filling, number, values=None, probl
             questionnaire_id, version, "staff/_questionnaire_preview_summary.html",
             summary=filling.summary(), last=filling.previous_step(filling.total + 1,
                                                                   filling.visible()),
-            hidden_fields={"_preview": _carried(filling)}, editable=False)
+            hidden_fields={"_preview": _carried(filling)}, editable=False,
+            asks_documents=bool(requests_of(version.definition)),
+            requested=requested_items(version.definition, filling.answers()))
     step = filling.step(number)
     values = filling.saved(number) if values is None else values
     visible = filling.visible(filling.answers(number, values))
