@@ -1,5 +1,5 @@
-"""Uploaded files: safe display names, allowed types, size limits, and storing a message's
-attachments."""
+"""Uploaded files: safe display names, allowed types, size limits, and storing them checked:
+a message's attachments, and the files handed in for a request for documents."""
 import os
 import unicodedata
 
@@ -91,14 +91,15 @@ def store_uploads(db, user, message, files, used, room=None, count=0):
     per_file, per_message = limits()
     documents, problems = [], []
     try:
-        used = _store_each(db, user, message, files, used, per_file, per_message, room,
-                           documents, problems)
+        store_each(user, files, documents, problems, per_file, room, per_message, used)
+        for document in documents:
+            document.dossier_id, document.category = message.dossier_id, CAT_ATTACHMENT
+            db.add(document)
         db.flush()
         if documents:
             quota.charge(db, user)
     except BaseException:
-        for document in documents:
-            storage.remove(document.storage_key)
+        discard(documents)
         raise
     for document in documents:
         db.add(MessageAttachment(message_id=message.id, document_id=document.id))
@@ -108,10 +109,38 @@ def store_uploads(db, user, message, files, used, room=None, count=0):
     return documents, problems
 
 
-def _store_each(db, user, message, files, used, per_file, per_message, room, documents,
-                problems):
-    """Stream each upload to disk, its content checked, and add its row; refused ones
-    become problems."""
+def store_files(user, files, room=None):
+    """Stream uploads that are no message's attachments (the files handed in for an item
+    of a request for documents) to disk, checked as attachments are; `room` as for
+    store_uploads. Returns (documents, problems): Documents not added to any session, for
+    the caller to file (or to discard). Nothing is kept when there are too many files.
+    Raises storage.InsufficientStorage (a full disk), keeping no file."""
+    if len(files) > max_files():
+        return [], [_("You chose %(chosen)s files; you can upload at most %(max)s files at "
+                      "once. No file has been added: choose fewer files, and upload the rest "
+                      "afterwards.", chosen=len(files), max=max_files())]
+    documents, problems = [], []
+    try:
+        store_each(user, files, documents, problems, limits()[0], room)
+    except BaseException:
+        discard(documents)
+        raise
+    return documents, problems
+
+
+def discard(documents):
+    """Remove the files of documents that were stored but will not be kept."""
+    for document in documents:
+        storage.remove(document.storage_key)
+
+
+def store_each(user, files, documents, problems, per_file, room=None, per_total=None,
+               used=0):
+    """Stream each upload to disk, its content checked, and make its Document (no dossier,
+    category or session yet) in `documents`; a refused one becomes a message in
+    `problems`. `per_total` caps the files together (a message's room, `used` of it taken
+    already; None: each file only `per_file`), `room` what the uploader may still store
+    today."""
     for upload in files:
         name = clean_filename(upload.filename)
         content_type = content_type_for(name)
@@ -120,7 +149,7 @@ def _store_each(db, user, message, files, used, per_file, per_message, room, doc
                               "allowed. Allowed are: %(types)s.", name=name or "?",
                               types=", ".join(allowed_extensions())))
             continue
-        limit = min(per_file, per_message - used)
+        limit = per_file if per_total is None else min(per_file, per_total - used)
         try:
             key, digest, size = filecheck.store(
                 upload.stream, name, limit if room is None else min(limit, room))
@@ -148,10 +177,6 @@ def _store_each(db, user, message, files, used, per_file, per_message, room, doc
         used += size
         if room is not None:
             room -= size
-        document = Document(dossier_id=message.dossier_id, category=CAT_ATTACHMENT,
-                            title=os.path.splitext(name)[0] or name, filename=name,
-                            content_type=content_type, size=size, sha256=digest,
-                            storage_key=key, uploaded_by_id=user.id)
-        db.add(document)
-        documents.append(document)
-    return used
+        documents.append(Document(title=os.path.splitext(name)[0] or name, filename=name,
+                                  content_type=content_type, size=size, sha256=digest,
+                                  storage_key=key, uploaded_by_id=user.id))

@@ -137,8 +137,8 @@ def test_a_dossier_opens_on_the_first_tab_with_unread_items(client, session, mak
 def test_empty_lists_say_what_will_appear_and_what_to_do(client, make, jan):
     assert "U heeft nog geen dossiers. U hoeft niets te doen: zodra wij een dossier" in \
         text_of(client.get("/dossiers"))
-    assert "U hoeft geen vragenlijsten (meer) in te vullen. Als wij u een vragenlijst " \
-        "sturen" in text_of(client.get("/acties"))
+    assert "U hoeft niets (meer) in te vullen of aan te leveren. Als wij u een vragenlijst " \
+        "sturen of om stukken vragen" in text_of(client.get("/acties"))
     dossier = make.dossier(clients=[jan])
     url = f"/dossiers/{dossier.id}"
     for tab, said in (("correspondentie", "Hier staan nog geen brieven of e-mails. Brieven"),

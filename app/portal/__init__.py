@@ -1,6 +1,6 @@
-"""The client's portal: home, dossiers and actions."""
+"""The client's portal: home, dossiers, actions and requests for documents."""
 from flask import Blueprint
 
 bp = Blueprint("portal", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import requests, routes  # noqa: E402,F401

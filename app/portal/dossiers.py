@@ -21,6 +21,7 @@ from ..models import (
     Message,
     MessageRead,
     ProgressStep,
+    RequestItem,
 )
 from ..pages import Page, asked_page, page_size, paginate
 
@@ -102,11 +103,13 @@ def first_unread_tab(counts):
 
 class TabRow(NamedTuple):
     """A row of a document tab: a document and when this user downloaded it, or (under
-    Door mij aangeleverd) a message the client side sent."""
+    Door mij aangeleverd) a message the client side sent; a document handed in for an item
+    of a request for documents carries that item."""
 
     document: Document | None = None
     downloaded_at: datetime | None = None
     message: Message | None = None
+    item: RequestItem | None = None
 
 
 def document_rows(db, user, dossier, category, page):
@@ -131,20 +134,26 @@ def document_rows(db, user, dossier, category, page):
                            .offset(page.offset).limit(page.size)).all()
     document_ids = [key for kind, key in keys if kind == 1]
     message_ids = [key for kind, key in keys if kind == 0]
-    found = {d.id: TabRow(d, at) for d, at in _with_marks(
-        db, user, documents.where(Document.id.in_(document_ids)))} if document_ids else {}
+    found = {d.id: TabRow(d, at, item=item) for d, at, item in _with_marks(
+        db, user, documents.where(Document.id.in_(document_ids)), with_items=True)
+    } if document_ids else {}
     messages = db.exec(select(Message).where(Message.id.in_(message_ids))).all() \
         if message_ids else []
     sent = {m.id: TabRow(message=m) for m in messages}
     return [found[key] if kind == 1 else sent[key] for kind, key in keys]
 
 
-def _with_marks(db, user, documents):
-    """(document, first downloaded by this user or None) for each document of the select."""
-    return db.execute(
-        documents.outerjoin(DocumentDownload, and_(DocumentDownload.document_id == Document.id,
-                                                   DocumentDownload.user_id == user.id))
-        .add_columns(DocumentDownload.first_at)).all()
+def _with_marks(db, user, documents, with_items=False):
+    """(document, first downloaded by this user or None) for each document of the select;
+    `with_items`: and the request item it was handed in for, or None."""
+    query = documents.outerjoin(
+        DocumentDownload, and_(DocumentDownload.document_id == Document.id,
+                               DocumentDownload.user_id == user.id)
+    ).add_columns(DocumentDownload.first_at)
+    if with_items:
+        query = query.outerjoin(RequestItem, RequestItem.id == Document.request_item_id
+                                ).add_columns(RequestItem)
+    return db.execute(query).all()
 
 
 ICONS = {

@@ -18,6 +18,7 @@ from ..access import (
     get_document_for,
     get_dossier_for,
     open_assignments,
+    open_requests,
     visible_dossier_ids,
     visible_dossiers,
 )
@@ -44,6 +45,7 @@ from .dossiers import (
     tab_counts,
     tab_page,
 )
+from .requests import open_request_rows
 
 
 @bp.before_request
@@ -55,16 +57,20 @@ def _clients_only():
 
 def menu_figures(db, user):
     """What the menu of every page needs, in one query: how many questionnaires this client
-    still has to fill in, and the id of their only dossier (None with none or several)."""
+    still has to fill in and requests for documents still open (Acties), and the id of
+    their only dossier (None with none or several)."""
     if "menu_figures" not in g:
         dossiers = visible_dossier_ids(user).subquery()
         dossier_id = list(dossiers.c)[0]
-        actions, count, first = db.execute(select(
+        questionnaires, requests, count, first = db.execute(select(
             select(func.count()).select_from(open_assignments(user).subquery())
+            .scalar_subquery(),
+            select(func.count()).select_from(open_requests(user).subquery())
             .scalar_subquery(),
             select(func.count()).select_from(dossiers).scalar_subquery(),
             select(func.min(dossier_id)).scalar_subquery())).one()
-        g.menu_figures = {"open_actions": actions, "only_dossier": first if count == 1 else None}
+        g.menu_figures = {"open_actions": questionnaires + requests,
+                          "only_dossier": first if count == 1 else None}
     return g.menu_figures
 
 
@@ -174,7 +180,8 @@ def is_whole_download():
 
 @bp.get("/acties")
 def actions():
-    """Acties: the questionnaires to fill in, in dossiers the client may still see."""
+    """Acties: the requests for documents still open and the questionnaires to fill in, in
+    dossiers the client may still see."""
     db = get_session()
     query = (open_assignments(current_user)
              .join(QuestionnaireVersion,
@@ -184,4 +191,5 @@ def actions():
              .order_by(QuestionnaireAssignment.created_at))
     # execute, not exec: SQLModel would keep only the first column of these rows.
     rows = db.execute(query).all()
-    return render_template("portal/actions.html", actions=rows)
+    return render_template("portal/actions.html", actions=rows,
+                           requests=open_request_rows(db, current_user))
