@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from xhtml2pdf import pisa
 
-from . import firm, security
+from . import doc_requests, firm, security
 from .invitations import create_company, create_user, send_invitation
 from .models import (
     CAT_CORRESPONDENCE,
@@ -26,6 +26,7 @@ from .models import (
     Questionnaire,
     QuestionnaireAssignment,
     QuestionnaireVersion,
+    StandardItem,
     utcnow,
 )
 from .storage import store_bytes
@@ -74,9 +75,11 @@ def _pdf(title, text):
 def _document(db, dossier, category, title, filename, by):
     data = _pdf(title, f"Dossier {dossier.number}: {dossier.description}")
     key, digest, size = store_bytes(data)
-    db.add(Document(dossier_id=dossier.id, category=category, title=title,
-                         filename=filename, content_type="application/pdf", size=size,
-                         sha256=digest, storage_key=key, uploaded_by_id=by.id))
+    document = Document(dossier_id=dossier.id, category=category, title=title,
+                        filename=filename, content_type="application/pdf", size=size,
+                        sha256=digest, storage_key=key, uploaded_by_id=by.id)
+    db.add(document)
+    return document
 
 
 def _dossier(db, number, description, status, lawyer, steps=(), done=0):
@@ -200,4 +203,39 @@ def load_demo(db):
     db.flush()
     db.add(QuestionnaireAssignment(version_id=version.id, dossier_id=house.id,
                                         client_id=jan.id, sent_by_id=lawyer.id))
+    _document_request(db, house, jan, lawyer, _standard_items(db))
     return {"admin": admin, "lawyer": lawyer, "jan": jan, "anna": anna}
+
+
+# The firm's reusable list for "Stukken opvragen" (Instellingen): title, explanation, identity.
+STANDARD_ITEMS = [
+    ("Kopie paspoort of ID-kaart", "Een scan of foto van de voor- en achterkant, goed "
+     "leesbaar. Uw BSN mag u afschermen.", True),
+    ("Koopovereenkomst", "De door koper en verkoper getekende koopovereenkomst, met alle "
+     "bijlagen.", False),
+    ("Recente loonstrook", "Uw loonstrook van de laatste maand.", False),
+    ("Statuten van de vennootschap", "De statuten zoals die nu gelden.", False),
+    ("Uittreksel KvK", "Een uittreksel uit het Handelsregister, niet ouder dan een maand.",
+     False),
+    ("Huwelijkse voorwaarden", "De akte van huwelijkse voorwaarden, als u die heeft.", False),
+]
+
+
+def _standard_items(db):
+    items = [StandardItem(title=title, explanation=explanation, is_identity=identity,
+                          position=position)
+             for position, (title, explanation, identity) in enumerate(STANDARD_ITEMS)]
+    db.add_all(items)
+    return items
+
+
+def _document_request(db, dossier, client, lawyer, standard):
+    """An open request for three documents of the list, due in ten days; the purchase
+    agreement is handed in and waits for the lawyer's check."""
+    items = [{"title": s.title, "explanation": s.explanation, "is_identity": s.is_identity}
+             for s in standard[:3]]
+    request = doc_requests.new_request(db, dossier=dossier, client=client, sent_by=lawyer,
+                                       items=items, deadline=utcnow().date() + timedelta(10))
+    document = _document(db, dossier, CAT_PROVIDED, "Koopovereenkomst",
+                         "koopovereenkomst.pdf", client)
+    doc_requests.hand_in(db, client, request.items[1], [document])

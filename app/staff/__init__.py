@@ -13,7 +13,9 @@ from . import (  # noqa: E402,F401
     privacy,
     questionnaire_sending,
     questionnaires,
+    requests,
     routes,
     settings,
     staff_accounts,
+    standard_items,
 )

@@ -34,6 +34,8 @@ TARGETS = {
     "message": _l("Message"),
     "questionnaire": _l("Questionnaire"),
     "questionnaireassignment": _l("Questionnaire"),
+    "documentrequest": _l("Request for documents"),
+    "requestitem": _l("Requested document"),
     "progressstep": _l("Progress step"),
     "firmsettings": _l("Firm settings"),
     "outgoingmail": _l("E-mail"),
@@ -170,6 +172,8 @@ def _target(event, detail, users, documents, companies):
         return f"{TARGETS['document']}: {documents[event.target_id].title}"
     if kind == "company" and event.target_id in companies:
         return f"{TARGETS['company']}: {companies[event.target_id].name}"
+    if kind == "requestitem" and isinstance(detail.get("item"), str):
+        return f"{TARGETS['requestitem']}: {detail['item']}"
     if kind in TARGETS:
         label = str(TARGETS[kind])
         single = kind == "firmsettings" or event.target_id is None  # one row: no number

@@ -110,9 +110,11 @@ def download(document_id):
     db = get_session()
     document = get_staff_document(db, current_user, document_id)
     response = storage.send_document(document)  # 404 when its file is gone
+    # An identity document (Wwft) says so: who fetched which passport is asked for often.
     audit.record(db, "document.downloaded", actor=current_user, target=document,
                  dossier_id=document.dossier_id, staff=True,
-                 range=request.headers.get("Range"))
+                 range=request.headers.get("Range"),
+                 **({"identity": True} if document.identity else {}))
     db.commit()
     return response
 

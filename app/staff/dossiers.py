@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -14,7 +15,7 @@ from ..audit import record_view
 from ..db import get_session, is_whole_number, record_id
 from ..forms import multi_line, require_button, single_line, strip
 from ..htmx import is_htmx, page_or_fragment
-from ..models import Company, Dossier, DossierStatus, User
+from ..models import Company, DocumentRequest, Dossier, DossierStatus, User
 from ..pages import asked_page, page_size
 from . import bp
 from .access import get_linkable, get_staff_dossier, lawyers_for, staff_dossiers
@@ -197,7 +198,10 @@ def overview_context(db, dossier, **extra):
     lawyer = db.get(User, dossier.lawyer_id) if dossier.lawyer_id else None
     users, companies = linked_parties(db, [dossier.id])[dossier.id]
     steps = steps_of(db, dossier)
+    open_requests = db.exec(select(func.count()).select_from(DocumentRequest).where(
+        DocumentRequest.dossier_id == dossier.id, DocumentRequest.completed_at.is_(None))).one()
     context = dict(dossier=dossier, status=status, lawyer=lawyer, linked_users=users,
+                   open_requests=open_requests,
                    linked_companies=companies, q="", found_users=[], found_companies=[],
                    steps=steps, done=sum(1 for s in steps if s.done_at),
                    step_form=StepForm(prefix="new", formdata=None), editing=None, edit_form=None,

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlmodel import func, select
-from wtforms import EmailField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import audit, firm, phone, security, storage
@@ -161,6 +161,9 @@ class StatusEditForm(StatusForm):
     # AVG: how long a dossier keeps this status before its clients may be erased.
     retention_days = StringField(_l("Retention period in days"), filters=[single_line],
                                  validators=[retention_days])
+    # Wwft: identity documents are erased a period after the dossier got a closed status.
+    closed = BooleanField(_l("Closed: the retention period of identity documents runs from "
+                             "this status"))
 
 
 # ---- the firm: name, colour, sender, limits, logo
@@ -407,8 +410,8 @@ def settings_statuses():
 @bp.route("/instellingen/statussen/<code>", methods=["GET", "POST"])
 @admin_only
 def settings_status(code):
-    """Rename a status (Dutch and English), set its retention period, or see why it cannot
-    be deleted."""
+    """Rename a status (Dutch and English), set its retention period and whether it closes a
+    dossier, or see why it cannot be deleted."""
     db = get_session()
     status = get_status(db, code)
     form = StatusEditForm(obj=status)
@@ -423,6 +426,10 @@ def settings_status(code):
             audit.record(db, "status.retention", actor=current_user, code=status.code,
                          old=status.retention_days, new=days)
             status.retention_days = days
+        if form.closed.data != status.closed:
+            audit.record(db, "status.closed", actor=current_user, code=status.code,
+                         old=status.closed, new=form.closed.data)
+            status.closed = form.closed.data
         db.commit()
         flash(_("The status has been saved."), "success")
         return redirect(url_for("staff.settings_statuses"))
@@ -431,18 +438,27 @@ def settings_status(code):
         400 if form.errors else 200
 
 
+def move_in(rows, moved):
+    """Move `moved` one place up or down in `rows` (each with a position) as the posted
+    "direction" says, renumbering them all so equal positions never stay ambiguous; the
+    rows in their new order, or None at the end of the list."""
+    index = rows.index(moved)
+    other = index - 1 if request.form.get("direction") == "up" else index + 1
+    if not 0 <= other < len(rows):
+        return None
+    rows[index], rows[other] = rows[other], rows[index]
+    for position, row in enumerate(rows):
+        row.position = position
+    return rows
+
+
 @bp.post("/instellingen/statussen/<code>/verplaatsen")
 @admin_only
 def settings_status_move(code):
     """Move a status one place up or down in the list."""
     db, status = _posted_status(code)
-    rows = list(statuses(db))
-    index = rows.index(status)
-    other = index - 1 if request.form.get("direction") == "up" else index + 1
-    if 0 <= other < len(rows):
-        rows[index], rows[other] = rows[other], rows[index]
-        for position, row in enumerate(rows):
-            row.position = position  # renumbered, so equal positions never stay ambiguous
+    rows = move_in(list(statuses(db)), status)
+    if rows:
         audit.record(db, "status.moved", actor=current_user, code=status.code,
                      order=[row.code for row in rows])
         db.commit()

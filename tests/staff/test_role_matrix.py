@@ -34,6 +34,7 @@ from app.models import (
     DossierCompany,
     OutgoingMail,
     ProgressStep,
+    StandardItem,
     utcnow,
 )
 
@@ -64,12 +65,20 @@ def other(session, make, staff):
     version = make.version({"steps": [{"title": "Stap", "questions": [
         {"id": "naam", "type": "text", "label": "Naam"}]}]}, by=staff.other_lawyer)
     assignment = make.assignment(piet, dossier, version=version, by=staff.other_lawyer)
+    # A request for documents: a passport (identity document) handed in, a deed to provide.
+    doc_request = make.document_request(dossier, piet, by=staff.other_lawyer, items=[
+        {"title": "Paspoort", "is_identity": True}, "Geheime koopakte"])
+    make.hand_in(doc_request.items[0], piet, "paspoort.pdf")
+    standard = StandardItem(title="Uittreksel KvK")
+    session.add(standard)
+    session.commit()
     return {
         "dossier_id": dossier.id, "document_id": document.id, "message_id": message.id,
         "assignment_id": assignment.id, "user_id": piet.id, "step_id": step.id,
         "questionnaire_id": version.questionnaire_id, "number": 1, "question_id": "naam",
         "code": "closed", "client": piet, "company_account": kees, "company_id": holding.id,
-        "mail_id": mail.id,
+        "mail_id": mail.id, "request_id": doc_request.id,
+        "item_id": doc_request.items[0].id, "standard_id": standard.id,
     }
 
 
