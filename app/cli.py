@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from sqlmodel import select
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
-from . import addresses, migrate, notifications, security
+from . import addresses, doc_requests, migrate, notifications, security
 from .db import get_session
 from .forms import has_control_characters
 from .invitations import DuplicateEmail, create_company, create_user, send_invitation
@@ -114,6 +114,20 @@ def send_mail(loop):
                "those under Instellingen).")
 
 
+@click.command("send-reminders")
+def send_reminders():
+    """Queue the due reminder mails of requests for documents (`send-mail --loop` does this
+    hourly; with cron instead, run this hourly before `send-mail`)."""
+    click.echo(f"Reminders queued: {doc_requests.send_reminders()}.")
+
+
+@click.command("erase-identity-documents")
+def erase_identity_documents():
+    """Erase the identity documents whose retention period after their dossier closed has
+    passed (`send-mail --loop` does this hourly; with cron instead, run this daily)."""
+    click.echo(f"Identity documents erased: {doc_requests.erase_identity_documents()}.")
+
+
 @click.command("demo")
 def demo():
     """Load the demo data once (does nothing when there are users already)."""
@@ -184,7 +198,8 @@ def init_app(app):
     app.cli.add_command(db_cli)
     from .ops import backup, dbcopy, integrity, restore
 
-    for command in (create_staff, create_client, send_mail, demo, serve):
+    for command in (create_staff, create_client, send_mail, send_reminders,
+                    erase_identity_documents, demo, serve):
         app.cli.add_command(command)
     for module in (integrity, backup, restore, dbcopy):
         for command in module.commands:

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from . import audit, firm, notifications, storage
-from .access import visible_dossier_ids
+from .access import visible_dossiers
 from .dates import local
 from .db import engine
 from .models import (
@@ -216,23 +216,29 @@ def send_reminders(app=None, now=None):
         settings = firm.current(db)
         candidates = db.exec(select(DocumentRequest).where(
             DocumentRequest.completed_at.is_(None), DocumentRequest.deadline.is_not(None),
-            _needs_files(DocumentRequest.id))).all()
+            _needs_files(DocumentRequest.id)).order_by(DocumentRequest.id)).all()
         queued = 0
         for request in candidates:
             last = local(request.reminded_at or request.created_at).date()
             if not reminder_due(request.deadline, today, last,
                                 settings.remind_days_before, settings.remind_every_days):
                 continue
-            # Claimed by its old value: a second loop (another process) finds it changed.
-            claimed = db.execute(update(DocumentRequest).where(
-                DocumentRequest.id == request.id,
-                DocumentRequest.reminded_at.is_(None) if request.reminded_at is None
-                else DocumentRequest.reminded_at == request.reminded_at)
-                .values(reminded_at=now)).rowcount
             client = db.get(User, request.client_id)
-            if claimed and client.active and client.notify_questionnaires and db.exec(
-                    visible_dossier_ids(client).where(
-                        Dossier.id == request.dossier_id)).first() is not None:
+            if not (client.active and client.notify_questionnaires and db.exec(
+                    visible_dossiers(client).where(Dossier.id == request.dossier_id)
+                    .with_only_columns(Dossier.id)).first() is not None):
+                continue  # checked again next time: the switch may be turned on meanwhile
+            # Claimed by its old value: a second loop (another process) finds it changed;
+            # and only while something is still to be handed in (a file may have come in
+            # since the list above was read).
+            claimed = db.execute(update(DocumentRequest).where(
+                DocumentRequest.id == request.id, DocumentRequest.completed_at.is_(None),
+                DocumentRequest.reminded_at.is_(None) if request.reminded_at is None
+                else DocumentRequest.reminded_at == request.reminded_at,
+                _needs_files(DocumentRequest.id))
+                .values(reminded_at=now).execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed:
                 queue_mail(db, client, "request_reminder",
                            _l("A reminder: documents to hand in, in the client portal"),
                            actions_url=public_url("portal.actions"),
@@ -264,9 +270,14 @@ def erase_identity_documents(app=None, now=None):
             select(Document).join(Dossier, Dossier.id == Document.dossier_id)
             .join(DossierStatus, DossierStatus.code == Dossier.status_code)
             .where(Document.identity, DossierStatus.closed,
-                   Dossier.status_changed_at <= cutoff)).all()
+                   Dossier.status_changed_at <= cutoff).order_by(Document.id)).all()
         keys = []
         for document in documents:
+            # Claimed by deleting it (its downloads go with it: ON DELETE CASCADE): a second
+            # loop (another process) deletes nothing and records nothing.
+            if not db.execute(delete(Document).where(Document.id == document.id)
+                              .execution_options(synchronize_session=False)).rowcount:
+                continue
             item = db.get(RequestItem, document.request_item_id) \
                 if document.request_item_id else None
             if item is not None:
@@ -276,7 +287,6 @@ def erase_identity_documents(app=None, now=None):
                          dossier_id=document.dossier_id,
                          item=item.title if item else None, sha256=document.sha256)
             keys.append(document.storage_key)
-            db.delete(document)
         db.commit()  # the rows first: a file without a row is cleaned up, not the reverse
         for key in keys:
             storage.remove(key)
@@ -287,10 +297,18 @@ def erase_identity_documents(app=None, now=None):
 
 def run_if_due(app):
     """Send the due reminders and erase what the retention period allows, when this process
-    has not done so for an hour (a step of the background loop)."""
+    has not done so for an hour (a step of the background loop); returns their outcomes (None
+    for one that failed, which is logged), or None when not due."""
     state = app.extensions.setdefault("document_requests", {"last": None})
     now = clock()
     if state["last"] is not None and now - state["last"] < RUN_EVERY_SECONDS:
         return None
     state["last"] = now  # before running: a failure is tried again in an hour
-    return send_reminders(app), erase_identity_documents(app)
+    outcomes = []
+    for job in (send_reminders, erase_identity_documents):
+        try:  # one failing job does not keep the other from running
+            outcomes.append(job(app))
+        except Exception:
+            log.exception("requests for documents: %s failed", job.__name__)
+            outcomes.append(None)
+    return tuple(outcomes)

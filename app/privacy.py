@@ -3,7 +3,7 @@ erasing them, leaving a tombstone (the decisions: docs/design.md; export: privac
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlmodel import delete, func, select
+from sqlmodel import delete, func, select, update
 
 from . import audit, storage, twostep
 from .access import visible_dossiers
@@ -11,6 +11,7 @@ from .models import (
     AccountInvitation,
     Document,
     DocumentDownload,
+    DocumentRequest,
     Dossier,
     DossierClient,
     DossierCompany,
@@ -26,6 +27,7 @@ from .models import (
     QuestionnaireAnswer,
     QuestionnaireAssignment,
     RecoveryCode,
+    RequestItem,
     ThrottleEvent,
     User,
     utcnow,
@@ -111,6 +113,7 @@ class Erased:
     documents: int = 0
     messages: int = 0
     questionnaires: int = 0
+    requests: int = 0
     files: int = 0
     keys: list = field(default_factory=list)
 
@@ -132,6 +135,26 @@ def _delete_assignments(db, condition):
     if ids:
         db.exec(delete(QuestionnaireAnswer).where(QuestionnaireAnswer.assignment_id.in_(ids)))
         db.exec(delete(QuestionnaireAssignment).where(QuestionnaireAssignment.id.in_(ids)))
+    return len(ids)
+
+
+def _delete_requests(db, condition, erased):
+    """Delete requests for documents matching `condition` with their items; how many. The
+    identity documents handed in for them go too, file and row (only their client and a few
+    staff may see them); other files handed in stay in a dossier that stays, as part of its
+    case file."""
+    ids = db.exec(select(DocumentRequest.id).where(condition)).all()
+    if not ids:
+        return 0
+    items = select(RequestItem.id).where(RequestItem.request_id.in_(ids))
+    _delete_documents(db, select(Document.id).where(Document.identity,
+                                                    Document.request_item_id.in_(items)), erased)
+    db.exec(update(Document).where(Document.request_item_id.in_(items))
+            .values(request_item_id=None))
+    db.exec(delete(NotificationItem).where(NotificationItem.target_type == "request",
+                                           NotificationItem.target_id.in_(ids)))
+    db.exec(delete(RequestItem).where(RequestItem.request_id.in_(ids)))
+    db.exec(delete(DocumentRequest).where(DocumentRequest.id.in_(ids)))
     return len(ids)
 
 
@@ -165,6 +188,7 @@ def _empty_dossier(db, actor, dossier, erased):
     _delete_messages(db, select(Message.id).where(Message.dossier_id == dossier.id))
     erased.messages += messages
     before = erased.documents
+    erased.requests += _delete_requests(db, DocumentRequest.dossier_id == dossier.id, erased)
     _delete_documents(db, select(Document.id).where(Document.dossier_id == dossier.id), erased)
     db.exec(delete(ProgressStep).where(ProgressStep.dossier_id == dossier.id))
     db.exec(delete(DossierClient).where(DossierClient.dossier_id == dossier.id))
@@ -221,9 +245,14 @@ def erase_client(db, actor, client, now=None):
             audit.record(db, "dossier.client_unlinked", actor=actor, target=client,
                          dossier_id=row.dossier.id, erased=True)
     # Anywhere else: the questionnaires sent to them (the PDFs filed in a dossier that
-    # stays are part of its case file), and their drafts, which nobody else has seen.
+    # stays are part of its case file), the requests for documents sent to them with their
+    # identity documents (the other files they handed in stay, like those PDFs), and their
+    # drafts, which nobody else has seen.
     erased.questionnaires += _delete_assignments(
         db, QuestionnaireAssignment.client_id == client.id)
+    erased.requests += _delete_requests(db, DocumentRequest.client_id == client.id, erased)
+    _delete_documents(db, select(Document.id).where(Document.identity,
+                                                    Document.uploaded_by_id == client.id), erased)
     drafts = select(Message.id).where(Message.sender_id == client.id,
                                       Message.sent_at.is_(None))
     erased.messages += db.exec(select(func.count()).select_from(drafts.subquery())).one()
@@ -236,7 +265,8 @@ def erase_client(db, actor, client, now=None):
     audit.record(db, "client.erased", actor=actor, target=client,
                  dossiers_emptied=erased.emptied, dossiers_unlinked=erased.unlinked,
                  documents=erased.documents, messages=erased.messages,
-                 questionnaires=erased.questionnaires, files=erased.files)
+                 questionnaires=erased.questionnaires, requests=erased.requests,
+                 files=erased.files)
     db.commit()
     for key in erased.keys:
         storage.remove(key)

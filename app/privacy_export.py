@@ -22,6 +22,7 @@ from .models import (
     Company,
     Document,
     DocumentDownload,
+    DocumentRequest,
     Dossier,
     DossierStatus,
     LoginSession,
@@ -30,6 +31,7 @@ from .models import (
     MessageRead,
     ProgressStep,
     QuestionnaireAssignment,
+    RequestItem,
     User,
     utcnow,
 )
@@ -137,12 +139,14 @@ def _fill(db, client, archive, now):
     documents = _export_documents(export, by_id)
     messages = _export_messages(export, by_id)
     questionnaires = _export_questionnaires(export)
+    requests = _export_requests(export)
     events = _export_events(export)
     _write_json(archive, "client.json", _client_data(db, client))
     _write_json(archive, "dossiers.json",
                 [_dossier_data(export, d, documents.get(d.id, [])) for d in dossiers])
     counts = {"dossiers": len(dossiers), "documents": sum(map(len, documents.values())),
-              "messages": messages, "questionnaires": questionnaires, "events": events,
+              "messages": messages, "questionnaires": questionnaires, "requests": requests,
+              "events": events,
               "missing_files": len(export.missing)}
     readme = render_template("staff/client_privacy_export.txt", client=client, now=now,
                              counts=counts, firm_name=firm.current(db).name)
@@ -197,6 +201,7 @@ def _export_documents(export, dossiers):
             "size": document.size, "sha256": document.sha256,
             "created_at": _when(document.created_at),
             "provided_by_client": document.uploaded_by_id == client.id,
+            "request_item": document.request_item_id, "identity_document": document.identity,
             "downloaded": {"first_at": _when(seen.first_at), "last_at": _when(seen.last_at),
                            "count": seen.count} if seen else None,
             "file": path, "file_missing": path is None})
@@ -305,6 +310,49 @@ def _export_questionnaires(export):
         })
     _write_json(export.archive, "questionnaires.json", data)
     return len(data)
+
+
+def _export_requests(export):
+    """requests.json: every request for documents sent to the client, in any dossier, with
+    its items and the files the client handed in (identity documents too; a file not in a
+    dossier folder goes under requests/); returns how many."""
+    db, client = export.db, export.client
+    requests = db.exec(select(DocumentRequest).where(DocumentRequest.client_id == client.id)
+                       .order_by(DocumentRequest.created_at, DocumentRequest.id)).all()
+    data = []
+    for request in requests:
+        dossier = db.get(Dossier, request.dossier_id)
+        items = db.exec(select(RequestItem).where(RequestItem.request_id == request.id)
+                        .order_by(RequestItem.position, RequestItem.id)).all()
+        data.append({
+            "id": request.id, "dossier": dossier.number if dossier else None,
+            "sent_at": _when(request.created_at), "sent_by": export.name_of(request.sent_by_id),
+            "deadline": request.deadline.isoformat() if request.deadline else None,
+            "completed_at": _when(request.completed_at),
+            "last_reminder_at": _when(request.reminded_at),
+            "items": [_item_data(export, request, item) for item in items]})
+    _write_json(export.archive, "requests.json", data)
+    return len(data)
+
+
+def _item_data(export, request, item):
+    """One item of a request, with the files the client handed in for it."""
+    files = export.db.exec(select(Document).where(
+        Document.request_item_id == item.id, Document.uploaded_by_id == export.client.id)
+        .order_by(Document.created_at, Document.id)).all()
+    handed_in = []
+    for document in files:
+        path = export.add_file(document, f"requests/{request.id}")
+        handed_in.append({"id": document.id, "filename": document.filename,
+                          "size": document.size, "sha256": document.sha256,
+                          "handed_in_at": _when(document.created_at), "file": path,
+                          "file_missing": path is None})
+    return {
+        "id": item.id, "title": item.title, "explanation": item.explanation,
+        "identity_document": item.is_identity, "state": item.state, "reason": item.reason,
+        "handed_in_at": _when(item.submitted_at), "decided_at": _when(item.decided_at),
+        "withdrawn_at": _when(item.withdrawn_at),
+        "identity_documents_erased_at": _when(item.erased_at), "files": handed_in}
 
 
 def _export_events(export):

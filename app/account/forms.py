@@ -46,7 +46,9 @@ class LanguageForm(FlaskForm):
 
 class NotificationsForm(FlaskForm):
     documents = BooleanField(_l("New documents have been made available"))
-    questionnaires = BooleanField(_l("Questionnaires have been sent to me"))
+    # Requests for documents are actions like questionnaires: one switch, reminders included.
+    questionnaires = BooleanField(_l("Questionnaires or requests for documents have been sent "
+                                     "to me (reminders too)"))
     messages = BooleanField(_l("Messages have been sent to me"))
     submit = SubmitField(_l("Save notifications"))
 
@@ -55,7 +57,8 @@ class StaffNotificationsForm(NotificationsForm):
     """Staff hear of what clients do in the dossiers they handle or act for; documents are
     published by staff, so that switch is the clients' only."""
     documents = None
-    questionnaires = BooleanField(_l("A client has completed a questionnaire"))
+    questionnaires = BooleanField(_l("A client has completed a questionnaire or handed in "
+                                     "documents"))
     messages = BooleanField(_l("A client has sent a message"))
 
 
