@@ -5,6 +5,7 @@ from datetime import timedelta
 from helpers import DEFINITION, PASSWORD, assign, events, questionnaire_version
 from werkzeug.security import generate_password_hash
 
+from app.doc_requests import hand_in, new_request
 from app.invitations import create_company, create_user, send_invitation
 from app.models import (
     CAT_CORRESPONDENCE,
@@ -161,6 +162,29 @@ class Factory:
                                                  answers=values))
         self.session.commit()
         return assignment
+
+    def document_request(self, dossier, client, items=("Kopie paspoort",), by=None,
+                         deadline=None):
+        """A request for documents ("Aan te leveren stukken") to `client` in `dossier`, sent
+        by staff member `by`; `items` are titles or dicts (title, explanation, is_identity)."""
+        items = [{"title": item} if isinstance(item, str) else item for item in items]
+        request = new_request(self.session, dossier=dossier, client=client, sent_by=by,
+                              items=items, deadline=deadline)
+        self.session.commit()
+        return request
+
+    def hand_in(self, item, client, filename="stuk.pdf", data=b"%PDF-1.4 aangeleverd"):
+        """A file handed in by `client` for the request item `item` (app.doc_requests.hand_in),
+        really stored; returns its Document."""
+        with self.app.app_context():
+            key, digest, size = store_bytes(data)
+        # hand_in sets the dossier, the tab (Door mij aangeleverd), the item and the uploader.
+        document = Document(dossier_id=-1, category="", title=filename, filename=filename,
+                            content_type="application/pdf", size=size, sha256=digest,
+                            storage_key=key)
+        hand_in(self.session, client, item, [document])
+        self.session.commit()
+        return document
 
     def events(self, action):
         """The audit events of one kind, oldest first."""

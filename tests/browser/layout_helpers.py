@@ -11,6 +11,7 @@ from twostep_helpers import totp_code, with_app
 from app.demo import PASSWORD, load_demo
 from app.models import (
     Document,
+    DocumentRequest,
     Dossier,
     DossierStatus,
     Message,
@@ -162,6 +163,7 @@ def arrange_demo(app, session):
         "house": one(Dossier, Dossier.number == "2026-0142"),
         "message": one(Message, Message.subject == "Concept akte"),
         "assignment": one(QuestionnaireAssignment),
+        "request": one(DocumentRequest),
     }
     with app.app_context():
         demo["reply"] = _long_reply(session, demo)

@@ -395,3 +395,42 @@ def test_firm_contact_details_without_javascript(page, live_server, session, mak
     expect(footer).to_contain_text("Herengracht 1")
     expect(footer.get_by_role("link", name="+31 20 123 4567")).to_have_attribute(
         "href", "tel:+31201234567")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_documents_to_provide_without_javascript(page, live_server, app, session, make, lang):
+    """Aan te leveren stukken (issue 17): Acties → the request's page → a file through the
+    plain file input of one item (the page comes back saying so), a refused one (nothing
+    kept), and the file under Door mij aangeleverd with its item."""
+    t = labels("requests_client_flow")[lang]
+    client = make.user(email="klant@example.nl", language=lang)
+    dossier = make.dossier(clients=[client], number="2026-0142", description="Aankoop woning")
+    request = make.document_request(dossier, client, items=["Koopakte", "Loonstrook"])
+    log_in(page, client)
+    with loads_a_page(page):
+        page.get_by_role("navigation").get_by_role(
+            "link", name=re.compile(rf"^{t['actions']}")).click()
+    with loads_a_page(page):
+        page.get_by_role("link", name=re.compile(rf"^{t['provide']}")).click()
+    # The drop zones with their Bladeren are there, hidden: the plain file inputs serve.
+    expect(page.locator("[data-browse]")).to_have_count(2)
+    expect(page.locator("[data-browse]").first).to_be_hidden()
+    page.get_by_label(t["choose"].format("Koopakte")).set_input_files([{
+        "name": "koopakte.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 akte"}])
+    with loads_a_page(page):
+        page.locator(f"#item-{request.items[0].id}").get_by_role(
+            "button", name=t["upload"]).click()
+    expect(page).to_have_url(f"{live_server}/acties/stukken/{request.id}")
+    expect(page.locator(".flashes")).to_contain_text(t["one_provided"].format("Koopakte"))
+    expect(page.locator(f"#item-{request.items[0].id}")).to_contain_text(t["handed_in"])
+    expect(page.locator("#request-status")).to_contain_text("1")
+    # An empty file is refused, and nothing of it kept.
+    page.get_by_label(t["choose"].format("Loonstrook")).set_input_files([{
+        "name": "leeg.pdf", "mimeType": "application/pdf", "buffer": b""}])
+    page.locator(f"#item-{request.items[1].id}").get_by_role("button", name=t["upload"]).click()
+    expect(page.locator(".flash-error").first).to_contain_text("Loonstrook")
+    expect(page.locator(f"#item-{request.items[1].id}")).to_contain_text(t["to_provide"])
+    assert [d.filename for d in session.exec(select(Document)).all()] == ["koopakte.pdf"]
+    page.goto(f"/dossiers/{dossier.id}/aangeleverd")
+    expect(page.locator("main tr", has_text="koopakte.pdf")).to_contain_text(
+        f"{t['provided_for']}: Koopakte")

@@ -110,6 +110,7 @@ def test_client_pages_fit_a_phone(devices, app, session):
         ("bericht-antwoord", f"/berichten/{demo['reply'].id}"),
         ("nieuw-bericht", f"/dossiers/{house}/berichten/nieuw"),
         ("acties", "/acties"),
+        ("aan-te-leveren-stukken", f"/acties/stukken/{demo['request'].id}"),
         ("vragenlijst-stap", f"/vragenlijsten/{assignment}/stap/2"),
         ("vragenlijst-overzicht", f"/vragenlijsten/{assignment}/overzicht"),
         ("vragenlijst-afdrukken", f"/vragenlijsten/{assignment}/afdrukken"),

@@ -242,7 +242,7 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         expect(page).to_have_url(f"{live_server}/dossiers/{house.id}/berichten")
         page.get_by_role("link", name=t["new_message"]).click()
         speaks(page, lang, phrases_of_other_language(lang))
-        page.get_by_label(t["subject"]).fill("Stukken koopakte")
+        page.get_by_label(t["subject"]).fill("Zonnelaan 12")
         page.get_by_label(t["message"], exact=True).fill("Hierbij de stukken.")
         files = page.get_by_label(t["choose_files"])
         expect(files).to_be_visible()
@@ -255,15 +255,15 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         expect(page.locator(".unsent")).to_contain_text(t["not_sent"])
         tab(page, t["messages"]).click()
         expect(tab(page, t["messages"])).to_contain_text("(0)")
-        expect(page.locator(".unsent li")).to_contain_text(f"{t['not_sent']} Stukken koopakte")
+        expect(page.locator(".unsent li")).to_contain_text(f"{t['not_sent']} Zonnelaan 12")
         expect(page.locator(".empty-state")).to_contain_text(t["no_messages"])
         speaks(page, lang, phrases_of_other_language(lang))
-        page.locator(".unsent").get_by_role("link", name="Stukken koopakte").click()
+        page.locator(".unsent").get_by_role("link", name="Zonnelaan 12").click()
         files.set_input_files([pdf("loonstrook.pdf")])
         page.get_by_role("button", name=t["send"]).click()
         expect(page.get_by_role("status")).to_contain_text(t["sent"])
-        expect(page.locator("table.messages")).to_contain_text("Stukken koopakte")
-        expect(page.locator("table.messages tr", has_text="Stukken koopakte")).to_contain_text(
+        expect(page.locator("table.messages")).to_contain_text("Zonnelaan 12")
+        expect(page.locator("table.messages tr", has_text="Zonnelaan 12")).to_contain_text(
             DATE_TIME[lang])
 
         # Both files and the message itself are under Door mij aangeleverd, two a page:
@@ -274,7 +274,7 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         expect(panel).to_contain_text(t["page"].format(1, 2))
         rows = panel.locator("tbody tr")
         expect(rows).to_have_count(2)
-        expect(rows.first).to_contain_text("Stukken koopakte")
+        expect(rows.first).to_contain_text("Zonnelaan 12")
         expect(rows.first).to_contain_text(t["sent_by_you"])
         first_file = rows.nth(1).inner_text()
         speaks(page, lang, phrases_of_other_language(lang))
@@ -286,7 +286,7 @@ def test_portal_without_javascript(browser, live_server, app, session, arranged,
         assert shown == {"paspoort.pdf", "loonstrook.pdf"}
         panel.get_by_role("link", name=t["previous"]).click()
         rows.first.get_by_role("link").click()
-        expect(page.get_by_role("heading", name="Stukken koopakte")).to_be_visible()
+        expect(page.get_by_role("heading", name="Zonnelaan 12")).to_be_visible()
     finally:
         context.close()
     sent = session.exec(select(Message).where(Message.from_client)).one()

@@ -161,7 +161,8 @@ def test_every_route_with_a_record_id_is_in_the_matrix(app, world):
         urls_of(rule, world.values)
     client_side = {r.endpoint for r in covered if not r.endpoint.startswith("staff.")}
     assert {"portal.download", "messages.draft", "questionnaires.save",
-            "account.account_delete", "account.confirm_email"} <= client_side
+            "account.account_delete", "account.confirm_email", "portal.document_request",
+            "portal.hand_in"} <= client_side
 
 
 def test_the_owner_opens_every_page(world):

@@ -48,6 +48,7 @@ from app.models import (
     ProgressStep,
     Questionnaire,
     QuestionnaireAssignment,
+    StandardItem,
     User,
     utcnow,
 )
@@ -533,7 +534,14 @@ def world(app, session, make, lawyer=None):
                                         client_id=anna.id))
     session.add(ProgressStep(dossier_id=dossier.id, title_nl="Intake", position=0))
     session.add(ProgressStep(dossier_id=dossier.id, title_nl="Akte", position=1))
+    session.add(StandardItem(title="Kopie paspoort", is_identity=True, position=0))
+    session.add(StandardItem(title="Koopakte", position=1))  # two: they can be moved
     session.commit()
+    # A request for documents: an item still to hand in (its upload, its withdrawal) and
+    # one handed in (approve, reject).
+    asked = make.document_request(dossier, anna, items=("Koopakte", "Loonstrook"), by=lawyer,
+                                  deadline=utcnow().date() + timedelta(days=7))
+    make.hand_in(asked.items[1], anna)
     return anna, dossier
 
 
@@ -574,6 +582,9 @@ def prepare_staff(client):
     builder = response.headers["Location"]
     post_page_form(client, builder, "/stappen", **{"step-title": "Gegevens"})
     post_page_form(client, builder + "/stappen/1/vragen", label="Naam", type="text")
+    post_page_form(client, builder + "/stappen/1/vragen", label="Gehuwd", type="yesno")
+    post_page_form(client, builder + "/vragen/gehuwd/stukken", answers="yes",
+                   title="Huwelijkse voorwaarden")
 
 
 def test_fuzz_the_client_side_and_the_anonymous_pages(app, client, session, make, staff):

@@ -21,6 +21,7 @@ from app.models import (
     OneTimeToken,
     OutgoingMail,
     ProgressStep,
+    StandardItem,
     utcnow,
 )
 
@@ -65,6 +66,9 @@ OPEN_TO_STAFF = {
     "staff.edit_question": "a definition holds no client data",
     "staff.move_question": "a definition holds no client data",
     "staff.delete_question": "a definition holds no client data",
+    "staff.add_requested": "a definition holds no client data",
+    "staff.edit_requested": "a definition holds no client data",
+    "staff.delete_requested": "a definition holds no client data",
     "staff.preview": "a definition holds no client data",
     "staff.preview_step": "a definition holds no client data",
     "staff.preview_conditions": "a definition holds no client data",
@@ -73,6 +77,7 @@ OPEN_TO_STAFF = {
     "staff.audit_log": "shows only events of dossiers the viewer may see, and their own",
     "staff.audit_log_export": "the same events as CSV",
     "staff.delegations": "shows the viewer's own delegations",
+    "staff.requests_overview": "lists only requests in dossiers the viewer may see",
 }
 ADMIN_ONLY_PREFIXES = ("staff.settings", "staff.staff_account")
 
@@ -151,6 +156,16 @@ def build_world(app, make, db):
                                 pdf=docs["pdf"])
     company_open = make.assignment(w.anna, d2, version=version, by=w.lawyer,
                                    answers={1: {"naam": f"{SECRET} Anna"}})
+    # Requests for documents (issue 17): Jan's with an identity document handed in, the
+    # company's to Anna (her extra account Piet sees the dossier, not her request).
+    jan_request = make.document_request(d1, w.jan, by=w.lawyer, items=[
+        {"title": f"{SECRET} paspoort", "explanation": SECRET, "is_identity": True},
+        {"title": f"{SECRET} koopakte"}])
+    handed_in = make.hand_in(jan_request.items[0], w.jan, "paspoort.pdf", FILE_BYTES)
+    company_request = make.document_request(d2, w.anna, by=w.lawyer,
+                                            items=[f"{SECRET} statuten"])
+    standard = StandardItem(title="Uittreksel KvK")  # the firm's list (Instellingen)
+    db.add(standard)
     mail = OutgoingMail(recipient=w.jan.email, subject=f"{SECRET} mail", body_text=SECRET,
                         body_html=SECRET, attempts=1, failed_at=utcnow())  # given up on
     db.add(mail)
@@ -173,13 +188,16 @@ def build_world(app, make, db):
     jan_docs = [d.id for key, d in docs.items() if not key.startswith("company")]
     w.values = {
         "dossier_id": [("jan", d1.id), ("anna", d2.id)],
-        "document_id": [("jan", i) for i in jan_docs]
+        "document_id": [("jan", i) for i in jan_docs] + [("jan", handed_in.id)]
         + [("anna", docs["company"].id), ("anna", docs["company_draft_attachment"].id)],
         "message_id": [("jan", from_firm.id), ("jan", from_jan.id),
                        ("anna", company_message.id)],
         "draft_id": [("jan", draft.id), ("anna", company_draft.id)],
         "assignment_id": [("jan", open_one.id), ("jan", completed.id),
                           ("anna", company_open.id)],
+        "request_id": [("jan", jan_request.id), ("anna", company_request.id)],
+        "item_id": [("jan", item.id) for item in jan_request.items]
+        + [("anna", company_request.items[0].id)],
         "account_id": [("anna", w.piet.id)],
         "invitation_id": [("anna", w.waiting.id)],
         "token": [("jan", email_token)],
@@ -191,6 +209,7 @@ def build_world(app, make, db):
         "question_id": [(None, "naam")],
         "code": [(None, "in_progress")],
         "mail_id": [(None, mail.id)],
+        "standard_id": [(None, standard.id)],
     }
     return w
 
