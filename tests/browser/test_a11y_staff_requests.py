@@ -12,7 +12,7 @@ from twostep_helpers import with_app
 
 from app.models import StandardItem
 from app.staff.request_forms import today
-from browser.a11y import SUBMIT, Audit, arrange_firm, speak
+from browser.a11y import Audit, arrange_firm, speak
 from browser.helpers import labels, staff_log_in
 
 TEXTS = labels("staff_requests")
