@@ -21,6 +21,7 @@ translations: $(BIN)/activate
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) seal-demo
 	PORT=$(PORT) $(FLASK) serve --port $(PORT)
 
 # One test process per core (pytest-xdist; one more made the mail timing tests fail under

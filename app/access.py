@@ -3,7 +3,9 @@ from sqlmodel import or_, select
 
 from .db import one_or_404
 from .models import (
+    APPROVAL_OPEN,
     CAT_ATTACHMENT,
+    Approval,
     Document,
     DocumentRequest,
     Dossier,
@@ -122,6 +124,22 @@ def visible_requests(user):
 def get_request_for(db, user, request_id):
     """A request for documents sent to `user` in a dossier they may see, else 404."""
     return one_or_404(db, visible_requests(user).where(DocumentRequest.id == request_id))
+
+
+def visible_approvals(user):
+    """A select of the requests for approval sent to `user`, in dossiers they may still see."""
+    return select(Approval).where(Approval.client_id == user.id,
+                                  Approval.dossier_id.in_(visible_dossier_ids(user)))
+
+
+def get_approval_for(db, user, approval_id):
+    """A request for approval sent to `user` in a dossier they may see, else 404."""
+    return one_or_404(db, visible_approvals(user).where(Approval.id == approval_id))
+
+
+def open_approvals(user):
+    """A select of the requests for approval waiting for `user`'s decision (Acties)."""
+    return visible_approvals(user).where(Approval.state == APPROVAL_OPEN)
 
 
 def open_requests(user):

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from sqlmodel import select
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
-from . import addresses, doc_requests, migrate, notifications, security
+from . import addresses, doc_requests, firm, migrate, notifications, seal, security
 from .db import get_session
 from .forms import has_control_characters
 from .invitations import DuplicateEmail, create_company, create_user, send_invitation
@@ -128,6 +128,42 @@ def erase_identity_documents():
     click.echo(f"Identity documents erased: {doc_requests.erase_identity_documents()}.")
 
 
+@click.command("seal-demo")
+def seal_demo():
+    """Make a self-signed demo seal (instance/seal.p12) when no seal is configured, so
+    approval receipts are sealed in the demo; no PDF reader trusts it (docs/seal.md)."""
+    cfg = current_app.config
+    if cfg.get("SEAL_KEY_FILE") or cfg.get("SEAL_PASSWORD"):
+        click.echo("A seal is configured: no demo seal made.")
+        return
+    path = os.path.join(current_app.instance_path, cfg["SEAL_PKCS12_FILE"])
+    with current_app.app_context():
+        name = firm.current().name
+    if seal.make_demo_seal(path, name):
+        click.echo(f"Demo seal made: {path} (self-signed: for trying the portal only).")
+
+
+@click.command("seal-verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--trust", type=click.Path(exists=True, dir_okay=False),
+              help="The certificate (PEM or DER) of the root to trust; default: the top of "
+                   "the configured seal's chain.")
+def seal_verify(path, trust):
+    """Check the seals of a PDF (a receipt, or a sealed document): exit 0 when every seal
+    is intact and trusted."""
+    from pyhanko.keys import load_cert_from_pemder
+    roots = [load_cert_from_pemder(trust)] if trust else seal.own_roots()
+    with open(path, "rb") as f:
+        found = seal.check(f.read(), roots)
+    if not found:
+        raise click.ClickException("No seal found in this file.")
+    for number, (intact, trusted) in enumerate(found, start=1):
+        click.echo(f"Seal {number}: {'intact' if intact else 'CHANGED OR BROKEN'}, "
+                   f"{'trusted' if trusted else 'NOT TRUSTED'}")
+    if not all(intact and trusted for intact, trusted in found):
+        raise SystemExit(1)
+
+
 @click.command("demo")
 def demo():
     """Load the demo data once (does nothing when there are users already)."""
@@ -199,7 +235,7 @@ def init_app(app):
     from .ops import backup, dbcopy, integrity, restore
 
     for command in (create_staff, create_client, send_mail, send_reminders,
-                    erase_identity_documents, demo, serve):
+                    erase_identity_documents, seal_demo, seal_verify, demo, serve):
         app.cli.add_command(command)
     for module in (integrity, backup, restore, dbcopy):
         for command in module.commands:

@@ -146,6 +146,17 @@ class Default:
     REQUEST_REMIND_DAYS_BEFORE = 3
     REQUEST_REMIND_EVERY_DAYS = 7
     IDENTITY_RETENTION_YEARS = 5
+    # Ter goedkeuring: the firm's seal (docs/seal.md). A PKCS#12 file (SEAL_PASSWORD its
+    # password, None: none), or a PEM key and certificate (SEAL_CHAIN_FILE: the CA
+    # certificates above it); a relative path is in instance/. `make run` makes a
+    # self-signed demo seal instance/seal.p12. With SEAL_TSA_URL set, each seal gets an
+    # RFC 3161 timestamp from that authority.
+    SEAL_PKCS12_FILE = "seal.p12"
+    SEAL_PASSWORD = None
+    SEAL_KEY_FILE = None
+    SEAL_CERT_FILE = None
+    SEAL_CHAIN_FILE = None
+    SEAL_TSA_URL = None
     ALLOWED_UPLOAD_TYPES = {
         ".pdf": "application/pdf",
         ".doc": "application/msword",

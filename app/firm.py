@@ -45,6 +45,7 @@ class Firm:
     remind_days_before: int = 3
     remind_every_days: int = 7
     identity_retention_years: int = 5
+    seal_approved_documents: bool = False  # Ter goedkeuring: seal the approved PDF too
 
     @property
     def version(self):
@@ -166,6 +167,7 @@ def effective(saved):
                                   cfg["REQUEST_REMIND_EVERY_DAYS"]),
         identity_retention_years=_number(saved and saved.identity_retention_years,
                                          cfg["IDENTITY_RETENTION_YEARS"]),
+        seal_approved_documents=bool(saved and saved.seal_approved_documents),
     )
 
 

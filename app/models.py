@@ -51,6 +51,10 @@ TOKEN_INVITE, TOKEN_PASSWORD, TOKEN_EMAIL = "invite", "password", "email-change"
 ITEM_OPEN, ITEM_SUBMITTED, ITEM_APPROVED, ITEM_REJECTED = (
     "open", "submitted", "approved", "rejected")
 ITEM_STATES = (ITEM_OPEN, ITEM_SUBMITTED, ITEM_APPROVED, ITEM_REJECTED)
+# The states of a request for approval and of each of its versions: open (waiting for the
+# client), approved, refused ("Niet akkoord"), void (a version replaced by a newer one).
+APPROVAL_OPEN, APPROVAL_APPROVED, APPROVAL_REFUSED, APPROVAL_VOID = (
+    "open", "approved", "refused", "void")
 
 
 # A company client (rechtspersoon); its accounts are users with company_id set.
@@ -432,6 +436,8 @@ class FirmSettings(SQLModel, table=True):
     remind_days_before: int | None = None  # days before the deadline; 0: no reminder
     remind_every_days: int | None = None  # after the deadline, every so many days; 0: none
     identity_retention_years: int | None = None  # after the dossier closed
+    # Ter goedkeuring: also seal the approved PDF itself, not only the receipt.
+    seal_approved_documents: bool = False
     updated_at: datetime = created()
 
 
@@ -483,3 +489,65 @@ class RequestItem(SQLModel, table=True):
     erased_at: datetime | None = when()  # its identity documents were erased
 
     request: DocumentRequest | None = Relationship(back_populates="items")
+
+
+# A document published "ter goedkeuring" (for approval) to a client in a dossier: an Actie.
+# Its versions are the files published for it; the client approves or refuses one.
+class Approval(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True, ondelete="CASCADE")
+    client_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    sent_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    title: str = Field(max_length=255)
+    note: str = Field(default="", max_length=4000)  # the firm's note to the client
+    deadline: date | None = None
+    state: str = Field(default=APPROVAL_OPEN, max_length=12, index=True)  # its newest version's
+    created_at: datetime = created()
+
+    versions: list["ApprovalVersion"] = Relationship(
+        back_populates="approval",
+        sa_relationship_kwargs={"order_by": "ApprovalVersion.number"})
+
+
+# One version of an approval: a published Document (Documenten tab) and what became of it.
+class ApprovalVersion(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("approval_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    approval_id: int = Field(foreign_key="approval.id", index=True, ondelete="CASCADE")
+    number: int = 1
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    filename: str = Field(max_length=255)
+    size: int = 0
+    sha256: str = Field(max_length=64)
+    published_by_id: int | None = Field(default=None, foreign_key="user.id",
+                                        ondelete="SET NULL")
+    created_at: datetime = created()
+    state: str = Field(default=APPROVAL_OPEN, max_length=12)
+    decided_at: datetime | None = when()
+
+    approval: Approval | None = Relationship(back_populates="versions")
+
+
+# The evidence of the client's decision on one version (at most one each): who, when, from
+# where, confirmed how, on which exact file; the sealed receipt and, at the firm's choice,
+# a sealed copy of the approved PDF. Kept as written: a later version makes it void, not
+# different.
+class ApprovalDecision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    approval_id: int = Field(foreign_key="approval.id", index=True, ondelete="CASCADE")
+    version_id: int = Field(foreign_key="approvalversion.id", unique=True, ondelete="CASCADE")
+    client_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    client_name: str = Field(max_length=200)
+    client_email: str = Field(max_length=254)
+    approved: bool
+    decided_at: datetime = created()
+    ip: str = Field(default="", max_length=45)
+    user_agent: str = Field(default="", max_length=255)
+    confirmed_with: str = Field(default="", max_length=12)  # password, app, sms, backup, ...
+    version: int = 1
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    message_id: int | None = Field(default=None, foreign_key="message.id", ondelete="SET NULL")
+    receipt_key: str | None = Field(default=None, max_length=64, unique=True)
+    receipt_sha256: str | None = Field(default=None, max_length=64)
+    sealed_key: str | None = Field(default=None, max_length=64, unique=True)

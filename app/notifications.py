@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .access import (
+    open_approvals,
     open_assignments,
     open_requests,
     visible_documents,
@@ -19,6 +20,7 @@ from .db import engine
 from .models import (
     ROLE_ADMIN,
     ROLE_SECRETARY,
+    Approval,
     Delegation,
     Document,
     DocumentDownload,
@@ -37,10 +39,11 @@ from .outbox import public_url, queue_mail
 
 # A request for documents is an action like a questionnaire: the same switch covers both.
 KINDS = {"document": "notify_documents", "message": "notify_messages",
-         "questionnaire": "notify_questionnaires", "request": "notify_questionnaires"}
+         "questionnaire": "notify_questionnaires", "request": "notify_questionnaires",
+         "approval": "notify_questionnaires"}
 # What an item of each kind is about (NotificationItem.target_type).
 TARGETS = {"document": "document", "message": "message", "questionnaire": "assignment",
-           "request": "request"}
+           "request": "request", "approval": "approval"}
 
 
 def dossier_clients(db, dossier_id):
@@ -112,6 +115,7 @@ def unseen(user, target_type):
                    "assignment": open_assignments(user)
                    .with_only_columns(QuestionnaireAssignment.id),
                    "request": open_requests(user).with_only_columns(DocumentRequest.id),
+                   "approval": open_approvals(user).with_only_columns(Approval.id),
                    "document": visible_documents(user).where(Document.id.not_in(downloaded))
                    .with_only_columns(Document.id)}
     return targets.get(target_type)
@@ -152,11 +156,12 @@ def queue_notification(db, user, counts):
                           _l("There is something new from clients in the client portal"),
                           staff_url=public_url("staff.index"),
                           messages=counts["message"], questionnaires=counts["questionnaire"],
-                          requests=counts["request"])
+                          requests=counts["request"], approvals=counts["approval"])
     return queue_mail(db, user, "notification",
                       _l("There is something new for you in the client portal"),
                       documents=counts["document"], messages=counts["message"],
-                      questionnaires=counts["questionnaire"], requests=counts["request"])
+                      questionnaires=counts["questionnaire"], requests=counts["request"],
+                      approvals=counts["approval"])
 
 
 def send_due(app=None):

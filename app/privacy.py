@@ -9,6 +9,9 @@ from . import audit, storage, twostep
 from .access import visible_dossiers
 from .models import (
     AccountInvitation,
+    Approval,
+    ApprovalDecision,
+    ApprovalVersion,
     Document,
     DocumentDownload,
     DocumentRequest,
@@ -114,6 +117,7 @@ class Erased:
     messages: int = 0
     questionnaires: int = 0
     requests: int = 0
+    approvals: int = 0
     files: int = 0
     keys: list = field(default_factory=list)
 
@@ -158,6 +162,24 @@ def _delete_requests(db, condition, erased):
     return len(ids)
 
 
+def _delete_approvals(db, condition, erased):
+    """Delete requests for approval matching `condition` with their versions and decisions;
+    the files of their receipts and sealed copies go into `erased`; how many. The documents
+    themselves are the dossier's (Documenten) and stay where the dossier stays."""
+    ids = db.exec(select(Approval.id).where(condition)).all()
+    if not ids:
+        return 0
+    for keys in db.exec(select(ApprovalDecision.receipt_key, ApprovalDecision.sealed_key)
+                        .where(ApprovalDecision.approval_id.in_(ids))):
+        erased.keys += [key for key in keys if key]
+    db.exec(delete(NotificationItem).where(NotificationItem.target_type == "approval",
+                                           NotificationItem.target_id.in_(ids)))
+    db.exec(delete(ApprovalDecision).where(ApprovalDecision.approval_id.in_(ids)))
+    db.exec(delete(ApprovalVersion).where(ApprovalVersion.approval_id.in_(ids)))
+    db.exec(delete(Approval).where(Approval.id.in_(ids)))
+    return len(ids)
+
+
 def _delete_messages(db, message_ids):
     """Delete messages (a select of ids) with their reads and attachment links, not the
     documents. One statement for the messages: a reply and what it answers go together."""
@@ -189,6 +211,7 @@ def _empty_dossier(db, actor, dossier, erased):
     erased.messages += messages
     before = erased.documents
     erased.requests += _delete_requests(db, DocumentRequest.dossier_id == dossier.id, erased)
+    erased.approvals += _delete_approvals(db, Approval.dossier_id == dossier.id, erased)
     _delete_documents(db, select(Document.id).where(Document.dossier_id == dossier.id), erased)
     db.exec(delete(ProgressStep).where(ProgressStep.dossier_id == dossier.id))
     db.exec(delete(DossierClient).where(DossierClient.dossier_id == dossier.id))
@@ -251,6 +274,7 @@ def erase_client(db, actor, client, now=None):
     erased.questionnaires += _delete_assignments(
         db, QuestionnaireAssignment.client_id == client.id)
     erased.requests += _delete_requests(db, DocumentRequest.client_id == client.id, erased)
+    erased.approvals += _delete_approvals(db, Approval.client_id == client.id, erased)
     _delete_documents(db, select(Document.id).where(Document.identity,
                                                     Document.uploaded_by_id == client.id), erased)
     drafts = select(Message.id).where(Message.sender_id == client.id,
@@ -266,7 +290,7 @@ def erase_client(db, actor, client, now=None):
                  dossiers_emptied=erased.emptied, dossiers_unlinked=erased.unlinked,
                  documents=erased.documents, messages=erased.messages,
                  questionnaires=erased.questionnaires, requests=erased.requests,
-                 files=erased.files)
+                 approvals=erased.approvals, files=erased.files)
     db.commit()
     for key in erased.keys:
         storage.remove(key)

@@ -18,6 +18,8 @@ from .models import (
     CAT_CORRESPONDENCE,
     CAT_DOCUMENT,
     CAT_PROVIDED,
+    Approval,
+    ApprovalDecision,
     AuditEvent,
     Company,
     Document,
@@ -140,13 +142,14 @@ def _fill(db, client, archive, now):
     messages = _export_messages(export, by_id)
     questionnaires = _export_questionnaires(export)
     requests = _export_requests(export)
+    approvals = _export_approvals(export)
     events = _export_events(export)
     _write_json(archive, "client.json", _client_data(db, client))
     _write_json(archive, "dossiers.json",
                 [_dossier_data(export, d, documents.get(d.id, [])) for d in dossiers])
     counts = {"dossiers": len(dossiers), "documents": sum(map(len, documents.values())),
               "messages": messages, "questionnaires": questionnaires, "requests": requests,
-              "events": events,
+              "approvals": approvals, "events": events,
               "missing_files": len(export.missing)}
     readme = render_template("staff/client_privacy_export.txt", client=client, now=now,
                              counts=counts, firm_name=firm.current(db).name)
@@ -353,6 +356,55 @@ def _item_data(export, request, item):
         "handed_in_at": _when(item.submitted_at), "decided_at": _when(item.decided_at),
         "withdrawn_at": _when(item.withdrawn_at),
         "identity_documents_erased_at": _when(item.erased_at), "files": handed_in}
+
+
+def _export_approvals(export):
+    """approvals.json: every request for approval sent to the client with each version and
+    the evidence of each decision; the receipts (and sealed copies) go under approvals/;
+    returns how many."""
+    db, client = export.db, export.client
+    found = db.exec(select(Approval).where(Approval.client_id == client.id)
+                    .order_by(Approval.created_at, Approval.id)).all()
+    data = []
+    for approval in found:
+        dossier = db.get(Dossier, approval.dossier_id)
+        decisions = {d.version_id: d for d in db.exec(select(ApprovalDecision).where(
+            ApprovalDecision.approval_id == approval.id))}
+        versions = []
+        for version in approval.versions:
+            decision = decisions.get(version.id)
+            versions.append({
+                "version": version.number, "filename": version.filename,
+                "sha256": version.sha256, "published_at": _when(version.created_at),
+                "published_by": export.name_of(version.published_by_id),
+                "state": version.state,
+                "decision": _decision_data(export, approval, decision) if decision else None})
+        data.append({"id": approval.id, "dossier": dossier.number if dossier else None,
+                     "title": approval.title, "note": approval.note,
+                     "deadline": approval.deadline.isoformat() if approval.deadline else None,
+                     "sent_at": _when(approval.created_at),
+                     "sent_by": export.name_of(approval.sent_by_id), "state": approval.state,
+                     "versions": versions})
+    _write_json(export.archive, "approvals.json", data)
+    return len(data)
+
+
+def _decision_data(export, approval, decision):
+    """The evidence of one decision, with its receipt (and sealed copy) copied in."""
+    files = {}
+    for name, key in (("receipt", decision.receipt_key), ("sealed_document", decision.sealed_key)):
+        path = storage.path_for(key) if key else None
+        if path and os.path.exists(path):
+            files[name] = f"approvals/{approval.id}-v{decision.version}-{name}.pdf"
+            export.archive.write(path, files[name], compress_type=zipfile.ZIP_STORED)
+        else:
+            files[name] = None
+    return {"approved": decision.approved, "decided_at": _when(decision.decided_at),
+            "name": decision.client_name, "email": decision.client_email,
+            "ip": decision.ip, "user_agent": decision.user_agent,
+            "confirmed_with": decision.confirmed_with or None, "sha256": decision.sha256,
+            "filename": decision.filename, "receipt_sha256": decision.receipt_sha256,
+            "receipt": files["receipt"], "sealed_document": files["sealed_document"]}
 
 
 def _export_events(export):

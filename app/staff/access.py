@@ -14,6 +14,7 @@ from ..models import (
     ROLE_ADMIN,
     ROLE_LAWYER,
     ROLE_SECRETARY,
+    Approval,
     Company,
     Delegation,
     Document,
@@ -123,6 +124,16 @@ def staff_requests(user):
 def get_staff_request(db, user, request_id):
     """A request for documents in a dossier the staff member may see, else 404."""
     return one_or_404(db, staff_requests(user).where(DocumentRequest.id == request_id))
+
+
+def staff_approvals(user):
+    """A select of the requests for approval in the dossiers a staff member may see."""
+    return select(Approval).where(Approval.dossier_id.in_(staff_dossier_ids(user)))
+
+
+def get_staff_approval(db, user, approval_id):
+    """A request for approval in a dossier the staff member may see, else 404."""
+    return one_or_404(db, staff_approvals(user).where(Approval.id == approval_id))
 
 
 def admin_only(view):

@@ -36,6 +36,7 @@ TARGETS = {
     "questionnaireassignment": _l("Questionnaire"),
     "documentrequest": _l("Request for documents"),
     "requestitem": _l("Requested document"),
+    "approval": _l("Document for approval"),
     "progressstep": _l("Progress step"),
     "firmsettings": _l("Firm settings"),
     "outgoingmail": _l("E-mail"),

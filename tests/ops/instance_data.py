@@ -21,6 +21,9 @@ from app.models import (
     KIND_STAFF,
     TOKEN_INVITE,
     AccountInvitation,
+    Approval,
+    ApprovalDecision,
+    ApprovalVersion,
     AuditEvent,
     Company,
     Delegation,
@@ -218,6 +221,33 @@ def fill(app, url):
         s.flush()
         documents[1].request_item_id = item.id
         documents[1].identity = True
+        approval = Approval(dossier_id=dossier.id, client_id=jan.id, sent_by_id=lawyer.id,
+                            title="Concept akte", note="Graag uw akkoord.",
+                            deadline=date(2026, 12, 20), state="approved")
+        s.add(approval)
+        s.flush()
+        replaced = ApprovalVersion(approval_id=approval.id, number=1,
+                                   document_id=documents[2].id, filename="stuk 2.pdf",
+                                   size=documents[2].size, sha256=documents[2].sha256,
+                                   published_by_id=lawyer.id, state="void",
+                                   decided_at=utcnow())
+        approved = ApprovalVersion(approval_id=approval.id, number=2,
+                                   document_id=documents[0].id, filename="stuk 0.pdf",
+                                   size=documents[0].size, sha256=documents[0].sha256,
+                                   published_by_id=secretary.id, state="approved",
+                                   decided_at=utcnow())
+        s.add_all([replaced, approved])
+        s.flush()
+        s.add_all([
+            ApprovalDecision(approval_id=approval.id, version_id=replaced.id, client_id=jan.id,
+                             client_name=jan.name, client_email=jan.email, approved=False,
+                             ip="2001:db8::1", user_agent="Firefox", confirmed_with="",
+                             version=1, filename="stuk 2.pdf", sha256=documents[2].sha256,
+                             message_id=reply.id),
+            ApprovalDecision(approval_id=approval.id, version_id=approved.id, client_id=jan.id,
+                             client_name=jan.name, client_email=jan.email, approved=True,
+                             ip="192.0.2.1", user_agent="Firefox", confirmed_with="app",
+                             version=2, filename="stuk 0.pdf", sha256=documents[0].sha256)])
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
                            logo_type="image/png", max_file_mb=50,
@@ -226,7 +256,8 @@ def fill(app, url):
                            contact_website="www.kantoor.nl",
                            contact_address="Herengracht 1\n1015 BA Amsterdam",
                            welcome_text="Welkom.", remind_days_before=3,
-                           remind_every_days=7, identity_retention_years=5))
+                           remind_every_days=7, identity_retention_years=5,
+                           seal_approved_documents=True))
         s.commit()
     engine.dispose()
     return [d.storage_key for d in documents] + [logo]

@@ -335,7 +335,7 @@ def test_erasure_removes_the_client_for_real(app, client, session, world, staff,
     assert (erased.actor_id, erased.target_id) == (staff.admin.id, jan.id)
     assert erased.detail == {"dossiers_emptied": [own.id], "dossiers_unlinked": [
         world.shared.id], "documents": 7, "messages": 3, "questionnaires": 2, "requests": 0,
-        "files": 7}
+        "approvals": 0, "files": 7}
     assert [e.dossier_id for e in events(session, "dossier.erased")] == [own.id]
     assert [e.dossier_id for e in events(session, "dossier.client_unlinked")] == [
         world.shared.id]

@@ -1,0 +1,355 @@
+"""Ter goedkeuring (issue 18), the evidence: the firm's seal on a PDF validates against the
+firm's trust root and fails after one byte changed (a CA made at test time, no network);
+an approval records who, when, from where, how confirmed and which file; its receipt is
+sealed, and so is the approved PDF when the firm chose that; a new version makes earlier
+decisions void; two tabs give one decision, and a decision racing a new version decides
+the version shown or none."""
+import io
+import json
+import os
+import threading
+import zipfile
+from datetime import timedelta
+
+import pytest
+from helpers import age_notifications, at_once
+from seal_helpers import PASSWORD, changed_byte, make_ca
+from sqlmodel import Session, select
+
+from app import approvals, notifications, pdf, privacy, privacy_export, seal, storage
+from app.db import engine
+from app.models import (
+    APPROVAL_APPROVED,
+    APPROVAL_OPEN,
+    APPROVAL_REFUSED,
+    APPROVAL_VOID,
+    CAT_DOCUMENT,
+    Approval,
+    ApprovalDecision,
+    ApprovalVersion,
+    AuditEvent,
+    Document,
+    FirmSettings,
+    User,
+    utcnow,
+)
+
+
+@pytest.fixture(scope="session")
+def ca(tmp_path_factory):
+    return make_ca(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def app_config(app_config, ca):
+    app_config["SEAL_PKCS12_FILE"], app_config["SEAL_PASSWORD"] = ca[0], PASSWORD
+    return app_config
+
+
+@pytest.fixture
+def root(ca):
+    return ca[1]
+
+
+def a_pdf(app, text="Concept akte"):
+    with app.test_request_context():
+        return pdf.html_to_pdf(f"<h1>{text}</h1><p>Partijen: Jan en Anna.</p>")
+
+
+@pytest.fixture
+def case(app, session, make, staff):
+    jan = make.user(email="jan@example.nl", name="Jan de Vries")
+    dossier = make.dossier(clients=[jan], lawyer=staff.lawyer, number="2026-0142")
+    return jan, dossier
+
+
+def publish(app, session, make, staff, dossier, data, name="concept-akte.pdf"):
+    """A document published in Documenten, really stored."""
+    return make.document(dossier, CAT_DOCUMENT, title="Concept akte", filename=name,
+                         data=data, by=staff.lawyer)
+
+
+def send(app, session, make, staff, case, data=None):
+    jan, dossier = case
+    document = publish(app, session, make, staff, dossier, data or a_pdf(app))
+    with app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=jan,
+                                          sent_by=staff.lawyer, document=document,
+                                          title="Concept akte", note="Graag uw akkoord.")
+        session.commit()
+    return approval
+
+
+def decide(app, session, client, approval, version_id, approved=True, ip="192.0.2.7"):
+    with app.test_request_context(environ_base={"REMOTE_ADDR": ip},
+                                  headers={"User-Agent": "Chromium test"}):
+        decision = approvals.decide(session, client, approval, version_id, approved,
+                                    confirmed_with="app" if approved else "")
+        session.commit()
+        return decision
+
+
+def stored(app, key):
+    with app.app_context(), open(storage.path_for(key), "rb") as f:
+        return f.read()
+
+
+# ---- the seal
+
+def test_a_sealed_pdf_validates_and_one_changed_byte_breaks_it(app, root):
+    original = a_pdf(app)
+    with app.app_context():
+        sealed = seal.seal(original, "test")
+        assert sealed.startswith(original)  # an incremental update: the file itself kept
+        assert seal.check(sealed, [root]) == [(True, True)]
+        assert seal.check(changed_byte(sealed), [root])[0][0] is False  # not intact
+
+
+def test_a_seal_from_another_root_is_not_trusted(app, tmp_path):
+    _path, other_root = make_ca(tmp_path)
+    with app.app_context():
+        assert seal.check(seal.seal(a_pdf(app), "test"), [other_root]) == [(True, False)]
+
+
+def test_pem_key_and_certificate_work_too(app, tmp_path, root, ca):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    key, certificate, chain = pkcs12.load_key_and_certificates(
+        open(ca[0], "rb").read(), PASSWORD.encode())
+    (tmp_path / "seal.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    (tmp_path / "seal.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "chain.pem").write_bytes(chain[0].public_bytes(serialization.Encoding.PEM))
+    app.config.update(SEAL_KEY_FILE=str(tmp_path / "seal.key"),
+                      SEAL_CERT_FILE=str(tmp_path / "seal.pem"),
+                      SEAL_CHAIN_FILE=str(tmp_path / "chain.pem"), SEAL_PASSWORD=None)
+    with app.app_context():
+        assert seal.check(seal.seal(a_pdf(app), "test"), [root]) == [(True, True)]
+
+
+def test_the_demo_seal_of_make_run(app, tmp_path):
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    path = tmp_path / "seal.p12"
+    assert seal.make_demo_seal(str(path), "Kantoor Test") is True
+    assert seal.make_demo_seal(str(path), "Kantoor Test") is False  # kept as it is
+    _key, certificate, _chain = pkcs12.load_key_and_certificates(path.read_bytes(), None)
+    itself = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    app.config.update(SEAL_PKCS12_FILE=str(path), SEAL_PASSWORD=None)
+    with app.app_context():
+        assert seal.check(seal.seal(a_pdf(app), "demo"), [itself]) == [(True, True)]
+
+
+def test_without_a_seal_there_is_none(app, tmp_path):
+    app.config.update(SEAL_PKCS12_FILE=str(tmp_path / "missing.p12"))
+    with app.app_context(), pytest.raises(seal.NoSeal):
+        seal.seal(a_pdf(app), "test")
+
+
+# ---- an approval and its evidence
+
+def test_an_approval_records_its_evidence_and_a_sealed_receipt(app, session, make, staff,
+                                                                case, root):
+    jan, _dossier = case
+    approval = send(app, session, make, staff, case)
+    [version] = approval.versions
+    assert (approval.state, version.number, version.state) == (APPROVAL_OPEN, 1, APPROVAL_OPEN)
+    decision = decide(app, session, jan, approval, version.id)
+    session.expire_all()
+    assert session.get(Approval, approval.id).state == APPROVAL_APPROVED
+    assert session.get(ApprovalVersion, version.id).state == APPROVAL_APPROVED
+    assert (decision.client_name, decision.client_email, decision.ip, decision.user_agent,
+            decision.confirmed_with, decision.version, decision.filename, decision.sha256) == (
+        "Jan de Vries", "jan@example.nl", "192.0.2.7", "Chromium test", "app", 1,
+        "concept-akte.pdf", version.sha256)
+    with app.test_request_context():
+        approvals.make_receipt(session, decision)
+    receipt = stored(app, decision.receipt_key)
+    assert receipt.startswith(b"%PDF")
+    with app.app_context():
+        assert seal.check(receipt, [root]) == [(True, True)]
+        assert seal.check(changed_byte(receipt), [root])[0][0] is False  # not intact
+    assert decision.sealed_key is None  # the firm did not choose to seal the document
+    actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions[-2:] == ["approval.sent", "approval.approved"]
+
+
+def test_the_firm_may_seal_the_approved_pdf_too(app, session, make, staff, case, root):
+    session.add(FirmSettings(id=1, seal_approved_documents=True))
+    session.commit()
+    jan, _dossier = case
+    original = a_pdf(app, "Vaststellingsovereenkomst")
+    approval = send(app, session, make, staff, case, original)
+    decision = decide(app, session, jan, approval, approval.versions[0].id)
+    with app.test_request_context():
+        approvals.make_receipt(session, decision)
+        approvals.make_receipt(session, decision)  # once: the keys are kept
+    sealed = stored(app, decision.sealed_key)
+    assert sealed.startswith(original)
+    with app.app_context():
+        assert seal.check(sealed, [root]) == [(True, True)]
+
+
+def test_a_document_that_is_no_pdf_gets_a_receipt_only(app, session, make, staff, case):
+    session.add(FirmSettings(id=1, seal_approved_documents=True))
+    session.commit()
+    jan, dossier = case
+    document = publish(app, session, make, staff, dossier, b"PK\x03\x04 docx", "akte.docx")
+    document.content_type = "application/vnd.openxmlformats-officedocument." \
+                            "wordprocessingml.document"
+    session.commit()
+    with app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=jan,
+                                          sent_by=staff.lawyer, document=document,
+                                          title="Akte")
+        session.commit()
+    decision = decide(app, session, jan, approval, approval.versions[0].id)
+    with app.test_request_context():
+        approvals.make_receipt(session, decision)
+    assert decision.receipt_key and decision.sealed_key is None
+
+
+def test_a_new_version_makes_earlier_decisions_void(app, session, make, staff, case):
+    jan, dossier = case
+    approval = send(app, session, make, staff, case)
+    first = approval.versions[0]
+    decide(app, session, jan, approval, first.id)
+    second_file = publish(app, session, make, staff, dossier, a_pdf(app, "Versie 2"), "v2.pdf")
+    with app.test_request_context():
+        second = approvals.new_version(session, staff.lawyer, approval, second_file)
+        session.commit()
+    session.expire_all()
+    assert session.get(ApprovalVersion, first.id).state == APPROVAL_VOID
+    assert (second.number, second.state) == (2, APPROVAL_OPEN)
+    assert session.get(Approval, approval.id).state == APPROVAL_OPEN
+    # The first decision stays as it was written, its version void.
+    history = approvals.history(session, session.get(Approval, approval.id))
+    assert [(v.number, v.state, d.approved if d else None) for v, d in history] == [
+        (2, APPROVAL_OPEN, None), (1, APPROVAL_VOID, True)]
+    with pytest.raises(approvals.Refused):
+        decide(app, session, jan, approval, first.id)
+    decide(app, session, jan, approval, second.id, approved=False)
+    session.expire_all()
+    assert session.get(Approval, approval.id).state == APPROVAL_REFUSED
+
+
+def test_the_client_is_told_without_what(app, session, make, staff, case, mailbox):
+    send(app, session, make, staff, case)
+    age_notifications(session)
+    assert notifications.send_due(app) == 1
+    [mail] = mailbox.deliver(app)
+    assert "1 document wacht op uw goedkeuring" in mail.get_body(("plain",)).get_content()
+    for secret in ("Concept akte", "2026-0142", "concept-akte.pdf"):
+        assert secret not in mail.as_string()
+
+
+# ---- races
+
+def _deciding(app, client_id, approval_id, version_id):
+    """A decision in its own session, as a second browser tab makes it: True when it was
+    taken, False when refused."""
+    def run():
+        with app.test_request_context(), Session(engine()) as db:
+            try:
+                approvals.decide(db, db.get(User, client_id), db.get(Approval, approval_id),
+                                 version_id, True, confirmed_with="password")
+                db.commit()
+                return True
+            except approvals.Refused:
+                return False
+    return run
+
+
+def test_two_tabs_approving_at_once_give_one_approval(app, session, make, staff, case):
+    jan, _dossier = case
+    approval = send(app, session, make, staff, case)
+    version = approval.versions[0].id
+    results = at_once(2, _deciding(app, jan.id, approval.id, version))
+    assert sorted(results) == [False, True]
+    session.expire_all()
+    assert len(session.exec(select(ApprovalDecision)).all()) == 1
+
+
+def test_approving_while_a_new_version_is_published(app, session, make, staff, case):
+    """Either the approval went first (and the new version made it void) or the new version
+    did (and the approval was refused): never an approval of the new version."""
+    jan, dossier = case
+    approval = send(app, session, make, staff, case)
+    shown = approval.versions[0].id
+    newer = publish(app, session, make, staff, dossier, a_pdf(app, "Versie 2"), "v2.pdf")
+    lawyer_id, approval_id, newer_id = staff.lawyer.id, approval.id, newer.id
+    barrier = threading.Barrier(2, timeout=10)
+    approve = _deciding(app, jan.id, approval_id, shown)
+
+    def publish_version():
+        with app.test_request_context(), Session(engine()) as db:
+            barrier.wait()
+            approvals.new_version(db, db.get(User, lawyer_id), db.get(Approval, approval_id),
+                                  db.get(Document, newer_id))
+            db.commit()
+            return None
+
+    def approve_after_barrier():
+        barrier.wait()
+        return approve()
+
+    outcome = []
+    threads = [threading.Thread(target=lambda: outcome.append(publish_version())),
+               threading.Thread(target=lambda: outcome.append(approve_after_barrier()))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    session.expire_all()
+    decisions = session.exec(select(ApprovalDecision)).all()
+    versions = {v.number: v.state for v in session.exec(select(ApprovalVersion))}
+    assert versions[2] == APPROVAL_OPEN
+    assert [d.version for d in decisions] in ([], [1])
+    assert versions[1] == APPROVAL_VOID
+
+
+# ---- the AVG: the export includes the receipts; erasing the client removes them
+
+def test_the_clients_export_holds_every_version_decision_and_receipt(app, session, make,
+                                                                      staff, case, root):
+    jan, _dossier = case
+    approval = send(app, session, make, staff, case)
+    decision = decide(app, session, jan, approval, approval.versions[0].id)
+    with app.test_request_context():
+        approvals.make_receipt(session, decision)
+        out, counts = privacy_export.export_client(session, jan)
+    with out:
+        archive = zipfile.ZipFile(io.BytesIO(out.read()))
+    assert counts["approvals"] == 1
+    [exported] = json.loads(archive.read("approvals.json"))
+    [version] = exported["versions"]
+    assert (exported["title"], exported["dossier"], version["state"]) == (
+        "Concept akte", "2026-0142", APPROVAL_APPROVED)
+    evidence = version["decision"]
+    assert (evidence["approved"], evidence["ip"], evidence["sha256"]) == (
+        True, "192.0.2.7", decision.sha256)
+    receipt = archive.read(evidence["receipt"])
+    with app.app_context():
+        assert seal.check(receipt, [root]) == [(True, True)]
+    assert "approvals.json" in archive.read("README.txt").decode()
+
+
+def test_erasing_the_client_removes_their_approvals_and_receipts(app, session, make, staff,
+                                                                 case):
+    jan, dossier = case
+    approval = send(app, session, make, staff, case)
+    decision = decide(app, session, jan, approval, approval.versions[0].id)
+    with app.test_request_context():
+        approvals.make_receipt(session, decision)
+    receipt = decision.receipt_key
+    dossier.status_code, dossier.status_changed_at = "closed", utcnow() - timedelta(days=8 * 365)
+    session.commit()
+    with app.app_context():
+        erased = privacy.erase_client(session, staff.admin, jan)
+        assert not os.path.exists(storage.path_for(receipt))
+    assert erased.approvals == 1
+    session.expire_all()
+    for model in (Approval, ApprovalVersion, ApprovalDecision, Document):
+        assert session.exec(select(model)).all() == []
