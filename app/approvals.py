@@ -220,4 +220,5 @@ def _sealed_copy(db, decision):
 
 def receipt_name(approval, decision):
     """The file name of a receipt, in the current language."""
-    return f"{_('receipt')}-{approval.id}-v{decision.version}.pdf"
+    name = _("receipt")
+    return f"{name}-{approval.id}-v{decision.version}.pdf"

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import threading
+import time
 import zipfile
 from datetime import timedelta
 
@@ -33,6 +34,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.ops import backup, integrity
 
 
 @pytest.fixture(scope="session")
@@ -353,3 +355,29 @@ def test_erasing_the_client_removes_their_approvals_and_receipts(app, session, m
     session.expire_all()
     for model in (Approval, ApprovalVersion, ApprovalDecision, Document):
         assert session.exec(select(model)).all() == []
+
+
+# ---- operations: `flask check`, the orphan cleanup and backups know the receipts
+
+def test_receipts_are_no_orphans_and_a_missing_one_is_reported(app, session, make, staff,
+                                                                case):
+    jan, _dossier = case
+    session.add(FirmSettings(id=1, seal_approved_documents=True))
+    session.commit()
+    approval = send(app, session, make, staff, case)
+    decision = decide(app, session, jan, approval, approval.versions[0].id)
+    with app.test_request_context():
+        approvals.make_receipt(session, decision)
+    later = time.time() + 7 * 24 * 3600  # past any grace period
+    with app.app_context():
+        report = integrity.check(now=later)
+        assert report.ok and report.orphans == []
+        assert integrity.remove_orphans(now=later) == []
+        with engine().connect() as conn:
+            named = backup.database_contents(conn)[2]
+        assert named[decision.receipt_key] == decision.receipt_sha256
+        assert decision.sealed_key in named
+        os.remove(storage.path_for(decision.receipt_key))
+        missing = integrity.check(now=later).missing
+    assert [what for what, _path in missing] == [
+        f"the receipt of approval decision {decision.id}"]

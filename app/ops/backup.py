@@ -20,7 +20,7 @@ from psycopg.conninfo import make_conninfo
 from sqlalchemy import column, create_engine, func, inspect, select, table
 
 from .. import db, storage
-from ..models import Document, FirmSettings
+from ..models import ApprovalDecision, Document, FirmSettings
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -116,6 +116,13 @@ def database_contents(conn):
         for key in conn.execute(select(FirmSettings.logo_key)
                                 .where(FirmSettings.logo_key.is_not(None))).scalars():
             named.setdefault(key, None)
+    if "approvaldecision" in names:  # receipts of approvals, sealed copies of approved PDFs
+        for receipt, digest, sealed in conn.execute(select(
+                ApprovalDecision.receipt_key, ApprovalDecision.receipt_sha256,
+                ApprovalDecision.sealed_key).where(ApprovalDecision.receipt_key.is_not(None))):
+            named.setdefault(receipt, digest)
+            if sealed:
+                named.setdefault(sealed, None)
     return tables, schema_revision(conn, names), named
 
 
@@ -217,6 +224,8 @@ def _still_named(engine, keys):
                                       .where(Document.storage_key.in_(part))).scalars())
             found.update(conn.execute(select(FirmSettings.logo_key)
                                       .where(FirmSettings.logo_key.in_(part))).scalars())
+            for key in (ApprovalDecision.receipt_key, ApprovalDecision.sealed_key):
+                found.update(conn.execute(select(key).where(key.in_(part))).scalars())
     return found
 
 

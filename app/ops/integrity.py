@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from .. import storage
 from ..db import engine
-from ..models import Document, FirmSettings
+from ..models import ApprovalDecision, Document, FirmSettings
 
 BATCH = 500  # keys per IN (...) query
 KEY_LENGTH = 32  # secrets.token_hex(16), see app/storage.py
@@ -62,6 +62,7 @@ def check(db=None, hash_files=True, grace_minutes=None, now=None):
     with _session(db) as s:
         _check_documents(s, report, hash_files)
         _check_logos(s, report)
+        _check_receipts(s, report)
         _confirm_rows(s, report)
         _sort_files(s, report, _cutoff(grace_minutes, now), now)
     report.seconds = time.monotonic() - started
@@ -161,6 +162,25 @@ def _check_logos(db, report):
             report.bytes += os.path.getsize(path)
 
 
+def _check_receipts(db, report):
+    """The receipts of approvals and the sealed copies of approved PDFs: their files
+    present (a receipt's SHA-256 is checked with the documents' when hashing)."""
+    rows = db.exec(select(ApprovalDecision.id, ApprovalDecision.receipt_key,
+                          ApprovalDecision.sealed_key)
+                   .where(ApprovalDecision.receipt_key.is_not(None))).all()
+    for decision_id, *keys in rows:
+        for key in filter(None, keys):
+            report.rows += 1
+            what = f"the receipt of approval decision {decision_id}"
+            path = _path(key)
+            if path is None:
+                report.damaged.append((what, key, "its storage key is not a valid name"))
+            elif not os.path.isfile(path):
+                report.missing.append((what, path))
+            else:
+                report.bytes += os.path.getsize(path)
+
+
 def _confirm_rows(db, report):
     """Drop the problems of rows deleted while the check ran (a draft discarded, a logo
     replaced: the row goes first, its file right after the commit)."""
@@ -231,7 +251,8 @@ def _is_stored_name(root, folder, name):
 
 
 def _referenced(db, keys):
-    """Those of `keys` that a Document or the firm's logo names."""
+    """Those of `keys` that a Document, the firm's logo or an approval's receipt (or sealed
+    copy) names."""
     # Every column that names a stored file belongs here: the cleanup deletes what this
     # does not know (as it once did the logo).
     keys = list(dict.fromkeys(keys))
@@ -242,6 +263,8 @@ def _referenced(db, keys):
                                   .where(Document.storage_key.in_(chunk))).all())
         found.update(db.exec(select(FirmSettings.logo_key)
                                   .where(FirmSettings.logo_key.in_(chunk))).all())
+        for column in (ApprovalDecision.receipt_key, ApprovalDecision.sealed_key):
+            found.update(db.exec(select(column).where(column.in_(chunk))).all())
     db.rollback()
     return found
 
