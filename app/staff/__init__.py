@@ -4,6 +4,7 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__)
 
 from . import (  # noqa: E402,F401
+    approvals,
     audit_log,
     clients,
     documents,

@@ -110,6 +110,8 @@ class FirmForm(FlaskForm):
                                  validators=[Length(max=1000, message=_l(
                                      "The welcome text may be at most %(max)d characters "
                                      "long."))])
+    # Ter goedkeuring: the approved PDF gets the firm's seal too, not only the receipt.
+    seal_approved_documents = BooleanField(_l("Also seal approved PDFs"))
 
     def validate_colour(self, field):
         if not field.data:
@@ -209,7 +211,8 @@ def _firm_data(db=None):
                 sms_countries=" ".join(current.sms_countries),
                 contact_phone=current.phone_text or "", contact_email=current.email or "",
                 contact_website=current.website or "", contact_address=current.address or "",
-                welcome_text=current.welcome_text or "")
+                welcome_text=current.welcome_text or "",
+                seal_approved_documents=current.seal_approved_documents)
 
 
 def _number(value):
@@ -237,7 +240,9 @@ def save_firm(db, form):
                max_message_mb=int(form.max_message_mb.data),
                upload_mb_per_day=int(form.upload_mb_per_day.data or 0) or None,
                max_open_drafts=int(form.max_open_drafts.data or 0) or None,
-               sms_countries=form.sms_countries.data, **contact_values(form))
+               sms_countries=form.sms_countries.data,
+               seal_approved_documents=bool(form.seal_approved_documents.data),
+               **contact_values(form))
     old = dict(name=current.name, colour=current.colour, mail_sender=current.sender_address,
                max_file_mb=current.max_file_mb, max_message_mb=current.max_message_mb,
                upload_mb_per_day=current.upload_mb_per_day,
@@ -245,7 +250,8 @@ def save_firm(db, form):
                sms_countries=" ".join(current.sms_countries),
                contact_phone=current.phone, contact_email=current.email,
                contact_website=current.website, contact_address=current.address,
-               welcome_text=current.welcome_text)
+               welcome_text=current.welcome_text,
+               seal_approved_documents=current.seal_approved_documents)
     for key, value in new.items():
         setattr(row, key, value)
     row.updated_at = utcnow()

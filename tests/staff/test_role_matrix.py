@@ -28,8 +28,10 @@ from sqlmodel import select
 from twostep_helpers import login_staff
 from werkzeug.routing import AnyConverter
 
+from app import approvals
 from app.models import (
     CAT_CORRESPONDENCE,
+    CAT_DOCUMENT,
     DossierClient,
     DossierCompany,
     OutgoingMail,
@@ -72,6 +74,16 @@ def other(session, make, staff):
     standard = StandardItem(title="Uittreksel KvK")
     session.add(standard)
     session.commit()
+    # A document for approval ("Ter goedkeuring"), approved by Piet.
+    concept = make.document(dossier, CAT_DOCUMENT, "Geheime koopakte", "concept.pdf",
+                            by=staff.other_lawyer)
+    with make.app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=piet,
+                                          sent_by=staff.other_lawyer, document=concept,
+                                          title="Geheime koopakte")
+        decision = approvals.decide(session, piet, approval, approval.versions[0].id, True,
+                                    confirmed_with="password")
+        session.commit()
     return {
         "dossier_id": dossier.id, "document_id": document.id, "message_id": message.id,
         "assignment_id": assignment.id, "user_id": piet.id, "step_id": step.id,
@@ -79,6 +91,7 @@ def other(session, make, staff):
         "code": "closed", "client": piet, "company_account": kees, "company_id": holding.id,
         "mail_id": mail.id, "request_id": doc_request.id,
         "item_id": doc_request.items[0].id, "standard_id": standard.id,
+        "approval_id": approval.id, "decision_id": decision.id,
     }
 
 
