@@ -27,6 +27,7 @@ from .phone import country_of
 METHOD_APP, METHOD_SMS, METHOD_CODE = "app", "sms", "code"
 KIND_RECOVERY, KIND_BACKUP = "recovery", "backup"
 SMS_SETUP, SMS_LOGIN = "sms-setup", "sms-login"
+SMS_APPROVAL = "sms-approval"  # a code that confirms the client's approval (Ter goedkeuring)
 HOUR, DAY = "hour", "day"  # which SMS cap was reached
 BACKUP_CODE_COUNT = 10
 TOTP_STEP = 30
@@ -192,7 +193,7 @@ def sms_throttle_keys(user):
     """The throttle keys of this user's SMS and of their verified number (to forget them
     when the account is erased)."""
     keys = []
-    for purpose in (SMS_SETUP, SMS_LOGIN):
+    for purpose in (SMS_SETUP, SMS_LOGIN, SMS_APPROVAL):
         user_key, phone_key = _sms_keys(user, purpose, user.sms_phone)
         keys += [user_key, phone_key] if user.sms_phone else [user_key]
     return keys

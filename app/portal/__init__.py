@@ -1,6 +1,6 @@
-"""The client's portal: home, dossiers, actions and requests for documents."""
+"""The client's portal: home, dossiers, actions, requests for documents and for approval."""
 from flask import Blueprint
 
 bp = Blueprint("portal", __name__)
 
-from . import requests, routes  # noqa: E402,F401
+from . import approvals, requests, routes  # noqa: E402,F401

@@ -17,6 +17,7 @@ from .. import audit, storage
 from ..access import (
     get_document_for,
     get_dossier_for,
+    open_approvals,
     open_assignments,
     open_requests,
     visible_dossier_ids,
@@ -34,6 +35,7 @@ from ..models import (
 )
 from ..pages import asked_page, page_size
 from . import bp
+from .approvals import awaiting_approval, open_approval_rows
 from .dossiers import (
     TABS,
     document_rows,
@@ -57,19 +59,22 @@ def _clients_only():
 
 def menu_figures(db, user):
     """What the menu of every page needs, in one query: how many questionnaires this client
-    still has to fill in and requests for documents still open (Acties), and the id of
-    their only dossier (None with none or several)."""
+    still has to fill in, requests for documents still open and documents waiting for
+    their approval (Acties), and the id of their only dossier (None with none or
+    several)."""
     if "menu_figures" not in g:
         dossiers = visible_dossier_ids(user).subquery()
         dossier_id = list(dossiers.c)[0]
-        questionnaires, requests, count, first = db.execute(select(
+        questionnaires, requests, to_approve, count, first = db.execute(select(
             select(func.count()).select_from(open_assignments(user).subquery())
             .scalar_subquery(),
             select(func.count()).select_from(open_requests(user).subquery())
             .scalar_subquery(),
+            select(func.count()).select_from(open_approvals(user).subquery())
+            .scalar_subquery(),
             select(func.count()).select_from(dossiers).scalar_subquery(),
             select(func.min(dossier_id)).scalar_subquery())).one()
-        g.menu_figures = {"open_actions": questionnaires + requests,
+        g.menu_figures = {"open_actions": questionnaires + requests + to_approve,
                           "only_dossier": first if count == 1 else None}
     return g.menu_figures
 
@@ -131,8 +136,9 @@ def dossier(dossier_id, tab=None):
             return redirect(url_for("portal.dossier", dossier_id=item.id, tab=tab))
     page = tab_page(counts, tab)
     rows = document_rows(db, current_user, item, dict(TABS)[tab], page)
+    awaiting = awaiting_approval(db, current_user, item) if tab == "documenten" else {}
     return render_dossier_tab(db, item, tab, "portal/_documents.html", counts=counts,
-                              documents=rows, page=page)
+                              documents=rows, page=page, awaiting=awaiting)
 
 
 @bp.get("/documenten/<int:document_id>/download")
@@ -180,8 +186,8 @@ def is_whole_download():
 
 @bp.get("/acties")
 def actions():
-    """Acties: the requests for documents still open and the questionnaires to fill in, in
-    dossiers the client may still see."""
+    """Acties: the requests for documents still open, the documents waiting for approval and
+    the questionnaires to fill in, in dossiers the client may still see."""
     db = get_session()
     query = (open_assignments(current_user)
              .join(QuestionnaireVersion,
@@ -192,4 +198,5 @@ def actions():
     # execute, not exec: SQLModel would keep only the first column of these rows.
     rows = db.execute(query).all()
     return render_template("portal/actions.html", actions=rows,
-                           requests=open_request_rows(db, current_user))
+                           requests=open_request_rows(db, current_user),
+                           approvals=open_approval_rows(db, current_user))

@@ -4,8 +4,10 @@ Each rule of app.url_map with a record argument (a dossier, document, message, d
 questionnaire, extra account, e-mail link...) is filled with the ids of the records of
 client A (tests/security/world.py): a person client with a dossier, a document in each
 tab, a message with an attachment each way, a draft with an attachment, a questionnaire
-in progress and one completed with its PDF, a pending e-mail change link; and a company
-client with its main account, an extra account, a draft, a message and a questionnaire.
+in progress and one completed with its PDF, a pending e-mail change link, a request for
+documents and an approved request for approval with its receipt; and a company client with
+its main account, an extra account, a draft, a message, a questionnaire, a request for
+documents and one for approval.
 Every combination of those ids that belongs to one owner is then requested as GET, HEAD,
 a Range request, an htmx request and (where the rule allows it) a POST with a valid CSRF
 token, by:
@@ -162,7 +164,9 @@ def test_every_route_with_a_record_id_is_in_the_matrix(app, world):
     client_side = {r.endpoint for r in covered if not r.endpoint.startswith("staff.")}
     assert {"portal.download", "messages.draft", "questionnaires.save",
             "account.account_delete", "account.confirm_email", "portal.document_request",
-            "portal.hand_in"} <= client_side
+            "portal.hand_in", "portal.approval", "portal.approval_confirm",
+            "portal.approval_sms", "portal.approval_refuse",
+            "portal.approval_receipt"} <= client_side
 
 
 def test_the_owner_opens_every_page(world):

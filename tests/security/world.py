@@ -8,7 +8,7 @@ from sqlmodel import select
 from twostep_helpers import login_staff
 from werkzeug.routing import AnyConverter
 
-from app import security
+from app import approvals, security
 from app.models import (
     CAT_ATTACHMENT,
     CAT_CORRESPONDENCE,
@@ -164,6 +164,21 @@ def build_world(app, make, db):
     handed_in = make.hand_in(jan_request.items[0], w.jan, "paspoort.pdf", FILE_BYTES)
     company_request = make.document_request(d2, w.anna, by=w.lawyer,
                                             items=[f"{SECRET} statuten"])
+    # Requests for approval (issue 18): Jan approved his (a decision with a receipt to
+    # download); the company's waits for Anna (Piet sees the document, not the request).
+    with app.test_request_context():
+        jan_approval = approvals.new_approval(db, dossier=d1, client=w.jan, sent_by=w.lawyer,
+                                              document=docs["document"],
+                                              title=f"{SECRET} concept")
+        db.flush()
+        decision = approvals.decide(db, w.jan, jan_approval, jan_approval.versions[0].id,
+                                    True, confirmed_with="password")
+        company_approval = approvals.new_approval(
+            db, dossier=d2, client=w.anna, sent_by=w.lawyer,
+            document=stored(d2, CAT_DOCUMENT, "bedrijfsconcept", w.lawyer),
+            title=f"{SECRET} bedrijfsconcept")
+        db.commit()
+        approvals.make_receipt(db, decision)  # as right after the approval
     standard = StandardItem(title="Uittreksel KvK")  # the firm's list (Instellingen)
     db.add(standard)
     mail = OutgoingMail(recipient=w.jan.email, subject=f"{SECRET} mail", body_text=SECRET,
@@ -198,6 +213,8 @@ def build_world(app, make, db):
         "request_id": [("jan", jan_request.id), ("anna", company_request.id)],
         "item_id": [("jan", item.id) for item in jan_request.items]
         + [("anna", company_request.items[0].id)],
+        "approval_id": [("jan", jan_approval.id), ("anna", company_approval.id)],
+        "decision_id": [("jan", decision.id)],
         "account_id": [("anna", w.piet.id)],
         "invitation_id": [("anna", w.waiting.id)],
         "token": [("jan", email_token)],
