@@ -16,92 +16,9 @@ from app.models import (
     Document,
     Message,
 )
-from browser.helpers import labels
-
-# The focused element, as the person at the keyboard sees it: where it is, and whether
-# its computed style draws a focus indicator (an outline of 2px or more, or a ring of
-# box-shadow spread 2px or more).
-FOCUS = """(target) => {
-  const el = document.activeElement;
-  if (!el || el === document.body || el === document.documentElement) {
-    return {hit: false, what: "nothing (body)", shown: false, onScreen: false};
-  }
-  const style = getComputedStyle(el);
-  const box = el.getBoundingClientRect();
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
-      && !/rgba\\(\\d+, \\d+, \\d+, 0\\)|transparent/.test(style.outlineColor);
-  const px = "(-?[0-9.]+)px";
-  const spreads = [...style.boxShadow.matchAll(new RegExp([px, px, px, px].join(" "), "g"))]
-      .map((m) => parseFloat(m[4]));
-  const ring = spreads.some((spread) => spread >= 2);
-  const label = el.labels && el.labels[0] && el.labels[0].textContent;
-  const name = (el.getAttribute("aria-label") || label || el.textContent || el.value || "")
-      .replace(/\\s+/g, " ").trim().slice(0, 60);
-  return {
-    hit: target ? el === target : false,
-    what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " “" + name + "”",
-    shown: outline || ring,
-    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
-        && box.left < innerWidth && box.top < innerHeight,
-  };
-}"""
-
+from browser.helpers import Keyboard, labels
 
 TEXTS = labels("keyboard")
-
-
-class Keyboard:
-    """Moves through a page with Tab and Shift+Tab only, and checks every stop."""
-
-    def __init__(self, page):
-        self.page = page
-        self.stops = []  # every element focus landed on, for the failure message
-        # Playwright turns the interception of file choosers on without waiting for it; a
-        # listener from the start makes sure expect_file_chooser() never misses one.
-        page.on("filechooser", lambda chooser: None)
-
-    def focused(self, target=None):
-        """What has the focus now (and whether it is `target`'s element)."""
-        handle = target.element_handle() if target is not None else None
-        return self.page.evaluate(FOCUS, handle)
-
-    def press(self, key):
-        """Press `key` and check that what has the focus then shows it."""
-        self.page.keyboard.press(key)
-        state = self.focused()
-        self.assert_visible(state)
-        return state
-
-    def assert_visible(self, state):
-        self.stops.append(state["what"])
-        assert state["onScreen"], f"focus is off screen on {state['what']} ({self.page.url})"
-        assert state["shown"], f"no visible focus on {state['what']} ({self.page.url})"
-
-    def tab_to(self, target, back=False, limit=40):
-        """Press Tab (or Shift+Tab) until `target` has the focus; every stop on the way
-        must show its focus."""
-        self.page.wait_for_load_state()  # the stylesheets too, or no focus style shows
-        # htmx focuses [autofocus] once it settled: a Tab before that would be undone.
-        expect(self.page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
-        expect(target).to_be_visible()
-        handle = target.element_handle()
-        for _ in range(limit):
-            self.page.keyboard.press("Shift+Tab" if back else "Tab")
-            state = self.page.evaluate(FOCUS, handle)
-            self.assert_visible(state)
-            if state["hit"]:
-                return
-        raise AssertionError(f"{limit} tabs did not reach {target}: {self.stops[-limit:]}")
-
-    def type_into(self, target, text, back=False):
-        """Tab to a field and type into it."""
-        self.tab_to(target, back=back)
-        self.page.keyboard.type(text)
-
-    def activate(self, target, key="Enter", back=False):
-        """Tab to a link or button and press Enter (or Space)."""
-        self.tab_to(target, back=back)
-        self.page.keyboard.press(key)
 
 
 @pytest.mark.parametrize("invited_client", ["nl", "en"], indirect=True)

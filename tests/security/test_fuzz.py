@@ -34,12 +34,14 @@ from sqlalchemy import text
 from sqlmodel import SQLModel, select
 from twostep_helpers import login_staff, with_app, with_sms
 
-from app import security
+from app import approvals, security
 from app.models import (
     CAT_DOCUMENT,
     TOKEN_EMAIL,
     TOKEN_PASSWORD,
     AccountInvitation,
+    Approval,
+    ApprovalDecision,
     Document,
     FirmSettings,
     Message,
@@ -277,6 +279,8 @@ class Rows:
                       self.session.execute(text("PRAGMA foreign_key_check")).all()]
         keys = set(self.session.exec(select(Document.storage_key)).all())
         keys |= {k for k in self.session.exec(select(FirmSettings.logo_key)).all() if k}
+        for column in (ApprovalDecision.receipt_key, ApprovalDecision.sealed_key):
+            keys |= {k for k in self.session.exec(select(column)).all() if k}
         self.session.rollback()
         root = pathlib.Path(self.app.config["UPLOAD_FOLDER"])
         files = {p.name for p in root.rglob("*")
@@ -542,6 +546,20 @@ def world(app, session, make, lawyer=None):
     asked = make.document_request(dossier, anna, items=("Koopakte", "Loonstrook"), by=lawyer,
                                   deadline=utcnow().date() + timedelta(days=7))
     make.hand_in(asked.items[1], anna)
+    # Requests for approval: one waiting (Akkoord, Niet akkoord, a new version), one approved
+    # (its receipt, its evidence).
+    for title, approve in (("Concept akte", False), ("Volmacht", True)):
+        document = make.document(dossier, CAT_DOCUMENT, title=title, filename=f"{title}.pdf",
+                                 by=lawyer)
+        with app.test_request_context():
+            approval = approvals.new_approval(session, dossier=dossier, client=anna,
+                                              sent_by=lawyer, document=document, title=title)
+            if approve:
+                decision = approvals.decide(session, anna, approval, approval.versions[0].id,
+                                            True, confirmed_with="app")
+            session.commit()
+            if approve:
+                approvals.make_receipt(session, decision)  # as right after the approval
     return anna, dossier
 
 
@@ -616,7 +634,9 @@ def test_fuzz_the_client_side_and_the_anonymous_pages(app, client, session, make
                  ).one().new_email = "anna@nieuw.example"
     session.commit()
     prepare_client(client, session, dossier)
+    waiting = session.exec(select(Approval).where(Approval.state == "open")).first()
     params |= fuzz_side(fuzzer, client, ["/", "/mijn-gegevens",
+                                         f"/acties/goedkeuren/{waiting.id}/akkoord?method=code",
                                          f"/mijn-gegevens/e-mailadres/{change}",
                                          "/mijn-gegevens/2-staps-verificatie/sms/code"])
     _report_and_check(fuzzer, "client", params)
@@ -649,6 +669,8 @@ NOT_FUZZED = {
     "account.app_setup": "the fuzzed client already has the app on",
     "account.codes_copy": "its form exists only on the page of new codes",
     "staff.preview_conditions": "needs a question shown on a condition in the preview",
+    "portal.approval_sms": "the fuzzed client confirms with the app, not by SMS "
+                           "(tests/test_approvals_client.py posts it)",
 }
 
 
