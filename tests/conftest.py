@@ -9,6 +9,8 @@ from factory import Factory
 from flask import abort
 from helpers import Mailbox, login, test_config
 from ops.server import threaded
+from seal_helpers import PASSWORD as SEAL_PASSWORD
+from seal_helpers import make_ca
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
@@ -123,10 +125,21 @@ def mailbox(smtp_server):
     return smtp_server
 
 
+@pytest.fixture(scope="session")
+def ca(tmp_path_factory):
+    """A small CA made at test time and the firm's seal it issued: (the seal's PKCS#12
+    file, the root for pyHanko's validator). Tests marked `sealed` seal with it."""
+    return make_ca(tmp_path_factory.mktemp("ca"))
+
+
 @pytest.fixture
-def app_config(database_url, tmp_path, smtp_server):
+def app_config(database_url, tmp_path, smtp_server, request):
     """Override entries of this dict in a test before asking for `app`."""
-    return test_config(database_url, tmp_path, smtp_server.controller.port)
+    config = test_config(database_url, tmp_path, smtp_server.controller.port)
+    if request.node.get_closest_marker("sealed"):
+        config["SEAL_PKCS12_FILE"] = request.getfixturevalue("ca")[0]
+        config["SEAL_PASSWORD"] = SEAL_PASSWORD
+    return config
 
 
 @pytest.fixture

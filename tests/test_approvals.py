@@ -36,16 +36,7 @@ from app.models import (
 )
 from app.ops import backup, integrity
 
-
-@pytest.fixture(scope="session")
-def ca(tmp_path_factory):
-    return make_ca(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def app_config(app_config, ca):
-    app_config["SEAL_PKCS12_FILE"], app_config["SEAL_PASSWORD"] = ca[0], PASSWORD
-    return app_config
+pytestmark = pytest.mark.sealed  # the seal of the CA made at test time (conftest: ca)
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from helpers import (
     snapshot,
     text_of,
 )
-from seal_helpers import PASSWORD as SEAL_PASSWORD
-from seal_helpers import make_ca
 from sqlmodel import select
 from twostep_helpers import last_sms_code, login_staff, totp_code, with_app, with_sms
 
@@ -38,16 +36,7 @@ from app.models import (
     utcnow,
 )
 
-
-@pytest.fixture(scope="session")
-def ca(tmp_path_factory):
-    return make_ca(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def app_config(app_config, ca):
-    app_config["SEAL_PKCS12_FILE"], app_config["SEAL_PASSWORD"] = ca[0], SEAL_PASSWORD
-    return app_config
+pytestmark = pytest.mark.sealed  # the seal of the CA made at test time (conftest: ca)
 
 
 def publish(make, dossier, lawyer, name="concept-akte.pdf", data=b"%PDF-1.4 concept akte"):

@@ -9,8 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
-from seal_helpers import PASSWORD as SEAL_PASSWORD
-from seal_helpers import make_ca
 from sqlalchemy import update
 from twostep_helpers import totp_code, with_app
 
@@ -21,15 +19,7 @@ from browser.helpers import Keyboard, heading, labels, log_in
 TEXTS = labels("approvals_client")
 
 
-@pytest.fixture(scope="session")
-def ca(tmp_path_factory):
-    return make_ca(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def app_config(app_config, ca):
-    app_config["SEAL_PKCS12_FILE"], app_config["SEAL_PASSWORD"] = ca[0], SEAL_PASSWORD
-    return app_config
+pytestmark = pytest.mark.sealed  # the seal of the CA made at test time (conftest: ca)
 
 
 def concept(app, make, dossier, lawyer, n):

@@ -11,8 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from helpers import labels_of_other_language
 from playwright.sync_api import expect
-from seal_helpers import PASSWORD as SEAL_PASSWORD
-from seal_helpers import make_ca
 from sqlalchemy import update
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
@@ -31,15 +29,7 @@ AUDIT = {"nl": ("Document ter goedkeuring verstuurd", "Nieuwe versie ter goedkeu
 NAMES = ("Kantoor Test", "Anna de Vries", "mr. Jansen", "Levering woning", "Concept akte")
 
 
-@pytest.fixture(scope="session")
-def ca(tmp_path_factory):
-    return make_ca(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def app_config(app_config, ca):
-    app_config["SEAL_PKCS12_FILE"], app_config["SEAL_PASSWORD"] = ca[0], SEAL_PASSWORD
-    return app_config
+pytestmark = pytest.mark.sealed  # the seal of the CA made at test time (conftest: ca)
 
 
 def concept(app, n):

@@ -18,7 +18,6 @@ from helpers import (
     snapshot,
     text_of,
 )
-from seal_helpers import PASSWORD, make_ca
 from sqlmodel import delete, select
 from twostep_helpers import login_staff
 
@@ -36,16 +35,7 @@ from app.models import (
 )
 from app.staff.request_forms import today
 
-
-@pytest.fixture(scope="session")
-def ca(tmp_path_factory):
-    return make_ca(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-def app_config(app_config, ca):
-    app_config["SEAL_PKCS12_FILE"], app_config["SEAL_PASSWORD"] = ca[0], PASSWORD
-    return app_config
+pytestmark = pytest.mark.sealed  # the seal of the CA made at test time (conftest: ca)
 
 
 @pytest.fixture
