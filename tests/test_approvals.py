@@ -14,7 +14,10 @@ from datetime import timedelta
 
 import pytest
 from helpers import age_notifications, at_once
-from seal_helpers import PASSWORD, changed_byte, make_ca
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from seal_helpers import PASSWORD, changed_byte, make_ca, make_tsa, tsa_server
 from sqlmodel import Session, select
 
 from app import approvals, notifications, pdf, privacy, privacy_export, seal, storage
@@ -96,6 +99,19 @@ def test_a_sealed_pdf_validates_and_one_changed_byte_breaks_it(app, root):
         assert sealed.startswith(original)  # an incremental update: the file itself kept
         assert seal.check(sealed, [root]) == [(True, True)]
         assert seal.check(changed_byte(sealed), [root])[0][0] is False  # not intact
+
+
+def test_with_a_timestamping_authority_the_seal_gets_a_trusted_timestamp(app, root):
+    tsa_root, stamper = make_tsa()
+    with tsa_server(stamper) as url:
+        app.config["SEAL_TSA_URL"] = url
+        with app.app_context():
+            sealed = seal.seal(a_pdf(app), "test")
+    assert seal.check(sealed, [root, tsa_root]) == [(True, True)]
+    embedded = PdfFileReader(io.BytesIO(sealed)).embedded_signatures[0]
+    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[root, tsa_root]))
+    assert status.timestamp_validity is not None
+    assert status.timestamp_validity.intact and status.timestamp_validity.trusted
 
 
 def test_a_seal_from_another_root_is_not_trusted(app, tmp_path):
