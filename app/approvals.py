@@ -81,6 +81,25 @@ def new_version(db, staff, approval, document, detail=None):
     return version
 
 
+def withdraw(db, staff, approval, detail=None):
+    """The firm no longer asks for this approval: the request and its waiting version
+    become void (a decision taken stays as written, its receipt too); the client sees it
+    withdrawn. Returns False when it was withdrawn already. Not committed. A decision taken
+    at the same moment either went first, or finds its version void (Refused)."""
+    withdrawn = db.execute(update(Approval).where(
+        Approval.id == approval.id, Approval.state != APPROVAL_VOID)
+        .values(state=APPROVAL_VOID).execution_options(synchronize_session=False)).rowcount
+    if not withdrawn:
+        return False
+    db.execute(update(ApprovalVersion).where(
+        ApprovalVersion.approval_id == approval.id, ApprovalVersion.state == APPROVAL_OPEN)
+        .values(state=APPROVAL_VOID).execution_options(synchronize_session=False))
+    audit.record(db, "approval.withdrawn", actor=staff, target=approval,
+                 dossier_id=approval.dossier_id, title=approval.title, **(detail or {}))
+    db.expire(approval)
+    return True
+
+
 def _add_version(db, approval, document, staff, number):
     version = ApprovalVersion(approval_id=approval.id, number=number, document_id=document.id,
                               filename=document.filename, size=document.size,

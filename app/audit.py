@@ -194,6 +194,7 @@ ACTIONS = {
     "approval.new_version": _l("New version sent for approval"),
     "approval.approved": _l("Document approved by the client"),
     "approval.refused": _l("Document not approved by the client"),
+    "approval.withdrawn": _l("Request for approval withdrawn"),
     "approval.receipt_downloaded": _l("Receipt of an approval downloaded"),
     "standard_item.added": _l("Document added to the firm's list"),
     "standard_item.changed": _l("Document on the firm's list changed"),

@@ -154,12 +154,17 @@ def seal_verify(path, trust):
     from pyhanko.keys import load_cert_from_pemder
     roots = [load_cert_from_pemder(trust)] if trust else seal.own_roots()
     with open(path, "rb") as f:
-        found = seal.check(f.read(), roots)
+        data = f.read()
+    found = seal.check(data, roots)
     if not found:
         raise click.ClickException("No seal found in this file.")
-    for number, (intact, trusted) in enumerate(found, start=1):
+    for number, ((intact, trusted), stamp) in enumerate(
+            zip(found, seal.timestamps(data, roots), strict=True), start=1):
+        when = "no timestamp" if stamp is None else (
+            "timestamp " + ("intact" if stamp[0] else "BROKEN") + ", "
+            + ("trusted" if stamp[1] else "from an authority not trusted here"))
         click.echo(f"Seal {number}: {'intact' if intact else 'CHANGED OR BROKEN'}, "
-                   f"{'trusted' if trusted else 'NOT TRUSTED'}")
+                   f"{'trusted' if trusted else 'NOT TRUSTED'}; {when}")
     if not all(intact and trusted for intact, trusted in found):
         raise SystemExit(1)
 

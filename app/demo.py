@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from xhtml2pdf import pisa
 
-from . import doc_requests, firm, security
+from . import approvals, doc_requests, firm, security
 from .invitations import create_company, create_user, send_invitation
 from .models import (
     CAT_CORRESPONDENCE,
@@ -204,6 +204,7 @@ def load_demo(db):
     db.add(QuestionnaireAssignment(version_id=version.id, dossier_id=house.id,
                                         client_id=jan.id, sent_by_id=lawyer.id))
     _document_request(db, house, jan, lawyer, _standard_items(db))
+    _approval(db, house, jan, lawyer)
     return {"admin": admin, "lawyer": lawyer, "jan": jan, "anna": anna}
 
 
@@ -239,3 +240,16 @@ def _document_request(db, dossier, client, lawyer, standard):
     document = _document(db, dossier, CAT_PROVIDED, "Koopovereenkomst",
                          "koopovereenkomst.pdf", client)
     doc_requests.hand_in(db, client, request.items[1], [document])
+
+
+def _approval(db, dossier, client, lawyer):
+    """A power of attorney for the transfer, waiting for the client's approval (Ter
+    goedkeuring), due in fourteen days."""
+    document = _document(db, dossier, CAT_DOCUMENT, "Volmacht levering",
+                         "volmacht-levering.pdf", lawyer)
+    db.flush()
+    approvals.new_approval(db, dossier=dossier, client=client, sent_by=lawyer,
+                           document=document, title="Volmacht levering",
+                           note="Wilt u de volmacht lezen en laten weten of u akkoord bent? "
+                                "Wij hebben hem nodig voor de levering.",
+                           deadline=utcnow().date() + timedelta(14))

@@ -1,12 +1,14 @@
 """The firm's seal: a PAdES signature (pyHanko) on the receipt of an approval and, at the
 firm's choice, on the approved PDF, so that a later change to either file shows in any PDF
 reader (docs/seal.md: a real certificate, and how anyone checks a receipt)."""
+import asyncio
 import datetime
 import io
 import logging
 import os
 import secrets
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
@@ -14,7 +16,8 @@ with warnings.catch_warnings():  # pyHanko still imports DSA, which cryptography
     warnings.simplefilter("ignore")
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -70,9 +73,22 @@ def seal(data, reason):
     meta = signers.PdfSignatureMetadata(
         field_name=f"Zegel-{secrets.token_hex(4)}", reason=reason, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES)
-    out = signers.sign_pdf(writer, meta, signer=signer(),
-                           timestamper=timestamps.HTTPTimeStamper(url) if url else None)
+    out = _outside_a_running_loop(
+        signers.sign_pdf, writer, meta, signer=signer(),
+        timestamper=HTTPTimeStamper(url) if url else None)
     return out.getvalue()
+
+
+def _outside_a_running_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run asyncio.run(): in a thread of
+    its own when this thread already runs an event loop (an async server, or a test that
+    drives Chromium), where asyncio.run() would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def check(data, trust_roots):
@@ -84,8 +100,21 @@ def check(data, trust_roots):
     context = ValidationContext(trust_roots=list(trust_roots))
     found = []
     for embedded in reader.embedded_signatures:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_a_running_loop(validate_pdf_signature, embedded, context)
         found.append((status.intact and status.valid, status.trusted))
+    return found
+
+
+def timestamps(data, trust_roots):
+    """The RFC 3161 timestamps of the seals of the PDF `data`: per signature (intact,
+    trusted) of its timestamp, or None for a seal without one."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    context = ValidationContext(trust_roots=list(trust_roots))
+    found = []
+    for embedded in reader.embedded_signatures:
+        stamp = _outside_a_running_loop(validate_pdf_signature, embedded,
+                                        context).timestamp_validity
+        found.append(None if stamp is None else (stamp.intact and stamp.valid, stamp.trusted))
     return found
 
 

@@ -293,6 +293,20 @@ def test_a_version_replaced_meanwhile_is_not_decided(app, client, session, make,
 
 # ---- Documenten and the receipt
 
+def test_a_withdrawn_request_leaves_acties_and_says_so(app, client, session, approval,
+                                                     dossier, lawyer):
+    with app.test_request_context():
+        approvals.withdraw(session, lawyer, approval)
+        session.commit()
+    assert f'href="{url(approval)}"' not in html_of(client.get("/acties"))
+    tab = html_of(client.get(f"/dossiers/{dossier.id}/documenten"))
+    assert "Wacht op uw goedkeuring" not in tab
+    page = text_of(client.get(url(approval)))
+    assert "Het kantoor heeft dit verzoek om goedkeuring ingetrokken" in page
+    assert "Niet akkoord / opmerkingen" not in page
+    assert client.get(url(approval, "/akkoord")).status_code == 303  # nothing to decide
+
+
 def test_documenten_marks_the_document_for_its_client_only(app, client, session, make,
                                                            approval, dossier):
     tab = f"/dossiers/{dossier.id}/documenten"

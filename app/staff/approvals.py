@@ -15,7 +15,7 @@ from wtforms.validators import Length
 
 from .. import approvals, audit, storage, uploads
 from ..db import get_session, one_or_404
-from ..forms import FormKeyField, claim_form_key, multi_line, single_line, strip
+from ..forms import FormKeyField, claim_form_key, multi_line, require_button, single_line, strip
 from ..messages.forms import upload_limits
 from ..models import (
     APPROVAL_APPROVED,
@@ -36,9 +36,11 @@ from .access import get_staff_approval, get_staff_dossier, on_behalf
 from .documents import MAX_TITLE, publish, remove_stored, store_files
 from .request_forms import RequestForm, today
 
-# The states of a request for approval and of each version, as staff read them.
+# The states of each version, and of a request for approval, as staff read them: a
+# version is void once a newer one is published, a request once the firm withdrew it.
 STATES = {APPROVAL_OPEN: _l("Waiting for approval"), APPROVAL_APPROVED: _l("Approved"),
           APPROVAL_REFUSED: _l("Not approved"), APPROVAL_VOID: _l("Void: a newer version")}
+REQUEST_STATES = {**STATES, APPROVAL_VOID: _l("Void: withdrawn by the firm")}
 
 
 class ApprovalForm(RequestForm):
@@ -78,7 +80,8 @@ def dossier_approvals(dossier_id):
     rows = [dict(approval=a, client=clients.get(a.client_id, ""), version=versions.get(a.id),
                  overdue=a.state == APPROVAL_OPEN and a.deadline is not None
                  and a.deadline < day) for a in found]
-    return render_template("staff/approvals.html", dossier=dossier, rows=rows, states=STATES,
+    return render_template("staff/approvals.html", dossier=dossier, rows=rows,
+                           states=REQUEST_STATES,
                            has_clients=bool(dossier_clients(db, dossier.id)))
 
 
@@ -164,7 +167,8 @@ def _context(db, approval, dossier):
     client = db.get(User, approval.client_id)
     return dict(approval=approval, dossier=dossier, dossier_part="staff.dossier_approvals",
                 client=client, people=people, history=history, documents=documents,
-                states=STATES, confirmation_label=approvals.confirmation_label,
+                states=STATES, request_states=REQUEST_STATES,
+                confirmation_label=approvals.confirmation_label,
                 overdue=approval.state == APPROVAL_OPEN and approval.deadline is not None
                 and approval.deadline < today())
 
@@ -213,6 +217,24 @@ def _version_page(db, approval, dossier, form, problems=(), status=200):
         "staff/approval_version.html", approval=approval, dossier=dossier, form=form,
         problems=problems, current=approvals.current_version(db, approval), states=STATES,
         dossier_part="staff.dossier_approvals", **upload_limits()), status
+
+
+@bp.route("/goedkeuring/<int:approval_id>/intrekken", methods=["GET", "POST"])
+def approval_withdraw(approval_id):
+    """Withdraw a request for approval after a confirmation: it is void, the client is no
+    longer asked; decisions taken and their receipts stay."""
+    db, approval, dossier = _approval_or_404(approval_id)
+    back = url_for(".approval", approval_id=approval.id)
+    if request.method == "GET":
+        return render_template("staff/approval_withdraw.html", approval=approval,
+                               dossier=dossier, back=back,
+                               dossier_part="staff.dossier_approvals")
+    require_button()
+    if approvals.withdraw(db, current_user, approval, detail=on_behalf(current_user, dossier)):
+        db.commit()
+    flash(_("“%(title)s” has been withdrawn: the client is no longer asked to approve it.",
+            title=approval.title), "success")
+    return redirect(back, 303)
 
 
 # ---- the receipt of an approval, and the sealed copy of the approved PDF

@@ -10,6 +10,7 @@ from twostep_helpers import totp_code, with_app
 
 from app.demo import PASSWORD, load_demo
 from app.models import (
+    Approval,
     Document,
     DocumentRequest,
     Dossier,
@@ -164,6 +165,7 @@ def arrange_demo(app, session):
         "message": one(Message, Message.subject == "Concept akte"),
         "assignment": one(QuestionnaireAssignment),
         "request": one(DocumentRequest),
+        "approval": one(Approval),
     }
     with app.app_context():
         demo["reply"] = _long_reply(session, demo)

@@ -2,8 +2,8 @@
 (WCAG 2.1 A and AA) on a dossier's requests for approval (empty, and with one), "Ter
 goedkeuring publiceren" (as opened, and with errors), a request whose first version was not
 approved and whose second was (the evidence, the receipt), one still waiting, a new version
-(as opened, and without a file), and the firm's settings with the choice to seal approved
-PDFs."""
+(as opened, and without a file), withdrawing one (the confirmation, then the request
+withdrawn), and the firm's settings with the choice to seal approved PDFs."""
 from playwright.sync_api import expect
 
 from app import approvals
@@ -69,6 +69,10 @@ def test_approvals_on_the_staff_side(page, live_server, app, session, make, lang
     audit.visit(f"/kantoor/goedkeuring/{waiting.id}/nieuwe-versie", "a new version")
     audit.refused("a new version without a file",
                   submit=f"main form button.button[type=submit]:text-is('{t['publish_version']}')")
+    audit.visit(f"/kantoor/goedkeuring/{waiting.id}/intrekken", "withdraw: the confirmation")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("status")).to_be_visible()
+    audit.check("an approval: withdrawn")
 
     page.context.clear_cookies()
     staff_log_in(page, firm.admin)

@@ -394,6 +394,51 @@ def test_the_firm_chooses_to_seal_approved_pdfs(app, client, session, make, staf
     assert event.detail["sealed"] is True
 
 
+# ---- withdrawing a request for approval
+
+def test_withdraw_after_a_confirmation(app, client, session, make, staff, case, as_staff):
+    approval = sent(app, session, make, staff, case)
+    as_staff(staff.secretary)  # on behalf of the lawyer
+    page = text_of(client.get(f"{page_url(approval)}/intrekken"))
+    assert "Het verzoek om goedkeuring van “Concept akte” intrekken?" in page
+    assert session.exec(select(Approval)).one().state == APPROVAL_OPEN  # a GET changes nothing
+    assert client.post(f"{page_url(approval)}/intrekken").status_code == 400  # no button
+    response = client.post(f"{page_url(approval)}/intrekken",
+                           data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 303
+    approval = the_approval(session)
+    assert approval.state == APPROVAL_VOID
+    assert [v.state for v in approval.versions] == [APPROVAL_VOID]
+    page = text_of(client.get(page_url(approval)))
+    assert "Vervallen: ingetrokken door het kantoor" in page
+    assert "Verzoek intrekken" not in page
+    [event] = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "approval.withdrawn")).all()
+    assert (event.actor_id, event.detail["on_behalf_of"]) == (staff.secretary.id,
+                                                             staff.lawyer.id)
+    # The client is no longer asked: the version shown is void.
+    with pytest.raises(approvals.Refused):
+        decide(app, session, case.jan, approval, approval.versions[0])
+    # A second withdrawal changes nothing; a new version asks the client again.
+    client.post(f"{page_url(approval)}/intrekken", data={"csrf_token": csrf_token(client)})
+    assert len(session.exec(select(AuditEvent).where(
+        AuditEvent.action == "approval.withdrawn")).all()) == 1
+    assert new_version(client, approval, pdf_file(app, "v2.pdf")).status_code == 303
+    assert the_approval(session).state == APPROVAL_OPEN
+
+
+def test_a_decision_taken_stays_when_the_request_is_withdrawn(app, client, session, make,
+                                                              staff, case, as_staff):
+    approval = sent(app, session, make, staff, case)
+    decision = decide(app, session, case.jan, approval, approval.versions[0])
+    as_staff(staff.lawyer)
+    client.post(f"{page_url(approval)}/intrekken", data={"csrf_token": csrf_token(client)})
+    approval = the_approval(session)
+    assert (approval.state, approval.versions[0].state) == (APPROVAL_VOID, APPROVAL_APPROVED)
+    assert client.get(f"{page_url(approval)}/ontvangstbevestiging/{decision.id}"
+                      ).status_code == 200
+
+
 # ---- who may see what
 
 @pytest.fixture
@@ -405,6 +450,7 @@ def routes(app, session, make, staff, case):
     return [("GET", f"/kantoor/dossiers/{case.dossier.id}/goedkeuring"),
             ("GET", new_url(case.dossier)), ("POST", new_url(case.dossier)),
             ("GET", base), ("GET", f"{base}/nieuwe-versie"), ("POST", f"{base}/nieuwe-versie"),
+            ("GET", f"{base}/intrekken"), ("POST", f"{base}/intrekken"),
             ("GET", f"{base}/ontvangstbevestiging/{decision.id}"),
             ("GET", f"{base}/verzegeld/{decision.id}")]
 

@@ -54,4 +54,22 @@ NL = {
      "clients on documents for approval"):
         ("%(num)s beslissing van een cliënt over een document ter goedkeuring",
          "%(num)s beslissingen van cliënten over documenten ter goedkeuring"),
+    # Withdrawing a request for approval (staff/approval_withdraw.html, portal/approval.html)
+    "Request for approval withdrawn": "Verzoek om goedkeuring ingetrokken",
+    "Void: withdrawn by the firm": "Vervallen: ingetrokken door het kantoor",
+    "Withdraw request": "Verzoek intrekken",
+    "Back to the request for approval": "Terug naar het verzoek om goedkeuring",
+    "Withdraw the request for approval of “%(title)s”?":
+        "Het verzoek om goedkeuring van “%(title)s” intrekken?",
+    "The client is no longer asked to approve it, and sees that the firm withdrew it. The "
+    "document stays in Documenten; decisions taken and their receipts stay too. Publishing "
+    "a new version asks the client again.":
+        "De cliënt wordt niet meer om goedkeuring gevraagd en ziet dat het kantoor het verzoek "
+        "heeft ingetrokken. Het document blijft in Documenten staan; genomen beslissingen en "
+        "hun ontvangstbevestigingen blijven ook. Een nieuwe versie publiceren vraagt de "
+        "cliënt opnieuw.",
+    "“%(title)s” has been withdrawn: the client is no longer asked to approve it.":
+        "“%(title)s” is ingetrokken: de cliënt wordt niet meer om goedkeuring gevraagd.",
+    "The firm has withdrawn this request for approval: you do not need to do anything.":
+        "Het kantoor heeft dit verzoek om goedkeuring ingetrokken: u hoeft niets te doen.",
 }

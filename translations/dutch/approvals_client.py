@@ -46,7 +46,6 @@ NL = {
     "codes. Each code works only once.":
         "Vul uw herstelcode of een van uw back-upcodes in, zodat vaststaat dat u het bent die "
         "goedkeurt. Elke code werkt maar één keer.",
-    "Send code": "Stuur code",
     "Confirm approval": "Akkoord geven",
     "Confirm another way": "Op een andere manier bevestigen",
     "Use a code by SMS": "Een code per sms gebruiken",
