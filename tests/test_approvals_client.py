@@ -225,7 +225,7 @@ def test_approve_with_an_sms_code(app, client, session, make, lawyer):
     approval = send(app, session, make, lawyer,
                     make.dossier(clients=[sara], lawyer=lawyer), sara)
     page = text_of(client.get(url(approval, "/akkoord")))
-    assert "eindigt op 78" in page and "Stuur code" in page
+    assert "eindigt op 78" in page and "Verstuur code" in page
     sent = post_form(client, url(approval, "/akkoord/sms"), {})
     assert sent.status_code == 303 and sent.location.endswith("/akkoord?method=sms")
     done = post_form(client, url(approval, "/akkoord?method=sms"),
