@@ -8,8 +8,10 @@ import time
 
 import pyotp
 from helpers import PASSWORD, login, post_form
+from sqlalchemy import update
 
 from app import twostep
+from app.models import User
 
 APP_SETUP = "/mijn-gegevens/2-staps-verificatie/app"
 
@@ -38,6 +40,14 @@ def last_sms_code(app):
 def totp_code(secret, steps_ahead=0):
     """The code an authenticator app shows now (or `steps_ahead` periods of 30 s later)."""
     return pyotp.TOTP(secret).at(time.time() + twostep.TOTP_STEP * steps_ahead)
+
+
+def fresh_code(session, user):
+    """The app's code now, as if the last one was used half a minute ago (a code of a time
+    step used before is refused: PITFALLS.md 3), for a walk that gives several codes."""
+    session.execute(update(User).where(User.id == user.id).values(totp_last_step=0))
+    session.commit()
+    return totp_code(user.totp_secret)
 
 
 def with_app(session, user):

@@ -5,15 +5,13 @@ and refuses with comments that then show in Berichten; the firm publishes versio
 client approves it and downloads the receipt, whose seal validates against the firm's trust
 root. Also approving with JavaScript off, and with the keyboard only."""
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import update
-from twostep_helpers import totp_code, with_app
+from twostep_helpers import fresh_code, totp_code, with_app
 
 from app import approvals, pdf, seal
-from app.models import CAT_DOCUMENT, User, utcnow
+from app.models import CAT_DOCUMENT, utcnow
 from browser.helpers import Keyboard, heading, labels, log_in
 
 TEXTS = labels("approvals_client")
@@ -50,22 +48,8 @@ def publish(app, session, make, dossier, lawyer, approval, n):
         session.commit()
 
 
-def checked(app, data, root):
-    """app.seal.check of `data` in a thread of its own: pyHanko runs an event loop, and
-    Playwright's runs in this one."""
-    def check():
-        with app.app_context():
-            return seal.check(data, [root])
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(check).result()
 
 
-def fresh_code(session, user):
-    """A code of the app as if half a minute passed since the last one was used (a code
-    of a time step used before is refused: PITFALLS.md 3)."""
-    session.execute(update(User).where(User.id == user.id).values(totp_last_step=0))
-    session.commit()
-    return totp_code(user.totp_secret)
 
 
 def people(make, t):
@@ -136,7 +120,7 @@ def test_approve_refuse_and_approve_again(page, live_server, app, session, make,
         page.locator("main p").get_by_role("link", name=t["receipt"]).click()
     path = tmp_path / "receipt.pdf"
     download.value.save_as(path)
-    assert checked(app, path.read_bytes(), ca[1]) == [(True, True)]
+    assert seal.check(path.read_bytes(), [ca[1]]) == [(True, True)]
 
 
 def test_approve_without_javascript(browser, live_server, app, session, make, t):
