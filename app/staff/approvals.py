@@ -107,24 +107,18 @@ def approval_new(dossier_id):
     stored, problems = store_files(files, [form.title.data])
     if problems:
         return _new_page(dossier, form, problems=problems, status=400)
-    try:
-        [document] = publish(db, current_user, dossier, CAT_DOCUMENT, stored)
-        client = form.chosen_client()
+    client = form.chosen_client()
+
+    def send(document):
         approval = approvals.new_approval(
             db, dossier=dossier, client=client, sent_by=current_user, document=document,
             title=document.title, note=form.note.data, deadline=form.deadline_date,
             detail=on_behalf(current_user, dossier))
-        target = url_for(".approval", approval_id=approval.id)
-        done = claim_form_key(db, current_user, form.form_key.data, target)
-        if done is not None:  # the other request of a double click published it
-            db.rollback()
-            remove_stored(stored)
-            return redirect(done, 303)
-        db.commit()
-    except BaseException:
-        db.rollback()
-        remove_stored(stored)
-        raise
+        return url_for(".approval", approval_id=approval.id), approval
+
+    target, approval = _publish_once(db, dossier, stored, form.form_key.data, send)
+    if approval is None:
+        return redirect(target, 303)
     flash(_("“%(title)s” has been published in Documents and sent to %(name)s for approval. "
             "It is under Actions in the client portal, and the client gets an e-mail that "
             "there is something new.", title=approval.title, name=client.name), "success")
@@ -191,24 +185,38 @@ def approval_version(approval_id):
     stored, problems = store_files(files, [approval.title])
     if problems:
         return _version_page(db, approval, dossier, form, problems=problems, status=400)
-    target = url_for(".approval", approval_id=approval.id)
+    def add_version(document):
+        return url_for(".approval", approval_id=approval.id), approvals.new_version(
+            db, current_user, approval, document, detail=on_behalf(current_user, dossier))
+
+    target, version = _publish_once(db, dossier, stored, form.form_key.data, add_version)
+    if version is None:
+        return redirect(target, 303)
+    flash(_("Version %(num)s of “%(title)s” has been published. Earlier versions are void: "
+            "the client is asked again and gets an e-mail that there is something new.",
+            num=version.number, title=approval.title), "success")
+    return redirect(target, 303)
+
+
+def _publish_once(db, dossier, stored, form_key, file_as):
+    """Publish the stored file in Documenten and let `file_as(document)` file it (as a new
+    request for approval, or a version), which returns (its page, what it made); one
+    commit. The second request of a double click (`form_key` claimed already) keeps nothing
+    and gets (the first's page, None); on any failure the file goes too."""
     try:
         [document] = publish(db, current_user, dossier, CAT_DOCUMENT, stored)
-        version = approvals.new_version(db, current_user, approval, document,
-                                        detail=on_behalf(current_user, dossier))
-        if claim_form_key(db, current_user, form.form_key.data, target) is not None:
+        target, made = file_as(document)
+        done = claim_form_key(db, current_user, form_key, target)
+        if done is not None:
             db.rollback()
             remove_stored(stored)
-            return redirect(target, 303)
+            return done, None
         db.commit()
     except BaseException:
         db.rollback()
         remove_stored(stored)
         raise
-    flash(_("Version %(num)s of “%(title)s” has been published. Earlier versions are void: "
-            "the client is asked again and gets an e-mail that there is something new.",
-            num=version.number, title=approval.title), "success")
-    return redirect(target, 303)
+    return target, made
 
 
 def _version_page(db, approval, dossier, form, problems=(), status=200):
