@@ -83,6 +83,7 @@ def test_requests_for_documents(page, live_server, app, session, make, lang):
     audit.refused("settings: reminders and retention with an error")
     page.goto("/kantoor/instellingen/stukken")
     page.get_by_role("link", name=re.compile(r"^(Wijzigen|Edit)")).first.click()
+    page.wait_for_url(re.compile(r"/instellingen/stukken/\d+$"))
     audit.check("settings: a document of the list")
     audit.visit("/kantoor/instellingen/statussen/closed", "settings: a status, closed mark")
     page.goto("/kantoor/stukken")
