@@ -61,7 +61,8 @@ def create_app(test_config=None):
     from .branding import bp as firm_bp
     app.register_blueprint(firm_bp)
 
-    from . import cli, errors, stats, worker
+    from . import api, cli, errors, stats, worker
+    api.init_app(app)
     stats.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -139,6 +140,8 @@ def select_locale():
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):  # no cookies: Accept-Language, else English
+        return request.accept_languages.best_match(languages) or "en"
     for choice in (getattr(g, "force_locale", None), cookie.get("lang"),
                    request.cookies.get("lang")):
         if choice in languages:

@@ -6,7 +6,7 @@ import logging
 import re
 from datetime import timedelta
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
@@ -39,10 +39,17 @@ def record(db, action, *, actor=None, target=None, dossier_id=None, **detail):
         target_id=getattr(target, "id", None),
         dossier_id=dossier_id,
         ip=request.remote_addr if has_request_context() else None,
+        # Made through the API: the key, shown as "Koppeling: <name>" (app/api/keys.py).
+        api_key_id=_api_key_id(),
         detail=detail,
     )
     db.add(event)
     return event
+
+
+def _api_key_id():
+    key = g.get("api_key") if has_app_context() else None
+    return key.id if key is not None else None
 
 
 # Staff viewing is audited, but at most once per person and record in this period: the log
@@ -196,6 +203,8 @@ ACTIONS = {
     "approval.refused": _l("Document not approved by the client"),
     "approval.withdrawn": _l("Request for approval withdrawn"),
     "approval.receipt_downloaded": _l("Receipt of an approval downloaded"),
+    "api_key.created": _l("API key created"),
+    "api_key.revoked": _l("API key revoked"),
     "standard_item.added": _l("Document added to the firm's list"),
     "standard_item.changed": _l("Document on the firm's list changed"),
     "standard_item.moved": _l("Firm's list of documents reordered"),

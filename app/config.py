@@ -81,6 +81,14 @@ class Default:
     # Accounts | Extra accounts: additions (each may send mail 1) per main account a day.
     EXTRA_ACCOUNTS_MAX_PER_DAY = 10
 
+    # The API (/api/v1): calls per key in one minute (429 with Retry-After past it).
+    API_CALLS_PER_MINUTE = 600
+    # Webhooks: how long one delivery may take, how often it is tried, and whether endpoints
+    # on loopback, link-local or private addresses are refused (unless an admin allowed one).
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOK_MAX_ATTEMPTS = 8
+    WEBHOOK_REFUSE_PRIVATE = True
+
     # Mail: with MAIL_SERVER unset every mail is written to instance/outbox/ as .eml.
     MAIL_SERVER = None
     MAIL_PORT = 25

@@ -54,6 +54,9 @@ def render_error(code, text=None):
     """An error page, or just its message for an htmx request, made without the database
     (no signed-in user, no Acties count, the firm's settings only if this request read them
     already) and without showing or taking a flash message."""
+    if request.path.startswith("/api/"):  # the API answers with problem details
+        from .api.problems import from_status
+        return from_status(code, text)
     _flashes_as_they_came()
     template = "errors/_error.html" if is_htmx() else "errors/error.html"
     shown = g.get("firm") or firm.effective(None)  # effective(None): the configuration
@@ -87,7 +90,11 @@ def database_error(error):
         raise error  # Flask logs it and answers with the 500 page
     log.warning("database unavailable: %s: %s", type(error.orig).__name__,
                 str(error.orig).splitlines()[0] if str(error.orig) else "")
-    html, code = render_error(503)
+    result = render_error(503)
+    if not isinstance(result, tuple):  # a problem of the API
+        result.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return result
+    html, code = result
     return html, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 

@@ -39,6 +39,13 @@ def created():
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
+def updated():
+    """A timestamp filled in on insert and on every UPDATE of the row (the API's
+    `updated_since` filter reads it)."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True,
+                 sa_column_kwargs={"onupdate": utcnow})
+
+
 # Roles and categories are plain strings; these name the allowed values.
 KIND_CLIENT, KIND_STAFF = "client", "staff"
 ROLE_ADMIN, ROLE_LAWYER, ROLE_SECRETARY = "admin", "lawyer", "secretary"
@@ -62,6 +69,7 @@ class Company(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     created_at: datetime = created()
+    updated_at: datetime = updated()
 
     accounts: list["User"] = Relationship(back_populates="company")
 
@@ -87,6 +95,7 @@ class User(SQLModel, table=True):
     # address not yet proved never show it (mail_name).
     name_by_client: bool = False
     created_at: datetime = created()
+    updated_at: datetime = updated()
     first_login_at: datetime | None = when()
     last_login_at: datetime | None = when()
     password_changed_at: datetime | None = when()
@@ -237,6 +246,7 @@ class Document(SQLModel, table=True):
     storage_key: str = Field(max_length=64, unique=True)  # the file's name on disk
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created()
+    updated_at: datetime = updated()
     withdrawn_at: datetime | None = when()
     # Handed in for an item of a request for documents; an identity document (Wwft) is seen
     # by fewer people and erased after the retention period (app/doc_requests.py).
@@ -321,6 +331,7 @@ class QuestionnaireAssignment(SQLModel, table=True):
     client_id: int = Field(foreign_key="user.id", index=True)
     sent_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created()
+    updated_at: datetime = updated()
     completed_at: datetime | None = when()
     document_id: int | None = Field(default=None, foreign_key="document.id")  # the PDF
 
@@ -403,6 +414,10 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False,
                          index=True)
     actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    # The API key the change was made with ("Koppeling: <name>"); actor_id is then the staff
+    # account the key acts for.
+    api_key_id: int | None = Field(default=None, foreign_key="apikey.id", index=True,
+                                   ondelete="SET NULL")
     action: str = Field(max_length=60)
     target_type: str | None = Field(default=None, max_length=40)
     target_id: int | None = None
@@ -462,6 +477,7 @@ class DocumentRequest(SQLModel, table=True):
     assignment_id: int | None = None
     deadline: date | None = None
     created_at: datetime = created()
+    updated_at: datetime = updated()
     completed_at: datetime | None = when(index=True)  # every item approved or withdrawn
     reminded_at: datetime | None = when()  # the last reminder mail
 
@@ -503,6 +519,7 @@ class Approval(SQLModel, table=True):
     deadline: date | None = None
     state: str = Field(default=APPROVAL_OPEN, max_length=12, index=True)  # its newest version's
     created_at: datetime = created()
+    updated_at: datetime = updated()
 
     versions: list["ApprovalVersion"] = Relationship(
         back_populates="approval",
@@ -551,3 +568,72 @@ class ApprovalDecision(SQLModel, table=True):
     receipt_key: str | None = Field(default=None, max_length=64, unique=True)
     receipt_sha256: str | None = Field(default=None, max_length=64)
     sealed_key: str | None = Field(default=None, max_length=64, unique=True)
+
+
+# A key of the firm's own systems for the API (/api/v1): acts for one staff account, whose
+# role rules apply, narrowed by its scopes. Only the hash is stored; `prefix` (the first
+# characters, not secret) names it in lists.
+class ApiKey(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16, unique=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    scopes: str = Field(default="", max_length=1000)  # space-separated
+    acts_as_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    allowed_ips: str = Field(default="", max_length=1000)  # networks, space-separated; "": any
+    created_at: datetime = created()
+    expires_at: datetime | None = when()
+    revoked_at: datetime | None = when()
+    last_used_at: datetime | None = when()
+    last_used_ip: str | None = Field(default=None, max_length=64)
+    # The throttle: calls counted in the current minute (app/api/auth.py).
+    window_start: int = 0
+    window_count: int = 0
+
+
+# The first answer to an API call made with an Idempotency-Key header, replayed when the
+# same key is sent again (a retrying integration never creates twice). `status` is None
+# while the first call still runs.
+class IdempotencyKey(SQLModel, table=True):
+    api_key_id: int = Field(foreign_key="apikey.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True, max_length=255)
+    fingerprint: str = Field(max_length=64)  # method, path and body of the first call
+    status: int | None = None
+    body: str = Field(default="", sa_type=sa.Text)
+    location: str | None = Field(default=None, max_length=500)
+    created_at: datetime = created()
+
+
+# An address of the firm's system that hears about events in the portal (webhooks).
+class WebhookEndpoint(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    events: str = Field(default="", max_length=1000)  # space-separated event types
+    secret: str = Field(max_length=100)  # signs each delivery (HMAC-SHA256)
+    description: str = Field(default="", max_length=200)
+    active: bool = True
+    # An admin allowed a loopback, link-local or private address (refused otherwise).
+    allow_private: bool = False
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = created()
+
+
+# One event for one endpoint, queued in the same transaction as the event itself and
+# delivered by the background loop with retries; `event_id` is the same for every endpoint.
+class WebhookDelivery(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("endpoint_id", "event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhookendpoint.id", index=True, ondelete="CASCADE")
+    event_id: str = Field(max_length=40)
+    event_type: str = Field(max_length=60)
+    payload: str = Field(sa_type=sa.Text)  # the JSON body, exactly as signed and sent
+    created_at: datetime = created()
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime,
+                                      nullable=False, index=True)
+    locked_until: datetime | None = when()
+    delivered_at: datetime | None = when(index=True)
+    failed_at: datetime | None = when(index=True)  # gave up after the last retry
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=1000)

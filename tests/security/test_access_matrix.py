@@ -270,11 +270,12 @@ def changes_of(world, client, url, data):
 
 
 def updated_columns(changes, table):
-    """{key: {column: new value}} of the rows of `table` that existed and were changed."""
+    """{key: {column: new value}} of the rows of `table` that existed and were changed
+    (besides updated_at, which every change of a row sets)."""
     out = {}
     for (name, key), (old, new) in changes.items():
         if name == table and old is not None and new is not None:
-            out[key] = {c: new[c] for c in new if new[c] != old[c]}
+            out[key] = {c: new[c] for c in new if new[c] != old[c] and c != "updated_at"}
     return out
 
 

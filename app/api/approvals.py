@@ -1,0 +1,1 @@
+"""The API's approvals (filled in by its module's author)."""

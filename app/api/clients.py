@@ -1,0 +1,1 @@
+"""The API's clients (filled in by its module's author)."""

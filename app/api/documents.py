@@ -1,0 +1,1 @@
+"""The API's documents (filled in by its module's author)."""

@@ -1,0 +1,1 @@
+"""The API's dossiers (filled in by its module's author)."""

@@ -1,0 +1,1 @@
+"""The API's messages (filled in by its module's author)."""

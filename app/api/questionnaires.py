@@ -1,0 +1,1 @@
+"""The API's questionnaires (filled in by its module's author)."""

@@ -1,0 +1,1 @@
+"""The API's requests (filled in by its module's author)."""

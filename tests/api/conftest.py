@@ -1,0 +1,54 @@
+"""Fixtures of the API's tests: keys, and a client that calls with one."""
+import pytest
+
+from app.api.keys import SCOPES, create_key
+
+
+class Api:
+    """Calls /api/v1 on the test client with a key: api.get("/dossiers")."""
+
+    def __init__(self, client, raw):
+        self.client, self.raw = client, raw
+
+    def headers(self, extra=None):
+        return {"Authorization": f"Bearer {self.raw}", **(extra or {})}
+
+    def call(self, method, path, headers=None, **kwargs):
+        return self.client.open("/api/v1" + path, method=method,
+                                headers=self.headers(headers), **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.call("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.call("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.call("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def make_key(app, session):
+    """make_key(acts_as, scopes=None, **fields) -> the key itself; all scopes by default."""
+    def make(acts_as, scopes=None, name="Dossiersysteem", **fields):
+        with app.test_request_context():
+            row, raw = create_key(session, name=name, acts_as=acts_as,
+                                  scopes=list(SCOPES) if scopes is None else scopes, **fields)
+            session.commit()
+        return raw
+    return make
+
+
+@pytest.fixture
+def api_for(client, make_key):
+    """api_for(staff_user, scopes=None, **fields): an Api calling with a new key."""
+    return lambda user, scopes=None, **fields: Api(client, make_key(user, scopes, **fields))
+
+
+@pytest.fixture
+def api(api_for, staff):
+    """An Api with every scope, acting for the firm's admin."""
+    return api_for(staff.admin)

@@ -1,0 +1,93 @@
+NL = {
+    # The API's keys, errors and reference page (app/api/, templates/api/)
+    "API key created": "API-sleutel aangemaakt",
+    "API key revoked": "API-sleutel ingetrokken",
+    "Read clients and company accounts": "Cliënten en bedrijfsaccounts lezen",
+    "Create and change clients and company accounts":
+        "Cliënten en bedrijfsaccounts aanmaken en wijzigen",
+    "Read dossiers and their progress": "Dossiers en hun voortgang lezen",
+    "Create and change dossiers and their progress":
+        "Dossiers en hun voortgang aanmaken en wijzigen",
+    "Read documents and their download state": "Documenten en hun downloadstatus lezen",
+    "Publish and withdraw documents": "Documenten publiceren en intrekken",
+    "Read messages": "Berichten lezen",
+    "Send messages": "Berichten versturen",
+    "Read questionnaires, their progress and answers":
+        "Vragenlijsten, hun voortgang en antwoorden lezen",
+    "Send questionnaires": "Vragenlijsten versturen",
+    "Read requests for documents": "Opgevraagde stukken lezen",
+    "Request documents, approve or reject what was handed in":
+        "Stukken opvragen, aangeleverde stukken goedkeuren of afkeuren",
+    "Read requests for approval": "Documenten ter goedkeuring lezen",
+    "Publish documents for approval": "Documenten ter goedkeuring publiceren",
+    "%(value)s is not an IP address or network.": "%(value)s is geen IP-adres of netwerk.",
+    "Unknown scope: %(scope)s": "Onbekende bevoegdheid: %(scope)s",
+    "Choose at least one scope.": "Kies ten minste één bevoegdheid.",
+    "A key acts for an active staff account.":
+        "Een sleutel handelt namens een actief medewerkersaccount.",
+    "The request could not be read": "Het verzoek kon niet worden gelezen",
+    "No valid API key": "Geen geldige API-sleutel",
+    "The key lacks the scope for this": "De sleutel heeft hiervoor geen bevoegdheid",
+    "The key may not be used from this address":
+        "De sleutel mag niet vanaf dit adres worden gebruikt",
+    "Not found": "Niet gevonden",
+    "Method not allowed": "Methode niet toegestaan",
+    "Not acceptable": "Niet aanvaardbaar",
+    "Conflict with the current state": "Conflict met de huidige toestand",
+    "A call with this Idempotency-Key is still running":
+        "Een verzoek met deze Idempotency-Key loopt nog",
+    "The request is too large": "Het verzoek is te groot",
+    "Unsupported media type": "Mediatype niet ondersteund",
+    "The request has invalid fields": "Het verzoek bevat ongeldige velden",
+    "The Idempotency-Key was used for another request":
+        "De Idempotency-Key is gebruikt voor een ander verzoek",
+    "Too many requests": "Te veel verzoeken",
+    "This call needs the scope %(scope)s.": "Voor dit verzoek is de bevoegdheid %(scope)s nodig.",
+    "Send the body as application/json.": "Stuur de inhoud als application/json.",
+    "The body is not valid JSON.": "De inhoud is geen geldige JSON.",
+    "This field is required.": "Dit veld is verplicht.",
+    "This field is unknown.": "Dit veld is onbekend.",
+    "Must be text.": "Moet tekst zijn.",
+    "Must not be empty.": "Mag niet leeg zijn.",
+    "Too long.": "Te lang.",
+    "Must be a whole number.": "Moet een geheel getal zijn.",
+    "Must be true or false.": "Moet true of false zijn.",
+    "Must be a list.": "Moet een lijst zijn.",
+    "Must be an object.": "Moet een object zijn.",
+    "Must be a date (YYYY-MM-DD).": "Moet een datum zijn (JJJJ-MM-DD).",
+    "Must be a date and time with a time zone (ISO 8601).":
+        "Moet een datum en tijd met tijdzone zijn (ISO 8601).",
+    "Not one of the allowed values.": "Geen van de toegestane waarden.",
+    "Too small.": "Te klein.",
+    "Too large.": "Te groot.",
+    "Too few items.": "Te weinig elementen.",
+    "Too many items.": "Te veel elementen.",
+    "Not a cursor of this list.": "Geen cursor van deze lijst.",
+    "Between 1 and 255 characters.": "Tussen 1 en 255 tekens.",
+    "This Idempotency-Key was used for a different call.":
+        "Deze Idempotency-Key is gebruikt voor een ander verzoek.",
+    "Send an API key as Authorization: Bearer <key>.":
+        "Stuur een API-sleutel als Authorization: Bearer <sleutel>.",
+    "This API key is not known.": "Deze API-sleutel is onbekend.",
+    "This API key has been revoked.": "Deze API-sleutel is ingetrokken.",
+    "This API key has expired.": "Deze API-sleutel is verlopen.",
+    "The account this key acts for is not active.":
+        "Het account waarnamens deze sleutel handelt, is niet actief.",
+    "Too many calls with this key; wait a moment.":
+        "Te veel verzoeken met deze sleutel; wacht even.",
+    "API reference": "API-referentie",
+    "Scope": "Bevoegdheid",
+    "Parameters": "Parameters",
+    "In": "In",
+    "Required": "Verplicht",
+    "Body": "Inhoud",
+    "Answers": "Antwoorden",
+    "Schemas": "Schema's",
+    "Fields of %(name)s": "Velden van %(name)s",
+    "Field": "Veld",
+    "Errors": "Fouten",
+    "Every error is an RFC 9457 problem (application/problem+json) whose type is one of these:":
+        "Elke fout is een RFC 9457-probleem (application/problem+json) met een van deze types:",
+    "yes": "ja",
+    "no": "nee",
+}
