@@ -52,3 +52,23 @@ def api_for(client, make_key):
 def api(api_for, staff):
     """An Api with every scope, acting for the firm's admin."""
     return api_for(staff.admin)
+
+
+@pytest.fixture
+def statements(app):
+    """statements(call) -> how many SQL statements `call()` ran on the app's engine: a list
+    call must run as many for 10 rows as for 100 (no query per row)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["db_engine"]
+
+    def count(call):
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            call()
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+    return count

@@ -240,9 +240,16 @@ def record_arguments(rule):
 
 
 def id_rules(app):
-    """Every rule with a record argument, but the public ones; sorted for stable output."""
+    """Every rule with a record argument, but the public ones and the API's (it takes no
+    cookie; its own matrix is tests/api/test_api_access.py); sorted for stable output."""
     return [rule for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
-            if record_arguments(rule) and rule.endpoint not in PUBLIC_RULES]
+            if record_arguments(rule) and rule.endpoint not in PUBLIC_RULES
+            and not is_api(rule)]
+
+
+def is_api(rule):
+    """A route of the API (/api/v1): Bearer keys, no cookies, no CSRF."""
+    return rule.endpoint.startswith("api.")
 
 
 def get_rules(app):
