@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations lint translate-update bench bench-questionnaire bench-load clean
+.PHONY: run test install translations lint translate-update bench bench-api bench-questionnaire bench-load clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ translate-update: $(BIN)/activate
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.api
+
+# The API: listing 1,000 dossiers in pages of 100, publishing 100 documents of 1 MB.
+bench-api: install
+	$(BIN)/python -m bench.api
 
 # Questionnaires: the PDF of 100 questions, a step save and "Voltooien" (in-process, SQLite).
 bench-questionnaire: install

@@ -22,7 +22,12 @@ from .builder_checks import problems
 
 
 class NotSendable(Exception):
-    """The questionnaire cannot be sent: its argument is a message for the staff member."""
+    """The questionnaire cannot be sent: its argument is a message for the staff member;
+    `field` is "client" when the chosen client is the problem (else None)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def send(db, user, questionnaire, dossier, client):
@@ -36,7 +41,7 @@ def send(db, user, questionnaire, dossier, client):
                              title=version.title, problem=unfinished[0]))
     if client.id not in {u.id for u in dossier_clients(db, dossier.id)}:
         db.rollback()
-        raise NotSendable(_l("Choose a client account of this dossier."))
+        raise NotSendable(_l("Choose a client account of this dossier."), "client")
     open_one = db.exec(select(QuestionnaireAssignment.id).where(
         QuestionnaireAssignment.version_id == version.id,
         QuestionnaireAssignment.dossier_id == dossier.id,

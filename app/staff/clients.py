@@ -69,8 +69,8 @@ class CompanyClientForm(ClientForm):
 
 # ---- what the views do, as plain functions
 
-def search_clients(db, user, q="", page=1, size=25):
-    """One page of the firm's client accounts whose name or e-mail matches `q`; the company
+def client_search(user, q=""):
+    """A select of the firm's client accounts whose name or e-mail matches `q`; the company
     name is searched only for the clients `user` may open (it would tell who works where)."""
     query = (select(User).outerjoin(Company, Company.id == User.company_id)
              .where(User.kind == KIND_CLIENT))
@@ -81,7 +81,12 @@ def search_clients(db, user, q="", page=1, size=25):
                                 User.email.ilike(pattern, escape="\\"),
                                 and_(Company.name.ilike(pattern, escape="\\"),
                                      User.id.in_(openable_client_ids(user)))))
-    return paginate(db, query, (User.name, User.id), page, size)
+    return query
+
+
+def search_clients(db, user, q="", page=1, size=25):
+    """One page of client_search(user, q), by name."""
+    return paginate(db, client_search(user, q), (User.name, User.id), page, size)
 
 
 def openable_among(db, user, users):
@@ -92,14 +97,17 @@ def openable_among(db, user, users):
     return set(db.exec(openable_client_ids(user).where(User.id.in_(ids))).all())
 
 
-def create_client(db, actor, *, name, email, language, phone=None, company_name=None):
-    """Create a person client, or a company client with its main account, and queue mail 1
-    of the invitation, all in the caller's transaction. Raises DuplicateEmail."""
+def create_client(db, actor, *, name, email, language, phone=None, company_name=None,
+                  company=None, company_main=False):
+    """Create a person client, a company client with its main account (`company_name`), or
+    an account of an existing `company` (the API), and queue mail 1 of the invitation, all
+    in the caller's transaction. Raises DuplicateEmail."""
     if db.exec(select(User).where(User.email == security.normalise_email(email))).first():
         raise DuplicateEmail(email)  # before the company row, so nothing is made half
-    company = create_company(db, name=company_name, actor=actor) if company_name else None
+    if company_name:
+        company, company_main = create_company(db, name=company_name, actor=actor), True
     user = create_user(db, email=email, name=name, language=language, company=company,
-                       company_main=company is not None, actor=actor)
+                       company_main=company is not None and company_main, actor=actor)
     user.phone = phone
     send_invitation(db, user, actor=actor)
     return user

@@ -40,9 +40,9 @@ def all_statuses(db):
                                                   DossierStatus.code)).all()
 
 
-def search_staff_dossiers(db, user, q="", status=None, lawyer_id=None, page=1, size=25):
-    """One page of the dossiers `user` may see, matching number, description or a linked
-    client's or company's name, a status and a handling lawyer; most recently changed first."""
+def dossier_search(user, q="", status=None, lawyer_id=None):
+    """A select of the dossiers `user` may see, matching number, description or a linked
+    client's or company's name, a status and a handling lawyer."""
     query = staff_dossiers(user)
     q = (q or "").strip()[:100]
     if q:
@@ -60,7 +60,13 @@ def search_staff_dossiers(db, user, q="", status=None, lawyer_id=None, page=1, s
         query = query.where(Dossier.status_code == status)
     if lawyer_id:
         query = query.where(Dossier.lawyer_id == lawyer_id)
-    return paginate(db, query, (Dossier.updated_at.desc(), Dossier.id.desc()), page, size)
+    return query
+
+
+def search_staff_dossiers(db, user, q="", status=None, lawyer_id=None, page=1, size=25):
+    """One page of dossier_search(...), most recently changed first."""
+    return paginate(db, dossier_search(user, q, status, lawyer_id),
+                    (Dossier.updated_at.desc(), Dossier.id.desc()), page, size)
 
 
 def linked_parties(db, dossier_ids):
@@ -234,11 +240,19 @@ def move_step(db, actor, dossier, step, offset):
     """Move a step one place up (-1) or down (+1); at either end nothing changes."""
     steps = steps_of(db, dossier)
     index = next(i for i, s in enumerate(steps) if s.id == step.id)
-    other = index + offset
-    if 0 <= other < len(steps):
-        steps[index], steps[other] = steps[other], steps[index]
-        _renumber(steps)
-        _touched(db, actor, dossier, "step.moved", step, position=other + 1)
+    if 0 <= index + offset < len(steps):
+        place_step(db, actor, dossier, step, index + offset, steps)
+
+
+def place_step(db, actor, dossier, step, position, steps=None):
+    """Move a step to `position` (0 is the first; past the end: the last place)."""
+    steps = steps if steps is not None else steps_of(db, dossier)
+    others = [s for s in steps if s.id != step.id]
+    position = max(0, min(position, len(others)))
+    moved = others[:position] + [step] + others[position:]
+    if [s.id for s in moved] != [s.id for s in steps]:
+        _renumber(moved)
+        _touched(db, actor, dossier, "step.moved", step, position=position + 1)
 
 
 def toggle_step(db, actor, dossier, step):

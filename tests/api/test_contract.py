@@ -1,0 +1,96 @@
+"""The contract: schemathesis generates calls from the served OpenAPI document and sends them
+to a real HTTP server on loopback; no answer may be a 500 or differ from the document
+(status, content type, headers, body schema). Each operation is tried with valid data on
+records that exist, and with invalid data on any record."""
+import threading
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from werkzeug.serving import make_server
+
+from app import approvals
+from app.models import CAT_DOCUMENT
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
+EXAMPLES = 6  # per operation and kind of data: every route, in well under a minute
+
+
+@pytest.fixture
+def server(app):
+    """The app served over HTTP on a free loopback port: its base URL."""
+    app.config["API_CALLS_PER_MINUTE"] = 100_000
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def records(app, make, session, staff):
+    """A dossier of the admin's firm with one of everything: {path parameter: id}."""
+    jan = make.user(email="jan@example.nl", name="Jan de Vries")
+    company = make.company("Bakkerij De Wit B.V.")
+    anna = make.user(email="anna@dewit.nl", name="Anna", company=company, company_main=True)
+    dossier = make.dossier(clients=[jan], companies=[company], lawyer=staff.lawyer)
+    make.steps(dossier, 2, done=1)
+    document = make.document(dossier, category=CAT_DOCUMENT, title="Concept")
+    message = make.message(dossier, jan, from_client=True)
+    assignment = make.assignment(jan, dossier)
+    request = make.document_request(dossier, jan, by=staff.lawyer)
+    with app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=jan,
+                                          sent_by=staff.lawyer, document=document,
+                                          title="Concept akte")
+        session.commit()
+    return {"client_id": jan.id, "company_id": company.id, "dossier_id": dossier.id,
+            "step_id": dossier.steps[0].id if dossier.steps else 1,
+            "document_id": document.id, "message_id": message.id,
+            "assignment_id": assignment.id, "request_id": request.id,
+            "item_id": request.items[0].id, "approval_id": approval.id,
+            "version_id": approval.versions[0].id, "account_id": anna.id,
+            "questionnaire_id": 1, "decision_id": 1}
+
+
+def _run(operation, mode, base_url, headers, path_parameters, failures):
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def call(case):
+        response = case.call(base_url=base_url, headers=headers)
+        case.validate_response(response, checks=CHECKS)
+
+    try:
+        call()
+    except Exception as exc:  # one failure per operation and mode is enough to report
+        failures.append(f"{operation.label} [{mode.value}]: {str(exc)[:1500]}")
+
+
+def test_every_operation_keeps_its_contract(server, records, api_for, staff):
+    key = api_for(staff.admin).raw
+    headers = {"Authorization": f"Bearer {key}"}
+    schema = schemathesis.openapi.from_url(f"{server}/api/v1/openapi.json")
+    failures, count = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        count += 1
+        names = [p.name for p in operation.path_parameters]
+        real = {name: records.get(name, 1) for name in names} or None
+        _run(operation, GenerationMode.POSITIVE, server, headers, real, failures)
+        _run(operation, GenerationMode.NEGATIVE, server, headers, None, failures)
+    assert count > 0
+    assert failures == [], "\n\n".join(failures)
