@@ -1,5 +1,8 @@
-"""Fixtures of the API's tests: keys, and a client that calls with one."""
+"""Fixtures of the API's tests: keys, a client that calls with one, a real server."""
+import threading
+
 import pytest
+from werkzeug.serving import make_server
 
 from app.api.keys import SCOPES, create_key
 
@@ -72,3 +75,15 @@ def statements(app):
             event.remove(engine, "before_cursor_execute", listener)
         return len(seen)
     return count
+
+
+@pytest.fixture
+def server(app):
+    """The app served over HTTP on a free loopback port: its base URL."""
+    app.config["API_CALLS_PER_MINUTE"] = 100_000
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()

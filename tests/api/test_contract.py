@@ -2,8 +2,6 @@
 to a real HTTP server on loopback; no answer may be a 500 or differ from the document
 (status, content type, headers, body schema). Each operation is tried with valid data on
 records that exist, and with invalid data on any record."""
-import threading
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -15,7 +13,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from werkzeug.serving import make_server
 
 from app import approvals
 from app.models import CAT_DOCUMENT
@@ -23,18 +20,6 @@ from app.models import CAT_DOCUMENT
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 EXAMPLES = 6  # per operation and kind of data: every route, in well under a minute
-
-
-@pytest.fixture
-def server(app):
-    """The app served over HTTP on a free loopback port: its base URL."""
-    app.config["API_CALLS_PER_MINUTE"] = 100_000
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
 
 
 @pytest.fixture
