@@ -5,14 +5,16 @@ done. Answers are kept for a day (purge, run by the background loop)."""
 import hashlib
 import json
 import logging
+import time
 from datetime import timedelta
 
 from flask import Response, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
-from ..db import get_session
+from ..db import engine, get_session
 from ..models import IdempotencyKey, utcnow
 from . import problems
 from .problems import Problem
@@ -99,3 +101,14 @@ def purge(db, now=None):
         IdempotencyKey.created_at < (now or utcnow()) - KEEP))
     db.commit()
     return result.rowcount
+
+
+def purge_if_due(app):
+    """purge() at most once an hour in this process (a step of the background loop)."""
+    state = app.extensions.setdefault("idempotency", {"last": None})
+    now = time.monotonic()
+    if state["last"] is not None and now - state["last"] < 3600:
+        return None
+    state["last"] = now
+    with app.app_context(), Session(engine()) as db:
+        return purge(db)
