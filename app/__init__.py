@@ -140,7 +140,8 @@ def select_locale():
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    if request.path.startswith("/api/"):  # no cookies: Accept-Language, else English
+    if request.path.startswith("/api/") and request.endpoint != "api.reference":
+        # The API reads no cookies: Accept-Language, else English.
         return request.accept_languages.best_match(languages) or "en"
     for choice in (getattr(g, "force_locale", None), cookie.get("lang"),
                    request.cookies.get("lang")):

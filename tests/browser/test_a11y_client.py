@@ -75,6 +75,7 @@ def test_before_login(page, live_server, app, session, make, lang):
     audit = Audit(page, lang)
 
     audit.visit("/inloggen", "login, with the firm's welcome and contact details")
+    audit.visit("/api/v1/docs", "the API reference (public, for the firm's integrators)")
     expect(page.locator(".site-footer a[href^='tel:']")).to_be_visible()
     log_in(page, "klant@example.nl", "Fout12345")
     expect(page.get_by_role("alert")).to_be_visible()
