@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import delete, func, select, update
 
-from . import audit, storage, twostep
+from . import audit, storage, twostep, webhooks
 from .access import visible_dossiers
 from .models import (
     AccountInvitation,
@@ -291,6 +291,7 @@ def erase_client(db, actor, client, now=None):
                  documents=erased.documents, messages=erased.messages,
                  questionnaires=erased.questionnaires, requests=erased.requests,
                  approvals=erased.approvals, files=erased.files)
+    webhooks.emit(db, "client.erased", {"client_id": client.id})
     db.commit()
     for key in erased.keys:
         storage.remove(key)

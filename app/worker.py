@@ -6,7 +6,8 @@ import threading
 from sqlalchemy import event
 from sqlmodel import Session
 
-from . import doc_requests, notifications, outbox
+from . import doc_requests, notifications, outbox, webhooks
+from .api import idempotency
 from .messages import cleanup
 
 log = logging.getLogger("klantenportaal.mail")
@@ -18,7 +19,7 @@ def jobs():
     is delivered; stale drafts, reminders of requests for documents and the erasure of
     identity documents at most once an hour. Looked up each round."""
     return (doc_requests.run_if_due, notifications.send_due, outbox.deliver_pending,
-            cleanup.cleanup_if_due)
+            webhooks.deliver_due, cleanup.cleanup_if_due, idempotency.purge_if_due)
 
 
 class SenderThread(threading.Thread):

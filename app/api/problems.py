@@ -70,7 +70,16 @@ def from_problem(problem):
 
 
 def from_status(code, detail=None, headers=None):
+    if code == 405 and _past_integer_ids():
+        code = 404  # Werkzeug matched no rule (the id converter refused it): no such record
     return response(BY_STATUS.get(code, "server-error"), detail, headers=headers)
+
+
+def _past_integer_ids():
+    """True when the path holds a number no record id can be (past INTEGER_MAX)."""
+    from ..db import INTEGER_MAX
+    return any(len(part) > 9 and part.isdigit() and int(part) > INTEGER_MAX
+               for part in request.path.split("/"))
 
 
 def is_api_request():

@@ -207,7 +207,7 @@ def document(base_url=""):
         if op.method in ("POST", "PUT", "PATCH"):
             item["parameters"].append({
                 "name": "Idempotency-Key", "in": "header", "required": False,
-                "schema": {"type": "string", "maxLength": 255},
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                 "description": "Repeating a call with the same key returns the first "
                                "result instead of doing it again."})
         if op.body is not None:

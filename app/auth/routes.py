@@ -22,9 +22,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from sqlmodel import select
 
-from .. import audit, security
+from .. import audit, security, webhooks
 from ..db import get_session
-from ..models import TOKEN_INVITE, TOKEN_PASSWORD, User
+from ..models import KIND_CLIENT, TOKEN_INVITE, TOKEN_PASSWORD, User
 from ..outbox import public_url, queue_mail
 from . import bp, second_step
 from .forms import EmailForm, LoginForm, PasswordForm
@@ -222,6 +222,8 @@ def set_password(token):
     if form.validate_on_submit():
         if not security.claim_token(db, link):  # a parallel request got there first
             return _link_problem("used")
+        if user.kind == KIND_CLIENT and user.password_changed_at is None:  # the first one
+            webhooks.emit(db, "client.activated", {"client_id": user.id})
         security.set_password(user, form.password.data)
         security.void_tokens(db, user)  # every other open link
         security.end_all_logins(db, user)

@@ -5,10 +5,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import and_, delete, func, select
 
-from .. import audit, firm, notifications, quota, storage
+from .. import audit, firm, notifications, quota, storage, uploads, webhooks
 from ..access import message_documents, visible_messages
 from ..models import (
     CAT_PROVIDED,
+    ROLE_ADMIN,
+    ROLE_SECRETARY,
     Document,
     Message,
     MessageAttachment,
@@ -94,7 +96,48 @@ def send(db, user, message):
                  dossier_id=message.dossier_id, attachments=[d.id for d in files],
                  reply_to=message.reply_to_id, **staff)
     notifications.message_sent(db, message)
+    if message.from_client:
+        webhooks.emit(db, "message.received", {"message_id": message.id,
+                      "dossier_id": message.dossier_id, "client_id": user.id})
     return True
+
+
+def send_with_files(db, user, message, files, claim=None):
+    """Add the new `message` (not in the session yet) with `files` (uploads) as its
+    attachments and send it, in one transaction (the caller committed before: no database
+    lock during the disk work). Returns the problems with the files (messages for the user;
+    nothing is kept then), else []. `claim()` returning False means another request sent it
+    already (a double click): nothing is kept then either. Raises as uploads.store_uploads,
+    keeping nothing."""
+    db.add(message)  # written with the files' rows, once they are on disk
+    documents = []
+    try:
+        documents, problems = uploads.store_uploads(db, user, message, files, 0)
+        if problems:
+            db.rollback()
+            remove_files([d.storage_key for d in documents])
+            return problems
+        if (claim is None or claim()) and send(db, user, message):
+            db.commit()
+        else:
+            db.rollback()
+            remove_files([d.storage_key for d in documents])
+    except BaseException:
+        db.rollback()
+        remove_files([d.storage_key for d in documents])
+        raise
+    return []
+
+
+def on_behalf_choices(db, user, dossier):
+    """The lawyers a staff member may write on behalf of in `dossier` ("Namens"): the
+    dossier's handling lawyer, for a secretary that lawyer delegated to and for an admin
+    (who may also write as themself); a lawyer writes only as themself."""
+    from ..staff.access import lawyers_for  # app.staff imports its views, which import this
+
+    if user.role not in (ROLE_ADMIN, ROLE_SECRETARY):
+        return []
+    return [lawyer for lawyer in lawyers_for(db, user) if lawyer.id == dossier.lawyer_id]
 
 
 def remove_attachment(db, user, message, document):

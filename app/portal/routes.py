@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
-from .. import audit, storage
+from .. import audit, storage, webhooks
 from ..access import (
     get_document_for,
     get_dossier_for,
@@ -148,7 +148,9 @@ def download(document_id):
     document = get_document_for(db, current_user, document_id)
     response = storage.send_document(document)  # 404 when its file is gone
     if is_whole_download():
-        count_download(db, document.id, current_user.id)
+        if count_download(db, document.id, current_user.id):
+            webhooks.emit(db, "document.downloaded", {"document_id": document.id,
+                          "dossier_id": document.dossier_id, "client_id": current_user.id})
         audit.record(db, "document.downloaded", actor=current_user, target=document,
                      dossier_id=document.dossier_id, range=request.headers.get("Range"))
         db.commit()
@@ -156,7 +158,8 @@ def download(document_id):
 
 
 def count_download(db, document_id, user_id):
-    """Note one more whole download of a document by a user (the first makes the mark)."""
+    """Note one more whole download of a document by a user (the first makes the mark:
+    True)."""
     # One UPDATE, not read-then-write: on PostgreSQL two downloads at the same moment would
     # both read the old count (one lost) or both insert the first mark (a 500).
     for _attempt in range(2):
@@ -169,7 +172,7 @@ def count_download(db, document_id, user_id):
         try:
             with db.begin_nested():
                 db.add(DocumentDownload(document_id=document_id, user_id=user_id))
-            return
+            return True
         except IntegrityError:  # the other download made the mark meanwhile: count on it
             pass
 

@@ -5,7 +5,7 @@ import re
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from .. import audit, firm, pdf, storage
+from .. import audit, firm, pdf, storage, webhooks
 from ..doc_requests import new_request
 from ..models import (
     CAT_PROVIDED,
@@ -107,6 +107,8 @@ def _file(db, filling, client, now, stored):
                  dossier_id=dossier.id, document_id=document.id,
                  version=filling.version.version)
     notify(db, dossier_staff(db, dossier.id), "questionnaire", assignment)
+    webhooks.emit(db, "questionnaire.completed", {"assignment_id": assignment.id,
+                  "dossier_id": dossier.id, "client_id": client.id, "document_id": document.id})
     _request_documents(db, filling, dossier, client)
     db.commit()
     return document

@@ -90,4 +90,6 @@ NL = {
         "Elke fout is een RFC 9457-probleem (application/problem+json) met een van deze types:",
     "yes": "ja",
     "no": "nee",
+    "Company client renamed": "Bedrijfsnaam gewijzigd",
+    "Client's details changed": "Gegevens van cliënt gewijzigd",
 }
