@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from . import audit, firm, notifications, pdf, seal, storage
+from . import audit, firm, notifications, pdf, seal, storage, webhooks
 from .models import (
     APPROVAL_APPROVED,
     APPROVAL_OPEN,
@@ -153,6 +153,9 @@ def decide(db, client, approval, version_id, approved, *, confirmed_with="", mes
                  message_id=message.id if message is not None else None)
     notifications.notify(db, notifications.dossier_staff(db, approval.dossier_id), "approval",
                          approval)
+    webhooks.emit(db, "approval.approved" if approved else "approval.refused", {
+        "approval_id": approval.id, "version_id": version.id,
+        "dossier_id": approval.dossier_id, "client_id": client.id})
     db.expire(approval)
     return decision
 

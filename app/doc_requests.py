@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from . import audit, firm, notifications, storage
+from . import audit, firm, notifications, storage, webhooks
 from .access import visible_dossiers
 from .dates import local
 from .db import engine
@@ -124,6 +124,9 @@ def hand_in(db, client, item, documents):
                      size=document.size, sha256=document.sha256)
     notifications.notify(db, notifications.dossier_staff(db, request.dossier_id), "request",
                          request)
+    webhooks.emit(db, "request_item.handed_in", {"request_id": request.id, "item_id": item.id,
+                  "dossier_id": request.dossier_id, "client_id": client.id,
+                  "document_ids": [document.id for document in documents]})
     db.refresh(item)
 
 

@@ -17,6 +17,11 @@ _RESERVED = set('<>:"/\\|?*')
 MB = 1024 * 1024
 
 
+class SizeProblem(str):
+    """A problem with an upload (a message for the user) that is about its size: the API
+    answers it with 413 rather than 422."""
+
+
 def clean_filename(name):
     """The name to show and to download under: path parts, control and format characters
     removed, unicode letters kept, whitespace collapsed, at most MAX_NAME_LENGTH long."""
@@ -159,16 +164,17 @@ def store_each(user, files, documents, problems, per_file, room=None, per_total=
             continue
         except storage.TooLarge as error:
             if room is not None and room < limit:
-                problems.append(_("“%(name)s” has not been added. %(reason)s", name=name,
-                                  reason=quota.day_message()))
+                problems.append(SizeProblem(_("“%(name)s” has not been added. %(reason)s",
+                                              name=name, reason=quota.day_message())))
             elif error.args[0] > per_file:
-                problems.append(_("“%(name)s” is larger than %(max)s MB and has not been "
-                                  "added.", name=name,
-                                  max=megabytes(firm.current().max_file_mb)))
+                problems.append(SizeProblem(_("“%(name)s” is larger than %(max)s MB and has "
+                                              "not been added.", name=name,
+                                              max=megabytes(firm.current().max_file_mb))))
             else:
-                problems.append(_("“%(name)s” has not been added: the attachments of one "
-                                  "message may be at most %(max)s MB together.", name=name,
-                                  max=megabytes(firm.current().max_message_mb)))
+                problems.append(SizeProblem(_(
+                    "“%(name)s” has not been added: the attachments of one message may be "
+                    "at most %(max)s MB together.", name=name,
+                    max=megabytes(firm.current().max_message_mb))))
             continue
         if size == 0:
             storage.remove(key)

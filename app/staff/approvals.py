@@ -14,17 +14,16 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from .. import approvals, audit, storage, uploads
-from ..db import get_session, one_or_404
-from ..forms import FormKeyField, claim_form_key, multi_line, require_button, single_line, strip
+from ..db import get_session
+from ..documents import MAX_TITLE, store_files
+from ..forms import FormKeyField, multi_line, require_button, single_line, strip
 from ..messages.forms import upload_limits
 from ..models import (
     APPROVAL_APPROVED,
     APPROVAL_OPEN,
     APPROVAL_REFUSED,
     APPROVAL_VOID,
-    CAT_DOCUMENT,
     Approval,
-    ApprovalDecision,
     ApprovalVersion,
     Document,
     Dossier,
@@ -33,7 +32,7 @@ from ..models import (
 from ..notifications import dossier_clients
 from . import bp
 from .access import get_staff_approval, get_staff_dossier, on_behalf
-from .documents import MAX_TITLE, publish, remove_stored, store_files
+from .approval_steps import approved_decision, overdue, publish_once, send_receipt
 from .request_forms import RequestForm, today
 
 # The states of each version, and of a request for approval, as staff read them: a
@@ -78,8 +77,7 @@ def dossier_approvals(dossier_id):
                             .group_by(ApprovalVersion.approval_id)).all()) if ids else {}
     day = today()
     rows = [dict(approval=a, client=clients.get(a.client_id, ""), version=versions.get(a.id),
-                 overdue=a.state == APPROVAL_OPEN and a.deadline is not None
-                 and a.deadline < day) for a in found]
+                 overdue=overdue(a, day)) for a in found]
     return render_template("staff/approvals.html", dossier=dossier, rows=rows,
                            states=REQUEST_STATES,
                            has_clients=bool(dossier_clients(db, dossier.id)))
@@ -116,7 +114,8 @@ def approval_new(dossier_id):
             detail=on_behalf(current_user, dossier))
         return url_for(".approval", approval_id=approval.id), approval
 
-    target, approval = _publish_once(db, dossier, stored, form.form_key.data, send)
+    target, approval = publish_once(db, current_user, dossier, stored, send,
+                                    form.form_key.data)
     if approval is None:
         return redirect(target, 303)
     flash(_("“%(title)s” has been published in Documents and sent to %(name)s for approval. "
@@ -162,9 +161,7 @@ def _context(db, approval, dossier):
     return dict(approval=approval, dossier=dossier, dossier_part="staff.dossier_approvals",
                 client=client, people=people, history=history, documents=documents,
                 states=STATES, request_states=REQUEST_STATES,
-                confirmation_label=approvals.confirmation_label,
-                overdue=approval.state == APPROVAL_OPEN and approval.deadline is not None
-                and approval.deadline < today())
+                confirmation_label=approvals.confirmation_label, overdue=overdue(approval))
 
 
 @bp.route("/goedkeuring/<int:approval_id>/nieuwe-versie", methods=["GET", "POST"])
@@ -189,34 +186,14 @@ def approval_version(approval_id):
         return url_for(".approval", approval_id=approval.id), approvals.new_version(
             db, current_user, approval, document, detail=on_behalf(current_user, dossier))
 
-    target, version = _publish_once(db, dossier, stored, form.form_key.data, add_version)
+    target, version = publish_once(db, current_user, dossier, stored, add_version,
+                                   form.form_key.data)
     if version is None:
         return redirect(target, 303)
     flash(_("Version %(num)s of “%(title)s” has been published. Earlier versions are void: "
             "the client is asked again and gets an e-mail that there is something new.",
             num=version.number, title=approval.title), "success")
     return redirect(target, 303)
-
-
-def _publish_once(db, dossier, stored, form_key, file_as):
-    """Publish the stored file in Documenten and let `file_as(document)` file it (as a new
-    request for approval, or a version), which returns (its page, what it made); one
-    commit. The second request of a double click (`form_key` claimed already) keeps nothing
-    and gets (the first's page, None); on any failure the file goes too."""
-    try:
-        [document] = publish(db, current_user, dossier, CAT_DOCUMENT, stored)
-        target, made = file_as(document)
-        done = claim_form_key(db, current_user, form_key, target)
-        if done is not None:
-            db.rollback()
-            remove_stored(stored)
-            return done, None
-        db.commit()
-    except BaseException:
-        db.rollback()
-        remove_stored(stored)
-        raise
-    return target, made
 
 
 def _version_page(db, approval, dossier, form, problems=(), status=200):
@@ -249,29 +226,16 @@ def approval_withdraw(approval_id):
 
 def _approved_or_404(approval_id, decision_id):
     """(db, approval, decision): an approval of a request the staff member may see, its
-    receipt made if it was not yet (making it after the approval may have failed); else
-    404."""
+    receipt made if it was not yet; else 404."""
     db, approval, _dossier = _approval_or_404(approval_id)
-    decision = one_or_404(db, select(ApprovalDecision).where(
-        ApprovalDecision.id == decision_id, ApprovalDecision.approval_id == approval.id,
-        ApprovalDecision.approved.is_(True)))
-    if not decision.receipt_key:
-        approvals.make_receipt(db, decision)
-    return db, approval, decision
+    return db, approval, approved_decision(db, approval, decision_id)
 
 
 @bp.get("/goedkeuring/<int:approval_id>/ontvangstbevestiging/<int:decision_id>")
 def approval_receipt(approval_id, decision_id):
     """The receipt of an approval (a sealed PDF), as an attachment; audited."""
     db, approval, decision = _approved_or_404(approval_id, decision_id)
-    if not os.path.exists(storage.path_for(decision.receipt_key)):
-        abort(404)
-    audit.record(db, "approval.receipt_downloaded", actor=current_user, target=approval,
-                 dossier_id=approval.dossier_id, version=decision.version, staff=True)
-    db.commit()
-    return storage.send_stored(decision.receipt_key, content_type="application/pdf",
-                               filename=approvals.receipt_name(approval, decision),
-                               etag=decision.receipt_sha256)
+    return send_receipt(db, current_user, approval, decision)
 
 
 @bp.get("/goedkeuring/<int:approval_id>/verzegeld/<int:decision_id>")

@@ -39,7 +39,6 @@ from . import bp
 from .access import (
     get_staff_dossier,
     get_staff_message,
-    lawyers_for,
     staff_documents,
 )
 from .unseen import client_messages, unread_count
@@ -168,10 +167,8 @@ def sender_choices(db, user, dossier):
     """Whom a staff member may write as in `dossier`: a lawyer only as themself (no choice);
     a secretary on behalf of the dossier's handling lawyer, if that lawyer delegated to
     them; an admin as themself or on behalf of the dossier's handling lawyer."""
-    if user.role not in (ROLE_ADMIN, ROLE_SECRETARY):
-        return []
-    choices = [SelectChoice(lawyer.id, lawyer.name) for lawyer in lawyers_for(db, user)
-               if lawyer.id == dossier.lawyer_id]
+    choices = [SelectChoice(lawyer.id, lawyer.name)
+               for lawyer in drafts.on_behalf_choices(db, user, dossier)]
     if user.role == ROLE_ADMIN:
         choices.insert(0, SelectChoice(MYSELF, _("Myself (%(name)s)", name=user.name)))
     return choices
@@ -208,27 +205,13 @@ def send_from(db, dossier, form, reply_to=None):
     message = drafts.new_message(current_user, dossier, reply_to,
                                  on_behalf_of=form.sender.data if "sender" in form else None)
     message.subject, message.body = form.subject.data, form.body.data
-    db.add(message)  # written with the files' rows, once they are on disk
-    documents = []
-    try:
-        documents, problems = uploads.store_uploads(db, current_user, message, files, 0)
-        if problems:
-            db.rollback()
-            drafts.remove_files([d.storage_key for d in documents])
-            return [*problems, _("Choose the files again: they have not been kept.")]
-        # Claimed in the sending transaction: of the two requests of a double click, the
-        # second waits here for the first and then sends nothing.
-        claimed = claim_form_key(db, current_user, form.form_key.data, url_for(
-            "staff.dossier_messages", dossier_id=dossier.id)) is None
-        if claimed and drafts.send(db, current_user, message):
-            db.commit()
-        else:  # the other request of a double click sent it
-            db.rollback()
-            drafts.remove_files([d.storage_key for d in documents])
-    except BaseException:
-        db.rollback()
-        drafts.remove_files([d.storage_key for d in documents])
-        raise
+    # Claimed in the sending transaction: of the two requests of a double click, the second
+    # waits there for the first and then sends nothing.
+    problems = drafts.send_with_files(db, current_user, message, files, claim=lambda: (
+        claim_form_key(db, current_user, form.form_key.data, url_for(
+            "staff.dossier_messages", dossier_id=dossier.id)) is None))
+    if problems:
+        return [*problems, _("Choose the files again: they have not been kept.")]
     flash(_("Your message has been sent."), "success")
     return None
 

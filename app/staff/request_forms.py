@@ -76,13 +76,19 @@ class RequestForm(ItemsForm):
         if day is None:
             raise ValidationError(_l("Enter the deadline as a date, like 31-12-2026, or "
                                      "leave it empty."))
-        if day < today():
-            raise ValidationError(_l("The deadline cannot be in the past."))
+        problem = deadline_problem(day)
+        if problem:
+            raise ValidationError(problem)
         self.deadline_date = day
 
     def chosen_client(self):
         """The client account chosen (after validation)."""
         return next(user for user in self.clients if user.id == self.client.data)
+
+
+def deadline_problem(day):
+    """What is wrong with `day` as a deadline, or None."""
+    return _l("The deadline cannot be in the past.") if day < today() else None
 
 
 def client_label(user):

@@ -13,7 +13,7 @@ from sqlalchemy import case
 from sqlmodel import select
 
 from .. import doc_requests
-from ..db import as_record_id, get_session, one_or_404
+from ..db import as_record_id, get_session
 from ..forms import claim_form_key, multi_line, require_button, strip
 from ..htmx import fragment, is_htmx
 from ..models import (
@@ -35,18 +35,17 @@ from . import bp
 from .access import (
     get_staff_dossier,
     get_staff_request,
-    identity_dossier_ids,
     staff_documents,
     staff_requests,
 )
 from .request_forms import (
-    MAX_EXPLANATION,
     Items,
     ItemsForm,
     RequestForm,
     standard_items,
     today,
 )
+from .request_steps import by_id, overdue, reason_problem, request_item, request_rows, sees_identity
 
 # The states of an item as staff read them (the issue's wording).
 STATES = {ITEM_OPEN: _l("To provide"), ITEM_SUBMITTED: _l("Provided, waiting for review"),
@@ -80,37 +79,6 @@ def dossier_requests(dossier_id):
     return render_template("staff/request_dossier.html", dossier=dossier,
                            rows=request_rows(db, found),
                            has_clients=bool(dossier_clients(db, dossier.id)))
-
-
-def request_rows(db, found):
-    """Each request with what a list shows of it: its dossier and client, how many items
-    were handed in ("2 van 5 aangeleverd", as app.doc_requests.progress counts) and how
-    many wait for a check, and whether it is overdue."""
-    ids = [r.id for r in found]
-    items = defaultdict(list)
-    if ids:
-        for item in db.exec(select(RequestItem).where(RequestItem.request_id.in_(ids),
-                                                      RequestItem.withdrawn_at.is_(None))):
-            items[item.request_id].append(item)
-    dossiers = _by_id(db, Dossier, {r.dossier_id for r in found})
-    clients = _by_id(db, User, {r.client_id for r in found})
-    day = today()
-    return [dict(request=r, dossier=dossiers[r.dossier_id], client=clients[r.client_id],
-                 handed_in=sum(item.state != ITEM_OPEN for item in items[r.id]),
-                 total=len(items[r.id]),
-                 waiting=sum(item.state == ITEM_SUBMITTED for item in items[r.id]),
-                 overdue=overdue(r, day)) for r in found]
-
-
-def overdue(doc_request, day=None):
-    """True when an open request's deadline has passed."""
-    return (doc_request.completed_at is None and doc_request.deadline is not None
-            and doc_request.deadline < (day or today()))
-
-
-def _by_id(db, model, ids):
-    return {row.id: row for row in db.exec(select(model).where(model.id.in_(ids)))} \
-        if ids else {}
 
 
 # ---- Stukken opvragen
@@ -212,17 +180,7 @@ def _item_or_404(request_id, item_id):
     """(db, request, dossier, item): an item of a request the staff member may see, else
     404; an identity document only for who may see identity documents of the dossier."""
     db, doc_request, dossier = _request_or_404(request_id)
-    item = one_or_404(db, select(RequestItem).where(RequestItem.id == item_id,
-                                                    RequestItem.request_id == doc_request.id))
-    if item.is_identity and not sees_identity(db, dossier):
-        abort(404)
-    return db, doc_request, dossier, item
-
-
-def sees_identity(db, dossier):
-    """True when the staff member may see the dossier's identity documents."""
-    return db.exec(identity_dossier_ids(current_user).where(Dossier.id == dossier.id)
-                   ).first() is not None
+    return db, doc_request, dossier, request_item(db, doc_request, dossier, item_id)
 
 
 @bp.get("/stukken/<int:request_id>")
@@ -245,7 +203,7 @@ def request_context(db, doc_request, dossier, **extra):
                                 .where(Document.request_item_id.in_(ids))
                                 .order_by(Document.created_at.desc(), Document.id.desc())):
             files[document.request_item_id].append(document)
-    people = _by_id(db, User, {doc_request.client_id, doc_request.sent_by_id}
+    people = by_id(db, User, {doc_request.client_id, doc_request.sent_by_id}
                     | {item.decided_by_id for item in items} - {None})
     active = [item for item in items if item.withdrawn_at is None]
     context = dict(
@@ -292,11 +250,7 @@ def _decide(request_id, item_id, approve):
     if revision is None:
         abort(400)
     reason = strip(multi_line(request.form.get("reason", "")))
-    problem = None
-    if not approve and not reason:
-        problem = _("Enter the reason for the rejection: the client reads it.")
-    elif len(reason) > MAX_EXPLANATION:
-        problem = _("The reason may be at most %(max)s characters long.", max=MAX_EXPLANATION)
+    problem = reason_problem(reason, approve)
     if problem:
         return _items_part(db, doc_request, dossier, item, status=400,
                            problems={item.id: problem}, reasons={item.id: reason})
