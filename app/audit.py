@@ -145,6 +145,7 @@ ACTIONS = {
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
     "company.created": _l("Company client created"),
+    "company.renamed": _l("Company client renamed"),
     "company.account_deleted": _l("Extra account deleted"),
     "company.account_added": _l("Extra account added (by address)"),
     "company.invitation_withdrawn": _l("Extra account withdrawn before its first login"),
@@ -223,6 +224,7 @@ ACTIONS = {
     "delegation.granted": _l("Delegation granted"),
     "delegation.revoked": _l("Delegation revoked"),
     "audit.exported": _l("Audit log exported"),
+    "client.updated": _l("Client's details changed"),
     "client.exported": _l("Client's data exported"),
     "client.erased": _l("Client erased"),
     "dossier.erased": _l("Dossier emptied: its only client was erased"),
@@ -231,6 +233,11 @@ ACTIONS = {
     "mail.retried": _l("Undelivered e-mail tried again"),
     "mail.retried_all": _l("Every undelivered e-mail tried again"),
     "mail.deleted": _l("Undelivered e-mail deleted"),
+    "webhook.created": _l("Webhook created"),
+    "webhook.changed": _l("Webhook changed"),
+    "webhook.deleted": _l("Webhook deleted"),
+    "webhook.secret_rotated": _l("Webhook secret replaced"),
+    "webhook.resent": _l("Webhook event sent again"),
 }
 
 

@@ -13,10 +13,11 @@ from sqlmodel import select
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from . import addresses, doc_requests, firm, migrate, notifications, seal, security
+from .api import keys
 from .db import get_session
 from .forms import has_control_characters
 from .invitations import DuplicateEmail, create_company, create_user, send_invitation
-from .models import KIND_STAFF, ROLE_ADMIN, STAFF_ROLES, User
+from .models import KIND_STAFF, ROLE_ADMIN, STAFF_ROLES, ApiKey, User
 from .outbox import deliver_pending
 from .worker import start_sender_thread
 
@@ -183,6 +184,73 @@ def demo():
     click.echo("Demo data loaded.")
 
 
+api_key_cli = AppGroup("api-key", help="Make, list and revoke keys of the API.")
+
+
+@api_key_cli.command("create")
+@click.option("--name", required=True, callback=_plain_name, help="Which system uses it.")
+@click.option("--acts-as", "acts_as", required=True, help="E-mail of the staff account.")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice(list(keys.SCOPES)))
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The last day the key works.")
+@click.option("--allowed-ips", default="", help='Networks, like "192.0.2.0/24 2001:db8::/32".')
+def api_key_create(name, acts_as, scopes, expires, allowed_ips):
+    """Make a key and print it, once: it is stored only as a hash."""
+    from .api.keys import MAX_NAME, expires_at
+
+    if len(name.strip()) > MAX_NAME:
+        raise click.BadParameter(f"at most {MAX_NAME} characters", param_hint="--name")
+    db = get_session()
+    user = db.exec(select(User).where(User.email == security.normalise_email(acts_as))).first()
+    try:
+        row, raw = keys.create_key(
+            db, name=name, scopes=scopes, acts_as=user, allowed_ips=allowed_ips,
+            expires_at=expires_at(expires.date()) if expires else None)
+    except keys.BadKey as problem:
+        with force_locale("en"):  # no request here to choose a language from
+            raise click.UsageError(str(problem)) from None
+    db.commit()
+    click.echo(f"Created API key {row.prefix} ({row.name}), acting for {user.email}.")
+    click.echo("Copy it now, it will not be shown again:")
+    click.echo(raw)
+
+
+@api_key_cli.command("list")
+def api_key_list():
+    """Every key: prefix, id, state, name, who it acts for, scopes, last use."""
+    db = get_session()
+    rows = db.exec(select(ApiKey, User).join(User, User.id == ApiKey.acts_as_id)
+                   .order_by(ApiKey.id)).all()
+    for row, user in rows:
+        used = row.last_used_at.isoformat(timespec="seconds") if row.last_used_at else "never"
+        expires = row.expires_at.isoformat(timespec="seconds") if row.expires_at else "never"
+        click.echo(f"{row.prefix}  id={row.id}  {keys.state(row):8} {row.name!r} "
+                   f"acts-as={user.email} scopes={row.scopes.replace(' ', ',')} "
+                   f"expires={expires} last-used={used}"
+                   + (f" from {row.last_used_ip}" if row.last_used_ip else ""))
+    if not rows:
+        click.echo("No API keys.")
+
+
+@api_key_cli.command("revoke")
+@click.argument("key")
+def api_key_revoke(key):
+    """Switch a key off at once, named by its prefix (klp_…) or its id."""
+    db = get_session()
+    condition = ApiKey.prefix == key.rstrip("…")
+    if key.isdigit() and len(key) < 10:
+        condition = condition | (ApiKey.id == int(key))
+    row = db.exec(select(ApiKey).where(condition)).first()
+    if row is None:
+        raise click.UsageError(f"No API key {key!r}: see `api-key list`.")
+    was = keys.state(row)
+    keys.revoke(db, row)
+    db.commit()
+    click.echo(f"API key {row.prefix} ({row.name}) is revoked." if was != "revoked"
+               else f"API key {row.prefix} ({row.name}) was revoked already.")
+
+
 def serve_port(app):
     """The port to serve on without --port: $PORT, else PUBLIC_BASE_URL's own, else 5000."""
     if os.environ.get("PORT"):
@@ -237,6 +305,7 @@ def serve(host, port):
 def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_cli)
+    app.cli.add_command(api_key_cli)
     from .ops import backup, dbcopy, integrity, restore
 
     for command in (create_staff, create_client, send_mail, send_reminders,

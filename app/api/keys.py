@@ -3,14 +3,18 @@ once, stored as a SHA-256 hash. A key acts for one staff account, whose role rul
 its scopes narrow what it may do, never widen it."""
 import ipaddress
 import secrets
+from datetime import datetime, time, timedelta
 
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from .. import audit
+from ..dates import local
 from ..models import KIND_STAFF, ApiKey, utcnow
 from ..security import sha256
 
+MAX_NAME = 100  # as ApiKey.name
 PREFIX = "klp_"
 # Every scope, with what it allows (shown when an admin picks them).
 SCOPES = {
@@ -45,6 +49,15 @@ def parse_networks(text):
         except ValueError:
             raise BadKey(_l("%(value)s is not an IP address or network.", value=part)) from None
     return " ".join(networks)
+
+
+def expires_at(day):
+    """The moment a key that expires on `day` stops working: the end of that day in the
+    firm's time zone; BadKey for a day past."""
+    if day < local(utcnow()).date():
+        raise BadKey(_l("The expiry date cannot be in the past."))
+    midnight = datetime.combine(day + timedelta(days=1), time())
+    return get_timezone().localize(midnight)  # pytz: never replace()
 
 
 def create_key(db, *, name, scopes, acts_as, created_by=None, expires_at=None,

@@ -4,6 +4,7 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__)
 
 from . import (  # noqa: E402,F401
+    api_keys,
     approvals,
     audit_log,
     clients,
@@ -19,4 +20,5 @@ from . import (  # noqa: E402,F401
     settings,
     staff_accounts,
     standard_items,
+    webhooks,
 )

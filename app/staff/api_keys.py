@@ -1,9 +1,7 @@
 """Staff side, Instellingen (admin only): the API keys. A new key is shown once, on the page
 that answers its form; the key itself is in app/api/keys.py."""
-from datetime import datetime, time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,16 +19,8 @@ from .access import admin_only
 from .questionnaire_forms import MultiCheckboxField
 from .request_forms import parse_date, today
 
-MAX_NAME = 100  # as ApiKey.name
 # What each state of a key is called on the page.
 STATES = {"active": _l("Active"), "revoked": _l("Revoked"), "expired": _l("Expired")}
-
-
-def expires_at(day):
-    """The moment a key that expires on `day` stops working: the end of that day in the
-    firm's time zone (also for `flask api-key create --expires`)."""
-    midnight = datetime.combine(day + timedelta(days=1), time())
-    return get_timezone().localize(midnight)  # pytz: never replace()
 
 
 def networks(form, field):
@@ -44,7 +34,7 @@ def networks(form, field):
 class ApiKeyForm(FlaskForm):
     name = StringField(_l("Name"), filters=[single_line], validators=[
         plain_name, DataRequired(_l("Enter a name.")),
-        Length(max=MAX_NAME, message=_l("The name may be at most %(max)d characters long."))])
+        Length(max=keys.MAX_NAME, message=_l("The name may be at most %(max)d characters long."))])
     acts_as = SelectField(_l("Acts for"), coerce=as_record_id)
     scopes = MultiCheckboxField(_l("What the key may do"))
     expires = StringField(_l("Expires on (optional)"), filters=[single_line])
@@ -54,7 +44,7 @@ class ApiKeyForm(FlaskForm):
     def __init__(self, accounts, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.acts_as.choices = [(user.id, f"{user.name} ({user.email})") for user in accounts]
-        self.scopes.choices = [(scope, f"{scope}: {label}")
+        self.scopes.choices = [(scope, f"{label} ({scope})")
                                for scope, label in keys.SCOPES.items()]
         self.expiry = None
 
@@ -68,9 +58,10 @@ class ApiKeyForm(FlaskForm):
         day = parse_date(field.data)
         if day is None:
             raise ValidationError(_l("Enter the date as 31-12-2026, or leave it empty."))
-        if day < today():
-            raise ValidationError(_l("The expiry date cannot be in the past."))
-        self.expiry = expires_at(day)
+        try:
+            self.expiry = keys.expires_at(day)
+        except keys.BadKey as problem:
+            raise ValidationError(str(problem)) from None
 
 
 def staff_accounts(db):

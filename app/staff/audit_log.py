@@ -16,7 +16,7 @@ from sqlmodel import func, or_, select
 from .. import audit, dates
 from ..audit import action_label
 from ..db import get_session
-from ..models import ROLE_ADMIN, AuditEvent, Company, Document, Dossier, User
+from ..models import ROLE_ADMIN, ApiKey, AuditEvent, Company, Document, Dossier, User
 from ..pages import Page, asked_page, paginate
 from . import bp
 from .access import staff_dossier_ids
@@ -40,6 +40,8 @@ TARGETS = {
     "progressstep": _l("Progress step"),
     "firmsettings": _l("Firm settings"),
     "outgoingmail": _l("E-mail"),
+    "apikey": _l("API key"),
+    "webhookendpoint": _l("Webhook"),
 }
 
 
@@ -94,10 +96,12 @@ class Filter:
 
     def apply(self, query):
         """Narrow a select of events down to this filter."""
-        if self.person:
-            query = query.where(AuditEvent.actor_id.in_(select(User.id).where(or_(
+        if self.person:  # or the name of the API key it was done with
+            query = query.where(or_(AuditEvent.actor_id.in_(select(User.id).where(or_(
                 User.name.icontains(self.person, autoescape=True),
-                User.email.icontains(self.person, autoescape=True)))))
+                User.email.icontains(self.person, autoescape=True)))),
+                AuditEvent.api_key_id.in_(select(ApiKey.id).where(
+                    ApiKey.name.icontains(self.person, autoescape=True)))))
         if self.dossier:
             query = query.where(AuditEvent.dossier_id.in_(select(Dossier.id).where(
                 Dossier.number.icontains(self.dossier, autoescape=True))))
@@ -116,8 +120,10 @@ def _utc_start_of(day: date):
 # ---- the rows as people read them
 
 def describe(db, events):
-    """Each event as a dict of its columns: when, who, on behalf of, action, target, dossier."""
+    """Each event as a dict of its columns: when, who, on behalf of, action, target, dossier.
+    An event made through the API is by "Integration: <key>" on behalf of its account."""
     user_ids, document_ids, company_ids, dossier_ids = set(), set(), set(), set()
+    api_keys = _by_id(db, ApiKey, {event.api_key_id for event in events})
     for event in events:
         user_ids.add(event.actor_id)
         if isinstance(event.detail, dict) and isinstance(event.detail.get("on_behalf_of"), int):
@@ -135,13 +141,18 @@ def describe(db, events):
         actor = users.get(event.actor_id)
         behalf = users.get(detail.get("on_behalf_of"))
         dossier = dossiers.get(event.dossier_id)
+        who, on_behalf_of = actor.name if actor else "", behalf.name if behalf else ""
+        key = api_keys.get(event.api_key_id)
+        if key is not None:
+            who, on_behalf_of = _("Integration: %(name)s", name=key.name), ", ".join(
+                name for name in (actor.name if actor else "", on_behalf_of) if name)
         rows.append(dict(
             event=event,
             # The CSV cell: a local time that a spreadsheet reads and sorts.
             when_iso=dates.local(event.at).strftime("%Y-%m-%d %H:%M:%S"),
-            who=actor.name if actor else "",
+            who=who,
             who_email=actor.email if actor else "",
-            on_behalf_of=behalf.name if behalf else "",
+            on_behalf_of=on_behalf_of,
             action=action_label(event.action),
             target=_target(event, detail, users, documents, companies),
             dossier=dossier,
@@ -173,6 +184,10 @@ def _target(event, detail, users, documents, companies):
         return f"{TARGETS['document']}: {documents[event.target_id].title}"
     if kind == "company" and event.target_id in companies:
         return f"{TARGETS['company']}: {companies[event.target_id].name}"
+    if kind == "apikey" and isinstance(detail.get("name"), str):
+        return f"{TARGETS['apikey']}: {detail['name']}"
+    if kind == "webhookendpoint" and isinstance(detail.get("url"), str):
+        return f"{TARGETS['webhookendpoint']}: {detail['url']}"
     if kind == "requestitem" and isinstance(detail.get("item"), str):
         return f"{TARGETS['requestitem']}: {detail['item']}"
     if kind in TARGETS:

@@ -434,3 +434,61 @@ def test_documents_to_provide_without_javascript(page, live_server, app, session
     page.goto(f"/dossiers/{dossier.id}/aangeleverd")
     expect(page.locator("main tr", has_text="koopakte.pdf")).to_contain_text(
         f"{t['provided_for']}: Koopakte")
+
+
+# Instellingen → API-sleutels and Webhooks (issue 19) with JavaScript off: a key made, shown
+# once and revoked; a webhook added, a delivery given up on sent again. Whole pages each time.
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_api_keys_and_webhooks_without_javascript(page, session, make, lang):
+    from app.models import ApiKey, WebhookDelivery, WebhookEndpoint, utcnow
+    t = labels("api_keys")[lang]
+    admin = make.staff(role="admin", email="beheer@kantoor.test", name="Anne Beheer",
+                       language=lang)
+    with_app(session, admin)
+    staff_log_in(page, admin)
+    with loads_a_page(page):
+        page.goto("/kantoor/instellingen/api-sleutels/nieuw")
+    page.get_by_label(t["key_name"], exact=True).fill("Dossiersysteem")
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["make_key"]).click()
+    expect(page.locator("#error-summary")).to_contain_text(t["no_scope"])
+    expect(page.get_by_label(t["key_name"], exact=True)).to_have_value("Dossiersysteem")
+    page.get_by_label(t["scope"]).check()
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["make_key"]).click()
+    raw = page.locator("#api-key").input_value()
+    assert raw.startswith("klp_")
+    with loads_a_page(page):
+        page.get_by_role("link", name=t["copied"]).click()
+    assert raw not in page.content()
+    row = page.get_by_role("row").filter(has_text="Dossiersysteem")
+    with loads_a_page(page):
+        row.get_by_role("link", name=t["revoke"]).click()
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["revoke_key"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["revoked_flash"])
+    assert session.exec(select(ApiKey)).one().revoked_at is not None
+
+    with loads_a_page(page):
+        page.goto("/kantoor/instellingen/webhooks/nieuw")
+    page.get_by_label(t["address"]).fill("http://127.0.0.1:9/portaal")
+    page.get_by_label(t["event"]).check()
+    page.get_by_label(t["allow_private"]).check()
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["add_webhook"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["added"])
+    endpoint = session.exec(select(WebhookEndpoint)).one()
+    session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id="evt_nojs",
+                                event_type="message.received", payload="{}", attempts=8,
+                                failed_at=utcnow(), last_error="ConnectionRefusedError"))
+    session.commit()
+    with loads_a_page(page):
+        page.reload()
+    delivery = page.get_by_role("row").filter(has_text="evt_nojs")
+    expect(delivery).to_contain_text(t["failed"])
+    with loads_a_page(page):
+        delivery.get_by_role("button", name=t["send_again"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["sent_again"])
+    session.expire_all()
+    assert session.exec(select(WebhookDelivery)).one().failed_at is None

@@ -18,10 +18,13 @@ from app.models import (
     TOKEN_INVITE,
     TOKEN_PASSWORD,
     AccountInvitation,
+    ApiKey,
     OneTimeToken,
     OutgoingMail,
     ProgressStep,
     StandardItem,
+    WebhookDelivery,
+    WebhookEndpoint,
     utcnow,
 )
 
@@ -181,6 +184,17 @@ def build_world(app, make, db):
         approvals.make_receipt(db, decision)  # as right after the approval
     standard = StandardItem(title="Uittreksel KvK")  # the firm's list (Instellingen)
     db.add(standard)
+    # An API key and a webhook with a delivery (Instellingen, admin only); switched off,
+    # so that what the tests do queues no deliveries of its own.
+    api_key = ApiKey(name="Dossiersysteem", prefix="klp_matrix01", key_hash="0" * 64,
+                     scopes="dossiers:read", acts_as_id=w.lawyer.id)
+    endpoint = WebhookEndpoint(url="https://93.184.215.14/hook", events="message.received",
+                               secret="whsec_matrix", active=False)
+    db.add_all([api_key, endpoint])
+    db.flush()
+    delivery = WebhookDelivery(endpoint_id=endpoint.id, event_id="evt_matrix",
+                               event_type="message.received", payload="{}")
+    db.add(delivery)
     mail = OutgoingMail(recipient=w.jan.email, subject=f"{SECRET} mail", body_text=SECRET,
                         body_html=SECRET, attempts=1, failed_at=utcnow())  # given up on
     db.add(mail)
@@ -227,6 +241,9 @@ def build_world(app, make, db):
         "code": [(None, "in_progress")],
         "mail_id": [(None, mail.id)],
         "standard_id": [(None, standard.id)],
+        "key_id": [(None, api_key.id)],
+        "endpoint_id": [(None, endpoint.id)],
+        "delivery_id": [(None, delivery.id)],
     }
     return w
 
@@ -253,9 +270,10 @@ def is_api(rule):
 
 
 def get_rules(app):
-    """Every rule that answers GET."""
+    """Every rule that answers GET, but the API's (tests/api/: its own matrix, its headers in
+    tests/api/test_keys_auth.py)."""
     return [rule for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
-            if "GET" in rule.methods]
+            if "GET" in rule.methods and not is_api(rule)]
 
 
 def urls_of(rule, values):

@@ -32,11 +32,14 @@ from app import approvals
 from app.models import (
     CAT_CORRESPONDENCE,
     CAT_DOCUMENT,
+    ApiKey,
     DossierClient,
     DossierCompany,
     OutgoingMail,
     ProgressStep,
     StandardItem,
+    WebhookDelivery,
+    WebhookEndpoint,
     utcnow,
 )
 
@@ -72,7 +75,17 @@ def other(session, make, staff):
         {"title": "Paspoort", "is_identity": True}, "Geheime koopakte"])
     make.hand_in(doc_request.items[0], piet, "paspoort.pdf")
     standard = StandardItem(title="Uittreksel KvK")
-    session.add(standard)
+    # An API key and a webhook with a delivery (Instellingen, admin only); switched off,
+    # so that what the tests do queues no deliveries of its own.
+    api_key = ApiKey(name="Dossiersysteem", prefix="klp_matrix01", key_hash="0" * 64,
+                     scopes="dossiers:read", acts_as_id=staff.other_lawyer.id)
+    endpoint = WebhookEndpoint(url="https://93.184.215.14/hook", events="message.received",
+                               secret="whsec_matrix", active=False)
+    session.add_all([standard, api_key, endpoint])
+    session.flush()
+    delivery = WebhookDelivery(endpoint_id=endpoint.id, event_id="evt_matrix",
+                               event_type="message.received", payload="{}")
+    session.add(delivery)
     session.commit()
     # A document for approval ("Ter goedkeuring"), approved by Piet.
     concept = make.document(dossier, CAT_DOCUMENT, "Geheime koopakte", "concept.pdf",
@@ -91,7 +104,8 @@ def other(session, make, staff):
         "code": "closed", "client": piet, "company_account": kees, "company_id": holding.id,
         "mail_id": mail.id, "request_id": doc_request.id,
         "item_id": doc_request.items[0].id, "standard_id": standard.id,
-        "approval_id": approval.id, "decision_id": decision.id,
+        "approval_id": approval.id, "decision_id": decision.id, "key_id": api_key.id,
+        "endpoint_id": endpoint.id, "delivery_id": delivery.id,
     }
 
 
