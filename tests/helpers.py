@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from flask.cli import FlaskGroup
 from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, func, text, update
 from sqlmodel import SQLModel, select
 
 from app.models import (
@@ -207,6 +207,11 @@ def files_on_disk(app):
     """Every file under UPLOAD_FOLDER, the temporary folder included."""
     return [os.path.join(folder, name)
             for folder, _dirs, names in os.walk(app.config["UPLOAD_FOLDER"]) for name in names]
+
+
+def count_rows(session, model, *where):
+    """How many rows of `model` match `where`, as the database has them now."""
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 def events(session, action):

@@ -4,7 +4,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from app import approvals
 from app.api.keys import SCOPES, create_key
+from app.models import CAT_DOCUMENT
 
 
 class Api:
@@ -87,3 +89,38 @@ def server(app):
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def case(make, staff):
+    """Jan in a dossier of mr. Jansen: (jan, dossier)."""
+    jan = make.user(email="jan@example.nl", name="Jan de Vries")
+    return jan, make.dossier(clients=[jan], lawyer=staff.lawyer)
+
+
+@pytest.fixture
+def records(app, make, session, staff):
+    """mr. Jansen's dossier with one of everything: {path parameter: id}."""
+    jan = make.user(email="jan@example.nl", name="Jan de Vries")
+    company = make.company("Bakkerij De Wit B.V.")
+    anna = make.user(email="anna@dewit.nl", name="Anna", company=company, company_main=True)
+    dossier = make.dossier(clients=[jan], companies=[company], lawyer=staff.lawyer)
+    make.steps(dossier, 2, done=1)
+    document = make.document(dossier, category=CAT_DOCUMENT, title="Concept")
+    message = make.message(dossier, jan, from_client=True)
+    assignment = make.assignment(jan, dossier)
+    request = make.document_request(dossier, jan, by=staff.lawyer)
+    with app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=jan,
+                                          sent_by=staff.lawyer, document=document,
+                                          title="Concept akte")
+        session.flush()
+        decision = approvals.decide(session, jan, approval, approval.versions[0].id, True,
+                                    confirmed_with="password")
+        session.commit()
+    return {"client_id": jan.id, "company_id": company.id, "dossier_id": dossier.id,
+            "step_id": dossier.steps[0].id, "document_id": document.id,
+            "message_id": message.id, "assignment_id": assignment.id,
+            "request_id": request.id, "item_id": request.items[0].id,
+            "approval_id": approval.id, "version_id": approval.versions[0].id,
+            "decision_id": decision.id, "account_id": anna.id}

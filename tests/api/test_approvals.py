@@ -5,7 +5,8 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import func, select
+from helpers import count_rows, events
+from sqlmodel import select
 
 from app import approvals
 from app.api.keys import find
@@ -13,28 +14,12 @@ from app.models import (
     CAT_DOCUMENT,
     Approval,
     ApprovalVersion,
-    AuditEvent,
     Document,
     NotificationItem,
     utcnow,
 )
 
 PDF = b"%PDF-1.4 concept akte"
-
-
-@pytest.fixture
-def case(make, staff):
-    """Jan in a dossier of mr. Jansen: (jan, dossier)."""
-    jan = make.user(email="jan@example.nl", name="Jan de Vries")
-    return jan, make.dossier(clients=[jan], lawyer=staff.lawyer)
-
-
-def count(session, model, *where):
-    return session.exec(select(func.count()).select_from(model).where(*where)).one()
-
-
-def events(session, action):
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
 def multipart(*files, **fields):
@@ -78,7 +63,7 @@ def test_publish_for_approval(api, case, session, staff):
     assert version["filename"] == "akte.pdf" and version["size"] == len(PDF)
     document = session.get(Document, version["document_id"])
     assert document.category == CAT_DOCUMENT and document.title == "Leveringsakte"
-    assert count(session, NotificationItem, NotificationItem.user_id == jan.id,
+    assert count_rows(session, NotificationItem, NotificationItem.user_id == jan.id,
                  NotificationItem.kind == "approval") == 1
     key = find(session, api.raw).id
     assert [e.api_key_id for e in events(session, "approval.sent")] == [key]
@@ -103,7 +88,7 @@ def test_publishing_is_idempotent(api, case, session):
     again = api.post(path, data=PDF, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json == first.json
-    assert count(session, Approval) == 1 and count(session, Document) == 1
+    assert count_rows(session, Approval) == 1 and count_rows(session, Document) == 1
 
 
 @pytest.mark.parametrize("fields, files, field", [
@@ -128,8 +113,8 @@ def test_bad_input_is_422_and_nothing_is_stored(api, app, case, make, session, f
         *files, **{k: ids.get(v, v) for k, v in fields.items()}))
     assert answer.status_code == 422, answer.json
     assert [e["field"] for e in answer.json["errors"]][:1] == [field]
-    assert count(session, Approval) == 0 and count(session, Document) == 0
-    assert count(session, NotificationItem) == 0
+    assert count_rows(session, Approval) == 0 and count_rows(session, Document) == 0
+    assert count_rows(session, NotificationItem) == 0
 
 
 @pytest.mark.parametrize("who", ["other_lawyer", "idle_secretary"])
@@ -147,7 +132,7 @@ def test_records_out_of_sight_are_404(api_for, app, case, make, session, staff, 
     assert api.post(f"/approvals/{approval.id}/withdraw").status_code == 404
     assert api.get(f"/approvals/{approval.id}/decisions/{decision.id}/receipt"
                    ).status_code == 404
-    assert count(session, Approval) == 1 and count(session, ApprovalVersion) == 1
+    assert count_rows(session, Approval) == 1 and count_rows(session, ApprovalVersion) == 1
     session.expire_all()
     assert session.get(Approval, approval.id).state == "approved"
 
@@ -162,7 +147,7 @@ def test_scopes(api_for, app, case, make, session, staff):
     assert reader.post(f"/approvals/{approval.id}/withdraw").status_code == 403
     assert reader.post(f"/dossiers/{dossier.id}/approvals",
                        **multipart(("akte.pdf", PDF), client_id=jan.id)).status_code == 403
-    assert count(session, Approval) == 1
+    assert count_rows(session, Approval) == 1
     assert reader.get(f"/approvals/{approval.id}").status_code == 200
 
 

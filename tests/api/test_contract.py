@@ -2,7 +2,6 @@
 to a real HTTP server on loopback; no answer may be a 500 or differ from the document
 (status, content type, headers, body schema). Each operation is tried with valid data on
 records that exist, and with invalid data on any record."""
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
@@ -14,38 +13,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app import approvals
-from app.models import CAT_DOCUMENT
-
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 EXAMPLES = 6  # per operation and kind of data: every route, in well under a minute
-
-
-@pytest.fixture
-def records(app, make, session, staff):
-    """A dossier of the admin's firm with one of everything: {path parameter: id}."""
-    jan = make.user(email="jan@example.nl", name="Jan de Vries")
-    company = make.company("Bakkerij De Wit B.V.")
-    anna = make.user(email="anna@dewit.nl", name="Anna", company=company, company_main=True)
-    dossier = make.dossier(clients=[jan], companies=[company], lawyer=staff.lawyer)
-    make.steps(dossier, 2, done=1)
-    document = make.document(dossier, category=CAT_DOCUMENT, title="Concept")
-    message = make.message(dossier, jan, from_client=True)
-    assignment = make.assignment(jan, dossier)
-    request = make.document_request(dossier, jan, by=staff.lawyer)
-    with app.test_request_context():
-        approval = approvals.new_approval(session, dossier=dossier, client=jan,
-                                          sent_by=staff.lawyer, document=document,
-                                          title="Concept akte")
-        session.commit()
-    return {"client_id": jan.id, "company_id": company.id, "dossier_id": dossier.id,
-            "step_id": dossier.steps[0].id if dossier.steps else 1,
-            "document_id": document.id, "message_id": message.id,
-            "assignment_id": assignment.id, "request_id": request.id,
-            "item_id": request.items[0].id, "approval_id": approval.id,
-            "version_id": approval.versions[0].id, "account_id": anna.id,
-            "questionnaire_id": 1, "decision_id": 1}
 
 
 def _run(operation, mode, base_url, headers, path_parameters, failures):

@@ -4,7 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from helpers import files_on_disk
+from helpers import events, files_on_disk
 from sqlmodel import select
 
 from app import filecheck, storage
@@ -13,7 +13,6 @@ from app.models import (
     CAT_CORRESPONDENCE,
     CAT_DOCUMENT,
     CAT_PROVIDED,
-    AuditEvent,
     Document,
     DocumentDownload,
     NotificationItem,
@@ -42,11 +41,6 @@ def documents_of(session, dossier):
     session.expire_all()
     return session.exec(select(Document).where(Document.dossier_id == dossier.id)
                         .order_by(Document.id)).all()
-
-
-def events(session, action):
-    session.expire_all()
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
 # ---- listing and reading

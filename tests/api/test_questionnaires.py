@@ -4,8 +4,8 @@ PDF; scopes, who may see what, pagination and a constant number of statements.""
 from datetime import timedelta
 
 import pytest
-from helpers import DEFINITION
-from sqlmodel import func, select
+from helpers import DEFINITION, count_rows
+from sqlmodel import select
 
 from app.api.keys import find
 from app.models import (
@@ -28,10 +28,6 @@ def case(make, staff):
     jan = make.user(email="jan@example.nl", name="Jan de Vries")
     dossier = make.dossier(clients=[jan], lawyer=staff.lawyer)
     return jan, dossier, make.version(DEFINITION, title="Intake", by=staff.lawyer)
-
-
-def count(session, model, *where):
-    return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 def key_id(session, api):
@@ -92,7 +88,7 @@ def test_send_a_questionnaire(api, case, session, staff):
     assignment = session.get(QuestionnaireAssignment, body["id"])
     assert assignment.version_id == version.id
     # The client hears of it as when staff send it in the browser.
-    assert count(session, NotificationItem, NotificationItem.user_id == jan.id,
+    assert count_rows(session, NotificationItem, NotificationItem.user_id == jan.id,
                  NotificationItem.kind == "questionnaire") == 1
     event = session.exec(select(AuditEvent).where(
         AuditEvent.action == "questionnaire.sent")).one()
@@ -107,7 +103,7 @@ def test_send_is_idempotent(api, case, session):
     again = api.post(f"/dossiers/{dossier.id}/questionnaires", json=payload, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
-    assert count(session, QuestionnaireAssignment) == 1
+    assert count_rows(session, QuestionnaireAssignment) == 1
 
 
 def test_send_twice_without_a_key_is_a_conflict(api, case, session):
@@ -117,7 +113,7 @@ def test_send_twice_without_a_key_is_a_conflict(api, case, session):
     answer = api.post(f"/dossiers/{dossier.id}/questionnaires", json=payload)
     assert answer.status_code == 409
     assert "already has this questionnaire" in answer.json["detail"]
-    assert count(session, QuestionnaireAssignment) == 1
+    assert count_rows(session, QuestionnaireAssignment) == 1
 
 
 def test_an_unfinished_questionnaire_is_a_conflict(api, case, make, session, staff):
@@ -128,7 +124,7 @@ def test_an_unfinished_questionnaire_is_a_conflict(api, case, make, session, sta
     answer = api.post(f"/dossiers/{dossier.id}/questionnaires",
                       json={"questionnaire_id": empty.id, "client_id": jan.id})
     assert answer.status_code == 409 and "cannot be sent yet" in answer.json["detail"]
-    assert count(session, QuestionnaireAssignment) == 0
+    assert count_rows(session, QuestionnaireAssignment) == 0
 
 
 @pytest.mark.parametrize("payload, field", [
@@ -148,8 +144,8 @@ def test_send_with_bad_fields_is_422(api, case, make, session, staff, payload, f
     answer = api.post(f"/dossiers/{dossier.id}/questionnaires", json=body)
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json["errors"]] == [field]
-    assert count(session, QuestionnaireAssignment) == 0
-    assert count(session, NotificationItem) == 0
+    assert count_rows(session, QuestionnaireAssignment) == 0
+    assert count_rows(session, NotificationItem) == 0
 
 
 @pytest.mark.parametrize("who", ["other_lawyer", "idle_secretary"])
@@ -159,7 +155,7 @@ def test_send_in_a_dossier_out_of_sight_is_404(api_for, case, session, staff, wh
         f"/dossiers/{dossier.id}/questionnaires",
         json={"questionnaire_id": version.questionnaire_id, "client_id": jan.id})
     assert answer.status_code == 404
-    assert count(session, QuestionnaireAssignment) == 0
+    assert count_rows(session, QuestionnaireAssignment) == 0
 
 
 def test_a_delegated_secretary_sends_on_behalf_of_the_lawyer(api_for, case, session, staff):
@@ -179,7 +175,7 @@ def test_sending_needs_the_write_scope(api_for, case, session, staff):
         f"/dossiers/{dossier.id}/questionnaires",
         json={"questionnaire_id": version.questionnaire_id, "client_id": jan.id})
     assert answer.status_code == 403
-    assert count(session, QuestionnaireAssignment) == 0
+    assert count_rows(session, QuestionnaireAssignment) == 0
 
 
 # ---- following assignments

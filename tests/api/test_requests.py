@@ -4,14 +4,12 @@ what, identity documents, pagination and a constant number of statements."""
 from datetime import date, timedelta
 
 import pytest
-from helpers import age_notifications
-from sqlmodel import func, select
+from helpers import age_notifications, count_rows, events
 
 from app.api.keys import find
 from app.models import (
     ITEM_APPROVED,
     ITEM_REJECTED,
-    AuditEvent,
     DocumentRequest,
     NotificationItem,
     RequestItem,
@@ -19,21 +17,6 @@ from app.models import (
     utcnow,
 )
 from app.notifications import send_due
-
-
-@pytest.fixture
-def case(make, staff):
-    """Jan in a dossier of mr. Jansen: (jan, dossier)."""
-    jan = make.user(email="jan@example.nl", name="Jan de Vries")
-    return jan, make.dossier(clients=[jan], lawyer=staff.lawyer)
-
-
-def count(session, model, *where):
-    return session.exec(select(func.count()).select_from(model).where(*where)).one()
-
-
-def events(session, action):
-    return session.exec(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
 def tomorrow():
@@ -64,7 +47,7 @@ def test_ask_for_documents_sends_one_mail(api, app, case, make, mailbox, session
     assert body["progress"] == {"handed_in": 0, "total": 2, "waiting": 0}
     [event] = events(session, "request.sent")
     assert event.api_key_id == find(session, api.raw).id
-    assert count(session, NotificationItem, NotificationItem.user_id == jan.id) == 1
+    assert count_rows(session, NotificationItem, NotificationItem.user_id == jan.id) == 1
     age_notifications(session)
     assert send_due(app) == 1
     assert [m["To"] for m in mailbox.deliver(app)] == ["jan@example.nl"]
@@ -78,7 +61,7 @@ def test_asking_is_idempotent(api, case, session):
     again = api.post(f"/dossiers/{dossier.id}/requests", json=payload, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json == first.json
-    assert count(session, DocumentRequest) == 1 and count(session, RequestItem) == 1
+    assert count_rows(session, DocumentRequest) == 1 and count_rows(session, RequestItem) == 1
 
 
 @pytest.mark.parametrize("change, fields", [
@@ -111,8 +94,8 @@ def test_bad_fields_are_422_and_nothing_is_stored(api, case, make, session, staf
     answer = api.post(f"/dossiers/{dossier.id}/requests", json=body)
     assert answer.status_code == 422, answer.json
     assert [e["field"] for e in answer.json["errors"]] == fields
-    assert count(session, DocumentRequest) == 0 and count(session, RequestItem) == 0
-    assert count(session, NotificationItem) == 0
+    assert count_rows(session, DocumentRequest) == 0 and count_rows(session, RequestItem) == 0
+    assert count_rows(session, NotificationItem) == 0
 
 
 @pytest.mark.parametrize("who", ["other_lawyer", "idle_secretary"])
@@ -133,7 +116,7 @@ def test_records_out_of_sight_are_404(api_for, case, make, session, staff, who):
         path = f"/requests/{request.id}/items/{item.id}/{action}"
         answer = api.post(path, json=body) if body is not None else api.post(path)
         assert answer.status_code == 404, action
-    assert count(session, DocumentRequest) == 1 and count(session, RequestItem) == 1
+    assert count_rows(session, DocumentRequest) == 1 and count_rows(session, RequestItem) == 1
     assert session.get(RequestItem, item.id).state == "submitted"
 
 
@@ -227,7 +210,7 @@ def test_add_items_opens_a_done_request_again(api, case, make, session, staff):
     [event] = events(session, "request.items_added")
     assert event.api_key_id == find(session, api.raw).id
     bad = api.post(f"/requests/{request.id}/items", json={"items": [{"title": ""}]})
-    assert bad.status_code == 422 and count(session, RequestItem) == 2
+    assert bad.status_code == 422 and count_rows(session, RequestItem) == 2
 
 
 def test_approve_with_the_current_revision_completes_the_request(api, case, make, session,
@@ -270,7 +253,7 @@ def test_reject_needs_a_reason_and_tells_the_client(api, case, make, session, st
     request = make.document_request(dossier, jan, items=["Loonstrook"], by=staff.lawyer)
     item = request.items[0]
     make.hand_in(item, jan)
-    before = count(session, NotificationItem, NotificationItem.user_id == jan.id)
+    before = count_rows(session, NotificationItem, NotificationItem.user_id == jan.id)
     path = f"/requests/{request.id}/items/{item.id}/reject"
     for body, detail in (({"reason": "  "}, "Enter the reason"), ({}, "required")):
         answer = api.post(path, json=body)
@@ -283,7 +266,7 @@ def test_reject_needs_a_reason_and_tells_the_client(api, case, make, session, st
     assert answer.status_code == 200
     assert answer.json["items"][0]["state"] == ITEM_REJECTED
     assert answer.json["items"][0]["reason"] == "Onleesbaar"
-    assert count(session, NotificationItem, NotificationItem.user_id == jan.id) == before + 1
+    assert count_rows(session, NotificationItem, NotificationItem.user_id == jan.id) == before + 1
 
 
 def test_withdraw_an_item(api, case, make, session, staff):
