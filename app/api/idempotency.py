@@ -26,12 +26,27 @@ REPLAYED = range(200, 500)
 NOT_REPLAYED = (409, 429)
 
 
+# A body up to this size is part of the fingerprint; a larger one (a file) is not read for
+# it, so it is never held in memory: its type and size stand for it.
+FINGERPRINT_BODY = 1 << 20
+
+
 def fingerprint():
-    """The call as the key was first used for: method, path and body."""
+    """The call as the key was first used for: method, path, media type, and the body when
+    it is small (of a multipart call: its text fields and file names)."""
     digest = hashlib.sha256()
-    for part in (request.method, request.full_path):
+    size = request.content_length
+    parts = [request.method, request.full_path, request.mimetype]
+    if request.mimetype == "multipart/form-data":  # its boundary differs on every call
+        parts += [f"{k}={v}" for k, v in sorted(request.form.items(multi=True))]
+        parts += [f"{k}:{f.filename}" for k, f in sorted(request.files.items(multi=True))]
+    else:
+        parts.append(str(size))
+    for part in parts:
         digest.update(part.encode() + b"\0")
-    digest.update(request.get_data(cache=True))
+    if request.mimetype != "multipart/form-data" and size is not None \
+            and size <= FINGERPRINT_BODY:
+        digest.update(request.get_data(cache=True))
     return digest.hexdigest()
 
 
