@@ -87,6 +87,24 @@ def test_database_down_answers_503_with_retry_after(app, make, unreachable_url, 
     assert sent.status_code == 503 and title in visible(sent)
 
 
+def test_the_api_answers_a_problem_503_when_the_database_is_down(app, make, unreachable_url,
+                                                                 session):
+    """The API's calls answer a problem (application/problem+json) with Retry-After."""
+    from app.api.keys import SCOPES, create_key
+    admin = make.staff(role="admin", email="beheer@kantoor.test")
+    with app.test_request_context():
+        _row, raw = create_key(session, name="Dossiersysteem", scopes=list(SCOPES),
+                               acts_as=admin)
+        session.commit()
+    database_goes_down(app, unreachable_url)
+    answer = app.test_client().get("/api/v1/dossiers",
+                                   headers={"Authorization": f"Bearer {raw}"})
+    assert answer.status_code == 503
+    assert answer.mimetype == "application/problem+json"
+    assert answer.json["type"].endswith("#problem-unavailable")
+    assert int(answer.headers["Retry-After"]) > 0
+
+
 def test_other_database_errors_stay_a_500(app_config, make):
     """A fault of the program (no such table, on SQLite an OperationalError as well) is a
     500, not an outage to wait for."""
