@@ -21,6 +21,7 @@ from app.models import (
     KIND_STAFF,
     TOKEN_INVITE,
     AccountInvitation,
+    ApiKey,
     Approval,
     ApprovalDecision,
     ApprovalVersion,
@@ -36,6 +37,7 @@ from app.models import (
     DossierStatus,
     FirmSettings,
     FormKey,
+    IdempotencyKey,
     LoginSession,
     Message,
     MessageAttachment,
@@ -53,6 +55,8 @@ from app.models import (
     StandardItem,
     ThrottleEvent,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
     utcnow,
 )
 
@@ -248,6 +252,24 @@ def fill(app, url):
                              client_name=jan.name, client_email=jan.email, approved=True,
                              ip="192.0.2.1", user_agent="Firefox", confirmed_with="app",
                              version=2, filename="stuk 0.pdf", sha256=documents[0].sha256)])
+        # The API and webhooks (issue 19): a key, an answer kept for its Idempotency-Key,
+        # an endpoint and a delivery of it; an audit event made with the key.
+        key = ApiKey(name="Dossiersysteem", prefix="klp_abcdefgh", key_hash="a" * 64,
+                     scopes="dossiers:read documents:write", acts_as_id=lawyer.id,
+                     allowed_ips="192.0.2.0/24", last_used_at=utcnow(), last_used_ip="192.0.2.7",
+                     window_start=29_000_000, window_count=3)
+        hook = WebhookEndpoint(url="https://dossiers.kantoor.nl/portaal", secret="whsec_c2VjcmV0",
+                               events="message.received client.erased", description="DMS")
+        s.add_all([key, hook])
+        s.flush()
+        s.add_all([
+            IdempotencyKey(api_key_id=key.id, key="client-1", fingerprint="b" * 64, status=201,
+                           body='{"id": 1}', location="/api/v1/clients/1"),
+            WebhookDelivery(endpoint_id=hook.id, event_id="evt_1", event_type="message.received",
+                            payload='{"id": "evt_1"}', attempts=2, last_status=500,
+                            last_error="HTTP 500", delivered_at=utcnow()),
+            AuditEvent(action="dossier.created", actor_id=lawyer.id, api_key_id=key.id,
+                       detail={"number": "2026-0001"})])
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
                            logo_type="image/png", max_file_mb=50,
