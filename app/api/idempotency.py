@@ -38,12 +38,12 @@ def fingerprint():
     size = request.content_length
     parts = [request.method, request.full_path, request.mimetype]
     if request.mimetype == "multipart/form-data":  # its boundary differs on every call
-        parts += [f"{k}={v}" for k, v in sorted(request.form.items(multi=True))]
-        parts += [f"{k}:{f.filename}" for k, f in sorted(request.files.items(multi=True))]
+        parts += sorted(f"{k}={v}" for k, v in request.form.items(multi=True))
+        parts += sorted(f"{k}:{f.filename}" for k, f in request.files.items(multi=True))
     else:
         parts.append(str(size))
     for part in parts:
-        digest.update(part.encode() + b"\0")
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     if request.mimetype != "multipart/form-data" and size is not None \
             and size <= FINGERPRINT_BODY:
         digest.update(request.get_data(cache=True))
