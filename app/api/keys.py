@@ -56,6 +56,8 @@ def expires_at(day):
     firm's time zone; BadKey for a day past."""
     if day < local(utcnow()).date():
         raise BadKey(_l("The expiry date cannot be in the past."))
+    if day.year >= 9999:  # its end would not fit a date
+        raise BadKey(_l("Choose an expiry date before the year 9999."))
     midnight = datetime.combine(day + timedelta(days=1), time())
     return get_timezone().localize(midnight)  # pytz: never replace()
 

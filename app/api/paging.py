@@ -1,9 +1,10 @@
 """Cursor pagination for the API's lists: rows in id order, `limit` at a time; the cursor is
 the last id seen (opaque to callers). `updated_since` keeps rows changed at or after then."""
 import base64
+from datetime import timezone
 
 from flask_babel import lazy_gettext as _l
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from .problems import field_error
 
@@ -18,6 +19,19 @@ class ListQuery(BaseModel):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     updated_since: AwareDatetime | None = Field(
         None, description="Only records changed at or after this moment.")
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value):
+        """The moment in UTC; one that UTC cannot hold (before year 1 or past 9999 there)
+        is refused rather than failing in the database."""
+        if value is None:
+            return value
+        try:
+            return value.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError(_l("Must be a date and time with a time zone (ISO 8601).")) \
+                from None
 
 
 def encode(last_id):

@@ -82,7 +82,10 @@ def json_body():
     """The request's JSON object; 415 for another media type, 400 for broken JSON."""
     if not request.is_json:
         raise Problem("unsupported-media-type", _l("Send the body as application/json."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than Python's parser goes: not JSON we take
+        data = None
     if data is None:
         raise Problem("bad-request", _l("The body is not valid JSON."))
     return data

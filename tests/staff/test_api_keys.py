@@ -113,6 +113,10 @@ def test_bad_input_keeps_what_was_typed(client, session, staff, as_staff):
     assert response.status_code == 400
     assert "Vul een naam in." in text_of(response)
     assert "Vul de datum in als 31-12-2026, of laat het veld leeg." in text_of(response)
+    response = new_key(client, name="Dossiersysteem", acts_as=staff.admin.id,
+                       expires="9999-12-31")  # its end does not fit a date: was a 500
+    assert response.status_code == 400
+    assert "Kies een vervaldatum vóór het jaar 9999." in text_of(response, unescape=True)
     # An unknown scope, or an account that is not active staff, is not a choice.
     inactive = staff.idle_secretary
     inactive.active = False

@@ -92,4 +92,5 @@ NL = {
     "no": "nee",
     "Company client renamed": "Bedrijfsnaam gewijzigd",
     "Client's details changed": "Gegevens van cliënt gewijzigd",
+    "Choose an expiry date before the year 9999.": "Kies een vervaldatum vóór het jaar 9999.",
 }
