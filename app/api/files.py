@@ -1,6 +1,8 @@
 """Files sent to the API: multipart parts, or the raw body of a call, checked and stored as
 the staff's uploads are (app/documents.py, app/uploads.py); and the OpenAPI description of
 such bodies (UPLOAD_BODY, upload_body)."""
+import io
+
 from flask import request
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.datastructures import FileStorage
@@ -8,6 +10,7 @@ from werkzeug.http import parse_options_header
 
 from .. import documents, uploads
 from ..db import get_session
+from .idempotency import FINGERPRINT_BODY
 from .problems import Problem, field_error
 from .spec import MESSAGES, validate
 
@@ -39,8 +42,11 @@ def sent_files(field="file"):
     name = options.get("filename") or request.args.get("filename")
     if not name:
         raise field_error("filename", MESSAGES["missing"])
-    # The body as it came, also when the Idempotency-Key's fingerprint already read it.
-    stream = request._get_stream_for_parsing()
+    # The body as it came: a small one the Idempotency-Key's fingerprint may have read (and
+    # kept) already, a large one is still unread.
+    size = request.content_length
+    stream = (io.BytesIO(request.get_data(cache=True))
+              if size is not None and size <= FINGERPRINT_BODY else request.stream)
     return [FileStorage(stream=stream, filename=name, content_type=request.mimetype)]
 
 

@@ -227,6 +227,13 @@ def test_publish_the_raw_body(api, arranged, session):
                      headers={"Content-Type": "application/pdf", "Idempotency-Key": "raw"})
     assert keyed.status_code == 201 and keyed.json["size"] == len(PDF)
     assert api.get(f"/documents/{keyed.json['id']}/file").data == PDF
+    # A body past the fingerprint's size is not read for it: stored whole all the same.
+    big = PDF + b"\n%" + b"x" * (1 << 20) + b"\n%%EOF\n"
+    large = api.post(f"/dossiers/{dossier.id}/documents?filename=groot.pdf", data=big,
+                     headers={"Content-Type": "application/pdf", "Idempotency-Key": "big"})
+    assert large.status_code == 201, large.json
+    assert large.json["size"] == len(big)
+    assert api.get(f"/documents/{large.json['id']}/file").data == big
 
 
 def test_publish_is_idempotent(api, arranged, session):
