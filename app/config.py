@@ -16,8 +16,9 @@ class Default:
     FIRM_WEBSITE = None
     FIRM_ADDRESS = None
     FIRM_WELCOME_TEXT = None
-    # Links in mails are built from this, never from the request's Host header.
-    PUBLIC_BASE_URL = f"http://127.0.0.1:{PORT}"
+    # Links in mails are built from this, never from the request's Host header. "localhost"
+    # rather than 127.0.0.1: browsers accept passkeys for a host name only.
+    PUBLIC_BASE_URL = f"http://localhost:{PORT}"
     SECRET_KEY = None  # create_app() generates and keeps one in instance/ when unset
     # Where to report a security problem with this installation (SECURITY.md): a placeholder
     # that each firm replaces in instance/config.py.
@@ -130,6 +131,11 @@ class Default:
     TWO_STEP_MAX_FAILURES = 5  # wrong codes of one account before the pauses start
     TWO_STEP_MAX_FAILURES_IP = 20  # wrong codes from one IP address before the pauses start
     TWO_STEP_PENDING_MINUTES = 10  # time between password and second step
+    # Passkeys (WebAuthn): the relying party is PUBLIC_BASE_URL's host, so they work only at
+    # that address (a host name, not an IP address). A challenge is single use and valid
+    # this long; at most PASSKEY_OPTIONS_PER_MINUTE are handed out per IP address.
+    PASSKEY_CHALLENGE_MINUTES = 5
+    PASSKEY_OPTIONS_PER_MINUTE = 30
     # Rows per page of the client's lists: dossiers, the document tabs and Berichten.
     PAGE_SIZE = 25
     QUERY_STATS = False  # the benchmarks turn this on (X-Query-Count, Server-Timing)

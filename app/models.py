@@ -109,6 +109,10 @@ class User(SQLModel, table=True):
     totp_last_step: int = 0  # last accepted TOTP time step: a code is never accepted twice
     sms_phone: str | None = Field(default=None, max_length=32)
     sms_enabled: bool = False
+    # Passkeys (app/passkeys.py): on while the user has at least one; the handle is the
+    # random WebAuthn user id the user's passkeys carry (never the e-mail address).
+    passkey_enabled: bool = False
+    passkey_handle: str | None = Field(default=None, max_length=64, unique=True)
 
     company: Company | None = Relationship(back_populates="accounts")
 
@@ -131,7 +135,7 @@ class User(SQLModel, table=True):
 
     @property
     def two_step_enabled(self):
-        return self.totp_enabled or self.sms_enabled
+        return self.totp_enabled or self.sms_enabled or self.passkey_enabled
 
     @property
     def mail_name(self):
@@ -355,6 +359,36 @@ class OneTimeToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = created()
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = when()
+
+
+# A passkey (a WebAuthn credential) of a user: a two-step method, and a way to log in
+# without a password. Only its public key is kept; the sign counter and the backup flags are
+# checked at every use (app/passkeys.py).
+class Passkey(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    credential_id: str = Field(max_length=1400, unique=True)  # base64url, at most 1023 bytes
+    public_key: bytes = Field(sa_type=sa.LargeBinary, nullable=False)  # COSE
+    sign_count: int = 0
+    backup_eligible: bool = False  # may never change for the same passkey
+    backed_up: bool = False
+    transports: str = Field(default="", max_length=200)  # space-separated hints
+    name: str = Field(max_length=100)
+    created_at: datetime = created()
+    last_used_at: datetime | None = when()
+
+
+# A WebAuthn challenge: single use, valid for PASSKEY_CHALLENGE_MINUTES. Stored as a hash;
+# user_id is None for a login without a password (nobody is known yet).
+class PasskeyChallenge(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_hash: str = Field(max_length=64, unique=True)
+    purpose: str = Field(max_length=20)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True,
+                                ondelete="CASCADE")
+    created_at: datetime = created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     used_at: datetime | None = when()
 
 

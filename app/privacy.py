@@ -26,6 +26,8 @@ from .models import (
     NotificationItem,
     OneTimeToken,
     OutgoingMail,
+    Passkey,
+    PasskeyChallenge,
     ProgressStep,
     QuestionnaireAnswer,
     QuestionnaireAssignment,
@@ -234,11 +236,12 @@ def _forget_account(db, client):
     db.exec(delete(AccountInvitation).where((AccountInvitation.user_id == client.id)
                                             | (AccountInvitation.email == client.email)))
     for model in (LoginSession, OneTimeToken, RecoveryCode, NotificationItem,
-                  DocumentDownload, MessageRead, DossierClient):
+                  DocumentDownload, MessageRead, DossierClient, Passkey, PasskeyChallenge):
         db.exec(delete(model).where(model.user_id == client.id))
     client.name, client.email = ERASED_NAME, erased_email(client.id)
     client.phone = client.password_hash = client.totp_secret = client.sms_phone = None
     client.totp_enabled = client.sms_enabled = client.is_company_main = False
+    client.passkey_enabled, client.passkey_handle = False, None
     client.totp_last_step = 0
     client.active = False
     client.company_id = None

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from . import audit, dates, firm, storage
+from . import audit, dates, firm, passkeys, storage
 from .access import visible_documents, visible_dossiers, visible_messages
 from .models import (
     CAT_ATTACHMENT,
@@ -176,7 +176,10 @@ def _client_data(db, client):
                           "questionnaires": client.notify_questionnaires,
                           "messages": client.notify_messages},
         "two_step": {"authenticator_app": client.totp_enabled, "sms": client.sms_enabled,
-                     "sms_phone": client.sms_phone},
+                     "sms_phone": client.sms_phone,
+                     "passkeys": [{"name": p.name, "added_at": _when(p.created_at),
+                                   "last_used_at": _when(p.last_used_at)}
+                                  for p in passkeys.passkeys_of(db, client)]},
         "login_sessions": [{"started_at": _when(s.created_at),
                             "last_seen_at": _when(s.last_seen_at), "ip": s.ip,
                             "browser": s.user_agent} for s in sessions],

@@ -19,12 +19,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import firm, security, sms
+from . import firm, passkeys, security, sms
 from .models import LoginSession, OneTimeToken, RecoveryCode, User, utcnow
 from .outbox import queue_mail
 from .phone import country_of
 
-METHOD_APP, METHOD_SMS, METHOD_CODE = "app", "sms", "code"
+METHOD_APP, METHOD_SMS, METHOD_CODE, METHOD_PASSKEY = "app", "sms", "code", "passkey"
 KIND_RECOVERY, KIND_BACKUP = "recovery", "backup"
 SMS_SETUP, SMS_LOGIN = "sms-setup", "sms-login"
 SMS_APPROVAL = "sms-approval"  # a code that confirms the client's approval (Ter goedkeuring)
@@ -319,8 +319,11 @@ def enable_sms(db, user, phone):
 
 
 def disable(db, user, method):
-    """Turn one method off; with none left, the recovery and backup codes go too."""
-    if method == METHOD_SMS:
+    """Turn one method off (a passkey: passkeys.remove first); with none left, the recovery
+    and backup codes go too."""
+    if method == METHOD_PASSKEY:
+        pass
+    elif method == METHOD_SMS:
         user.sms_enabled, user.sms_phone = False, None
         db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                            RecoveryCode.kind == KIND_RECOVERY))
@@ -336,6 +339,7 @@ def reset(db, user):
     """Forget every two-step setting and code of a user (when the account is deleted)."""
     user.sms_enabled = user.totp_enabled = False
     user.sms_phone = user.totp_secret = None
+    passkeys.remove_all(db, user)
     db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
@@ -347,8 +351,11 @@ def mail_change(db, user, change):
 
 
 def methods_of(user):
-    """The ways this user can pass the second step, the preferred one first."""
-    methods = [METHOD_APP] if user.totp_enabled else []
+    """The ways this user can pass the second step, the preferred one first: a passkey
+    when there is one (nothing to type, and it cannot be phished)."""
+    methods = [METHOD_PASSKEY] if user.passkey_enabled else []
+    if user.totp_enabled:
+        methods.append(METHOD_APP)
     if user.sms_enabled:
         methods.append(METHOD_SMS)
     return methods + [METHOD_CODE]

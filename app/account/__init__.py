@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from . import accounts, profile, routes, twostep  # noqa: E402,F401
+from . import accounts, passkeys, profile, routes, twostep  # noqa: E402,F401

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     PasswordField,
     RadioField,
     StringField,
@@ -12,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .. import twostep
+from ..auth.forms import PasskeyForm
 from ..forms import LANGUAGES, email_field, language_field, name_field, single_line
 from ..phone import (
     EXTENSION,
@@ -101,3 +103,18 @@ class ExtraAccountForm(FlaskForm):
     email = email_field()
     language = language_field()
     submit = SubmitField(_l("Add account"))
+
+
+class AddPasskeyForm(FlaskForm):
+    """Step 1 of adding a passkey: its name, and the password again."""
+    name = StringField(_l("Name of the passkey"), filters=[single_line], validators=[
+        DataRequired(_l("Give the passkey a name.")),
+        Length(max=100, message=_l("The name may be at most 100 characters long."))])
+    password = PasswordField(_l("Your password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
+    submit = SubmitField(_l("Continue"))
+
+
+class NewPasskeyForm(PasskeyForm):
+    """Step 2 of adding a passkey: the browser's answer, and the name given in step 1."""
+    name = HiddenField(validators=[DataRequired(), Length(max=100)])

@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask import session as cookie
 from flask_babel import gettext as _
 
-from .. import audit, security, sms, twostep
+from .. import audit, passkeys, security, sms, twostep
 from ..auth.login import check_code
 from ..phone import display_phone
 from . import bp
@@ -25,7 +25,7 @@ def too_many_sms(refused):
              "and try again.")
 
 
-def _backup_codes_if_none(db, user):
+def backup_codes_if_none(db, user):
     """Backup codes, the last step of any set-up in the third manual, when the user has no
     unused ones (a first set-up); a method added later keeps those there are. None if so."""
     if twostep.count_codes(db, user, twostep.KIND_BACKUP):
@@ -34,7 +34,7 @@ def _backup_codes_if_none(db, user):
     return twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
 
 
-def _changed(db, user, change, **detail):
+def changed(db, user, change, **detail):
     """What every change of a two-step setting does besides itself: end the user's other
     sessions, tell the user by mail, and write it in the audit log."""
     security.end_other_logins(db, user)
@@ -50,6 +50,7 @@ def twostep_overview():
         "account/twostep.html",
         phone=display_phone(user.sms_phone) if user.sms_phone else None,
         recovery_codes=twostep.count_codes(db, user, twostep.KIND_RECOVERY),
+        passkey_count=passkeys.count(db, user),
         backup_codes=twostep.count_codes(db, user, twostep.KIND_BACKUP))
 
 
@@ -103,8 +104,8 @@ def sms_confirm(phone):
     if proved:
         change = "sms_changed" if user.sms_enabled else "sms_on"
         recovery = twostep.enable_sms(db, user, phone)
-        codes = _backup_codes_if_none(db, user)
-        _changed(db, user, change, phone=phone)
+        codes = backup_codes_if_none(db, user)
+        changed(db, user, change, phone=phone)
         db.commit()
         cookie.pop(_PENDING_PHONE, None)
         return render_template("account/new_codes.html", recovery=recovery, codes=codes,
@@ -148,8 +149,8 @@ def app_setup():
         db, user, form, twostep.METHOD_APP,
         lambda code: twostep.METHOD_APP if twostep.confirm_totp(db, user, code) else "invalid")
     if proved:
-        codes = _backup_codes_if_none(db, user)
-        _changed(db, user, "app_on")
+        codes = backup_codes_if_none(db, user)
+        changed(db, user, "app_on")
         db.commit()
         done = _("Your authenticator app has been set up. From now on you log in with a code "
                  "from the app.")
@@ -196,7 +197,7 @@ def turn_off(method):
     form = PasswordAgainForm()
     if form.validate_on_submit() and password_again(db, user, form.password):
         twostep.disable(db, user, method)
-        _changed(db, user, f"{method}_off")
+        changed(db, user, f"{method}_off")
         db.commit()
         flash(_("Two-step verification by SMS has been turned off.") if method == "sms"
               else _("Two-step verification with the authenticator app has been turned off."),
@@ -228,7 +229,7 @@ def backup_codes():
                                _("New codes replace the codes you have now."),
                                _("Make new backup codes"), replaces=version)
     codes = twostep.new_codes(db, user, twostep.KIND_BACKUP, twostep.BACKUP_CODE_COUNT)
-    _changed(db, user, "backup_codes")
+    changed(db, user, "backup_codes")
     db.commit()
     return render_template("account/new_codes.html", codes=codes, replaced=True)
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes, second_step  # noqa: E402,F401
+from . import passkey_login, routes, second_step  # noqa: E402,F401

@@ -51,3 +51,11 @@ class CodeForm(FlaskForm):
     code = StringField(_l("Code"), filters=[single_line], validators=[
         DataRequired(_l("Enter the code.")), Length(max=40)])
     submit = SubmitField(_l("Log in"))
+
+
+class PasskeyForm(FlaskForm):
+    """The answer of the browser's passkey dialog, filled in by static/js/passkeys.js."""
+    credential = HiddenField(validators=[
+        DataRequired(_l("Your passkey was not used. Try again, or use another way.")),
+        Length(max=20_000)])
+    next = HiddenField()

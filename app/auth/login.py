@@ -3,7 +3,7 @@ language cookie, the messages of a pause, and checking a two-step code (no views
 import math
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from flask import session as cookie
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, refresh
@@ -11,7 +11,7 @@ from flask_login import login_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from .. import audit, security, twostep
+from .. import audit, passkeys, security, twostep
 from ..models import utcnow
 
 WRONG = {
@@ -24,6 +24,25 @@ WRONG = {
 EXPIRED = _l("This code has expired. Have a new code sent to you.")
 USED = _l("This code has already been used. Wait for the next code in your authenticator app "
           "and enter that one.")
+
+PASSKEY_PROBLEMS = {
+    "expired": _l("This passkey request has expired. Try again."),
+    "unknown": _l("This passkey is not known for an account of this portal. Log in with your "
+                  "e-mail address and password."),
+    "invalid": _l("Your passkey could not be verified. Try again, or log in another way."),
+}
+
+
+def options_answer(db, purpose, user=None):
+    """The JSON options of a passkey ceremony (a fresh challenge), or 429 when this IP
+    address asked for too many this minute (each one is a database row)."""
+    key = f"passkey-options:{request.remote_addr}"
+    if security.throttled(db, key, current_app.config["PASSKEY_OPTIONS_PER_MINUTE"], 1):
+        return jsonify(error=str(too_many_attempts(60))), 429, retry_after(60)
+    security.note_event(db, key)
+    options = passkeys.authentication_options(db, purpose, user)
+    db.commit()
+    return current_app.response_class(options, mimetype="application/json")
 
 
 def landing_for(user, first_time=False):

@@ -1,5 +1,5 @@
-"""The second step of logging in: a code from the authenticator app, an SMS code, or a
-recovery or backup code. Until it passes, the browser is not logged in."""
+"""The second step of logging in: a passkey, a code from the authenticator app, an SMS code,
+or a recovery or backup code. Until it passes, the browser is not logged in."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -8,8 +8,9 @@ from flask_login import current_user
 from .. import audit, sms, twostep
 from ..db import get_session
 from . import bp
-from .forms import CodeForm
+from .forms import CodeForm, PasskeyForm
 from .login import check_code, landing_for, log_in, next_for, remember_language, retry_after
+from .passkey_login import check_second_step
 
 
 def begin(db, user, next_url):
@@ -47,7 +48,7 @@ def _start_again():
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/inloggen/verificatie/<any(app, sms, code):method>", methods=["GET", "POST"])
+@bp.route("/inloggen/verificatie/<any(passkey, app, sms, code):method>", methods=["GET", "POST"])
 def second_step(method):
     """Ask for the code of the second step, by the chosen method."""
     if current_user.is_authenticated:
@@ -59,10 +60,14 @@ def second_step(method):
     methods = twostep.methods_of(user)
     if method not in methods:
         return redirect(url_for("auth.second_step", method=methods[0]))
-    form = CodeForm()
-    proved, status, wait = check_code(
-        db, user, form, method, lambda code: twostep.verify_login(db, user, method, code),
-        wrong_status=401, failure_event="login.two_step_failed")
+    if method == twostep.METHOD_PASSKEY:
+        form = PasskeyForm()
+        proved, status, wait = check_second_step(db, user, form)
+    else:
+        form = CodeForm()
+        proved, status, wait = check_code(
+            db, user, form, method, lambda code: twostep.verify_login(db, user, method, code),
+            wrong_status=401, failure_event="login.two_step_failed")
     if proved:
         return _finish(db, user, proved)
     return render_template("auth/second_step.html", form=form, method=method, methods=methods,

@@ -45,6 +45,8 @@ from app.models import (
     NotificationItem,
     OneTimeToken,
     OutgoingMail,
+    Passkey,
+    PasskeyChallenge,
     ProgressStep,
     Questionnaire,
     QuestionnaireAnswer,
@@ -270,6 +272,15 @@ def fill(app, url):
                             last_error="HTTP 500", delivered_at=utcnow()),
             AuditEvent(action="dossier.created", actor_id=lawyer.id, api_key_id=key.id,
                        detail={"number": "2026-0001"})])
+        # Passkeys (issue 20): one of Jan's, with its binary public key and backup flags,
+        # and a challenge waiting to be answered.
+        jan.passkey_enabled, jan.passkey_handle = True, "aGFuZGxl" * 5
+        s.add_all([
+            Passkey(user_id=jan.id, credential_id="Y3JlZGVudGlhbA", public_key=bytes(range(77)),
+                    sign_count=7, backup_eligible=True, backed_up=True,
+                    transports="internal hybrid", name="Telefoon ☎", last_used_at=utcnow()),
+            PasskeyChallenge(challenge_hash="c" * 64, purpose="login",
+                             expires_at=utcnow() + timedelta(minutes=5))])
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
                            logo_type="image/png", max_file_mb=50,

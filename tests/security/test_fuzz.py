@@ -48,6 +48,7 @@ from app.models import (
     Message,
     OneTimeToken,
     OutgoingMail,
+    Passkey,
     ProgressStep,
     Questionnaire,
     QuestionnaireAssignment,
@@ -612,6 +613,7 @@ def prepare_staff(client):
 
 def test_fuzz_the_client_side_and_the_anonymous_pages(app, client, session, make, staff):
     anna, dossier = world(app, session, make, lawyer=staff.lawyer)
+    app.config["PUBLIC_BASE_URL"] = "http://localhost"  # the test client's: passkey forms show
     fuzzer = Fuzzer(app, session)
     invite = make.invite(make.user(email="nieuw@example.nl", password=None))
     piet = make.user(email="kees@example.nl")
@@ -621,6 +623,7 @@ def test_fuzz_the_client_side_and_the_anonymous_pages(app, client, session, make
                                  TOKEN_PASSWORD, 1)
     with_sms(session, piet)
     with_app(session, piet)
+    add_passkey(session, piet)
     # From other addresses: their failures are throttled per IP, not the client's below.
     anonymous = app.test_client()
     anonymous.environ_base["REMOTE_ADDR"] = "192.0.2.66"
@@ -629,9 +632,11 @@ def test_fuzz_the_client_side_and_the_anonymous_pages(app, client, session, make
     halfway = app.test_client()  # the password given, the second step still to come
     halfway.environ_base["REMOTE_ADDR"] = "192.0.2.67"
     assert login(halfway, "kees@example.nl").status_code == 302
-    params |= fuzz_side(fuzzer, halfway, ["/inloggen/verificatie/app",
+    params |= fuzz_side(fuzzer, halfway, ["/inloggen/verificatie/passkey",
+                                          "/inloggen/verificatie/app",
                                           "/inloggen/verificatie/sms"])
     with_app(session, anna)
+    add_passkey(session, anna)  # its page to remove it
     login_staff(client, session, anna)
     change = security.issue_token(session, anna, TOKEN_EMAIL, 1)
     session.exec(select(OneTimeToken).where(OneTimeToken.user_id == anna.id,
@@ -676,6 +681,14 @@ def test_fuzz_the_staff_side(app, client, session, make, staff):
     _report_and_check(fuzzer, "staff", params)
 
 
+def add_passkey(session, user):
+    """A passkey row for `user` (not a usable key: the fuzzer never makes a valid answer)."""
+    session.add(Passkey(user_id=user.id, credential_id=f"fuzz-{user.id}", public_key=b"-",
+                        name="Telefoon"))
+    user.passkey_enabled = True
+    session.commit()
+
+
 # What each side fuzzed, for the coverage checks below (they run after both, in file order).
 COVERED = {}
 # POST views the two runs cannot reach, and why; any other POST view must have been fuzzed.
@@ -683,6 +696,12 @@ NOT_FUZZED = {
     "auth.logout": "would end the fuzzing session (test_csrf.py posts it)",
     "account.app_setup": "the fuzzed client already has the app on",
     "account.codes_copy": "its form exists only on the page of new codes",
+    "account.passkey_add": "its form exists only on the page after step 1, with the options "
+                           "of a real challenge (tests/test_passkeys*.py post hostile answers)",
+    "auth.passkey_login_options": "no form and no fields: passkeys.js fetches JSON options",
+    "auth.second_step_options": "no form and no fields: passkeys.js fetches JSON options",
+    "account.passkey_confirm_options": "no form and no fields: passkeys.js fetches JSON "
+                                       "options",
     "staff.preview_conditions": "needs a question shown on a condition in the preview",
     "portal.approval_sms": "the fuzzed client confirms with the app, not by SMS "
                            "(tests/test_approvals_client.py posts it)",

@@ -30,10 +30,6 @@ NL = {
     "verification. After your password, you then also enter a code.":
         "Als extra beveiliging voor het inloggen op het klantenportaal kunt u 2-staps "
         "verificatie instellen. Na uw wachtwoord vult u dan ook een code in.",
-    "Tip: set up both methods, so that you can still log in if you cannot use one of "
-    "them.":
-        "Tip: stel beide methoden in, zodat u ook kunt inloggen als u een van beide niet "
-        "kunt gebruiken.",
     "Two-step verification is off.": "2-staps verificatie staat uit.",
     "Set up two-step verification": "2-staps verificatie instellen",
     "Manage two-step verification": "2-staps verificatie beheren",
@@ -163,8 +159,6 @@ NL = {
         "Tien codes die u elk één keer kunt gebruiken in plaats van een code van uw "
         "telefoon, bijvoorbeeld als u die kwijt bent. Bewaar ze op een veilige plek, "
         "bijvoorbeeld op uw computer.",
-    "Set up SMS or the authenticator app first.":
-        "Stel eerst sms of de authenticator-app in.",
     "New codes replace the codes you have now.":
         "Nieuwe codes vervangen de codes die u nu heeft.",
     "Make new backup codes": "Nieuwe back-upcodes maken",
