@@ -162,7 +162,7 @@ def decide(db, client, approval, version_id, approved, *, confirmed_with="", mes
 
 CONFIRMATIONS = {"password": _l("password"), "app": _l("authenticator app code"),
                  "sms": _l("SMS code"), "recovery": _l("recovery code"),
-                 "backup": _l("backup code")}
+                 "backup": _l("backup code"), "passkey": _l("passkey")}
 
 
 def confirmation_label(method):

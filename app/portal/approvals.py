@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlmodel import select
-from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
-from .. import approvals, audit, sms, storage, twostep
+from .. import approvals, audit, passkeys, sms, storage, twostep
 from ..access import get_approval_for, open_approvals
 from ..account.common import password_again, signed_in
-from ..auth.login import check_code, retry_after
+from ..auth.login import PASSKEY_PROBLEMS, check_code, retry_after, too_many_attempts
 from ..dates import local
 from ..db import one_or_404
 from ..forms import multi_line, require_button, single_line, strip
@@ -45,6 +45,15 @@ class PasswordConfirmForm(FlaskForm):
     version_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(EXPIRED_FORM)])
     password = PasswordField(_l("Your password"), validators=[
         DataRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX_LENGTH)])
+
+
+class PasskeyConfirmForm(FlaskForm):
+    """Akkoord geven confirmed with a passkey: the version shown and the browser's answer
+    (filled in by static/js/passkeys.js)."""
+    version_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(EXPIRED_FORM)])
+    credential = HiddenField(validators=[
+        DataRequired(_l("Your passkey was not used. Try again, or use another way.")),
+        Length(max=20_000)])
 
 
 class CodeConfirmForm(FlaskForm):
@@ -185,7 +194,10 @@ def approval_confirm(approval_id):
     method = request.args.get("method", methods[0] if methods else "password")
     if methods and method not in methods:
         abort(404)
-    form = CodeConfirmForm() if methods else PasswordConfirmForm()
+    if method == twostep.METHOD_PASSKEY:
+        form = PasskeyConfirmForm()
+    else:
+        form = CodeConfirmForm() if methods else PasswordConfirmForm()
     back = _waiting(approval, version, form if request.method == "POST" else None)
     if back is not None:
         return back
@@ -226,6 +238,8 @@ def _confirm(db, user, form, method):
         if password_again(db, user, form.password):
             return "password", 200, 0
         return None, 400, 0
+    if method == twostep.METHOD_PASSKEY:
+        return _confirm_by_passkey(db, user, form)
 
     def verify(code):
         if method == twostep.METHOD_SMS:
@@ -234,6 +248,25 @@ def _confirm(db, user, form, method):
         return twostep.verify_login(db, user, method, code)
 
     return check_code(db, user, form, method, verify)
+
+
+def _confirm_by_passkey(db, user, form):
+    """The client's own passkey, with user verification, paused and counted like a code."""
+    if not form.validate_on_submit():
+        return None, 400, 0
+    wait = twostep.attempts_blocked(db, user)
+    if wait:
+        form.form_errors.append(too_many_attempts(wait))
+        return None, 429, wait
+    try:
+        passkeys.authenticate(db, passkeys.CONFIRM, form.credential.data, user)
+    except passkeys.PasskeyError as error:  # the challenge stays used
+        twostep.note_failure(db, user)
+        db.commit()
+        form.form_errors.append(PASSKEY_PROBLEMS[error.problem])
+        return None, 401, 0
+    twostep.forget_failures(db, user)
+    return twostep.METHOD_PASSKEY, 200, 0
 
 
 @bp.post("/acties/goedkeuren/<int:approval_id>/akkoord/sms")

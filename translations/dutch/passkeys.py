@@ -32,6 +32,11 @@ NL = {
     "Not used yet": "Nog niet gebruikt",
     ("On: %(num)s passkey", "On: %(num)s passkeys"):
         ("Aan: %(num)s passkey", "Aan: %(num)s passkeys"),
+    "On: log in with a passkey": "Aan: inloggen met een passkey",
+    "To confirm that it is you who approves, use your passkey.":
+        "Gebruik uw passkey, zodat vaststaat dat u het bent die goedkeurt.",
+    "Confirm approval with my passkey": "Akkoord geven met mijn passkey",
+    "passkey": "passkey",
     "Or confirm with a passkey": "Of bevestig met een passkey",
     "Passkey added": "Passkey toegevoegd",
     "Passkey removed": "Passkey verwijderd",
