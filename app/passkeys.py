@@ -246,6 +246,8 @@ def authenticate(db, purpose, credential_json, user=None):
     if passkey is None:
         raise PasskeyError("unknown", "no such passkey")
     owner = db.get(User, passkey.user_id)
+    if not owner.active:  # refused before its counter or last use is touched
+        raise PasskeyError("unknown", "account not active")
     handle = data["response"].get("userHandle")
     if handle and handle != owner.passkey_handle:
         raise PasskeyError("unknown", "user handle of another account")
@@ -256,7 +258,7 @@ def authenticate(db, purpose, credential_json, user=None):
             credential=data, expected_challenge=challenge, expected_rp_id=rp_id,
             expected_origin=origin, credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
-            require_user_verification=False)
+            require_user_verification=purpose != SECOND_STEP)
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise PasskeyError("invalid", str(exc)) from exc
     # Backup eligibility is fixed when the passkey is made: a change means another

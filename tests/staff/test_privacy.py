@@ -195,7 +195,7 @@ def test_the_export_holds_everything_about_the_client_and_nothing_else(
     assert (account["name"], account["email"], account["phone"]) == (
         "Jan de Vries", "jan@example.nl", "+31612345678")
     assert account["two_step"] == {"authenticator_app": False, "sms": True,
-                                   "sms_phone": "+31612345678"}
+                                   "sms_phone": "+31612345678", "passkeys": []}
     assert account["login_sessions"][0]["ip"] == "192.0.2.7"
     dossiers = json.loads(archive.read("dossiers.json"))
     assert [d["number"] for d in dossiers] == ["2026-0001", "2026-0002"]
