@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from .. import passkeys, twostep
 from ..auth.forms import PasskeyForm
-from ..auth.login import PASSKEY_PROBLEMS, options_answer
+from ..auth.login import PASSKEY_PROBLEMS, options_answer, passkey_problem
 from ..models import Passkey
 from . import bp
 from .common import password_again, signed_in
@@ -119,6 +119,6 @@ def _confirmed_by_passkey(db, user, form):
         passkeys.authenticate(db, passkeys.CONFIRM, form.credential.data, user)
     except passkeys.PasskeyError as error:
         db.commit()  # the challenge stays used
-        form.form_errors.append(PASSKEY_PROBLEMS[error.problem])
+        form.form_errors.append(passkey_problem(error.problem, account_known=True))
         return False
     return True

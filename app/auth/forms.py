@@ -57,5 +57,6 @@ class PasskeyForm(FlaskForm):
     """The answer of the browser's passkey dialog, filled in by static/js/passkeys.js."""
     credential = HiddenField(validators=[
         DataRequired(_l("Your passkey was not used. Try again, or use another way.")),
-        Length(max=20_000)])
+        Length(max=20_000, message=_l("Your passkey could not be verified. Try again, or "
+                                      "log in another way."))])
     next = HiddenField()

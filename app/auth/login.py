@@ -31,6 +31,17 @@ PASSKEY_PROBLEMS = {
                   "e-mail address and password."),
     "invalid": _l("Your passkey could not be verified. Try again, or log in another way."),
 }
+# Where the account is known already (second step, confirming a change): "unknown" means
+# a passkey of someone else, or of nobody here.
+PASSKEY_NOT_YOURS = _l("This passkey does not belong to your account. Use one of your own "
+                       "passkeys, or another way.")
+
+
+def passkey_problem(problem, account_known=False):
+    """What to say about a passkey answer that did not pass."""
+    if account_known and problem == "unknown":
+        return PASSKEY_NOT_YOURS
+    return PASSKEY_PROBLEMS[problem]
 
 
 def options_answer(db, purpose, user=None):

@@ -16,6 +16,7 @@ from .login import (
     log_in,
     next_for,
     options_answer,
+    passkey_problem,
     remember_language,
     retry_after,
     too_many_attempts,
@@ -96,7 +97,7 @@ def check_second_step(db, user, form):
         audit.record(db, "login.two_step_failed", target=user,
                      method=twostep.METHOD_PASSKEY, problem=error.problem)
         db.commit()
-        form.form_errors.append(PASSKEY_PROBLEMS[error.problem])
+        form.form_errors.append(passkey_problem(error.problem, account_known=True))
         return None, 401, 0
     twostep.forget_failures(db, user)
     return twostep.METHOD_PASSKEY, 200, 0

@@ -17,7 +17,7 @@ from wtforms.widgets import HiddenInput
 from .. import approvals, audit, passkeys, sms, storage, twostep
 from ..access import get_approval_for, open_approvals
 from ..account.common import password_again, signed_in
-from ..auth.login import PASSKEY_PROBLEMS, check_code, retry_after, too_many_attempts
+from ..auth.login import check_code, passkey_problem, retry_after, too_many_attempts
 from ..dates import local
 from ..db import one_or_404
 from ..forms import multi_line, require_button, single_line, strip
@@ -53,7 +53,8 @@ class PasskeyConfirmForm(FlaskForm):
     version_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(EXPIRED_FORM)])
     credential = HiddenField(validators=[
         DataRequired(_l("Your passkey was not used. Try again, or use another way.")),
-        Length(max=20_000)])
+        Length(max=20_000, message=_l("Your passkey could not be verified. Try again, or "
+                                      "log in another way."))])
 
 
 class CodeConfirmForm(FlaskForm):
@@ -263,7 +264,7 @@ def _confirm_by_passkey(db, user, form):
     except passkeys.PasskeyError as error:  # the challenge stays used
         twostep.note_failure(db, user)
         db.commit()
-        form.form_errors.append(PASSKEY_PROBLEMS[error.problem])
+        form.form_errors.append(passkey_problem(error.problem, account_known=True))
         return None, 401, 0
     twostep.forget_failures(db, user)
     return twostep.METHOD_PASSKEY, 200, 0

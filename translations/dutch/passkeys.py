@@ -70,6 +70,10 @@ NL = {
         "De passkey is niet gebruikt. Probeer het opnieuw, of gebruik een andere manier.",
     "This browser cannot use passkeys here. Use another way.":
         "Deze browser kan hier geen passkeys gebruiken. Gebruik een andere manier.",
+    "This passkey does not belong to your account. Use one of your own passkeys, or another "
+    "way.":
+        "Deze passkey hoort niet bij uw account. Gebruik een van uw eigen passkeys, of een "
+        "andere manier.",
     "This device already holds a passkey for your account.":
         "Op dit apparaat staat al een passkey voor uw account.",
     "This passkey is not known for an account of this portal. Log in with your e-mail "
