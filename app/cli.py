@@ -292,7 +292,9 @@ def serve(host, port):
     app = current_app._get_current_object()
     port = port or serve_port(app)
     start_sender_thread(app)
-    click.echo(f"\n  Klantenportaal: http://{host}:{port}/\n")
+    # Loopback is named "localhost": browsers offer passkeys for a host name only.
+    shown = "localhost" if host == "127.0.0.1" else host
+    click.echo(f"\n  Klantenportaal: http://{shown}:{port}/\n")
     click.echo("  Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
     for email, what in DEMO_LOGINS["users"]:
         click.echo(f"    {email:32} {what}")

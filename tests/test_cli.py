@@ -224,7 +224,7 @@ def test_serve_picks_a_port(app, served, monkeypatch, base_url, env_port, args, 
     result = run_cli(app, "serve", *args)
     assert result.exit_code == 0, result.output
     assert served == {"host": "127.0.0.1", "port": port}
-    assert f"Klantenportaal: http://127.0.0.1:{port}/" in result.output
+    assert f"Klantenportaal: http://localhost:{port}/" in result.output
     assert "jan@example.nl" in result.output  # the demo logins are printed
 
 
