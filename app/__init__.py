@@ -42,6 +42,9 @@ def create_app(test_config=None):
     babel.init_app(app, locale_selector=select_locale)
     dates.init_app(app)  # the filters `date` and `datetime`, after Flask-Babel's
     app.jinja_env.globals["get_locale"] = get_locale
+    from . import passkeys
+    app.jinja_env.globals.update(passkeys_usable=passkeys.usable_here,
+                                 passkey_address=passkeys.public_address)
     app.url_defaults(version_static_urls)
     from . import security
     security.init_app(app)

@@ -67,21 +67,26 @@ def relying_party():
     return (parts.hostname or ""), f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def usable_here():
-    """True when passkeys can work on the address this request came to: PUBLIC_BASE_URL
-    names a host (browsers refuse an IP address as RP ID) and this request came to it."""
-    rp_id, origin = relying_party()
+def _named_host(rp_id):
     try:
         ipaddress.ip_address(rp_id)
-        return False
     except ValueError:
-        pass
-    return bool(rp_id) and request.host_url.rstrip("/").lower() == origin
+        return bool(rp_id)
+    return False  # browsers refuse an IP address as RP ID
+
+
+def usable_here():
+    """True when passkeys can work on the address this request came to: PUBLIC_BASE_URL
+    names a host (not an IP address) and this request came to it."""
+    rp_id, origin = relying_party()
+    return _named_host(rp_id) and request.host_url.rstrip("/").lower() == origin
 
 
 def public_address():
-    """The address at which passkeys work, to name it when this one is not it."""
-    return relying_party()[1]
+    """The address at which passkeys work, to name it where this one is not it; None when
+    there is none (PUBLIC_BASE_URL names an IP address)."""
+    rp_id, origin = relying_party()
+    return origin if _named_host(rp_id) else None
 
 
 # ---- challenges

@@ -30,7 +30,7 @@ from app.db import get_session
 from app.models import LoginSession, Passkey, PasskeyChallenge, RecoveryCode, User, utcnow
 
 SETUP = "/mijn-gegevens/2-staps-verificatie"
-ADDED_NL = "Uw passkey Telefoon is toegevoegd. U kunt er voortaan mee inloggen."
+ADDED_NL = "Uw passkey “Telefoon” is toegevoegd. U kunt er voortaan mee inloggen."
 NOT_VERIFIED_NL = "Uw passkey kon niet worden gecontroleerd."
 EXPIRED_NL = "Dit verzoek om een passkey is verlopen. Probeer het opnieuw."
 
@@ -342,7 +342,7 @@ def test_a_second_passkey_keeps_the_codes_and_goes_back_to_the_list(app, client,
     response = add_passkey(client, SoftAuthenticator(origin=BASE), "Laptop op het werk")
     assert response.status_code == 302 and response.location == PASSKEYS
     page = client.get(PASSKEYS)
-    assert ("Uw passkey Laptop op het werk is toegevoegd. U kunt er voortaan mee inloggen."
+    assert ("Uw passkey “Laptop op het werk” is toegevoegd. U kunt er voortaan mee inloggen."
             in text_of(page))
     assert "Uw back-upcodes" not in text_of(page)
     assert "Telefoon" in text_of(page) and "Laptop op het werk" in text_of(page)
@@ -381,7 +381,7 @@ def test_adding_in_english(app, client, session, make, authenticator):
     assert "Make the passkey" in text_of(page)
     done = send_credential(client, PASSKEYS + "/nieuw",
                            authenticator.create(options_in(html_of(page))), name="Phone")
-    assert "Your passkey Phone has been added. From now on you can log in with it." in text_of(
+    assert "Your passkey “Phone” has been added. From now on you can log in with it." in text_of(
         done)
 
 
@@ -456,13 +456,13 @@ def test_removing_with_the_password(app, client, session, make, mailbox, authent
     mailbox.deliver(app)
 
     page = client.get(f"{PASSKEYS}/{first.id}/verwijderen")
-    assert page.status_code == 200 and "Passkey Telefoon verwijderen" in text_of(page)
+    assert page.status_code == 200 and "Passkey “Telefoon” verwijderen" in text_of(page)
     wrong = post_form(client, f"{PASSKEYS}/{first.id}/verwijderen", {"password": "Fout12345"})
     assert wrong.status_code == 400 and "Het wachtwoord is onjuist." in text_of(wrong)
     assert len(passkeys_of(session, user)) == 2
     response = post_form(client, f"{PASSKEYS}/{first.id}/verwijderen", {"password": PASSWORD})
     assert response.status_code == 302 and response.location == PASSKEYS
-    assert "De passkey Telefoon is verwijderd." in text_of(client.get(PASSKEYS))
+    assert "De passkey “Telefoon” is verwijderd." in text_of(client.get(PASSKEYS))
     assert [p.id for p in passkeys_of(session, user)] == [second.id]
     assert refreshed(session, user).passkey_enabled
     assert logged_in(client) and not logged_in(other)

@@ -61,7 +61,7 @@ def passkey_add():
         codes = backup_codes_if_none(db, user)
         changed(db, user, "passkey_added", passkey=passkey.name)
         db.commit()
-        done = _("Your passkey %(name)s has been added. From now on you can log in with it.",
+        done = _("Your passkey “%(name)s” has been added. From now on you can log in with it.",
                  name=passkey.name)
         if codes:
             return render_template("account/new_codes.html", codes=codes, done=done)
@@ -107,7 +107,7 @@ def passkey_remove(passkey_id):
         twostep.disable(db, user, twostep.METHOD_PASSKEY)
         changed(db, user, "passkey_removed", passkey=name)
         db.commit()
-        flash(_("The passkey %(name)s has been removed.", name=name), "success")
+        flash(_("The passkey “%(name)s” has been removed.", name=name), "success")
         return redirect(url_for("account.passkeys_overview"))
     errors = form.errors or confirm.errors or confirm.form_errors
     return render_template("account/passkey_remove.html", form=form, confirm=confirm,

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import audit, sms, twostep
+from .. import audit, passkeys, sms, twostep
 from ..db import get_session
 from . import bp
 from .forms import CodeForm, PasskeyForm
@@ -17,7 +17,10 @@ def begin(db, user, next_url):
     """The password was right: remember that, and ask for the second step."""
     twostep.start_pending(user, next_url)
     audit.record(db, "login.password_ok", actor=user, target=user)
-    method = twostep.methods_of(user)[0]
+    methods = twostep.methods_of(user)
+    # A passkey is offered first, but not where no browser would accept it.
+    method = methods[1] if methods[0] == twostep.METHOD_PASSKEY and \
+        not passkeys.usable_here() else methods[0]
     if method == twostep.METHOD_SMS:
         _send_code(db, user)
     db.commit()

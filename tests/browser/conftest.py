@@ -80,10 +80,30 @@ def page(browser, live_server, request):
     A script error or a Content-Security-Policy violation on any page fails the test (in
     its teardown); on failure a screenshot is saved in test-artifacts/ (git-ignored).
     """
+    yield from _watched_page(browser, live_server, request)
+
+
+@pytest.fixture
+def localhost(app, live_server):
+    """The live server's base URL by the name localhost, which is also PUBLIC_BASE_URL:
+    browsers refuse an IP address as a passkey's relying party (issue 20)."""
+    base_url = live_server.replace("//127.0.0.1:", "//localhost:")
+    app.config["PUBLIC_BASE_URL"] = base_url
+    return base_url
+
+
+@pytest.fixture
+def localhost_page(browser, localhost, request):
+    """As `page`, pointed at the live server by the name localhost (passkeys work there)."""
+    yield from _watched_page(browser, localhost, request)
+
+
+def _watched_page(browser, base_url, request):
+    """The body of `page` (a generator) for the server at `base_url`."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=5000)
-    context = browser.new_context(locale="nl-NL", base_url=live_server)
+    context = browser.new_context(locale="nl-NL", base_url=base_url)
     context.set_default_timeout(10000)
     page = context.new_page()
     script_errors = []

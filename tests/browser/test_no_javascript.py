@@ -19,7 +19,7 @@ import pytest
 from helpers import PASSWORD, labels_of_other_language, link_in
 from playwright.sync_api import expect
 from sqlmodel import select
-from twostep_helpers import APP_SETUP, last_sms_code, sms_sent, with_app
+from twostep_helpers import APP_SETUP, last_sms_code, sms_sent, totp_code, with_app
 
 from app.models import (
     CAT_PROVIDED,
@@ -27,6 +27,7 @@ from app.models import (
     Document,
     LoginSession,
     Message,
+    Passkey,
     RecoveryCode,
     User,
 )
@@ -36,9 +37,19 @@ from browser.helpers import OWN_NAMES, labels, log_in, speaks, staff_log_in
 @pytest.fixture
 def page(browser, live_server):
     """A Dutch browser context with JavaScript off."""
+    yield from _without_javascript(browser, live_server)
+
+
+@pytest.fixture
+def localhost_page(browser, localhost):
+    """The same at localhost, where passkeys work (issue 20)."""
+    yield from _without_javascript(browser, localhost)
+
+
+def _without_javascript(browser, base_url):
     expect.set_options(timeout=5000)
     context = browser.new_context(java_script_enabled=False, locale="nl-NL",
-                                  base_url=live_server, accept_downloads=True)
+                                  base_url=base_url, accept_downloads=True)
     context.set_default_timeout(10000)
     yield context.new_page()
     context.close()
@@ -492,3 +503,62 @@ def test_api_keys_and_webhooks_without_javascript(page, session, make, lang):
     expect(page.get_by_role("status")).to_contain_text(t["sent_again"])
     session.expire_all()
     assert session.exec(select(WebhookDelivery)).one().failed_at is None
+
+
+# Passkeys (issue 20) need JavaScript: without it the pages say so and every other way keeps
+# working: the password with the app's code (the passkey, offered first, cannot be used),
+# and removing a passkey with the password.
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_passkeys_without_javascript(localhost_page, localhost, session, make, lang):
+    t, page = labels("passkeys")[lang], localhost_page
+    said = page.locator("main noscript > p")  # Playwright's text matching skips <noscript>
+    foreign = [p for p in labels_of_other_language(lang) if p not in OWN_NAMES and p != "Log in"]
+    user = make.user(email="jan@example.nl", language=lang)
+    with_app(session, user)
+    session.add(Passkey(user_id=user.id, credential_id="bm90LWEta2V5", public_key=b"-",
+                        name="Laptop"))
+    user.passkey_enabled = True
+    session.commit()
+    page.context.add_cookies([{"name": "lang", "value": lang, "url": localhost}])
+
+    page.goto("/inloggen")
+    expect(said).to_contain_text(t["needs_js"])
+    expect(page.get_by_role("button", name=t["log_in_passkey"])).to_be_hidden()
+    speaks(page, lang, foreign)
+    log_in(page, user)
+    expect(page).to_have_url(localhost + "/inloggen/verificatie/passkey")
+    expect(said).to_contain_text(t["needs_js"])
+    expect(page.get_by_role("button", name=t["use"])).to_be_hidden()
+    speaks(page, lang, foreign)
+    with loads_a_page(page):
+        page.get_by_role("link", name=t["use_app"]).click()
+    page.locator('input[name="code"]').fill(totp_code(user.totp_secret))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(localhost + "/mijn-gegevens")  # the first login
+
+    # Mijn gegevens → Passkeys: adding one says it needs JavaScript, at both steps.
+    page.goto("/mijn-gegevens/2-staps-verificatie/passkeys")
+    expect(said).to_contain_text(t["adding_needs_js"])
+    speaks(page, lang, foreign)
+    page.get_by_label(t["passkey_name"]).fill("iPad")
+    page.get_by_label(t["password"]).fill(PASSWORD)
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["continue"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t["add"])
+    expect(said).to_contain_text(t["needs_js"])
+    expect(page.get_by_role("button", name=t["make"])).to_be_hidden()
+    speaks(page, lang, foreign)
+
+    # Removed with the password.
+    page.goto("/mijn-gegevens/2-staps-verificatie/passkeys")
+    with loads_a_page(page):
+        page.get_by_role("link", name=f"{t['remove']} Laptop").click()
+    expect(said).to_contain_text(t["needs_js"])
+    speaks(page, lang, foreign)
+    page.get_by_label(t["password"]).fill(PASSWORD)
+    with loads_a_page(page):
+        page.get_by_role("button", name=t["remove_passkey"], exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(t["removed"])
+    expect(page.locator("main")).to_contain_text(t["none_yet"])
+    assert session.exec(select(Passkey)).all() == []

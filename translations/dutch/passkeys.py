@@ -48,6 +48,10 @@ NL = {
     "add one.":
         "Passkeys werken alleen op het adres %(address)s van het portaal. Open het portaal "
         "daar om er een toe te voegen.",
+    "Passkeys cannot be used at this address of the portal.":
+        "Op dit adres van het portaal kunnen geen passkeys worden gebruikt.",
+    "Passkeys work only at the address %(address)s of the portal.":
+        "Passkeys werken alleen op het adres %(address)s van het portaal.",
     "Press the button. Your browser asks where to keep the passkey “%(name)s”: on this "
     "device, on your phone, or on a security key. Confirm with your fingerprint, face, PIN "
     "or screen lock.":
@@ -55,7 +59,7 @@ NL = {
         "apparaat, op uw telefoon of op een beveiligingssleutel. Bevestig met uw "
         "vingerafdruk, gezicht, pincode of schermvergrendeling.",
     "Remove passkey": "Passkey verwijderen",
-    "Remove the passkey %(name)s": "Passkey %(name)s verwijderen",
+    "Remove the passkey “%(name)s”": "Passkey “%(name)s” verwijderen",
     "Set up a passkey, SMS or the authenticator app first.":
         "Stel eerst een passkey, sms of de authenticator-app in.",
     "Something went wrong with the passkey. Try again, or use another way.":
@@ -65,7 +69,7 @@ NL = {
         "Medewerkers gebruiken altijd 2-staps verificatie. Stel eerst een andere methode in "
         "als u deze passkey wilt verwijderen.",
     "The name may be at most 100 characters long.": "De naam mag hoogstens 100 tekens lang zijn.",
-    "The passkey %(name)s has been removed.": "De passkey %(name)s is verwijderd.",
+    "The passkey “%(name)s” has been removed.": "De passkey “%(name)s” is verwijderd.",
     "The passkey was not used. Try again, or use another way.":
         "De passkey is niet gebruikt. Probeer het opnieuw, of gebruik een andere manier.",
     "This browser cannot use passkeys here. Use another way.":
@@ -108,8 +112,8 @@ NL = {
         "Uw browser of telefoon bewaart de passkey; het portaal bewaart alleen een openbare "
         "sleutel. Raakt u het apparaat kwijt, log dan op een andere manier of met een "
         "back-upcode in en verwijder de passkey hier.",
-    "Your passkey %(name)s has been added. From now on you can log in with it.":
-        "Uw passkey %(name)s is toegevoegd. U kunt er voortaan mee inloggen.",
+    "Your passkey “%(name)s” has been added. From now on you can log in with it.":
+        "Uw passkey “%(name)s” is toegevoegd. U kunt er voortaan mee inloggen.",
     "Your passkey could not be verified. Try again, or log in another way.":
         "Uw passkey kon niet worden gecontroleerd. Probeer het opnieuw, of log op een andere "
         "manier in.",

@@ -69,6 +69,7 @@
   function say(form, text) {
     var place = form.querySelector("[data-passkey-error]");
     place.textContent = text || "";
+    place.hidden = !text;  // shown with its text, so that it is announced
   }
 
   function send(form, credential) {
