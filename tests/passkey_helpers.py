@@ -14,11 +14,12 @@ import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from helpers import PASSWORD, csrf_token, post_form
+from sqlmodel import select
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from app import passkeys
 from app.db import get_session
-from app.models import User
+from app.models import Passkey, User
 
 UP, UV, BE, BS, AT = 0x01, 0x04, 0x08, 0x10, 0x40
 
@@ -148,3 +149,21 @@ def give_passkey(app, user, authenticator, name="Telefoon"):
         passkey = passkeys.register(db, me, json.dumps(authenticator.create(options)), name)
         db.commit()
         return passkey.credential_id
+
+
+def refreshed(session, user):
+    """`user` as the database has it now."""
+    session.expire_all()
+    return session.get(User, user.id)
+
+
+def passkeys_of(session, user):
+    """The user's passkeys as the database has them now, oldest first."""
+    session.expire_all()
+    return session.exec(select(Passkey).where(Passkey.user_id == user.id)
+                        .order_by(Passkey.id)).all()
+
+
+def logged_in(client):
+    """True when `client` is logged in (Home opens)."""
+    return client.get("/").status_code == 200

@@ -17,8 +17,11 @@ from passkey_helpers import (
     add_passkey,
     fetch_options,
     give_passkey,
+    logged_in,
     options_from,
     options_in,
+    passkeys_of,
+    refreshed,
     send_credential,
 )
 from sqlalchemy import update
@@ -41,21 +44,6 @@ def authenticator(app):
     public address too (the relying party)."""
     app.config["PUBLIC_BASE_URL"] = BASE
     return SoftAuthenticator(origin=BASE)
-
-
-def refreshed(session, user):
-    session.expire_all()
-    return session.get(User, user.id)
-
-
-def passkeys_of(session, user):
-    session.expire_all()
-    return session.exec(select(Passkey).where(Passkey.user_id == user.id)
-                        .order_by(Passkey.id)).all()
-
-
-def logged_in(client):
-    return client.get("/").status_code == 200
 
 
 def backup_code(session, user):

@@ -17,7 +17,10 @@ from passkey_helpers import (
     SoftAuthenticator,
     fetch_options,
     give_passkey,
+    logged_in,
     options_from,
+    passkeys_of,
+    refreshed,
     send_credential,
 )
 from sqlalchemy import update
@@ -25,7 +28,7 @@ from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
 from app import dates, twostep
-from app.models import LoginSession, Passkey, PasskeyChallenge, ThrottleEvent, User, utcnow
+from app.models import LoginSession, Passkey, PasskeyChallenge, ThrottleEvent, utcnow
 
 UNKNOWN = {"nl": "Deze passkey is niet bekend bij een account van dit portaal. Log in met uw "
                  "e-mailadres en wachtwoord.",
@@ -57,20 +60,9 @@ def jan(app, session, make, authenticator):
     return user
 
 
-def refreshed(session, user):
-    session.expire_all()
-    return session.get(User, user.id)
-
-
 def stored(session, user):
     """The user's (first) passkey as the database has it now."""
-    session.expire_all()
-    return session.exec(select(Passkey).where(Passkey.user_id == user.id)
-                        .order_by(Passkey.id)).first()
-
-
-def logged_in(client):
-    return client.get("/").status_code == 200
+    return (passkeys_of(session, user) or [None])[0]
 
 
 def logout(client):

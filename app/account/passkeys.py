@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from .. import passkeys, twostep
 from ..auth.forms import PasskeyForm
-from ..auth.login import PASSKEY_PROBLEMS, options_answer, passkey_problem
+from ..auth.login import PASSKEY_PROBLEMS, check_passkey, options_answer
 from ..models import Passkey
 from . import bp
 from .common import password_again, signed_in
@@ -98,7 +98,7 @@ def passkey_remove(passkey_id):
     form, confirm = PasswordAgainForm(), PasskeyForm()
     by_passkey = "credential" in request.form
     if by_passkey:
-        confirmed = confirm.validate_on_submit() and _confirmed_by_passkey(db, user, confirm)
+        confirmed = check_passkey(db, user, confirm, passkeys.CONFIRM)[0] is not None
     else:
         confirmed = form.validate_on_submit() and password_again(db, user, form.password)
     if confirmed:
@@ -113,12 +113,3 @@ def passkey_remove(passkey_id):
     return render_template("account/passkey_remove.html", form=form, confirm=confirm,
                            passkey=passkey, last_one=last_one), 400 if errors else 200
 
-
-def _confirmed_by_passkey(db, user, form):
-    try:
-        passkeys.authenticate(db, passkeys.CONFIRM, form.credential.data, user)
-    except passkeys.PasskeyError as error:
-        db.commit()  # the challenge stays used
-        form.form_errors.append(passkey_problem(error.problem, account_known=True))
-        return False
-    return True

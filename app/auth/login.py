@@ -167,3 +167,28 @@ def check_code(db, user, form, method, verify, *, wrong_status=400, failure_even
     db.commit()
     form.code.errors.append({"expired": EXPIRED, "used": USED}.get(proved, WRONG[method]))
     return None, wrong_status, 0
+
+
+def check_passkey(db, user, form, purpose, failure_event=None):
+    """A passkey answer of `user` posted in `form` (its field "credential") for `purpose`
+    (second step, confirming a change): (proved, status, wait) as check_code. An answer that
+    does not verify counts as a wrong code, pauses alike, and is audited as
+    `failure_event`."""
+    if not form.validate_on_submit():
+        return None, 400 if request.method == "POST" else 200, 0
+    wait = twostep.attempts_blocked(db, user)
+    if wait:
+        form.form_errors.append(too_many_attempts(wait))
+        return None, 429, wait
+    try:
+        passkeys.authenticate(db, purpose, form.credential.data, user)
+    except passkeys.PasskeyError as error:  # the challenge stays used
+        twostep.note_failure(db, user)
+        if failure_event:
+            audit.record(db, failure_event, target=user, method=twostep.METHOD_PASSKEY,
+                         problem=error.problem)
+        db.commit()
+        form.form_errors.append(passkey_problem(error.problem, account_known=True))
+        return None, 401, 0
+    twostep.forget_failures(db, user)
+    return twostep.METHOD_PASSKEY, 200, 0

@@ -16,7 +16,6 @@ from .login import (
     log_in,
     next_for,
     options_answer,
-    passkey_problem,
     remember_language,
     retry_after,
     too_many_attempts,
@@ -79,25 +78,3 @@ def second_step_options():
     if user is None or not user.passkey_enabled:
         return jsonify(redirect=url_for("auth.login")), 409
     return options_answer(db, passkeys.SECOND_STEP, user)
-
-
-def check_second_step(db, user, form):
-    """The second step by passkey, posted in `form`: (proved, status, wait) as check_code.
-    A passkey that does not verify counts as a wrong code."""
-    if not form.validate_on_submit():
-        return None, 400 if request.method == "POST" else 200, 0
-    wait = twostep.attempts_blocked(db, user)
-    if wait:
-        form.form_errors.append(too_many_attempts(wait))
-        return None, 429, wait
-    try:
-        passkeys.authenticate(db, passkeys.SECOND_STEP, form.credential.data, user)
-    except passkeys.PasskeyError as error:  # the challenge stays used
-        twostep.note_failure(db, user)
-        audit.record(db, "login.two_step_failed", target=user,
-                     method=twostep.METHOD_PASSKEY, problem=error.problem)
-        db.commit()
-        form.form_errors.append(passkey_problem(error.problem, account_known=True))
-        return None, 401, 0
-    twostep.forget_failures(db, user)
-    return twostep.METHOD_PASSKEY, 200, 0

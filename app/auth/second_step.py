@@ -9,8 +9,15 @@ from .. import audit, passkeys, sms, twostep
 from ..db import get_session
 from . import bp
 from .forms import CodeForm, PasskeyForm
-from .login import check_code, landing_for, log_in, next_for, remember_language, retry_after
-from .passkey_login import check_second_step
+from .login import (
+    check_code,
+    check_passkey,
+    landing_for,
+    log_in,
+    next_for,
+    remember_language,
+    retry_after,
+)
 
 
 def begin(db, user, next_url):
@@ -65,7 +72,8 @@ def second_step(method):
         return redirect(url_for("auth.second_step", method=methods[0]))
     if method == twostep.METHOD_PASSKEY:
         form = PasskeyForm()
-        proved, status, wait = check_second_step(db, user, form)
+        proved, status, wait = check_passkey(db, user, form, passkeys.SECOND_STEP,
+                                             failure_event="login.two_step_failed")
     else:
         form = CodeForm()
         proved, status, wait = check_code(

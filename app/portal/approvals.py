@@ -17,7 +17,7 @@ from wtforms.widgets import HiddenInput
 from .. import approvals, audit, passkeys, sms, storage, twostep
 from ..access import get_approval_for, open_approvals
 from ..account.common import password_again, signed_in
-from ..auth.login import check_code, passkey_problem, retry_after, too_many_attempts
+from ..auth.login import check_code, check_passkey, retry_after
 from ..dates import local
 from ..db import one_or_404
 from ..forms import multi_line, require_button, single_line, strip
@@ -240,7 +240,7 @@ def _confirm(db, user, form, method):
             return "password", 200, 0
         return None, 400, 0
     if method == twostep.METHOD_PASSKEY:
-        return _confirm_by_passkey(db, user, form)
+        return check_passkey(db, user, form, passkeys.CONFIRM)
 
     def verify(code):
         if method == twostep.METHOD_SMS:
@@ -249,25 +249,6 @@ def _confirm(db, user, form, method):
         return twostep.verify_login(db, user, method, code)
 
     return check_code(db, user, form, method, verify)
-
-
-def _confirm_by_passkey(db, user, form):
-    """The client's own passkey, with user verification, paused and counted like a code."""
-    if not form.validate_on_submit():
-        return None, 400, 0
-    wait = twostep.attempts_blocked(db, user)
-    if wait:
-        form.form_errors.append(too_many_attempts(wait))
-        return None, 429, wait
-    try:
-        passkeys.authenticate(db, passkeys.CONFIRM, form.credential.data, user)
-    except passkeys.PasskeyError as error:  # the challenge stays used
-        twostep.note_failure(db, user)
-        db.commit()
-        form.form_errors.append(passkey_problem(error.problem, account_known=True))
-        return None, 401, 0
-    twostep.forget_failures(db, user)
-    return twostep.METHOD_PASSKEY, 200, 0
 
 
 @bp.post("/acties/goedkeuren/<int:approval_id>/akkoord/sms")
