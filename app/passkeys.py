@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from flask import session as cookie
 from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from webauthn import (
     generate_authentication_options,
@@ -181,7 +182,12 @@ def registration_options(db, user):
     discoverable credential (for a login without a password) with user verification; none
     of the user's passkeys again; attestation "none"."""
     if not user.passkey_handle:
-        user.passkey_handle = bytes_to_base64url(secrets.token_bytes(32))
+        # Set once, by one conditional UPDATE: two set-ups started at the same moment (two
+        # tabs) must not give their passkeys different handles.
+        db.exec(update(User).where(User.id == user.id, User.passkey_handle.is_(None))
+                .values(passkey_handle=bytes_to_base64url(secrets.token_bytes(32)))
+                .execution_options(synchronize_session=False))
+        db.refresh(user, ["passkey_handle"])
     challenge, timeout = _new_challenge(db, REGISTER, user)
     rp_id, _origin = relying_party()
     options = generate_registration_options(
@@ -217,7 +223,11 @@ def register(db, user, credential_json, name):
         backed_up=verified.credential_backed_up, name=name.strip()[:MAX_NAME],
         transports=" ".join(t for t in transports if t in _TRANSPORTS)[:200]
         if isinstance(transports, list) else "")
-    db.add(passkey)
+    try:
+        with db.begin_nested():  # the same credential id sent twice at the same moment
+            db.add(passkey)
+    except IntegrityError as exc:
+        raise PasskeyError("invalid", "credential registered before") from exc
     user.passkey_enabled = True
     return passkey
 

@@ -48,11 +48,12 @@ class SoftAuthenticator:
             flags |= BS
         return flags
 
-    def create(self, options):
-        """The answer (PublicKeyCredential.toJSON()) to creation `options` (a dict)."""
+    def create(self, options, credential_id=None):
+        """The answer (PublicKeyCredential.toJSON()) to creation `options` (a dict), with a
+        new credential (of the id given, if one is)."""
         rp_id = options["rp"]["id"]
         key = ec.generate_private_key(ec.SECP256R1())
-        credential_id = os.urandom(32)
+        credential_id = credential_id or os.urandom(32)
         numbers = key.public_key().public_numbers()
         cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
                             -3: numbers.y.to_bytes(32, "big")})
