@@ -280,7 +280,7 @@ def test_adding_the_first_passkey_shows_the_backup_codes(app, client, session, m
     assert logged_in(other)
     overview = client.get(PASSKEYS)
     assert overview.status_code == 200
-    assert "U hebt nog geen passkeys." in text_of(overview)
+    assert "U heeft nog geen passkeys." in text_of(overview)
     assert 'name="name"' in html_of(overview) and 'name="password"' in html_of(overview)
 
     # Step 1: the name and the password; the page then holds the options for the browser.

@@ -21,7 +21,9 @@ from playwright.sync_api import expect
 from sqlmodel import select
 from twostep_helpers import APP_SETUP, last_sms_code, sms_sent, totp_code, with_app
 
+from app import approvals
 from app.models import (
+    CAT_DOCUMENT,
     CAT_PROVIDED,
     AccountInvitation,
     Document,
@@ -510,7 +512,8 @@ def test_api_keys_and_webhooks_without_javascript(page, session, make, lang):
 # and removing a passkey with the password.
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_passkeys_without_javascript(localhost_page, localhost, session, make, lang):
+@pytest.mark.sealed  # the receipt of the approval below
+def test_passkeys_without_javascript(localhost_page, localhost, app, session, make, lang):
     t, page = labels("passkeys")[lang], localhost_page
     said = page.locator("main noscript > p")  # Playwright's text matching skips <noscript>
     foreign = [p for p in labels_of_other_language(lang) if p not in OWN_NAMES and p != "Log in"]
@@ -549,6 +552,27 @@ def test_passkeys_without_javascript(localhost_page, localhost, session, make, l
     expect(said).to_contain_text(t["needs_js"])
     expect(page.get_by_role("button", name=t["make"])).to_be_hidden()
     speaks(page, lang, foreign)
+
+    # Ter goedkeuring: Akkoord by passkey says it needs JavaScript; the app's code approves.
+    lawyer = make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen")
+    dossier = make.dossier(clients=[user], lawyer=lawyer)
+    document = make.document(dossier, CAT_DOCUMENT, title="Concept akte",
+                             filename="concept-akte.pdf", data=b"%PDF-1.4 concept", by=lawyer)
+    with app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=user,
+                                          sent_by=lawyer, document=document,
+                                          title="Concept akte")
+        session.commit()
+    page.goto(f"/acties/goedkeuren/{approval.id}/akkoord")
+    expect(said).to_contain_text(t["needs_js"])
+    expect(page.get_by_role("button", name=t["approve_passkey"])).to_be_hidden()
+    speaks(page, lang, foreign)
+    with loads_a_page(page):
+        page.get_by_role("link", name=t["use_app"]).click()
+    page.locator('input[name="code"]').fill(totp_code(user.totp_secret, 1))
+    with loads_a_page(page):
+        page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_role("status")).to_contain_text(t["approved"])
 
     # Removed with the password.
     page.goto("/mijn-gegevens/2-staps-verificatie/passkeys")

@@ -20,9 +20,9 @@ from playwright.sync_api import expect
 from sqlmodel import select
 from twostep_helpers import totp_code, with_app
 
-from app import twostep
+from app import approvals, twostep
 from app.db import get_session
-from app.models import Passkey, User
+from app.models import CAT_DOCUMENT, ApprovalDecision, Passkey, User
 from browser.a11y import Audit, speak
 from browser.helpers import (
     LOGGED_IN,
@@ -462,3 +462,31 @@ def backup_code(app, user):
         codes = twostep.new_codes(db, db.get(User, user.id), twostep.KIND_BACKUP, 1)
         db.commit()
     return codes[0]
+
+
+@pytest.mark.sealed  # the receipt is sealed with the CA made at test time
+def test_akkoord_with_a_passkey(page, app, localhost, session, make, t):
+    """Ter goedkeuring (issue 18) for a client whose second step is a passkey: Akkoord is
+    confirmed with it, the page passes the audit, and the decision says "passkey"."""
+    Authenticator(page)
+    user = client_with_passkey(page, make, t)
+    lawyer = make.staff(email="jansen@kantoor.nl", name="mr. P. Jansen")
+    dossier = make.dossier(clients=[user], lawyer=lawyer)
+    document = make.document(dossier, CAT_DOCUMENT, title="Concept akte",
+                             filename="concept-akte.pdf", data=b"%PDF-1.4 concept akte",
+                             by=lawyer)
+    with app.test_request_context():
+        approval = approvals.new_approval(session, dossier=dossier, client=user,
+                                          sent_by=lawyer, document=document,
+                                          title="Concept akte")
+        session.commit()
+    audit = Audit(page, t["lang"])
+    page.get_by_role("button", name=t["log_in_passkey"]).click()
+    expect(page.get_by_role("button", name=LOGGED_IN)).to_be_visible()
+    audit.visit(f"/acties/goedkeuren/{approval.id}/akkoord", "Akkoord: by passkey")
+    speaks_only(page, t["lang"])
+    page.get_by_role("button", name=t["approve_passkey"]).click()
+    expect(page.get_by_role("status")).to_contain_text(t["approved"])
+    session.expire_all()
+    [decision] = session.exec(select(ApprovalDecision)).all()
+    assert (decision.approved, decision.confirmed_with) == (True, "passkey")

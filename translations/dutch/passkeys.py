@@ -105,7 +105,7 @@ NL = {
     "device itself (in its settings for passwords or passkeys).":
         "Na het verwijderen kunt u met deze passkey niet meer inloggen. Verwijder hem ook op "
         "het apparaat zelf (bij de instellingen voor wachtwoorden of passkeys).",
-    "You have no passkeys yet.": "U hebt nog geen passkeys.",
+    "You have no passkeys yet.": "U heeft nog geen passkeys.",
     "Your browser or phone keeps the passkey; the portal keeps only a public key. If you "
     "lose the device, log in another way or with a backup code, and remove the passkey "
     "here.":
