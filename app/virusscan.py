@@ -5,6 +5,7 @@ from flask import current_app
 
 CHUNK_SIZE = 64 * 1024  # well below clamd's default StreamMaxLength and socket buffers
 MAX_REPLY = 4096
+PING_TIMEOUT = 2  # seconds: the staff start page asks, and must not wait long
 
 
 class ScanError(Exception):
@@ -17,10 +18,11 @@ def configured():
     return bool(config.get("CLAMD_SOCKET") or config.get("CLAMD_HOST"))
 
 
-def _connect():
-    """A connected socket to clamd, with the configured timeout."""
+def _connect(timeout=None):
+    """A connected socket to clamd, with `timeout` or else the configured one."""
     config = current_app.config
-    timeout = config.get("CLAMD_TIMEOUT", 60)
+    if timeout is None:
+        timeout = config.get("CLAMD_TIMEOUT", 60)
     if config.get("CLAMD_SOCKET"):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
@@ -32,6 +34,16 @@ def _connect():
         return sock
     return socket.create_connection((config["CLAMD_HOST"], int(config["CLAMD_PORT"])),
                                     timeout=timeout)
+
+
+def available():
+    """True when the configured clamd answers PING (within PING_TIMEOUT seconds)."""
+    try:
+        with _connect(PING_TIMEOUT) as sock:
+            sock.sendall(b"zPING\0")
+            return _read_reply(sock) == "PONG"
+    except OSError:
+        return False
 
 
 def scan_file(path):

@@ -5,6 +5,7 @@ import os
 import tempfile
 
 import pytest
+from clamd_helpers import start_clamd
 from factory import Factory
 from flask import abort
 from helpers import Mailbox, login, test_config
@@ -130,6 +131,15 @@ def ca(tmp_path_factory):
     """A small CA made at test time and the firm's seal it issued: (the seal's PKCS#12
     file, the root for pyHanko's validator). Tests marked `sealed` seal with it."""
     return make_ca(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture(scope="session")
+def real_clamd():
+    """A real clamd (tests/clamd_helpers.py) loaded with signatures for the EICAR test file,
+    one per test process; skipped where clamd is not installed, failed in CI."""
+    clamd = start_clamd()
+    yield clamd
+    clamd.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from babel.messages.pofile import read_po
 from flask.cli import FlaskGroup
@@ -475,3 +476,11 @@ def pdf_text(app, document):
     with app.app_context(), open(path_for(document.storage_key), "rb") as f:
         reader = PdfReader(io.BytesIO(f.read()))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def skip_unless_ci(reason, what):
+    """Skip on a developer's machine that lacks a part (`reason`), but never let CI pass by
+    skipping: there the test fails (`what`: which tests must not skip)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} ({what} must not skip in CI)", pytrace=False)
+    pytest.skip(reason)

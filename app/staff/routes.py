@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import func, select
 
+from .. import virusscan
 from ..db import get_session
 from ..htmx import hx_redirect, is_htmx
 from ..models import (
@@ -60,7 +61,11 @@ def index():
     db = get_session()
     recent = db.exec(staff_dossiers(current_user)
                      .order_by(Dossier.updated_at.desc(), Dossier.id.desc()).limit(5)).all()
+    admin = current_user.role == ROLE_ADMIN
     return render_template("staff/index.html", counts=overview_counts(db, current_user),
                            recent=recent,
-                           failed_mails=failed_count(db) if current_user.role == ROLE_ADMIN
-                           else 0)
+                           failed_mails=failed_count(db) if admin else 0,
+                           # A PING of at most virusscan.PING_TIMEOUT: uploads are refused
+                           # while a configured clamd is down.
+                           scanner_down=admin and virusscan.configured()
+                           and not virusscan.available())

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import skip_unless_ci
 from werkzeug.serving import make_server
 
 from app.models import CAT_CORRESPONDENCE, CAT_DOCUMENT, FirmSettings
@@ -36,9 +37,7 @@ def pytest_runtest_makereport(item, call):
 
 def _missing(reason):
     """Skip on a developer's machine, but never let CI pass by skipping."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (browser tests must not skip in CI)", pytrace=False)
-    pytest.skip(reason)
+    skip_unless_ci(reason, "browser tests")
 
 
 @pytest.fixture
