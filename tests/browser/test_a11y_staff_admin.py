@@ -16,7 +16,7 @@ NEXT = re.compile(r"^(Volgende|Next)$")
 
 
 def test_questionnaires_settings_audit_log_and_avg(page, live_server, app, session, make,
-                                                   lang):
+                                                   lang, tmp_path):
     firm = arrange_firm(session, make, lang)
     # A colour too light for the header's white text, as only an old or edited database can
     # hold (the settings page refuses it): the portal must fall back to its own colour.
@@ -62,6 +62,11 @@ def test_questionnaires_settings_audit_log_and_avg(page, live_server, app, sessi
     audit.visit(f"/kantoor/medewerkers/{firm.lawyer.id}", "settings: a staff member")
     audit.visit("/kantoor/delegaties", "settings: delegations")
     audit.visit("/kantoor/instellingen/e-mail", "settings: undelivered mails")
+    # A configured virus scanner that does not answer: the start page's notice (issue 21).
+    app.config["CLAMD_SOCKET"] = str(tmp_path / "no-clamd.sock")
+    audit.visit("/kantoor/", "start page: the virus scanner is down")
+    expect(page.locator("main")).to_contain_text(re.compile(r"(virusscanner|virus scanner)"))
+    app.config["CLAMD_SOCKET"] = None
 
     audit.visit("/kantoor/auditlog", "audit log")
     audit.visit(f"/kantoor/clienten/{firm.jan.id}/avg",
