@@ -181,6 +181,7 @@ ACTIONS = {
     "document.published": _l("Document published"),
     "document.withdrawn": _l("Document withdrawn"),
     "document.downloaded": _l("Document downloaded"),
+    "document.previewed": _l("Document viewed in the browser"),
     "document.uploaded": _l("Document uploaded"),
     "attachment.uploaded": _l("Attachment uploaded"),
     "attachment.removed": _l("Attachment removed"),

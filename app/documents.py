@@ -131,12 +131,15 @@ def set_withdrawn(db, user, dossier, document, withdraw):
     return True
 
 
-def staff_download(db, user, document):
+def staff_download(db, user, document, preview=False):
     """The file of a document for a staff member (check access first), audited; a client's
-    download mark is not touched. Not committed."""
-    response = storage.send_document(document)  # 404 when its file is gone
+    download mark is not touched. `preview`: shown in the browser (storage.send_preview).
+    Not committed."""
+    # 404 when the file is gone; a preview also when it is no PDF or image.
+    response = storage.send_preview(document) if preview else storage.send_document(document)
     # An identity document (Wwft) says so: who fetched which passport is asked for often.
-    audit.record(db, "document.downloaded", actor=user, target=document,
+    audit.record(db, "document.previewed" if preview else "document.downloaded",
+                 actor=user, target=document,
                  dossier_id=document.dossier_id, staff=True,
                  range=request.headers.get("Range"),
                  **({"identity": True} if document.identity else {}))

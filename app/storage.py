@@ -58,22 +58,40 @@ def stored_paths():
             yield os.path.join(folder, name)
 
 
-def send_stored(storage_key, *, content_type, filename, etag):
+# What the browser may show itself (Bekijken), and how such a file starts: one whose bytes
+# say otherwise (a web page named .pdf) is never shown, only downloaded.
+PREVIEW_TYPES = {"application/pdf": b"%PDF-", "image/jpeg": b"\xff\xd8\xff",
+                 "image/png": b"\x89PNG\r\n\x1a\n"}
+# A shown file's own policy: a sandbox without allow-scripts (no script, an opaque origin).
+# Chromium's PDF viewer works in it as it is; its image view needs its inline style and the
+# image. object-src 'self' is for browsers whose PDF viewer is a plugin. plugin-types is
+# left out: CSP 3 dropped it and Chromium warns about it. tests/browser/test_preview.py.
+PREVIEW_CSP = ("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+               "object-src 'self'; frame-ancestors 'none'")
+
+
+def send_stored(storage_key, *, content_type, filename, etag, inline=False):
     """A download of a stored file, as an attachment under its original name and never
     cached: the file itself, or with X_ACCEL_REDIRECT set an empty answer that tells nginx
-    to send it. Check access, and count the download, before calling this."""
+    to send it. `inline`: shown in the browser instead, in a sandbox (PREVIEW_CSP); only
+    for a file send_preview checked. Check access, and count the download, before calling
+    this."""
     prefix = current_app.config.get("X_ACCEL_REDIRECT")
     if not prefix:
-        response = send_file(path_for(storage_key), mimetype=content_type, as_attachment=True,
-                             download_name=filename, conditional=True, etag=etag, max_age=0)
+        response = send_file(path_for(storage_key), mimetype=content_type,
+                             as_attachment=not inline, download_name=filename,
+                             conditional=True, etag=etag, max_age=0)
     else:
         # send_file with an empty body gives the very same Content-Type and (RFC 6266)
         # Content-Disposition; nginx keeps those and answers Range and If-* itself.
-        response = send_file(io.BytesIO(), mimetype=content_type, as_attachment=True,
+        response = send_file(io.BytesIO(), mimetype=content_type, as_attachment=not inline,
                              download_name=filename, conditional=False, etag=False, max_age=0)
         relative = os.path.relpath(path_for(storage_key), current_app.config["UPLOAD_FOLDER"])
         response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + relative
     response.headers["Cache-Control"] = "private, no-store"
+    if inline:  # nginx copies both from the app's answer (deploy/nginx, /_protected/)
+        response.headers["Content-Security-Policy"] = PREVIEW_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -83,6 +101,35 @@ def send_document(document):
         abort(404)
     return send_stored(document.storage_key, content_type=document.content_type,
                        filename=document.filename, etag=document.sha256)
+
+
+def previewable(content_type):
+    """True for a type the browser may show itself: a PDF, JPEG or PNG."""
+    return content_type in PREVIEW_TYPES
+
+
+def starts_as(storage_key, content_type):
+    """True when the stored file's first bytes are those of `content_type` (one of
+    PREVIEW_TYPES); False for any other type, or a file that is gone."""
+    magic = PREVIEW_TYPES.get(content_type)
+    if magic is None:
+        return False
+    try:
+        with open(path_for(storage_key), "rb") as f:
+            return f.read(len(magic)) == magic
+    except FileNotFoundError:
+        return False
+
+
+def send_preview(document):
+    """send_stored for a Document shown in the browser (Bekijken): a PDF, JPEG or PNG whose
+    bytes really are one, inline and sandboxed; anything else, or a file that is gone, is a
+    404 (check access first). app/filecheck.py checked it at upload; this checks again,
+    for files stored before that and in case of doubt."""
+    if not starts_as(document.storage_key, document.content_type):
+        abort(404)
+    return send_stored(document.storage_key, content_type=document.content_type,
+                       filename=document.filename, etag=document.sha256, inline=True)
 
 
 def store_bytes(data):

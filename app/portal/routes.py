@@ -91,6 +91,11 @@ def _doc_icon(content_type):
     return icon_for(content_type)
 
 
+@bp.app_template_test("previewable")
+def _previewable(content_type):
+    return storage.previewable(content_type)
+
+
 @bp.get("/")
 def home():
     """Home: the tiles Dossiers, Acties and Mijn gegevens."""
@@ -144,15 +149,30 @@ def dossier(dossier_id, tab=None):
 @bp.get("/documenten/<int:document_id>/download")
 def download(document_id):
     """Stream a document (Range requests too) and mark it downloaded for this user."""
+    return send_counted(document_id, preview=False)
+
+
+@bp.get("/documenten/<int:document_id>/bekijken")
+def preview(document_id):
+    """Bekijken: a PDF or image shown in the browser (sandboxed; anything else 404). It shows
+    the whole document, so it marks it downloaded as a download does."""
+    return send_counted(document_id, preview=True)
+
+
+def send_counted(document_id, preview):
+    """A document this user may see, downloaded or shown; a whole GET marks it downloaded
+    (the first time also for the webhooks) and is audited."""
     db = get_session()
     document = get_document_for(db, current_user, document_id)
-    response = storage.send_document(document)  # 404 when its file is gone
+    # Either is a 404 when the file is gone; a preview also when it is no PDF or image.
+    response = storage.send_preview(document) if preview else storage.send_document(document)
     if is_whole_download():
         if count_download(db, document.id, current_user.id):
             webhooks.emit(db, "document.downloaded", {"document_id": document.id,
                           "dossier_id": document.dossier_id, "client_id": current_user.id})
-        audit.record(db, "document.downloaded", actor=current_user, target=document,
-                     dossier_id=document.dossier_id, range=request.headers.get("Range"))
+        audit.record(db, "document.previewed" if preview else "document.downloaded",
+                     actor=current_user, target=document, dossier_id=document.dossier_id,
+                     range=request.headers.get("Range"))
         db.commit()
     return response
 

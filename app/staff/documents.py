@@ -104,6 +104,17 @@ def download(document_id):
     return response
 
 
+@bp.get("/documenten/<int:document_id>/bekijken")
+def preview_document(document_id):
+    """Bekijken: a PDF or image shown in the browser (sandboxed; anything else 404),
+    audited as a staff download is; a client's download mark is not touched."""
+    db = get_session()
+    document = get_staff_document(db, current_user, document_id)
+    response = staff_download(db, current_user, document, preview=True)
+    db.commit()
+    return response
+
+
 # ---- helpers of the views above
 
 def set_withdrawn(document_id, withdraw):

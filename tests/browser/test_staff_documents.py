@@ -95,7 +95,8 @@ def test_publish_two_files_by_drag_and_drop_and_see_the_download(
         table = client_page.locator("table.documents")
         expect(table).to_contain_text("Brief aan de heer De Vries")
         with client_page.expect_download() as download:
-            table.get_by_role("link", name=re.compile("Brief aan de heer De Vries")).click()
+            table.get_by_role("link", name=f"{t['download']} Brief aan de heer De Vries",
+                              exact=True).click()
         assert download.value.suggested_filename == "Brief aan Jan.pdf"
     finally:
         context.close()

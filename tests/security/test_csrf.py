@@ -27,6 +27,8 @@ GET_RECORDS = {
     "portal.download": ({"documentdownload"},
                         "a whole download is recorded: the firm sees who downloaded what "
                         "and when (\"gedownload op\" in the manual)"),
+    "portal.preview": ({"documentdownload"},
+                       "a whole preview shows the whole document, so it counts as a download"),
     "messages.show": ({"messageread"}, "opening a message marks it read (unread is bold)"),
     "messages.reply": ({"messageread"}, "answering a message means it was read"),
     "staff.message": ({"messageread"}, "opening a message marks it read for the staff member"),
