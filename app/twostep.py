@@ -319,20 +319,23 @@ def enable_sms(db, user, phone):
 
 
 def disable(db, user, method):
-    """Turn one method off (a passkey: passkeys.remove first); with none left, the recovery
-    and backup codes go too."""
-    if method == METHOD_PASSKEY:
-        pass
-    elif method == METHOD_SMS:
+    """Turn SMS or the app off; with no method left, the codes go too (forget_codes_if_off)."""
+    if method == METHOD_SMS:
         user.sms_enabled, user.sms_phone = False, None
         db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                            RecoveryCode.kind == KIND_RECOVERY))
     else:
         user.totp_enabled, user.totp_secret = False, None
-    if not user.two_step_enabled:
-        db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    forget_codes_if_off(db, user)
     db.exec(delete(OneTimeToken).where(OneTimeToken.user_id == user.id,
                                        OneTimeToken.purpose.in_((SMS_SETUP, SMS_LOGIN))))
+
+
+def forget_codes_if_off(db, user):
+    """With no two-step method left (the last one turned off or removed), the recovery and
+    backup codes go too."""
+    if not user.two_step_enabled:
+        db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
 def reset(db, user):

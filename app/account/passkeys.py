@@ -104,7 +104,7 @@ def passkey_remove(passkey_id):
     if confirmed:
         name = passkey.name
         passkeys.remove(db, user, passkey)
-        twostep.disable(db, user, twostep.METHOD_PASSKEY)
+        twostep.forget_codes_if_off(db, user)
         changed(db, user, "passkey_removed", passkey=name)
         db.commit()
         flash(_("The passkey “%(name)s” has been removed.", name=name), "success")
