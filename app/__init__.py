@@ -63,6 +63,8 @@ def create_app(test_config=None):
     app.register_blueprint(staff_bp, url_prefix="/kantoor")
     from .branding import bp as firm_bp
     app.register_blueprint(firm_bp)
+    from .tus import bp as tus_bp
+    app.register_blueprint(tus_bp)
 
     from . import api, cli, errors, stats, worker
     api.init_app(app)

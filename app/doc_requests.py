@@ -41,6 +41,11 @@ class Refused(Exception):
     """An item takes no files or decision now; str() is the message for the user."""
 
 
+def takes_files(item):
+    """True while the firm waits for files for `item` (not withdrawn, not approved)."""
+    return item.withdrawn_at is None and item.state != ITEM_APPROVED
+
+
 def new_request(db, *, dossier, client, sent_by, items, deadline=None, assignment_id=None):
     """Add a request for `client` in `dossier` with `items` (dicts with title, explanation,
     is_identity); the client hears of it in one batched mail. Not committed."""

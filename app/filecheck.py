@@ -79,6 +79,7 @@ def reasons(type_name):
         "virus": _l("A virus was found in the file."),
         "unscanned": _l("The file cannot be checked for viruses right now. Try again "
                         "later."),
+        "gone": _l("The upload is no longer available; choose the file again."),
     }
 
 

@@ -671,3 +671,20 @@ class WebhookDelivery(SQLModel, table=True):
     failed_at: datetime | None = when(index=True)  # gave up after the last retry
     last_status: int | None = None
     last_error: str | None = Field(default=None, max_length=1000)
+
+
+# A resumable upload (tus 1.0, app/resumable.py) under way, or finished and checked but not
+# yet part of a message, a publication or an item of a request; its bytes are in
+# UPLOAD_FOLDER/tus/<token>. Taken (the row deleted, the file moved to its storage key) in
+# the transaction that files it; else removed with its file once it expires.
+class Upload(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)  # in the upload's URL
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    target: str = Field(max_length=40)  # "message:<dossier>", "publish:<dossier>", "item:<id>"
+    filename: str = Field(max_length=255)
+    length: int = Field(sa_type=sa.BigInteger, nullable=False)
+    sha256: str | None = Field(default=None, max_length=64)  # once finished and checked
+    created_at: datetime = created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    finished_at: datetime | None = when()

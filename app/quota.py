@@ -59,6 +59,12 @@ def charge(db, user):
         raise Exceeded(day_message())
 
 
+def lock_uploads(db, user):
+    """Hold `user`'s quota lock until the transaction ends: what they store, start or draft
+    meanwhile is counted one after the other."""
+    lock_key(db, f"upload-quota:{user.id}")
+
+
 def check_new_draft(db, user):
     """Raise Exceeded when `user` already has the most unsent drafts allowed; the account
     stays locked until the transaction ends (two new drafts at once count one by one)."""

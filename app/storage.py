@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException
 # A full disk, or the upload folder's disk quota: nothing can be stored until space is freed.
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 TMP_DIR = "tmp"  # under UPLOAD_FOLDER, so that os.replace stays on one file system
+TUS_DIR = "tus"  # resumable uploads under way (app/resumable.py), on the same file system
+TUS_CHUNK = "application/offset+octet-stream"
 
 
 class InsufficientStorage(HTTPException):
@@ -52,8 +54,8 @@ def stored_paths():
     in progress) aside."""
     root = current_app.config["UPLOAD_FOLDER"]
     for folder, dirs, files in os.walk(root):
-        if folder == root and TMP_DIR in dirs:
-            dirs.remove(TMP_DIR)
+        if folder == root:
+            dirs[:] = [d for d in dirs if d not in (TMP_DIR, TUS_DIR)]
         for name in files:
             yield os.path.join(folder, name)
 
@@ -206,6 +208,17 @@ def store_stream(stream, max_size=None, check=None):
     return key, digest.hexdigest(), size
 
 
+def adopt(path):
+    """Give the complete, checked file at `path` (on UPLOAD_FOLDER's file system) a new
+    storage key, moving it; returns the key. Raises FileNotFoundError when it is gone."""
+    key = secrets.token_hex(16)
+    target = path_for(key)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    os.replace(path, target)
+    fsync_dir(os.path.dirname(target))
+    return key
+
+
 # An upload's first bytes stay in memory, the rest goes to disk (Werkzeug's own threshold).
 SPOOL_IN_MEMORY = 500 * 1024
 
@@ -252,6 +265,15 @@ class UploadRequest(Request):
     UPLOAD_FOLDER/tmp: on the files' own disk, never whole in memory, and not in the
     system's temporary folder (often a tmpfs, which is memory too). Every spool file is
     closed when the request ends, also those a failed parse (client gone) never handed on."""
+
+    @property
+    def max_content_length(self):
+        """MAX_CONTENT_LENGTH, except for a chunk of a resumable upload: that is written
+        straight to its file, never parsed, and app/resumable.py holds it to the upload's
+        own length."""
+        if self.method == "PATCH" and self.mimetype == TUS_CHUNK:
+            return None
+        return super().max_content_length
 
     def _get_file_stream(self, total_content_length, content_type, filename=None,
                          content_length=None):

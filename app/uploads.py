@@ -63,7 +63,8 @@ def megabytes(value):
 
 
 def chosen_files(files):
-    """The uploads that hold a file (a form sent without a choice has one empty part)."""
+    """The uploads that hold a file (a form sent without a choice has one empty part); the
+    resumable uploads a form names come from resumable.chosen."""
     return [f for f in files if f and f.filename]
 
 
@@ -156,8 +157,11 @@ def store_each(user, files, documents, problems, per_file, room=None, per_total=
             continue
         limit = per_file if per_total is None else min(per_file, per_total - used)
         try:
-            key, digest, size = filecheck.store(
-                upload.stream, name, limit if room is None else min(limit, room))
+            allowed = limit if room is None else min(limit, room)
+            if hasattr(upload, "take"):  # finished and checked already (app/resumable.py)
+                key, digest, size = upload.take(allowed)
+            else:
+                key, digest, size = filecheck.store(upload.stream, name, allowed)
         except filecheck.Refused as refused:
             problems.append(_("“%(name)s” has not been added. %(reason)s", name=name,
                               reason=refused.reason))

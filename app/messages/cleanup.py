@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
+from .. import resumable
 from ..db import engine
 from ..forms import forget_old_form_keys
 from ..models import Message, utcnow
@@ -22,9 +23,9 @@ log = logging.getLogger("klantenportaal.cleanup")
 
 
 def cleanup_drafts(db, max_age_hours=None, now=None):
-    """Delete drafts older than `max_age_hours` with their attachments and files, and the
-    orphaned and temporary files of app/ops/integrity.py. Returns (drafts removed, files
-    removed)."""
+    """Delete drafts older than `max_age_hours` with their attachments and files, the
+    orphaned and temporary files of app/ops/integrity.py, and expired resumable uploads.
+    Returns (drafts removed, files removed)."""
     hours = current_app.config["DRAFT_MAX_AGE_HOURS"] if max_age_hours is None else max_age_hours
     cutoff = (now or utcnow()) - timedelta(hours=hours)
     stale = db.exec(select(Message).where(Message.sent_at.is_(None),
@@ -38,7 +39,8 @@ def cleanup_drafts(db, max_age_hours=None, now=None):
     # Files without a row (a crash between storing and committing) and temporary files
     # left over go once older than ORPHAN_GRACE_MINUTES: younger ones may be under way.
     orphans = integrity.remove_orphans(db, now=now.timestamp() if now else None)
-    return len(stale), len(keys) + len(orphans)
+    uploads = resumable.remove_expired(db, now)  # resumable uploads never finished or filed
+    return len(stale), len(keys) + len(orphans) + uploads
 
 
 def cleanup_if_due(app):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
-from .. import quota, storage, uploads
+from .. import quota, resumable, storage, uploads
 from ..access import (
     get_attachment_for,
     get_dossier_for,
@@ -162,7 +162,8 @@ def compose(db, dossier, draft=None, reply_to=None):
         return compose_page(db, dossier, MessageForm(**typed_so_far(draft, reply_to)), draft,
                             reply_to)
     form = MessageForm()
-    files = uploads.chosen_files(form.files.data or [])
+    files = (uploads.chosen_files(form.files.data or [])
+             + resumable.chosen(db, current_user, f"message:{dossier.id}"))
     sending = form.action == "send"
     valid = form.validate_on_submit()
     if not valid and files and set(form.errors) <= {"subject", "body"}:

@@ -207,6 +207,9 @@ def _sort_files(db, report, cutoff, now):
         if folder == tmp_dir:
             _note_staging(report, folder, dirs, now)
             dirs.clear()
+        if folder == os.path.join(root, storage.TUS_DIR):
+            dirs.clear()  # resumable uploads: their own cleanup (app/resumable.py)
+            continue
         for name in names:
             path = os.path.join(folder, name)
             try:

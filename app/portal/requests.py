@@ -10,14 +10,13 @@ from flask_wtf.file import MultipleFileField
 from sqlalchemy import and_, case, func
 from sqlmodel import select
 
-from .. import doc_requests, quota, storage, uploads
+from .. import doc_requests, quota, resumable, storage, uploads
 from ..access import get_request_for, open_requests, visible_documents
 from ..dates import local
 from ..db import get_session, one_or_404
 from ..forms import FormKeyField, claim_form_key
 from ..htmx import fragment, is_htmx
 from ..models import (
-    ITEM_APPROVED,
     ITEM_OPEN,
     ITEM_REJECTED,
     Document,
@@ -81,11 +80,6 @@ def figures_of(db, doc_request):
     return Figures(doc_request, *row[1:])
 
 
-def takes_files(item):
-    """True while the firm waits for files for `item` (not withdrawn, not approved)."""
-    return item.withdrawn_at is None and item.state != ITEM_APPROVED
-
-
 def handed_in(db, user, items):
     """{item id: [documents handed in for it, oldest first]} as far as `user` may see them."""
     ids = [item.id for item in items]
@@ -129,10 +123,11 @@ def hand_in(request_id, item_id):
     if not form.validate_on_submit():
         return _answer(db, doc_request, item, [_("This form has expired. Please upload the "
                                                  "files again.")])
-    files = uploads.chosen_files(form.files.data or [])
+    files = (uploads.chosen_files(form.files.data or [])
+             + resumable.chosen(db, current_user, f"item:{item.id}"))
     if not files:
         return _answer(db, doc_request, item, [_("Choose one or more files to upload.")])
-    if not takes_files(item):
+    if not doc_requests.takes_files(item):
         return _answer(db, doc_request, item, [_no_files_now(item)])
     room = quota.room(db, current_user)
     db.commit()  # no transaction (on SQLite: no write lock) while the files stream to disk

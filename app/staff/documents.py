@@ -11,7 +11,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
-from .. import uploads
+from .. import resumable, uploads
 from ..db import get_session
 from ..documents import (
     PUBLISHED,
@@ -61,7 +61,8 @@ def dossier_documents(dossier_id):
     form = PublishForm()
     if request.method == "GET":
         return documents_page(db, dossier, form)
-    files = uploads.chosen_files(form.files.data or [])
+    files = (uploads.chosen_files(form.files.data or [])
+             + resumable.chosen(db, current_user, f"publish:{dossier.id}"))
     if not form.validate_on_submit() or not files:
         if not files:
             form.files.errors = [*form.files.errors, _("Choose one or more files to publish.")]

@@ -18,7 +18,7 @@ from sqlmodel import and_, func, select
 from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from .. import uploads
+from .. import resumable, uploads
 from ..db import get_session, is_whole_number
 from ..forms import claim_form_key
 from ..htmx import fragment, is_htmx, page_or_fragment
@@ -197,7 +197,8 @@ def send_from(db, dossier, form, reply_to=None):
     """Check the form, store its files and send the message in one go: a draft that
     drafts.send sends (as a client's) in the same transaction. Returns None when sent, else
     the problems with the files (nothing is kept then, the text stays in the form)."""
-    files = uploads.chosen_files(form.files.data or [])
+    files = (uploads.chosen_files(form.files.data or [])
+             + resumable.chosen(db, current_user, f"message:{dossier.id}"))
     valid = form.validate_on_submit()
     if not form.ready_to_send() or not valid:  # both: every missing field is named at once
         return [_("Choose the files again: they have not been kept.")] if files else []

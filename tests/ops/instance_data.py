@@ -56,6 +56,7 @@ from app.models import (
     RequestItem,
     StandardItem,
     ThrottleEvent,
+    Upload,
     User,
     WebhookDelivery,
     WebhookEndpoint,
@@ -281,6 +282,13 @@ def fill(app, url):
                     transports="internal hybrid", name="Telefoon ☎", last_used_at=utcnow()),
             PasskeyChallenge(challenge_hash="c" * 64, purpose="login",
                              expires_at=utcnow() + timedelta(minutes=5))])
+        # Resumable uploads (issue 21): one under way, one finished and not yet filed.
+        s.add_all([
+            Upload(token="a" * 32, user_id=jan.id, target="message:1", filename="scan ✓.pdf",
+                   length=3 * 1024 ** 3, expires_at=utcnow() + timedelta(hours=24)),
+            Upload(token="b" * 32, user_id=jan.id, target="item:1", filename="paspoort.jpg",
+                   length=12345, sha256="d" * 64, finished_at=utcnow(),
+                   expires_at=utcnow() + timedelta(hours=24))])
         logo, _digest, _size = storage.store_bytes(PNG)
         s.add(FirmSettings(id=1, name="Kantoor", colour="#1d3a5f", logo_key=logo,
                            logo_type="image/png", max_file_mb=50,
