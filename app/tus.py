@@ -57,16 +57,16 @@ def create():
     except resumable.Problem as problem:
         return _problem(problem.status, problem.message)
     response = Response(status=201)
-    response.headers["Location"] = url_for("tus.upload", token=upload.token, _external=False)
+    response.headers["Location"] = url_for("tus.upload", upload_token=upload.token)
     _expiry(response, upload)
     return response
 
 
-@bp.route("/<token>", methods=["HEAD", "PATCH", "DELETE"])
-def upload(token):
+@bp.route("/<upload_token>", methods=["HEAD", "PATCH", "DELETE"])
+def upload(upload_token):
     """HEAD: how far it is; PATCH: the next bytes; DELETE: termination."""
     db = get_session()
-    found = resumable.find(db, current_user, token)
+    found = resumable.find(db, current_user, upload_token)
     if request.method == "DELETE":
         resumable.remove(db, found)
         return Response(status=204)

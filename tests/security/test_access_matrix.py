@@ -56,6 +56,9 @@ POST_BODY = {"subject": "Onderwerp", "body": "Tekst", "action": "send", "name": 
 CLIENT_PROBES = ("anonymous", "removed_extra", "other_person", "other_company")
 STAFF_PROBES = ("lawyer_without_rights", "secretary_without_delegation")
 LOGGED_OUT = ("anonymous", "removed_extra")
+# A chunk of a resumable upload, as tus.js sends it (at the offset of the unfinished one).
+TUS_HEADERS = {"Tus-Resumable": "1.0.0", "Upload-Offset": "10",
+               "Content-Type": "application/offset+octet-stream"}
 
 
 # ---- the requests
@@ -67,6 +70,9 @@ def variants(rule, who):
         tried += [("GET", "GET", {}), ("HEAD", "HEAD", {}),
                   ("Range", "GET", {"Range": "bytes=0-99"}),
                   ("htmx", "GET", {"HX-Request": "true"})]
+    if "GET" not in rule.methods and "POST" not in rule.methods:  # a resumable upload (tus)
+        tried += [(method, method, TUS_HEADERS) for method in ("HEAD", "PATCH", "DELETE")
+                  if method in rule.methods]
     if "POST" in rule.methods:
         tried.append(("POST", "POST", {}))
         if "GET" not in rule.methods:
@@ -83,6 +89,9 @@ def send(client, method, url, headers, token):
     """One request; a POST carries the session's valid CSRF token and a plausible form."""
     if method == "POST":
         return client.post(url, data={**POST_BODY, "csrf_token": token}, headers=headers)
+    if method in ("PATCH", "DELETE"):
+        return client.open(url, method=method, data=FILE_BYTES[10:],
+                           headers={**headers, "X-CSRFToken": token})
     return client.open(url, method=method, headers=headers)
 
 
@@ -183,6 +192,11 @@ def test_the_owner_opens_every_page(world):
             if response.status_code not in (200, 302, 303) or "/inloggen" in (
                     response.location or ""):
                 problems.append(f"{owner} GET {url}: {response.status_code}")
+    for owner, upload in world.uploads:  # their resumable uploads (tus): HEAD is their GET
+        client = clients["jan" if owner is world.jan else "anna"]
+        response = client.head(f"/uploads/{upload.token}", headers=TUS_HEADERS)
+        if response.status_code != 200 or response.headers["Upload-Offset"] == "0":
+            problems.append(f"HEAD /uploads/{upload.token}: {response.status_code}")
     assert problems == [], "\n".join(problems)
     download = f"/documenten/{world.docs['correspondence'].id}/download"
     whole = clients["jan"].get(download)

@@ -1,6 +1,9 @@
 """Client A's world for the access matrix, the CSRF and the header walks: A's records, the
 people who may not see them, and every rule of app.url_map filled with their ids."""
 import itertools
+import os
+import secrets
+from datetime import timedelta
 
 import pytest
 from helpers import csrf_token, login
@@ -24,6 +27,7 @@ from app.models import (
     Passkey,
     ProgressStep,
     StandardItem,
+    Upload,
     WebhookDelivery,
     WebhookEndpoint,
     utcnow,
@@ -203,6 +207,22 @@ def build_world(app, make, db):
     mail = OutgoingMail(recipient=w.jan.email, subject=f"{SECRET} mail", body_text=SECRET,
                         body_html=SECRET, attempts=1, failed_at=utcnow())  # given up on
     db.add(mail)
+    # Resumable uploads (tus) of Jan's and Anna's: one under way, one finished, each with
+    # its bytes in UPLOAD_FOLDER/tus.
+    w.uploads = []
+    for owner, dossier, finished in ((w.jan, d1, False), (w.jan, d1, True),
+                                     (w.anna, d2, True)):
+        upload = Upload(token=secrets.token_hex(16), user_id=owner.id,
+                        target=f"message:{dossier.id}", filename=f"{SECRET}.pdf",
+                        length=len(FILE_BYTES), sha256="0" * 64 if finished else None,
+                        finished_at=utcnow() if finished else None,
+                        expires_at=utcnow() + timedelta(hours=1))
+        folder = os.path.join(app.config["UPLOAD_FOLDER"], "tus")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, upload.token), "wb") as f:
+            f.write(FILE_BYTES if finished else FILE_BYTES[:10])
+        db.add(upload)
+        w.uploads.append((owner, upload))
     email_token = security.issue_token(db, w.jan, TOKEN_EMAIL, 24)
     db.flush()
     link = db.exec(select(OneTimeToken).where(
@@ -250,6 +270,8 @@ def build_world(app, make, db):
         "endpoint_id": [(None, endpoint.id)],
         "delivery_id": [(None, delivery.id)],
         "passkey_id": [("jan", passkey.id)],
+        "upload_token": [("jan" if owner is w.jan else "anna", upload.token)
+                         for owner, upload in w.uploads],
     }
     return w
 
