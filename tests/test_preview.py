@@ -249,3 +249,21 @@ def test_another_lawyer_gets_a_404(app, session, make, dossier):
 def test_the_audit_log_names_a_preview(app):
     with app.test_request_context(), force_locale("nl"):
         assert audit.action_label("document.previewed") == "Document bekeken in de browser"
+
+
+def test_a_messages_pdf_or_image_attachment_has_bekijken_on_both_sides(
+        app, client, as_lawyer, make, dossier, jan, lawyer):
+    """Under a message, a PDF or image attachment opens in the browser too (the side's own
+    preview route); a .docx stays download-only."""
+    message = make.message(dossier, lawyer, subject="Met bijlagen")
+    pdf = stored(make, dossier, "png", category="attachment", message=message)
+    stored(make, dossier, "docx", data=DOCX, category="attachment", message=message,
+           content_type="application/vnd.openxmlformats-officedocument."
+                        "wordprocessingml.document")
+    page = client.get(f"/berichten/{message.id}")
+    links = links_to(page, "/bekijken")
+    assert list(links) == [preview_url(pdf)]
+    assert links[preview_url(pdf)][0] == f"Bekijken {NAME}.png"
+    assert_shown(client.get(preview_url(pdf)), "image/png", "png", PNG)
+    staff_page = as_lawyer.get(f"/kantoor/berichten/{message.id}")
+    assert list(links_to(staff_page, "/bekijken")) == [preview_url(pdf, staff=True)]
