@@ -114,7 +114,8 @@ def test_a_switch_turned_off_stops_what_is_already_waiting(app, session, make, m
 def test_every_switch_off_means_no_mail_at_all(app, session, make, mailbox):
     jan = make.user(email="jan@example.nl")
     dossier = make.dossier(clients=[jan])
-    for kind in ("document", "message", "questionnaire"):
+    # "request" and "approval" come under the switch of questionnaires (KINDS).
+    for kind in ("document", "message", "questionnaire", "request", "approval"):
         notifications.notify_dossier(session, dossier.id, kind)
     session.commit()
     jan.notify_documents = jan.notify_messages = jan.notify_questionnaires = False

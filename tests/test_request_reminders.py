@@ -1,7 +1,8 @@
 """Requests for documents, point 7: the reminder mails before and after the deadline, on a
 controlled clock (at most one a day, none once everything is handed in, none for who does
 not want them or no longer sees the dossier, one when two loops run at once), the
-notification mails' count of requests, the background loop's hourly run and the commands."""
+notification mails' count of requests and the client's switch that covers them, the
+background loop's hourly run and the commands."""
 import time
 from datetime import date, datetime, timedelta, timezone
 
@@ -16,6 +17,7 @@ from app.models import (
     DocumentRequest,
     DossierClient,
     FirmSettings,
+    NotificationItem,
     OutgoingMail,
     utcnow,
 )
@@ -308,6 +310,59 @@ def test_the_notification_mails_count_requests_and_nothing_more(app, session, ma
     for mail in (*mails.values(), rejected):
         for secret in ("2026-0042", "Geheime zaak", "Paspoort", "Loonstrook", "Onleesbaar"):
             assert secret not in mail.as_string()
+
+
+@pytest.mark.parametrize("switch", ["on", "off", "off before the batch"])
+def test_the_clients_switch_for_actions_covers_new_requests_and_rejections(
+        app, session, make, staff, dossier, jan, mailbox, switch):
+    """"Vragenlijsten of verzoeken om stukken" (notify_questionnaires) decides whether the
+    client is mailed of a new request, of documents added to it and of a rejected item, as
+    it decides reminders; the switches for documents and messages do not. Turned off after
+    the fact but before the batch goes out, what waits is dropped: no mail either."""
+    jan.notify_documents = jan.notify_messages = True
+    jan.notify_questionnaires = switch != "off"
+    session.commit()
+    expected = 1 if switch == "on" else 0
+
+    def mails_to_jan():
+        """The plain text of the client's mails in the batch now due."""
+        if switch == "off before the batch":
+            jan.notify_questionnaires = False
+            session.commit()
+        age_notifications(session)
+        notifications.send_due(app)
+        mails = [m for m in mailbox.deliver(app) if m["To"] == jan.email]
+        if switch == "off before the batch":
+            jan.notify_questionnaires = True  # on again for the next step
+            session.commit()
+        return [m.get_body(("plain",)).get_content() for m in mails]
+
+    def told_of_a_request():
+        mails = mails_to_jan()
+        assert len(mails) == expected
+        assert all("- 1 nieuw of gewijzigd verzoek om stukken aan te leveren" in mail
+                   for mail in mails)
+
+    request = make.document_request(dossier, jan, items=["Paspoort", "Loonstrook"],
+                                    by=staff.lawyer, deadline=DEADLINE)
+    told_of_a_request()
+    assert mails_to_jan() == []  # nothing twice
+    with app.app_context():
+        doc_requests.add_items(session, session.get(DocumentRequest, request.id),
+                               [{"title": "Bankafschrift"}], staff.lawyer)
+        session.commit()
+    told_of_a_request()
+    passport = request.items[0]
+    make.hand_in(passport, jan)
+    assert mails_to_jan() == []  # the lawyer is told, not the client who did it
+    session.refresh(passport)
+    with app.app_context():
+        doc_requests.decide(session, staff.lawyer, passport, passport.revision, approve=False,
+                            reason="Onleesbaar, graag opnieuw")
+        session.commit()
+    told_of_a_request()
+    assert session.exec(select(NotificationItem).where(
+        NotificationItem.user_id == jan.id, NotificationItem.mailed_at.is_(None))).all() == []
 
 
 def test_the_counts_in_english(app, session, make, staff, mailbox):

@@ -52,9 +52,14 @@
     // Emptied first and filled a moment later, so the same text twice is read twice.
     window.setTimeout(function () { box.textContent = text; }, 100);
   }
+  // An out-of-band swap (a request's status line beside the item swapped in) is no news
+  // of its own: the focus and the words go by the swap's own target, which settles later.
+  var outOfBand = new WeakSet();
+  document.addEventListener("htmx:oobAfterSwap", function (event) { outOfBand.add(event.target); });
   var handled = new WeakSet();
   document.addEventListener("htmx:afterSettle", function (event) {
     var xhr = event.detail.xhr, fresh = event.target;
+    if (outOfBand.has(fresh)) { return; }
     if (!xhr || handled.has(xhr) || !fresh.isConnected || fresh === document.body) { return; }
     handled.add(xhr);
     var trigger = event.detail.elt;
@@ -120,6 +125,7 @@
   // new tab panel, or the new content, takes it, so the next Tab goes on from there.
   document.addEventListener("htmx:afterSwap", function (event) {
     var fresh = event.target;
+    if (outOfBand.has(fresh)) { return; }
     var active = document.activeElement;
     if ((active && active !== document.body) || !fresh.isConnected || fresh === document.body) { return; }
     if (fresh.querySelector("[autofocus]")) { return; }
