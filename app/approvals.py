@@ -5,7 +5,7 @@ and an approval gets a receipt PDF, sealed with the firm's seal (app/seal.py). T
 app/portal/approvals.py and app/staff/approvals.py."""
 import logging
 
-from flask import request
+from flask import abort, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,6 +13,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 
 from . import audit, firm, notifications, pdf, seal, storage, webhooks
+from .api import problems
 from .models import (
     APPROVAL_APPROVED,
     APPROVAL_OPEN,
@@ -183,7 +184,8 @@ def history(db, approval):
 
 def receipt_pdf(db, decision):
     """The receipt of an approval as PDF bytes, in the client's language, sealed with the
-    firm's seal; unsealed (and logged) when no seal is configured."""
+    firm's seal; unsealed (and logged) when no seal is configured. Raises seal.NoTimestamp
+    while the configured timestamping authority does not answer."""
     approval = db.get(Approval, decision.approval_id)
     dossier = db.get(Dossier, approval.dossier_id)
     client = db.get(User, decision.client_id) if decision.client_id else None
@@ -203,11 +205,17 @@ def receipt_pdf(db, decision):
 def make_receipt(db, decision):
     """Store the receipt of an approval (and, when the firm chose so, a sealed copy of the
     approved PDF) and note their keys on the decision; committed. Done once: a second call
-    (another process) finds the keys set and removes what it made."""
+    (another process) finds the keys set and removes what it made. Raises seal.NoTimestamp
+    (nothing stored) while the timestamping authority does not answer."""
     if not decision.approved or decision.receipt_key:
         return decision
     key, digest, _size = storage.store_bytes(receipt_pdf(db, decision))
-    sealed = _sealed_copy(db, decision) if firm.current(db).seal_approved_documents else None
+    try:
+        sealed = _sealed_copy(db, decision) if firm.current(db).seal_approved_documents \
+            else None
+    except BaseException:  # e.g. the timestamping authority went down meanwhile: keep nothing
+        storage.remove(key)
+        raise
     stored = db.execute(update(ApprovalDecision).where(
         ApprovalDecision.id == decision.id, ApprovalDecision.receipt_key.is_(None))
         .values(receipt_key=key, receipt_sha256=digest, sealed_key=sealed)
@@ -219,6 +227,31 @@ def make_receipt(db, decision):
                 storage.remove(made)
     db.refresh(decision)
     return decision
+
+
+RECEIPT_LATER = _l("The receipt cannot be made right now: the timestamping service that "
+                   "vouches for the moment of sealing does not answer. The approval itself "
+                   "has been recorded and is safe. Try again in a few minutes.")
+RETRY_RECEIPT_SECONDS = 300
+
+
+def receipt_made(db, decision):
+    """`decision` with its receipt, made now when it was not yet (making it right after the
+    approval may have failed). While the timestamping authority does not answer, the
+    request ends with a 503 saying so, with Retry-After: nothing was lost, try later."""
+    if decision.receipt_key:
+        return decision
+    try:
+        return make_receipt(db, decision)
+    except seal.NoTimestamp:
+        db.rollback()
+        headers = {"Retry-After": str(RETRY_RECEIPT_SECONDS)}
+        if request.path.startswith("/api/"):
+            abort(problems.from_status(503, RECEIPT_LATER, headers=headers))
+        # The error page's look, with the site's menu: the database works, only the TSA not.
+        abort(make_response(render_template(
+            "errors/error.html", title=_("The receipt cannot be made right now"),
+            text=RECEIPT_LATER), 503, headers))
 
 
 def _sealed_copy(db, decision):
@@ -234,6 +267,8 @@ def _sealed_copy(db, decision):
         sealed = seal.seal(data, str(_l("Approved in the client portal")))
     except seal.NoSeal:
         return None
+    except seal.NoTimestamp:  # made later, with the receipt, as the firm chose
+        raise
     except Exception:  # a PDF pyHanko cannot read or write (encrypted, broken)
         log.exception("approved document %s could not be sealed", document.id)
         return None

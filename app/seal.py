@@ -17,7 +17,7 @@ with warnings.catch_warnings():  # pyHanko still imports DSA, which cryptography
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
-    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 
 class NoSeal(Exception):
     """No seal is configured, or its files cannot be read."""
+
+
+class NoTimestamp(Exception):
+    """The timestamping authority of SEAL_TSA_URL did not answer, or gave no timestamp:
+    nothing is sealed until it does (a seal without the timestamp the firm configured would
+    be weaker evidence, and nobody would notice)."""
 
 
 def _path(name):
@@ -67,15 +73,20 @@ def _load(cfg):
 def seal(data, reason):
     """The PDF `data` (bytes) with the firm's seal added as an incremental update: a PAdES
     B-B signature, B-T with a timestamp when SEAL_TSA_URL is set. Raises NoSeal, and
-    pyHanko's errors for a file that is no (readable, unencrypted) PDF."""
+    NoTimestamp while the timestamping authority does not answer, and pyHanko's errors for a
+    file that is no (readable, unencrypted) PDF."""
     url = current_app.config.get("SEAL_TSA_URL")
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=f"Zegel-{secrets.token_hex(4)}", reason=reason, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES)
-    out = _outside_a_running_loop(
-        signers.sign_pdf, writer, meta, signer=signer(),
-        timestamper=HTTPTimeStamper(url) if url else None)
+    try:
+        out = _outside_a_running_loop(
+            signers.sign_pdf, writer, meta, signer=signer(),
+            timestamper=HTTPTimeStamper(url) if url else None)
+    except TimestampRequestError as error:  # refused, timed out, or no valid answer
+        log.warning("timestamping authority %s: %s (%s)", url, error, error.__cause__)
+        raise NoTimestamp(url) from error
     return out.getvalue()
 
 

@@ -7,17 +7,32 @@ the version shown or none."""
 import io
 import json
 import os
-import threading
 import time
 import zipfile
 from datetime import timedelta
 
 import pytest
-from helpers import age_notifications, at_once, run_cli
+from flask_babel import force_locale
+from helpers import PASSWORD as CLIENT_PASSWORD
+from helpers import (
+    age_notifications,
+    at_once,
+    events,
+    files_on_disk,
+    free_port,
+    login,
+    post_form,
+    run_cli,
+    text_of,
+)
+from pypdf import PdfReader
 from seal_helpers import PASSWORD, changed_byte, make_ca, make_tsa, tsa_server
 from sqlmodel import Session, select
+from twostep_helpers import login_staff, with_app
 
 from app import approvals, notifications, pdf, privacy, privacy_export, seal, storage
+from app.api.keys import create_key
+from app.dates import format_datetime
 from app.db import engine
 from app.models import (
     APPROVAL_APPROVED,
@@ -198,6 +213,52 @@ def test_an_approval_records_its_evidence_and_a_sealed_receipt(app, session, mak
     assert actions[-2:] == ["approval.sent", "approval.approved"]
 
 
+RECEIPT_SAYS = {
+    "nl": ("Ontvangstbevestiging goedkeuring", "Dossier 2026-0142 · Levering woning",
+           "Document Concept akte", "Bestandsnaam concept-akte.pdf", "Versie 1",
+           "SHA-256 van het bestand", "Goedgekeurd door Anna Klant (anna@example.nl)",
+           "Goedgekeurd op", "Vanaf het adres 192.0.2.7",
+           "Identiteit bevestigd met code uit de authenticator-app",
+           "heeft Anna Klant het onderstaande document goedgekeurd"),
+    "en": ("Receipt of an approval", "Dossier 2026-0142 · Levering woning",
+           "Document Concept akte", "File name concept-akte.pdf", "Version 1",
+           "SHA-256 of the file", "Approved by Anna Klant (anna@example.nl)", "Approved on",
+           "From the address 192.0.2.7", "Identity confirmed with authenticator app code",
+           "Anna Klant approved the document below"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_receipt_says_what_who_when_and_which_file_in_the_clients_language(
+        app, session, make, staff, lang):
+    """The receipt's text read back from the PDF the client downloads: the dossier, the
+    file's name, version and whole SHA-256, who approved and when, in the client's language
+    and in no other; its file name too."""
+    anna = make.user(email="anna@example.nl", name="Anna Klant", language=lang)
+    dossier = make.dossier(clients=[anna], lawyer=staff.lawyer, number="2026-0142",
+                           description="Levering woning")
+    approval = send(app, session, make, staff, (anna, dossier))
+    decision = decide(app, session, anna, approval, approval.versions[0].id)
+    portal = app.test_client()
+    login(portal, anna.email)
+    receipt = portal.get(f"/acties/goedkeuren/{approval.id}/ontvangstbevestiging/"
+                         f"{decision.id}")
+    assert receipt.status_code == 200
+    name = {"nl": "ontvangstbevestiging", "en": "receipt"}[lang]
+    assert f"{name}-{approval.id}-v1.pdf" in receipt.headers["Content-Disposition"]
+    text = " ".join(" ".join(page.extract_text() for page in
+                             PdfReader(io.BytesIO(receipt.data)).pages).split())
+    for words in RECEIPT_SAYS[lang]:
+        assert words in text, (words, text)
+    for half in (decision.sha256[:32], decision.sha256[32:]):  # on two lines, both whole
+        assert half in text
+    with app.test_request_context(), force_locale(lang):
+        assert format_datetime(decision.decided_at) in text  # the moment, as the page says it
+    other = RECEIPT_SAYS["en" if lang == "nl" else "nl"]
+    assert [words for words in other if words in text] == [
+        "Dossier 2026-0142 · Levering woning", "Document Concept akte"]  # the same in both
+
+
 def test_the_firm_may_seal_the_approved_pdf_too(app, session, make, staff, case, root):
     session.add(FirmSettings(id=1, seal_approved_documents=True))
     session.commit()
@@ -231,6 +292,69 @@ def test_a_document_that_is_no_pdf_gets_a_receipt_only(app, session, make, staff
     with app.test_request_context():
         approvals.make_receipt(session, decision)
     assert decision.receipt_key and decision.sealed_key is None
+
+
+def test_while_the_timestamping_authority_is_down_the_receipt_waits_never_the_approval(
+        app, session, make, staff, case, root):
+    """SEAL_TSA_URL set, nothing answering there: the approval is taken and kept, the
+    receipt is not made without its timestamp; asking for it says so (503, Retry-After) to
+    the client, staff and the API, and nothing half-made stays on disk. Once the authority
+    answers again the receipt is made, sealed and timestamped."""
+    jan, _dossier = case
+    app.config["SEAL_TSA_URL"] = f"http://127.0.0.1:{free_port()}/tsa"  # a closed port
+    approval = send(app, session, make, staff, case)
+    version_id = approval.versions[0].id
+    portal = app.test_client()
+    login(portal, jan.email)
+    files = sorted(files_on_disk(app))
+    approved = post_form(portal, f"/acties/goedkeuren/{approval.id}/akkoord",
+                         {"version_id": version_id, "password": CLIENT_PASSWORD})
+    assert approved.status_code == 303
+    [decision] = session.exec(select(ApprovalDecision)).all()
+    assert (decision.approved, decision.version, decision.receipt_key) == (True, 1, None)
+    page = text_of(portal.get(approved.location))
+    assert "U heeft versie 1 van “Concept akte” goedgekeurd." in page
+    assert "hieronder downloaden" not in page  # no promise of a receipt it cannot give yet
+    assert "De ontvangstbevestiging kan nu niet worden gemaakt" in page
+    assert "Goedgekeurd op" in page
+
+    receipt = f"/acties/goedkeuren/{approval.id}/ontvangstbevestiging/{decision.id}"
+    later = portal.get(receipt)
+    assert later.status_code == 503 and later.headers["Retry-After"] == "300"
+    assert later.mimetype == "text/html"
+    said = text_of(later)
+    assert "De ontvangstbevestiging kan nu niet worden gemaakt" in said
+    assert "De goedkeuring zelf is vastgelegd" in said
+    with_app(session, staff.lawyer)
+    office = app.test_client()
+    login_staff(office, session, staff.lawyer)
+    staff_url = f"/kantoor/goedkeuring/{approval.id}/ontvangstbevestiging/{decision.id}"
+    assert office.get(staff_url).status_code == 503
+    with app.test_request_context():
+        _row, key = create_key(session, name="Dossiersysteem", scopes=["approvals:read"],
+                               acts_as=staff.lawyer)
+        session.commit()
+    problem = app.test_client().get(
+        f"/api/v1/approvals/{approval.id}/decisions/{decision.id}/receipt",
+        headers={"Authorization": f"Bearer {key}"})
+    assert (problem.status_code, problem.mimetype) == (503, "application/problem+json")
+    assert problem.headers["Retry-After"] == "300"
+    assert "timestamping service" in problem.json["detail"]
+    assert sorted(files_on_disk(app)) == files  # no receipt, nor half of one
+    session.expire_all()
+    assert session.get(ApprovalDecision, decision.id).receipt_key is None
+    assert events(session, "approval.receipt_downloaded") == []
+
+    # The authority answers again: the receipt is made, with its timestamp.
+    tsa_root, stamper = make_tsa()
+    with tsa_server(stamper) as url:
+        app.config["SEAL_TSA_URL"] = url
+        made = portal.get(receipt)
+    assert made.status_code == 200 and made.mimetype == "application/pdf"
+    with app.app_context():
+        assert seal.check(made.data, [root, tsa_root]) == [(True, True)]
+        assert seal.timestamps(made.data, [root, tsa_root]) == [(True, True)]
+    assert office.get(staff_url).data == made.data  # made once, the same file for staff
 
 
 def test_a_new_version_makes_earlier_decisions_void(app, session, make, staff, case):
@@ -316,34 +440,40 @@ def test_approving_while_a_new_version_is_published(app, session, make, staff, c
     shown = approval.versions[0].id
     newer = publish(app, session, make, staff, dossier, a_pdf(app, "Versie 2"), "v2.pdf")
     lawyer_id, approval_id, newer_id = staff.lawyer.id, approval.id, newer.id
-    barrier = threading.Barrier(2, timeout=10)
     approve = _deciding(app, jan.id, approval_id, shown)
 
     def publish_version():
         with app.test_request_context(), Session(engine()) as db:
-            barrier.wait()
-            approvals.new_version(db, db.get(User, lawyer_id), db.get(Approval, approval_id),
-                                  db.get(Document, newer_id))
+            version = approvals.new_version(db, db.get(User, lawyer_id),
+                                            db.get(Approval, approval_id),
+                                            db.get(Document, newer_id))
+            number = version.number
             db.commit()
-            return None
+            return number
 
-    def approve_after_barrier():
-        barrier.wait()
-        return approve()
+    jobs = {"publish": publish_version, "approve": approve}
+    waiting = list(jobs)
 
-    outcome = []
-    threads = [threading.Thread(target=lambda: outcome.append(publish_version())),
-               threading.Thread(target=lambda: outcome.append(approve_after_barrier()))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    def one_of_them():
+        name = waiting.pop()  # each thread takes one job
+        return name, jobs[name]()
+
+    # at_once starts both together, and fails on an exception in either or one that hangs.
+    outcome = dict(at_once(2, one_of_them))
+    assert outcome["publish"] == 2  # the new version is always published
+    assert outcome["approve"] in (True, False)  # approved, or refused as no longer waiting
     session.expire_all()
     decisions = session.exec(select(ApprovalDecision)).all()
-    versions = {v.number: v.state for v in session.exec(select(ApprovalVersion))}
-    assert versions[2] == APPROVAL_OPEN
-    assert [d.version for d in decisions] in ([], [1])
-    assert versions[1] == APPROVAL_VOID
+    versions = {v.number: v for v in session.exec(select(ApprovalVersion))}
+    assert versions[2].state == APPROVAL_OPEN and versions[1].state == APPROVAL_VOID
+    assert session.get(Approval, approval_id).state == APPROVAL_OPEN  # asked again
+    if outcome["approve"]:  # it went first: an approval of the version shown, made void
+        [decision] = decisions
+        assert (decision.version_id, decision.version, decision.sha256) == (
+            shown, 1, versions[1].sha256)
+        assert versions[1].decided_at is not None
+    else:  # the new version went first: nothing decided
+        assert decisions == [] and versions[1].decided_at is None
 
 
 # ---- the AVG: the export includes the receipts; erasing the client removes them

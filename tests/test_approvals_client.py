@@ -77,6 +77,9 @@ def decisions(session):
     return session.exec(select(ApprovalDecision).order_by(ApprovalDecision.id)).all()
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def url(approval, rest=""):
     return f"/acties/goedkeuren/{approval.id}{rest}"
 
@@ -127,6 +130,29 @@ def test_the_page_shows_the_note_the_file_and_the_choices(client, approval, doss
     document_id = approval.versions[0].document_id
     assert f'href="/documenten/{document_id}/download"' in html_of(page)
     assert client.get(f"/documenten/{document_id}/download").status_code == 200
+
+
+def test_a_pdf_can_be_viewed_from_the_page_a_word_file_only_downloaded(app, client, session,
+                                                                       make, jan, dossier,
+                                                                       lawyer, approval):
+    """Bekijken next to Download, as in Documenten, where the browser can show the file."""
+    document_id = approval.versions[0].document_id
+    page = html_of(client.get(url(approval)))
+    [show] = re.findall(rf'<a [^>]*href="/documenten/{document_id}/bekijken".*?</a>', page, re.S)
+    assert text_of(show) == "Bekijken versie 1" and "preview-link" in show
+    shown = client.get(f"/documenten/{document_id}/bekijken")
+    assert shown.status_code == 200 and shown.mimetype == "application/pdf"
+    assert shown.headers["Content-Disposition"].startswith("inline")
+    word = make.document(dossier, CAT_DOCUMENT, title="Akte", filename="akte.docx",
+                         data=b"PK\x03\x04 docx", by=lawyer, content_type=DOCX)
+    with app.test_request_context():
+        docx = approvals.new_approval(session, dossier=dossier, client=jan, sent_by=lawyer,
+                                      document=word, title="Akte")
+        session.commit()
+    page = html_of(client.get(url(docx)))
+    assert "/bekijken" not in page and "Bekijken" not in text_of(page)
+    assert f'href="/documenten/{word.id}/download"' in page
+    assert client.get(f"/documenten/{word.id}/bekijken").status_code == 404
 
 
 # ---- Akkoord with the password

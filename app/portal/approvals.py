@@ -14,7 +14,7 @@ from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextA
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
-from .. import approvals, audit, passkeys, sms, storage, twostep
+from .. import approvals, audit, passkeys, seal, sms, storage, twostep
 from ..access import get_approval_for, open_approvals
 from ..account.common import password_again, signed_in
 from ..auth.login import check_code, check_passkey, retry_after
@@ -218,12 +218,21 @@ def approval_confirm(approval_id):
     if proved == twostep.KIND_RECOVERY:
         twostep.mail_change(db, user, "recovery_used")
     db.commit()
+    later = False
     try:  # the receipt can be made later, on its first download: the approval stands
         approvals.make_receipt(db, decision)
+    except seal.NoTimestamp:  # logged by seal
+        db.rollback()
+        later = True
     except Exception:
         db.rollback()
         log.exception("the receipt of approval decision %s could not be made", decision.id)
-    flash(_done(approval, decision), "success")
+    if later:  # say so now rather than promise a receipt the next click cannot give
+        flash(_("You have approved version %(num)s of “%(title)s”.", num=decision.version,
+                title=approval.title), "success")
+        flash(approvals.RECEIPT_LATER, "warning")
+    else:
+        flash(_done(approval, decision), "success")
     if proved == twostep.KIND_RECOVERY:
         flash(_("You have used your recovery code, which cannot be used again. Set up "
                 "two-step verification again under My details."), "warning")
@@ -316,13 +325,11 @@ def approval_refuse(approval_id):
 @bp.get("/acties/goedkeuren/<int:approval_id>/ontvangstbevestiging/<int:decision_id>")
 def approval_receipt(approval_id, decision_id):
     """The receipt of the client's own approval (a sealed PDF), as an attachment; made now
-    when making it right after the approval failed."""
+    when making it right after the approval failed (a 503 while that cannot be done)."""
     db, user, approval, _dossier, _version = _approval_or_404(approval_id)
-    decision = one_or_404(db, select(ApprovalDecision).where(
+    decision = approvals.receipt_made(db, one_or_404(db, select(ApprovalDecision).where(
         ApprovalDecision.id == decision_id, ApprovalDecision.approval_id == approval.id,
-        ApprovalDecision.client_id == user.id, ApprovalDecision.approved.is_(True)))
-    if not decision.receipt_key:
-        approvals.make_receipt(db, decision)
+        ApprovalDecision.client_id == user.id, ApprovalDecision.approved.is_(True))))
     if not os.path.exists(storage.path_for(decision.receipt_key)):
         abort(404)
     audit.record(db, "approval.receipt_downloaded", actor=user, target=approval,

@@ -47,13 +47,10 @@ def publish_once(db, user, dossier, stored, file_as, form_key=None):
 
 def approved_decision(db, approval, decision_id):
     """The approval `decision_id` of `approval` (else 404), its receipt made if it was not
-    yet (making it after the approval may have failed)."""
-    decision = one_or_404(db, select(ApprovalDecision).where(
+    yet (making it after the approval may have failed; a 503 while that cannot be done)."""
+    return approvals.receipt_made(db, one_or_404(db, select(ApprovalDecision).where(
         ApprovalDecision.id == decision_id, ApprovalDecision.approval_id == approval.id,
-        ApprovalDecision.approved.is_(True)))
-    if not decision.receipt_key:
-        approvals.make_receipt(db, decision)
-    return decision
+        ApprovalDecision.approved.is_(True))))
 
 
 def send_receipt(db, user, approval, decision):

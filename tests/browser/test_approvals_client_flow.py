@@ -3,7 +3,8 @@ client, with the authenticator app on, finds the concept under Acties, approves 
 after the code; the firm publishes version 2, which the client finds with version 1 void,
 and refuses with comments that then show in Berichten; the firm publishes version 3, the
 client approves it and downloads the receipt, whose seal validates against the firm's trust
-root. Also approving with JavaScript off, and with the keyboard only."""
+root. Also approving with JavaScript off, and with the keyboard only; and Bekijken, which
+opens the concept in the browser itself."""
 import re
 
 import pytest
@@ -13,8 +14,11 @@ from twostep_helpers import fresh_code, totp_code, with_app
 from app import approvals, pdf, seal
 from app.models import CAT_DOCUMENT, utcnow
 from browser.helpers import Keyboard, heading, labels, log_in
+from browser.test_preview import pdf_viewer_shows
 
-TEXTS = labels("approvals_client")
+SHOW = {"nl": "Bekijken versie 1", "en": "Show version 1"}  # Bekijken, named by the version
+TEXTS = {lang: {**texts, "show_version_1": SHOW[lang]}
+         for lang, texts in labels("approvals_client").items()}
 
 
 pytestmark = pytest.mark.sealed  # the seal of the CA made at test time (conftest: ca)
@@ -121,6 +125,25 @@ def test_approve_refuse_and_approve_again(page, live_server, app, session, make,
     path = tmp_path / "receipt.pdf"
     download.value.save_as(path)
     assert seal.check(path.read_bytes(), [ca[1]]) == [(True, True)]
+
+
+def test_the_concept_opens_in_the_browser(page, live_server, app, session, make, t):
+    """Bekijken next to Download on the approval's page: Chromium shows the PDF itself, no
+    download; Back returns to the page, still waiting for the decision."""
+    lawyer, client, dossier = people(make, t)
+    approval = send(app, session, make, dossier, lawyer, client)
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    log_in(page, client, wait=True)
+    page.goto(f"/acties/goedkeuren/{approval.id}")
+    document_id = approval.versions[0].document_id
+    page.get_by_role("link", name=t["show_version_1"], exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/documenten/{document_id}/bekijken$"))
+    pdf_viewer_shows(page)
+    assert downloads == [], "downloaded, not shown"
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"/acties/goedkeuren/{approval.id}$"))
+    expect(page.get_by_role("link", name=t["approve"], exact=True)).to_be_visible()
 
 
 def test_approve_without_javascript(browser, live_server, app, session, make, t):
