@@ -69,7 +69,7 @@ def test_questionnaire_summary_and_message_print_cleanly(page, app, session):
     page.goto(f"/berichten/{demo['reply'].id}")
     expect(page.get_by_role("heading", name="Re: Concept akte")).to_be_visible()
     expect(page.get_by_text("Ik heb de concept akte gelezen")).to_be_visible()
-    expect(page.get_by_text(LONG_FILE_NAME)).to_be_visible()
+    expect(page.get_by_role("link", name=LONG_FILE_NAME, exact=True)).to_be_visible()
     expect(page.get_by_text("In het dossier staat de concept akte klaar")).to_be_visible()
     expect(page.get_by_role("link", name="Beantwoorden")).to_have_count(0)
     expect(page.get_by_text("Voortgang")).to_be_hidden()

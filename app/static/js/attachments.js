@@ -6,7 +6,10 @@
 // - a questionnaire's file question: the same zone for one file (data-single): a new file
 //   replaces the chosen one.
 // The chosen files go into the form's own file input, so the server sees one ordinary form
-// post, the same as without JavaScript. Event delegation: htmx may swap a form in at any time.
+// post, the same as without JavaScript. A picker with a data-tus-target (on a page that loads
+// static/js/tus.js) sends its files first as resumable uploads, each with its progress, and
+// the form then names them (hidden "tus" fields) with its file input empty.
+// Event delegation: htmx may swap a form in at any time.
 (function () {
   "use strict";
   function supported() {
@@ -21,12 +24,18 @@
   document.documentElement.classList.add("js");
 
   var PICKER = "dialog.attach-dialog, [data-upload-zone]";
-  var chosen = new WeakMap();  // picker -> [{file, title}] chosen so far
+  var chosen = new WeakMap();  // picker -> [{file, title, upload, token}] chosen so far
   var openers = new WeakMap();  // dialog -> the button that opened it
+  var runs = new WeakMap();  // picker -> {cancelled} while its resumable uploads go up
 
   function itemsOf(picker) {
     if (!chosen.has(picker)) { chosen.set(picker, []); }
     return chosen.get(picker);
+  }
+
+  // The target of the picker's resumable uploads (static/js/tus.js), or null.
+  function resumable(picker) {
+    return window.Tus ? window.Tus.targetOf(picker) : null;
   }
 
   function isDialog(picker) {
@@ -118,6 +127,10 @@
       name.className = "file-name";
       name.textContent = item.file.name + " (" + sizeText(item.file.size) + ")";
       line.appendChild(name);
+      if (item.view) {  // its progress, kept when the list is drawn again
+        line.classList.add("has-progress");
+        line.appendChild(item.view.node);
+      }
       if (picker.dataset.titles) {
         var title = document.createElement("input");
         title.type = "text";
@@ -150,7 +163,11 @@
     picker.querySelector("[data-more]").hidden = items.length === 0;
   }
 
+  // Drop the choice; uploads under way or finished but not sent with the form are cancelled.
   function reset(dialog) {
+    itemsOf(dialog).forEach(function (item) {
+      if (item.upload) { item.upload.abort(); }
+    });
     chosen.set(dialog, []);
     dialog.querySelector("[data-errors]").textContent = "";
     render(dialog);
@@ -179,16 +196,92 @@
     } else if (button.hasAttribute("data-cancel")) {
       picker.close();
     } else if (button.classList.contains("remove-file")) {
-      itemsOf(picker).splice(Number(button.dataset.index), 1);
+      var removed = itemsOf(picker).splice(Number(button.dataset.index), 1)[0];
+      if (removed && removed.upload) { removed.upload.abort(); }
       render(picker);
       var next = picker.querySelector(".remove-file") || picker.querySelector("[data-browse]");
       next.focus();
-    } else if (button.hasAttribute("data-upload")) {
+    } else if (button.hasAttribute("data-upload") && !resumable(picker)) {
       // Hand the chosen files to the form's own input; the click then submits the form.
       sync(picker);
       picker.classList.add("uploading");
     }
   });
+
+  // ---- resumable uploads: the files go up first, then the form names them
+  // The picker a submit is about: the dialog of the pressed Upload, else the form's zone.
+  function pickerOf(form, submitter) {
+    var dialog = submitter && submitter.closest("dialog.attach-dialog");
+    return dialog || form.querySelector("[data-upload-zone]");
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target, picker = pickerOf(form, event.submitter);
+    if (!picker || !resumable(picker) || !itemsOf(picker).length || form.dataset.tusReady) {
+      return;
+    }
+    event.preventDefault();
+    if (!runs.has(picker)) { send(picker, form, event.submitter); }
+  }, true);
+
+  // Each chosen file not yet uploaded goes up in turn. A file the server refuses leaves the
+  // list, its reason under the drop zone, and the form waits: the next press sends the rest.
+  async function send(picker, form, submitter) {
+    var run = {cancelled: false}, refused = false;
+    var errors = picker.querySelector("[data-errors]");
+    runs.set(picker, run);
+    picker.classList.add("uploading");
+    errors.textContent = "";
+    var next;
+    while ((next = itemsOf(picker).filter(function (item) { return !item.token; })[0])) {
+      if (!next.view) {  // each file waiting shows its bar (files added meanwhile too)
+        itemsOf(picker).forEach(function (item) {
+          item.view = item.view || window.Tus.progress(picker, item.file);
+        });
+        render(picker);
+      }
+      next.upload = window.Tus.upload(picker, next.file, next.view);
+      try {
+        next.token = await next.upload.done;
+      } catch (error) {
+        if (run.cancelled) { return; }
+        var items = itemsOf(picker), at = items.indexOf(next);
+        if (at >= 0) { items.splice(at, 1); }
+        if (!error.stopped) {  // refused (not removed by its cross)
+          refused = true;
+          var line = document.createElement("li");
+          line.textContent = error.message;
+          errors.appendChild(line);
+        }
+        render(picker);
+      }
+    }
+    if (run.cancelled) { return; }
+    runs.delete(picker);
+    var items = itemsOf(picker);
+    if (refused || !items.length) {
+      picker.classList.remove("uploading");
+      render(picker);
+      return;
+    }
+    // The form names the uploads, in the order of the list (and of the titles).
+    var input = form.elements[picker.dataset.input || "files"];
+    input.value = "";
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=tus]"), function (old) {
+      old.remove();
+    });
+    items.forEach(function (item) {
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = "tus";
+      hidden.value = item.token;
+      form.appendChild(hidden);
+      item.upload = null;  // filed by the form now: no longer cancelled with the dialog
+    });
+    form.dataset.tusReady = "1";
+    // Later, not within the submit event this began with: the browser would ignore it.
+    window.setTimeout(function () { form.requestSubmit(submitter || undefined); });
+  }
 
   document.addEventListener("change", function (event) {
     var picker = event.target.closest && event.target.closest(PICKER);
@@ -248,6 +341,12 @@
     var dialog = event.target;
     if (!(dialog instanceof HTMLDialogElement) || !dialog.classList.contains("attach-dialog")) {
       return;
+    }
+    var run = runs.get(dialog);
+    if (run) {  // Annuleer or Escape while uploading: the uploads stop
+      run.cancelled = true;
+      runs.delete(dialog);
+      dialog.classList.remove("uploading");
     }
     if (!dialog.classList.contains("uploading")) { reset(dialog); }
     var opener = openers.get(dialog);

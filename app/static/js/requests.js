@@ -1,12 +1,17 @@
 // Aan te leveren stukken: a file chosen with Bladeren, or dropped on an item, is uploaded at
 // once. The files go into the item form's own file input and the form is submitted: htmx
 // (hx-post on the form) sends it and swaps the item; without htmx it is an ordinary post.
-// Without JavaScript, or without DataTransfer (attachments.js sets html.js only with it),
-// the plain file input and its button stay in charge. Event delegation: htmx swaps items.
+// An item form with a data-tus-target (static/js/tus.js loaded) first sends each file as a
+// resumable upload with its progress, then the form names them (hidden "tus" fields) with
+// its file input empty. Without JavaScript, or without DataTransfer (attachments.js sets
+// html.js only with it), the plain file input and its button stay in charge. Event
+// delegation: htmx swaps items.
 (function () {
   "use strict";
   if (!document.documentElement.classList.contains("js")) { return; }
   var FORM = "form[data-item-upload]";
+  var refusals = new Map();  // item id -> {form, problems}: said again in the item swapped in
+  var cancels = new WeakMap();  // the cross of a file going up -> its Upload (tus.js)
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (all, key) {
@@ -43,11 +48,111 @@
       }
     });
     if (!chosen.files.length) { return; }
+    if (window.Tus && window.Tus.targetOf(form)) {
+      resumable(form, Array.prototype.slice.call(chosen.files));
+      return;
+    }
     form.elements.files.files = chosen.files;
     form.classList.add("uploading");
     form.querySelector("[data-status]").textContent = form.dataset.uploading;
     form.requestSubmit();
   }
+
+  function say(form, problems) {
+    var errors = form.querySelector("[data-errors]");
+    problems.forEach(function (problem) {
+      var line = document.createElement("li");
+      line.textContent = problem;
+      errors.appendChild(line);
+    });
+  }
+
+  // Each file goes up in turn, with its bar and a cross to cancel it; then the form names
+  // the ones that arrived. The reasons of refused ones are shown in the item swapped in.
+  async function resumable(form, files) {
+    form.classList.add("uploading");
+    var list = form.querySelector("[data-progress]");
+    list.textContent = "";
+    var lines = files.map(function (file) {
+      var line = document.createElement("li"), name = document.createElement("span");
+      var view = window.Tus.progress(form, file), cross = document.createElement("button");
+      name.className = "file-name";
+      name.textContent = file.name;
+      cross.type = "button";
+      cross.className = "remove-file";
+      cross.setAttribute("aria-label", fill(form.dataset.remove, {name: file.name}));
+      cross.textContent = "×";
+      line.className = "has-progress";
+      line.appendChild(name);
+      line.appendChild(view.node);
+      line.appendChild(cross);
+      list.appendChild(line);
+      return {file: file, view: view, line: line, cross: cross};
+    });
+    var tokens = [], problems = [];
+    for (var i = 0; i < lines.length; i++) {
+      var entry = lines[i];
+      if (!entry.line.isConnected) { continue; }  // cancelled before its turn
+      var upload = window.Tus.upload(form, entry.file, entry.view);
+      cancels.set(entry.cross, upload);
+      try {
+        tokens.push(await upload.done);
+        entry.cross.remove();
+      } catch (error) {
+        entry.line.remove();
+        if (!error.stopped) { problems.push(error.message); }
+      }
+    }
+    if (!tokens.length) {
+      form.classList.remove("uploading");
+      list.textContent = "";
+      say(form, problems);
+      return;
+    }
+    form.elements.files.value = "";
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=tus]"), function (old) {
+      old.remove();
+    });
+    tokens.forEach(function (token) {
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = "tus";
+      hidden.value = token;
+      form.appendChild(hidden);
+    });
+    if (problems.length) {
+      refusals.set(form.closest(".request-item").id, {form: form, problems: problems});
+    }
+    form.querySelector("[data-status]").textContent = form.dataset.uploading;
+    form.requestSubmit();
+  }
+
+  // A file's cross cancels its upload, or takes it off the list while it waits its turn;
+  // the keyboard goes on from Bladeren.
+  document.addEventListener("click", function (event) {
+    var cross = event.target.closest &&
+      event.target.closest(FORM + " [data-progress] .remove-file");
+    if (!cross) { return; }
+    var browse = cross.closest(FORM).querySelector("[data-browse]");
+    if (cancels.has(cross)) {
+      cancels.get(cross).abort();
+    } else {
+      cross.closest("li").remove();
+    }
+    browse.focus();
+  });
+
+  // The item swapped in says which files were refused on the way.
+  document.addEventListener("htmx:afterSettle", function () {
+    refusals.forEach(function (refusal, id) {
+      var item = document.getElementById(id);
+      var form = item && item.querySelector(FORM);
+      if (item && form !== refusal.form) {
+        refusals.delete(id);
+        if (form) { say(form, refusal.problems); }
+      }
+    });
+  });
 
   // A failed request is not swapped (portal.js says why): the item can be tried again.
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -55,6 +160,13 @@
     if (!form.matches || !form.matches(FORM) || event.detail.successful) { return; }
     form.classList.remove("uploading");
     form.querySelector("[data-status]").textContent = "";
+    var list = form.querySelector("[data-progress]");
+    if (list) { list.textContent = ""; }
+    var refusal = refusals.get(form.closest(".request-item").id);
+    if (refusal && refusal.form === form) {
+      refusals.delete(form.closest(".request-item").id);
+      say(form, refusal.problems);
+    }
   });
 
   document.addEventListener("click", function (event) {
