@@ -46,6 +46,13 @@ def takes_files(item):
     return item.withdrawn_at is None and item.state != ITEM_APPROVED
 
 
+def why_no_files(item):
+    """Why `item` takes no files now (takes_files is False): withdrawn, or approved."""
+    if item.withdrawn_at is not None:
+        return _l("The firm no longer asks for this document; your file has not been stored.")
+    return _l("This document has already been approved; your file has not been stored.")
+
+
 def new_request(db, *, dossier, client, sent_by, items, deadline=None, assignment_id=None):
     """Add a request for `client` in `dossier` with `items` (dicts with title, explanation,
     is_identity); the client hears of it in one batched mail. Not committed."""

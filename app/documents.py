@@ -62,7 +62,7 @@ def store_one(upload, name, title, per_file, room):
         return _("The title of “%(name)s” may be at most %(max)d characters long.",
                  name=name, max=MAX_TITLE), None
     try:
-        key, digest, size = filecheck.store(upload.stream, name, min(per_file, room))
+        key, digest, size = uploads.store_one(upload, name, min(per_file, room))
     except filecheck.Refused as refused:
         return _("“%(name)s” cannot be published. %(reason)s", name=name,
                  reason=refused.reason), None

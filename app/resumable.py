@@ -17,13 +17,14 @@ from datetime import timedelta
 
 from flask import abort, current_app, request
 from flask_babel import gettext as _
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from werkzeug.exceptions import ClientDisconnected
 
 from . import filecheck, quota, storage, uploads
 from .access import get_dossier_for, get_request_for
-from .doc_requests import takes_files
+from .doc_requests import takes_files, why_no_files
 from .models import RequestItem, Upload, utcnow
 from .staff.access import get_staff_dossier
 
@@ -84,8 +85,7 @@ def check_target(db, user, target):
             abort(404)
         get_request_for(db, user, item.request_id)
         if not takes_files(item):
-            raise Problem(409, _("The firm no longer asks for this document; your file has "
-                                 "not been stored."))
+            raise Problem(409, str(why_no_files(item)))
     elif user.is_staff:
         get_staff_dossier(db, user, number)
     elif kind == "publish":
@@ -194,6 +194,7 @@ def write(upload, offset, stream, content_length):
             raise Problem(413, _("The upload sent more than the file holds."))
         digest = _digest_at(upload, size)
         os.lseek(fd, size, os.SEEK_SET)
+        start = size
         try:
             while remaining > 0:
                 data = stream.read(min(block, remaining))
@@ -205,6 +206,10 @@ def write(upload, offset, stream, content_length):
                 size += len(data)
                 remaining -= len(data)
             if remaining == 0 and content_length is None and stream.read(1):
+                # A body (chunked) longer than the file: none of it is kept, or the upload
+                # would look complete (HEAD) without ever being finished.
+                os.ftruncate(fd, start)
+                size, digest = start, None
                 raise Problem(413, _("The upload sent more than the file holds."))
         except OSError as error:
             if storage.is_disk_full(error):
@@ -284,10 +289,15 @@ def _hash_file(path):
 
 
 def touch(db, upload):
-    """A chunk arrived: the upload expires TUS_EXPIRY_HOURS from now (committed)."""
-    upload.expires_at = expires()
-    db.add(upload)
+    """A chunk arrived: the upload expires TUS_EXPIRY_HOURS from now (committed); 404 when
+    it was terminated (or expired and removed) while the chunk arrived."""
+    until = expires()
+    touched = db.execute(update(Upload).where(Upload.id == upload.id).values(expires_at=until))
     db.commit()
+    if touched.rowcount != 1:
+        _hashes.pop(upload.token, None)
+        abort(404)
+    set_committed_value(upload, "expires_at", until)
 
 
 def remove(db, upload):

@@ -4,6 +4,7 @@ is in app/resumable.py; each request is the signed-in user's, with the CSRF toke
 X-CSRFToken header as every other request that changes something."""
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.http import http_date
 
 from . import resumable, storage, uploads
 from .db import get_session
@@ -117,8 +118,7 @@ def _number(header):
 
 def _expiry(response, found):
     if found.expires_at > utcnow():
-        response.headers["Upload-Expires"] = found.expires_at.strftime(
-            "%a, %d %b %Y %H:%M:%S GMT")
+        response.headers["Upload-Expires"] = http_date(found.expires_at)
 
 
 def _problem(status, message):

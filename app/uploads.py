@@ -140,6 +140,15 @@ def discard(documents):
         storage.remove(document.storage_key)
 
 
+def store_one(upload, name, limit):
+    """Store one upload of at most `limit` bytes, checked: a form's file is streamed to disk
+    (filecheck.store), a finished resumable upload (app/resumable.py, checked already) is
+    taken. Returns (key, sha256, size); raises filecheck.Refused or storage.TooLarge."""
+    if hasattr(upload, "take"):
+        return upload.take(limit)
+    return filecheck.store(upload.stream, name, limit)
+
+
 def store_each(user, files, documents, problems, per_file, room=None, per_total=None,
                used=0):
     """Stream each upload to disk, its content checked, and make its Document (no dossier,
@@ -158,10 +167,7 @@ def store_each(user, files, documents, problems, per_file, room=None, per_total=
         limit = per_file if per_total is None else min(per_file, per_total - used)
         try:
             allowed = limit if room is None else min(limit, room)
-            if hasattr(upload, "take"):  # finished and checked already (app/resumable.py)
-                key, digest, size = upload.take(allowed)
-            else:
-                key, digest, size = filecheck.store(upload.stream, name, allowed)
+            key, digest, size = store_one(upload, name, allowed)
         except filecheck.Refused as refused:
             problems.append(_("“%(name)s” has not been added. %(reason)s", name=name,
                               reason=refused.reason))

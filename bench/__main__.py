@@ -40,7 +40,7 @@ import urllib.parse
 import urllib.request
 
 from app import create_app, migrate
-from bench.data import PASSWORD, add_actions, generate
+from bench.data import PASSWORD, add_actions, generate_scaled
 from bench.questionnaire import answers_of, bench_pdf, definition, percentile
 from bench.seal import run as seal_bench
 
@@ -408,9 +408,7 @@ def build(tmp, name, scale, clients):
     with app.app_context():
         migrate.upgrade()
         engine = app.extensions["db_engine"]
-        generate(engine, clients=1000 // scale, dossiers=5000 // scale,
-                 documents=100_000 // scale, messages=50_000 // scale,
-                 big_client_dossiers=500 // scale)
+        generate_scaled(engine, scale)
         ids = add_actions(engine, [SMALL, BIG] + [f"klant{3 + n}@bench.nl"
                                                   for n in range(clients)])
     env = {**os.environ, **{f"KLP_{key}": value for key, value in config.items()},

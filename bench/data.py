@@ -32,6 +32,14 @@ PASSWORD = "Bench12345"
 STATUSES = ("in_progress", "waiting", "closed")
 
 
+def generate_scaled(engine, scale=1):
+    """generate() the issue's data set (1,000 clients, 5,000 dossiers, 100,000 documents,
+    50,000 messages), or one `scale` times smaller."""
+    generate(engine, clients=1000 // scale, dossiers=5000 // scale,
+             documents=100_000 // scale, messages=50_000 // scale,
+             big_client_dossiers=500 // scale)
+
+
 def generate(engine, *, clients=1000, dossiers=5000, documents=100_000, messages=50_000,
              big_client_dossiers=500, seed=1):
     """Fill an empty, migrated database. Client 1 ("klein") has 3 dossiers, client 2

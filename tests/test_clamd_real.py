@@ -24,14 +24,16 @@ from helpers import (
 )
 from sample_files import PDF, REASONS
 from sqlmodel import select
+from tus_helpers import CHUNK, TUS, metadata, tus_in_process
 from twostep_helpers import login_staff
 
 from app import virusscan
 from app.api.keys import SCOPES, create_key
-from app.models import CAT_CORRESPONDENCE, MessageAttachment
+from app.models import CAT_CORRESPONDENCE, MessageAttachment, Upload
 
 PATHS = ["message", "draft", "message sent at once", "staff message", "staff publish",
-         "approval", "questionnaire", "request", "api multipart", "api raw"]
+         "approval", "questionnaire", "request", "api multipart", "api raw", "tus",
+         "staff tus"]
 ONE_UPLOAD = {"steps": [{"title": "Stukken", "questions": [
     {"id": "stuk", "type": "upload", "label": "Kopie legitimatiebewijs", "required": True}]}]}
 NOTICE = {"nl": "De virusscanner is niet bereikbaar: uploads worden geweigerd tot hij weer "
@@ -63,7 +65,7 @@ def uploads(app, client, session, make, staff):
         dossier = make.dossier(clients=[user], lawyer=lawyer)
         if path.startswith("api"):
             return api_upload(app, session, staff.admin, dossier, path, language)
-        if path in ("staff message", "staff publish", "approval"):
+        if path in ("staff message", "staff publish", "approval", "staff tus"):
             login_staff(client, session, lawyer)
             return staff_upload(client, dossier, user, path)
         login(client, user.email)
@@ -86,6 +88,9 @@ def client_upload(client, session, make, dossier, user, lawyer, path):
     if path == "message sent at once":  # without JavaScript the files come with "Send"
         return lambda name, data: text_of(send_form(
             client, new, files=[(name, data)], follow_redirects=True), unescape=True)
+    if path == "tus":
+        return by_tus(client, f"message:{dossier.id}", new, {
+            "subject": "Stukken", "body": "", "action": "upload"})
     if path == "questionnaire":
         assignment = assign(session, user, dossier, ONE_UPLOAD)
         return lambda name, data: text_of(fill(
@@ -104,6 +109,10 @@ def client_upload(client, session, make, dossier, user, lawyer, path):
 
 def staff_upload(client, dossier, user, path):
     """upload(name, data) on one of the staff's paths."""
+    if path == "staff tus":
+        return by_tus(client, f"publish:{dossier.id}",
+                      f"/kantoor/dossiers/{dossier.id}/documenten",
+                      {"category": CAT_CORRESPONDENCE})
     url = {"staff message": f"/kantoor/dossiers/{dossier.id}/berichten",
            "staff publish": f"/kantoor/dossiers/{dossier.id}/documenten",
            "approval": f"/kantoor/dossiers/{dossier.id}/goedkeuring/nieuw"}[path]
@@ -117,6 +126,20 @@ def staff_upload(client, dossier, user, path):
         return text_of(client.post(url, content_type="multipart/form-data", data={
             "csrf_token": csrf_token(client), **fields, field: (io.BytesIO(data), name)},
             follow_redirects=True), unescape=True)
+    return upload
+
+
+def by_tus(client, target, url, fields):
+    """upload(name, data) as a resumable upload (app/tus.py): checked and scanned at its last
+    PATCH (a refusal is that answer's text), then filed by posting the form at `url` that
+    names it."""
+    def upload(name, data):
+        answer, token = tus_in_process(client, csrf_token(client), data, name, target)
+        if answer.status_code != 204:
+            return answer.get_data(as_text=True)
+        return text_of(client.post(url, data={
+            "csrf_token": csrf_token(client), **fields, "tus": token}, follow_redirects=True),
+            unescape=True)
     return upload
 
 
@@ -183,11 +206,48 @@ def test_eicar_is_refused_on_every_path_and_a_clean_file_passes(app, session, sc
     assert [d.filename for d in documents(session)] == ["brief.pdf"]
 
 
-@pytest.mark.parametrize("path", ["message", "staff publish", "api raw"])
+@pytest.mark.parametrize("path", ["message", "staff publish", "api raw", "tus"])
 def test_the_refusal_is_in_english_for_english_users(app, session, scanning, uploads, path):
     told = uploads(path, "en")("eicar.txt", eicar())
     assert "eicar.txt" in told and REASONS["virus"][1] in told, told
     assert documents(session) == [] and files_on_disk(app) == []
+
+
+@pytest.mark.parametrize("name, data", infected())
+def test_eicar_by_tus_is_refused_at_the_last_patch(app, client, session, make, scanning,
+                                                   name, data):
+    """A resumable upload is scanned once whole: its first chunk is taken, the last PATCH
+    answers 422 with the virus message, and the upload's row and file are gone at once; a
+    form naming it files nothing. A clean file then passes."""
+    user = make.user(email="klant@example.nl")
+    dossier = make.dossier(clients=[user])
+    login(client, user.email)
+    headers = {**TUS, "X-CSRFToken": csrf_token(client)}
+    created = client.post("/uploads/", headers={
+        **headers, "Upload-Length": str(len(data)),
+        "Upload-Metadata": metadata(name, f"message:{dossier.id}")})
+    url = created.headers["Location"]
+    half = len(data) // 2
+    for offset, chunk, status in ((0, data[:half], 204), (half, data[half:], 422)):
+        answer = client.patch(url, data=chunk, headers={
+            **headers, "Content-Type": CHUNK, "Upload-Offset": str(offset)})
+        assert answer.status_code == status
+    assert answer.get_data(as_text=True) == f"“{name}” is niet toegevoegd. " + \
+        REASONS["virus"][0]
+    assert session.exec(select(Upload)).all() == []
+    assert files_on_disk(app) == []  # UPLOAD_FOLDER/tus included
+    assert client.head(url, headers=headers).status_code == 404
+    new = f"/dossiers/{dossier.id}/berichten/nieuw"
+    client.post(new, data={"csrf_token": csrf_token(client), "subject": "Stukken",
+                           "body": "", "action": "upload", "tus": url.rsplit("/", 1)[-1]})
+    assert documents(session) == [] and attachments(session) == []
+
+    answer, token = tus_in_process(client, csrf_token(client), PDF, "brief.pdf",
+                                   f"message:{dossier.id}")
+    assert answer.status_code == 204
+    client.post(new, data={"csrf_token": csrf_token(client), "subject": "Stukken",
+                           "body": "", "action": "upload", "tus": token})
+    assert [d.filename for d in documents(session)] == ["brief.pdf"]
 
 
 # ---- clamd configured but down

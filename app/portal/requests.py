@@ -128,7 +128,7 @@ def hand_in(request_id, item_id):
     if not files:
         return _answer(db, doc_request, item, [_("Choose one or more files to upload.")])
     if not doc_requests.takes_files(item):
-        return _answer(db, doc_request, item, [_no_files_now(item)])
+        return _answer(db, doc_request, item, [str(doc_requests.why_no_files(item))])
     room = quota.room(db, current_user)
     db.commit()  # no transaction (on SQLite: no write lock) while the files stream to disk
     stored = 0
@@ -165,13 +165,6 @@ def _file(db, doc_request, item, form, documents):
             raise storage.InsufficientStorage() from error
         raise
     return len(documents)
-
-
-def _no_files_now(item):
-    """Why `item` takes no files now."""
-    if item.withdrawn_at is not None:
-        return _("The firm no longer asks for this document; your file has not been stored.")
-    return _("This document has already been approved; your file has not been stored.")
 
 
 def _answer(db, doc_request, item, problems, stored=0):

@@ -1,8 +1,11 @@
 """deploy/ as written: Debian's nginx with deploy/nginx/klantenportaal.conf in front of a
 real gunicorn with deploy/gunicorn.conf.py and the settings of deploy/config.py. A client
-logs in over TLS, static files and a download come from nginx itself (X-Accel-Redirect),
-and uploads go through up to the limit, past which the portal itself says why."""
+logs in over TLS, static files, a download and a sandboxed preview come from nginx itself
+(X-Accel-Redirect), uploads go through up to the limit, past which the portal itself says
+why, and a resumable upload reaches the app as it arrives, is cut off and resumed."""
+import hashlib
 import http.client
+import io
 import os
 import re
 import runpy
@@ -15,11 +18,14 @@ import urllib.parse
 
 import pytest
 from helpers import PASSWORD, free_port, token_in
+from sample_files import PDF
 from sqlmodel import select
+from tus_helpers import CHUNK, TUS, metadata, pdf_bytes
+from tusclient.client import TusClient
 
-from app import security
+from app import security, storage
 from app.config import Default
-from app.models import AuditEvent, Document, DocumentDownload
+from app.models import AuditEvent, Document, DocumentDownload, Upload
 from bench.load import terminate
 
 from .server import ROOT, Gunicorn
@@ -67,8 +73,15 @@ def test_the_deploy_files_agree_with_the_app():
     assert config["DEBUG"] is False and config["TRUSTED_PROXIES"] == 1
     assert config["PUBLIC_BASE_URL"].startswith("https://")
     assert directive(site, "server") == [gunicorn["bind"]]  # the upstream
-    assert directive(site, "client_max_body_size") == ["251m"]
+    # The server's limit, and that of /uploads/: a whole file of the largest the settings
+    # accept (firm.upload_ceiling_mb) fits in one PATCH.
+    assert directive(site, "client_max_body_size") == ["251m", "251m"]
     assert nginx_size("251m") == Default.MAX_CONTENT_LENGTH
+    assert nginx_size("251m") >= (Default.MAX_CONTENT_LENGTH // MB - 1) * MB
+    tus = re.search(r"location /uploads/ \{(.*?)\n    \}", site, flags=re.S)[1]
+    assert "proxy_request_buffering off;" in tus and "proxy_http_version 1.1;" in tus
+    # Inherited from the server: the proxy headers and the security headers.
+    assert "proxy_set_header" not in tus and "add_header" not in tus
     assert directive(site, "proxy_read_timeout") == [f"{gunicorn['timeout']}s"]
     assert f"location ^~ {config['X_ACCEL_REDIRECT']} {{" in site
     assert f"alias {config['UPLOAD_FOLDER']}/;" in site
@@ -259,8 +272,9 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, database_url, smtp_server):
-    """nginx on two loopback ports (http, https) in front of gunicorn; one worker is
-    enough for a test that asks one thing at a time, and starts twice as fast."""
+    """nginx on two loopback ports (http, https) in front of gunicorn with two workers:
+    one may be busy with the PATCH of a resumable upload, which nginx passes on as it
+    arrives, while the other answers."""
     if not os.path.exists(NGINX):
         _missing("nginx not installed: apt-get install nginx")
     if shutil.which("openssl") is None:
@@ -278,7 +292,7 @@ def deployed(tmp_path_factory, database_url, smtp_server):
                 # One file may fill a whole message, so one upload can reach the limit.
                 "MAX_FILE_MB": Default.MAX_MESSAGE_FILES_MB}
     cert, key = self_signed(str(folder))
-    with Gunicorn(settings, workers=1, args=["-c", "deploy/gunicorn.conf.py"]) as gunicorn:
+    with Gunicorn(settings, workers=2, args=["-c", "deploy/gunicorn.conf.py"]) as gunicorn:
         site = for_the_test(site_text(), ports, gunicorn.port, cert, key, uploads)
         nginx = Nginx(folder, site, ports[1])
         try:
@@ -522,3 +536,150 @@ def test_access_log_has_no_tokens_of_mailed_links(deployed, browser):
     assert "/static/css/portal.css" in log  # other requests are logged as they are
     for secret in secrets:
         assert secret not in log
+
+
+# ---- issue 21: resumable uploads and previews through nginx
+
+def tus(csrf, **extra):
+    """The headers of a tus request of the signed-in browser (the Referer comes with it)."""
+    return {**TUS, "X-CSRFToken": csrf, **extra}
+
+
+def offset_of(browser, csrf, url):
+    answer = browser.request("HEAD", url, headers=tus(csrf))
+    assert answer.status == 200, answer.status
+    return int(answer.getheader("Upload-Offset"))
+
+
+def settled_offset(browser, csrf, url, expected, seconds=10):
+    """HEAD until the upload stands at `expected`, or has not moved for a second (a body
+    cut off is still being written); returns where it stands."""
+    deadline, last, since = time.monotonic() + seconds, None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = offset_of(browser, csrf, url)
+        if now == expected:
+            return now
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since > 1:
+            return now
+        time.sleep(0.05)
+    return last
+
+
+def start_patch(browser, csrf, url, offset, length):
+    """A PATCH at `offset` announcing `length` bytes, its headers sent: send the body
+    with .send(), cut it off with .close()."""
+    connection = browser.connect()
+    connection.putrequest("PATCH", url)
+    for name, value in browser.headers(tus(csrf, **{
+            "Content-Type": CHUNK, "Upload-Offset": str(offset),
+            "Content-Length": str(length)})).items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    return connection
+
+
+def test_a_resumable_upload_through_nginx_is_not_buffered_and_resumes(
+        app, session, make, deployed, browser, jan, monkeypatch):
+    dossier = make.dossier(clients=[jan])
+    log_in(browser, jan.email)
+    csrf = browser.token(f"/dossiers/{dossier.id}/berichten/nieuw")
+    data = pdf_bytes(24 * MB + 321, 9)
+    created = browser.request("POST", "/uploads/", headers=tus(csrf, **{
+        "Upload-Length": str(len(data)),
+        "Upload-Metadata": metadata("bouwdossier.pdf", f"message:{dossier.id}")}))
+    assert created.status == 201, created.data
+    url = created.getheader("Location")
+
+    # The first bytes reach the app while the rest of the body is still to come: nginx
+    # does not wait for the whole request (with buffering, HEAD would say 0 until then).
+    # The PATCH holds one of gunicorn's two workers meanwhile; the other answers HEAD.
+    patch = start_patch(browser, csrf, url, 0, len(data))
+    patch.send(data[:6 * MB])
+    deadline = time.monotonic() + 10
+    while offset_of(browser, csrf, url) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    arrived = offset_of(browser, csrf, url)
+    assert arrived > 0
+    # Then the connection drops in the middle: what reached the app stays (nginx drops
+    # what it had read but not yet passed on), and HEAD says how far that is.
+    sent = 10 * MB + 777
+    patch.send(data[6 * MB:sent])
+    patch.close()
+    stood = settled_offset(browser, csrf, url, sent)
+    assert arrived <= stood <= sent
+    with open(os.path.join(deployed.uploads, "tus", url.rsplit("/", 1)[-1]), "rb") as f:
+        assert f.read() == data[:stood]
+
+    # tuspy goes on from where HEAD says, through nginx.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", deployed.cert)
+    client = TusClient(browser.base + "/uploads/", headers={
+        "Cookie": browser.headers()["Cookie"], "Referer": browser.base + "/",
+        "X-CSRFToken": csrf})
+    uploader = client.uploader(file_stream=io.BytesIO(data), url=browser.base + url,
+                               chunk_size=8 * MB)
+    assert uploader.offset == stood
+    uploader.upload()
+    assert offset_of(browser, csrf, url) == len(data)
+    token = url.rsplit("/", 1)[-1]
+    session.expire_all()
+    assert session.exec(select(Upload).where(Upload.token == token)).one().sha256 == \
+        hashlib.sha256(data).hexdigest()
+
+    # Filed by the message form, and downloaded whole.
+    answer = browser.post_form(f"/dossiers/{dossier.id}/berichten/nieuw", {
+        "csrf_token": csrf, "subject": "Bouwdossier", "body": "", "action": "upload",
+        "tus": token})
+    assert answer.status == 302, answer.data.decode()[-2000:]
+    document = session.exec(select(Document)).one()
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert browser.get(f"/documenten/{document.id}/download").data == data
+
+
+def test_a_patch_over_the_limit_is_answered_by_the_app(app, session, make, deployed,
+                                                       browser, jan):
+    """nginx reads none of it; the portal says why, in the user's language."""
+    dossier = make.dossier(clients=[jan])
+    log_in(browser, jan.email)
+    csrf = browser.token(f"/dossiers/{dossier.id}/berichten/nieuw")
+    created = browser.request("POST", "/uploads/", headers=tus(csrf, **{
+        "Upload-Length": "1000", "Upload-Metadata": metadata("a.pdf", f"message:{dossier.id}")}))
+    url = created.getheader("Location")
+    patch = start_patch(browser, csrf, url, 0, Default.MAX_CONTENT_LENGTH + 1)
+    refused = patch.getresponse()
+    assert refused.status == 413
+    assert refused.read().decode() == "De upload stuurde meer dan het bestand bevat."
+    patch.close()
+    assert offset_of(browser, csrf, url) == 0
+
+
+def test_a_preview_through_nginx_keeps_its_sandbox(app, session, make, deployed, browser,
+                                                   jan):
+    dossier = make.dossier(clients=[jan])
+    data = PDF + os.urandom(100_000)
+    document = make.document(dossier, filename="Akte über.pdf", data=data)
+    posing = make.document(dossier, filename="nep.pdf", data=b"<html><script>1</script>")
+    log_in(browser, jan.email)
+    url = f"/documenten/{document.id}/bekijken"
+    handed = direct(deployed, url, browser.cookies)
+    assert handed.getheader("X-Accel-Redirect").startswith("/_protected/")
+    response = browser.get(url)
+    assert response.status == 200 and response.data == data
+    assert response.getheader("X-Accel-Redirect") is None
+    assert response.headers.get_all("Content-Security-Policy") == [storage.PREVIEW_CSP]
+    assert response.getheader("Content-Disposition").startswith("inline;")
+    assert "filename*=UTF-8''Akte%20%C3%BCber.pdf" in response.getheader("Content-Disposition")
+    assert response.getheader("Content-Type") == "application/pdf"
+    assert response.headers.get_all("X-Content-Type-Options") == ["nosniff"]
+    assert "no-store" in response.getheader("Cache-Control")
+    for name in ("Content-Disposition", "Referrer-Policy", "X-Frame-Options",
+                 "Strict-Transport-Security"):
+        assert response.getheader(name) == handed.getheader(name), name
+    # The download of the same file stays an attachment under the app's usual policy.
+    download = browser.get(f"/documenten/{document.id}/download")
+    assert download.getheader("Content-Disposition").startswith("attachment;")
+    assert download.getheader("Content-Security-Policy") == security.CSP
+    # An HTML file posing as a PDF is never shown.
+    refused = browser.get(f"/documenten/{posing.id}/bekijken")
+    assert refused.status == 404 and b"<script>1" not in refused.data
