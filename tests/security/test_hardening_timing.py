@@ -33,15 +33,26 @@ def test_known_and_unknown_addresses_take_as_long(client, make):
     for _warm_up in range(3):
         _time_request(client, token, "bekend@example.nl")
         _time_request(client, token, "onbekend@example.nl")
+    # A burst of load from the tests beside this one can slow either side for a while: a
+    # leak shows in every try (half as long again, before the fix), noise not in all three.
+    tries = []
+    for _try in range(3):
+        known_ms, unknown_ms = _medians(client, token)
+        print(f"median known {known_ms:.2f} ms, unknown {unknown_ms:.2f} ms")
+        tries.append((known_ms, unknown_ms))
+        if known_ms < 1.3 * unknown_ms:
+            break
+    # Before the fix a known address took half as long again (1.5 times the median); the
+    # bound leaves room for a loaded machine.
+    assert known_ms < 1.3 * unknown_ms, tries
+
+
+def _medians(client, token):
+    """(known, unknown): the median milliseconds of ROUNDS alternating requests each."""
     known, unknown = [], []
     for n in range(ROUNDS):
         # Alternating which goes first cancels a drift of the machine's load.
         pair = [(known, "bekend@example.nl"), (unknown, f"niemand{n}@example.nl")]
         for times, email in pair if n % 2 else reversed(pair):
             times.append(_time_request(client, token, email))
-    known_ms = statistics.median(known) * 1000
-    unknown_ms = statistics.median(unknown) * 1000
-    print(f"median known {known_ms:.2f} ms, unknown {unknown_ms:.2f} ms")
-    # Before the fix a known address took half as long again (1.5 times the median); the
-    # bound leaves room for a loaded machine.
-    assert known_ms < 1.3 * unknown_ms, (known_ms, unknown_ms)
+    return statistics.median(known) * 1000, statistics.median(unknown) * 1000
